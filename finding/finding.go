@@ -1,0 +1,133 @@
+// Package finding defines Vigie's result record: one check failing on one
+// site at one location, with a stable identifier.
+package finding
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Severity orders how serious a finding is.
+type Severity int
+
+// Severities, from least to most serious. The zero value means "unset".
+const (
+	Info Severity = iota + 1
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = [...]string{"", "info", "low", "medium", "high", "critical"}
+
+// String returns the lower-case name of s ("high").
+func (s Severity) String() string {
+	if s < Info || s > Critical {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity parses a severity name; "none" parses to Critical+1, a
+// threshold nothing reaches.
+func ParseSeverity(s string) (Severity, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "none" {
+		return Critical + 1, nil
+	}
+	for i, n := range severityNames {
+		if n == s && i > 0 {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want info, low, medium, high, critical or none)", s)
+}
+
+// MarshalText encodes s as its name.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText decodes a severity name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Confidence levels, as in SARIF-style tools.
+const (
+	Certain   = "certain"
+	Firm      = "firm"
+	Tentative = "tentative"
+)
+
+// Finding is one check failing at one location of one site. Its JSON form
+// is the public JSONL record; field names are stable.
+type Finding struct {
+	ID           string         `json:"id"`
+	Check        string         `json:"check"`
+	Severity     Severity       `json:"severity"`
+	Confidence   string         `json:"confidence"`
+	Site         string         `json:"site"`
+	URL          string         `json:"url"`
+	Organisation string         `json:"organisation,omitempty"`
+	Title        string         `json:"title"`
+	Detail       map[string]any `json:"detail,omitempty"`
+	Legal        []string       `json:"legal,omitempty"`
+	Evidence     []string       `json:"evidence,omitempty"`
+	Scan         string         `json:"scan,omitempty"`
+	FirstSeen    time.Time      `json:"first_seen"`
+	LastSeen     time.Time      `json:"last_seen"`
+	FixedAt      *time.Time     `json:"fixed_at,omitempty"`
+	RegressedAt  *time.Time     `json:"regressed_at,omitempty"`
+	// Location is the normalised place of the finding within the site (a
+	// URL, plus e.g. "#form=2"); it feeds the ID.
+	Location string `json:"location"`
+}
+
+// MakeID returns the stable identifier of a finding: a hash of the check,
+// the site and the normalised location, so that the same failure seen in
+// two scans has the same ID.
+func MakeID(check, site, location string) string {
+	h := sha256.New()
+	for _, s := range []string{check, NormaliseURL(site), location} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:24]
+}
+
+// NormaliseURL lower-cases scheme and host, drops default ports and the
+// fragment, and turns an empty path into "/". Invalid URLs come back as is.
+func NormaliseURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	host := strings.ToLower(u.Hostname())
+	port := u.Port()
+	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
+		port = ""
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	u.Host = host
+	u.Fragment = ""
+	u.RawFragment = ""
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u.String()
+}

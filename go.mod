@@ -1,0 +1,3 @@
+module vigie
+
+go 1.26

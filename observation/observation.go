@@ -1,0 +1,167 @@
+// Package observation holds what Vigie saw of a site: pages, redirect
+// chains, headers, TLS state, forms and their fields. Observations are the
+// only input of checks; they carry no behaviour and do no I/O.
+package observation
+
+import (
+	"net/http"
+	"time"
+)
+
+// Site is everything observed while auditing one target.
+type Site struct {
+	// Input is the target as the user gave it (line of a list, argument).
+	Input string `json:"input"`
+	// URL is the normalised entry URL, e.g. "https://www.example.gouv.fr/".
+	URL string `json:"url"`
+	// Host is the entry URL's host name, without port.
+	Host         string   `json:"host"`
+	Organisation string   `json:"organisation,omitempty"`
+	Tags         []string `json:"tags,omitempty"`
+
+	// HTTPS and HTTP are the results of fetching the site's root over each
+	// scheme; transport checks read them. Either may be nil when not tried.
+	HTTPS *Probe `json:"https,omitempty"`
+	HTTP  *Probe `json:"http,omitempty"`
+
+	// Pages are the pages the crawl fetched, entry page first.
+	Pages []Page `json:"pages,omitempty"`
+
+	// Error is set when the site could not be audited at all (no page
+	// fetched over any scheme); ErrorKind classifies it (see Kind* constants).
+	Error     string `json:"error,omitempty"`
+	ErrorKind string `json:"error_kind,omitempty"`
+
+	Started time.Time `json:"started"`
+	Ended   time.Time `json:"ended"`
+}
+
+// Failure kinds recorded in Site.ErrorKind and Probe.ErrorKind.
+const (
+	KindDNS      = "dns"
+	KindRefused  = "refused"
+	KindTLS      = "tls"
+	KindTimeout  = "timeout"
+	KindRedirect = "redirect-loop"
+	KindTooLarge = "body-too-large"
+	KindHTTP     = "http"
+	KindOther    = "other"
+)
+
+// Probe is the outcome of requesting one URL, following redirects.
+type Probe struct {
+	// URL is the URL requested first.
+	URL string `json:"url"`
+	// FinalURL is the URL of the last response (after redirects).
+	FinalURL string `json:"final_url,omitempty"`
+	// Chain lists every response in order, redirects included; the last hop
+	// is the final response.
+	Chain  []Hop       `json:"chain,omitempty"`
+	Status int         `json:"status,omitempty"`
+	Header http.Header `json:"header,omitempty"`
+	// TLS describes the connection of the final response, nil over HTTP.
+	TLS       *TLSState `json:"tls,omitempty"`
+	Error     string    `json:"error,omitempty"`
+	ErrorKind string    `json:"error_kind,omitempty"`
+}
+
+// OK reports whether the probe got a final HTTP response.
+func (p *Probe) OK() bool { return p != nil && p.Error == "" && p.Status != 0 }
+
+// Hop is one response of a redirect chain.
+type Hop struct {
+	URL      string `json:"url"`
+	Status   int    `json:"status"`
+	Location string `json:"location,omitempty"`
+}
+
+// TLSState summarises a negotiated TLS connection.
+type TLSState struct {
+	Version     string `json:"version"`      // e.g. "TLS 1.3"
+	CipherSuite string `json:"cipher_suite"` // IANA name
+	ServerName  string `json:"server_name,omitempty"`
+	ALPN        string `json:"alpn,omitempty"`
+	// Chain holds the peer certificates, leaf first, DER-encoded.
+	Chain [][]byte `json:"chain,omitempty"`
+}
+
+// Page is one fetched page of a site.
+type Page struct {
+	Probe
+	// Depth is the number of links followed from the entry page (0), or -1
+	// for pages seeded from the sitemap.
+	Depth       int    `json:"depth"`
+	ContentType string `json:"content_type,omitempty"`
+	// Charset is the character set the body was decoded from.
+	Charset   string     `json:"charset,omitempty"`
+	Forms     []Form     `json:"forms,omitempty"`
+	Resources []Resource `json:"resources,omitempty"`
+	// Links are the absolute URLs of the page's hyperlinks, in order.
+	Links []string `json:"-"`
+	// Body is the decoded (UTF-8) body, kept only while the site is being
+	// audited; it is not serialised.
+	Body []byte `json:"-"`
+}
+
+// Resource is a subresource a page loads (script, stylesheet, frame, ...).
+type Resource struct {
+	Kind string `json:"kind"` // script, stylesheet, iframe, frame, img, object, embed, media
+	URL  string `json:"url"`
+}
+
+// Form is an HTML form with its resolved submission targets.
+type Form struct {
+	// Index is the form's position among the page's forms (0-based).
+	Index int    `json:"index"`
+	ID    string `json:"id,omitempty"`
+	Name  string `json:"name,omitempty"`
+	// Action is the absolute URL the form submits to by default.
+	Action string `json:"action"`
+	// Method is "get", "post" or "dialog".
+	Method string  `json:"method"`
+	Fields []Field `json:"fields,omitempty"`
+	// Submitters are submit buttons that override action or method with
+	// formaction / formmethod.
+	Submitters []Submitter `json:"submitters,omitempty"`
+}
+
+// Submitter is a submit button that overrides the form's action or method.
+type Submitter struct {
+	Name   string `json:"name,omitempty"`
+	Action string `json:"action"`
+	Method string `json:"method"`
+}
+
+// Field is a form control and what it collects.
+type Field struct {
+	Tag          string `json:"tag"`            // input, select, textarea
+	Type         string `json:"type,omitempty"` // input type, lower case
+	Name         string `json:"name,omitempty"`
+	ID           string `json:"id,omitempty"`
+	Autocomplete string `json:"autocomplete,omitempty"`
+	Label        string `json:"label,omitempty"`
+	Placeholder  string `json:"placeholder,omitempty"`
+	Aria         string `json:"aria,omitempty"` // aria-label and aria-labelledby text
+	// Category is the personal-data category (see package pii), "" when the
+	// field collects nothing personal.
+	Category string `json:"category,omitempty"`
+}
+
+// Actions returns every URL the form can submit to: its action and each
+// submitter's formaction, without duplicates.
+func (f *Form) Actions() []string {
+	out := []string{f.Action}
+	for _, s := range f.Submitters {
+		dup := false
+		for _, a := range out {
+			if a == s.Action {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, s.Action)
+		}
+	}
+	return out
+}
