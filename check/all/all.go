@@ -1,0 +1,8 @@
+// Package all links every check family into the binary; import it for its
+// side effects.
+package all
+
+import (
+	_ "vigie/check/form"      // form.*
+	_ "vigie/check/transport" // transport.*
+)

@@ -1,0 +1,123 @@
+// Package form holds the checks on forms that collect personal data over
+// unencrypted HTTP: form.http-page, form.http-action and form.password-http.
+package form
+
+import (
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+
+	"vigie/check"
+	"vigie/finding"
+	"vigie/observation"
+	"vigie/pii"
+)
+
+//go:embed catalogue.json
+var catalogue []byte
+
+func init() { check.Register("form", catalogue, run) }
+
+func run(site *observation.Site, r *check.Reporter) {
+	for i := range site.Pages {
+		p := &site.Pages[i]
+		if p.Error != "" {
+			continue
+		}
+		pageURL := p.FinalURL
+		if pageURL == "" {
+			pageURL = p.URL
+		}
+		pageHTTP := isHTTP(pageURL)
+		for j := range p.Forms {
+			f := &p.Forms[j]
+			cats, password := personal(f)
+			httpActions := httpActions(f)
+			loc := fmt.Sprintf("%s#form=%d", finding.NormaliseURL(pageURL), f.Index)
+			detail := func() map[string]any {
+				return map[string]any{
+					"form_action":  f.Action,
+					"method":       f.Method,
+					"form_index":   f.Index,
+					"fields":       fieldDetail(f),
+					"categories":   cats,
+					"http_actions": httpActions,
+				}
+			}
+			if password && (pageHTTP || len(httpActions) > 0) {
+				r.Report(check.Issue{Check: "form.password-http", URL: pageURL, Location: loc, Detail: detail()})
+			}
+			if len(cats) == 0 {
+				continue
+			}
+			sev := finding.High
+			for _, c := range cats {
+				if pii.IsCritical(c) {
+					sev = finding.Critical
+				}
+			}
+			if pageHTTP {
+				r.Report(check.Issue{Check: "form.http-page", URL: pageURL, Location: loc, Severity: sev, Detail: detail()})
+			}
+			if len(httpActions) > 0 {
+				r.Report(check.Issue{Check: "form.http-action", URL: pageURL, Location: loc, Severity: sev, Detail: detail()})
+			}
+		}
+	}
+}
+
+// personal returns the sorted personal-data categories a form collects and
+// whether it has a password field.
+func personal(f *observation.Form) (cats []string, password bool) {
+	seen := map[string]bool{}
+	for _, fl := range f.Fields {
+		if fl.Type == "password" {
+			password = true
+		}
+		if fl.Category != "" && !seen[fl.Category] {
+			seen[fl.Category] = true
+			cats = append(cats, fl.Category)
+		}
+	}
+	sort.Strings(cats)
+	return cats, password
+}
+
+// httpActions lists the form's submission URLs that use plain HTTP.
+func httpActions(f *observation.Form) []string {
+	var out []string
+	for _, a := range f.Actions() {
+		if isHTTP(a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+type fieldInfo struct {
+	Name     string `json:"name"`
+	Type     string `json:"type,omitempty"`
+	Label    string `json:"label,omitempty"`
+	Category string `json:"category"`
+}
+
+// fieldDetail lists the personal fields of a form for the finding record.
+func fieldDetail(f *observation.Form) []fieldInfo {
+	var out []fieldInfo
+	for _, fl := range f.Fields {
+		if fl.Category == "" {
+			continue
+		}
+		name := fl.Name
+		if name == "" {
+			name = fl.ID
+		}
+		out = append(out, fieldInfo{Name: name, Type: fl.Type, Label: fl.Label, Category: fl.Category})
+	}
+	return out
+}
+
+func isHTTP(u string) bool {
+	return len(u) >= 7 && strings.EqualFold(u[:7], "http://")
+}

@@ -1,0 +1,126 @@
+// Package transport holds the checks on how a site uses HTTPS:
+// transport.no-https, transport.no-redirect, transport.hsts and
+// transport.mixed-content.
+package transport
+
+import (
+	_ "embed"
+	"strconv"
+	"strings"
+
+	"vigie/check"
+	"vigie/finding"
+	"vigie/observation"
+)
+
+//go:embed catalogue.json
+var catalogue []byte
+
+func init() { check.Register("transport", catalogue, run) }
+
+// MinHSTSMaxAge is six months in seconds, the shortest max-age accepted.
+const MinHSTSMaxAge = 15552000
+
+// activeKinds are the subresource kinds whose HTTP loading compromises the
+// page (scripts, styles, frames, plugins); images and media are passive.
+var activeKinds = map[string]bool{"script": true, "stylesheet": true, "iframe": true, "frame": true, "object": true, "embed": true}
+
+func run(site *observation.Site, r *check.Reporter) {
+	httpsOK := site.HTTPS.OK() && isHTTPS(site.HTTPS.FinalURL)
+	if site.HTTP.OK() && !site.HTTPS.OK() && site.HTTPS != nil {
+		r.Report(check.Issue{Check: "transport.no-https", URL: site.HTTPS.URL, Detail: map[string]any{
+			"https_error":      site.HTTPS.Error,
+			"https_error_kind": site.HTTPS.ErrorKind,
+		}})
+	}
+	if httpsOK && site.HTTP.OK() && !isHTTPS(site.HTTP.FinalURL) {
+		r.Report(check.Issue{Check: "transport.no-redirect", URL: site.HTTP.URL, Detail: map[string]any{
+			"final_url": site.HTTP.FinalURL,
+			"status":    site.HTTP.Status,
+			"chain":     site.HTTP.Chain,
+		}})
+	}
+	if httpsOK {
+		values := site.HTTPS.Header.Values("Strict-Transport-Security")
+		if problem := hstsProblem(values); problem != "" {
+			r.Report(check.Issue{Check: "transport.hsts", URL: site.HTTPS.FinalURL, Detail: map[string]any{
+				"header":  strings.Join(values, ", "),
+				"problem": problem,
+			}})
+		}
+	}
+	for i := range site.Pages {
+		p := &site.Pages[i]
+		if p.Error != "" || !isHTTPS(p.FinalURL) || !collectsPersonalData(p) {
+			continue
+		}
+		var insecure []observation.Resource
+		for _, res := range p.Resources {
+			if activeKinds[res.Kind] && strings.HasPrefix(strings.ToLower(res.URL), "http://") {
+				insecure = append(insecure, res)
+			}
+		}
+		if len(insecure) > 0 {
+			r.Report(check.Issue{Check: "transport.mixed-content", URL: p.FinalURL,
+				Location: "mixed:" + finding.NormaliseURL(p.FinalURL),
+				Detail:   map[string]any{"resources": insecure}})
+		}
+	}
+}
+
+// hstsProblem returns why a set of Strict-Transport-Security header values
+// is not valid per RFC 6797 with at least six months, or "".
+func hstsProblem(values []string) string {
+	if len(values) == 0 {
+		return "missing"
+	}
+	// RFC 6797 §8.1: only the first header is processed.
+	maxAge := int64(-1)
+	seen := map[string]bool{}
+	for _, d := range strings.Split(values[0], ";") {
+		d = strings.TrimSpace(d)
+		if d == "" {
+			continue
+		}
+		name, val, hasVal := strings.Cut(d, "=")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if seen[name] {
+			return "duplicate directive " + name
+		}
+		seen[name] = true
+		if name != "max-age" {
+			continue
+		}
+		if !hasVal {
+			return "max-age without value"
+		}
+		val = strings.Trim(strings.TrimSpace(val), `"`)
+		n, err := strconv.ParseInt(val, 10, 64)
+		if err != nil || n < 0 {
+			return "invalid max-age " + strconv.Quote(val)
+		}
+		maxAge = n
+	}
+	switch {
+	case maxAge < 0:
+		return "no max-age directive"
+	case maxAge < MinHSTSMaxAge:
+		return "max-age " + strconv.FormatInt(maxAge, 10) + " is under six months (15552000)"
+	}
+	return ""
+}
+
+func collectsPersonalData(p *observation.Page) bool {
+	for _, f := range p.Forms {
+		for _, fl := range f.Fields {
+			if fl.Category != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isHTTPS(u string) bool {
+	return len(u) >= 8 && strings.EqualFold(u[:8], "https://")
+}
