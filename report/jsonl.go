@@ -1,0 +1,59 @@
+package report
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+)
+
+// siteError is the JSONL record of a site that could not be audited.
+type siteError struct {
+	Record       string `json:"record"`
+	Site         string `json:"site"`
+	Organisation string `json:"organisation,omitempty"`
+	Error        string `json:"error"`
+	ErrorKind    string `json:"error_kind,omitempty"`
+}
+
+// recordSiteError is the "record" value of a siteError line.
+const recordSiteError = "site-error"
+
+type jsonlWriter struct {
+	buf *bufio.Writer
+	enc *json.Encoder
+}
+
+func newJSONL(w io.Writer) *jsonlWriter {
+	buf := bufio.NewWriter(w)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return &jsonlWriter{buf: buf, enc: enc}
+}
+
+// WriteSite writes the site's findings, then its error record if it failed,
+// and flushes, so that a reader of the stream sees each site whole.
+func (j *jsonlWriter) WriteSite(s *Site) error {
+	if s == nil {
+		return errNilSite
+	}
+	for i := range s.Findings {
+		if err := j.enc.Encode(&s.Findings[i]); err != nil {
+			return err
+		}
+	}
+	if s.Failed() {
+		rec := siteError{
+			Record:       recordSiteError,
+			Site:         s.URL,
+			Organisation: s.Organisation,
+			Error:        s.Error,
+			ErrorKind:    s.ErrorKind,
+		}
+		if err := j.enc.Encode(rec); err != nil {
+			return err
+		}
+	}
+	return j.buf.Flush()
+}
+
+func (j *jsonlWriter) Close(Scan) error { return j.buf.Flush() }

@@ -1,0 +1,129 @@
+package report
+
+import "vigie/finding"
+
+// labels holds the report's own words in each language; check texts come
+// from the catalogue.
+var labels = map[string]map[string]string{
+	"en": {
+		"report":          "Vigie report",
+		"scan":            "Scan",
+		"started":         "Started",
+		"ended":           "Ended",
+		"duration":        "Duration",
+		"version":         "Version",
+		"settings":        "Settings",
+		"totals":          "Totals",
+		"sites-audited":   "Sites audited",
+		"sites-failed":    "Sites not audited",
+		"findings":        "Findings",
+		"by-severity":     "Findings by severity",
+		"by-check":        "Findings by check",
+		"severity":        "Severity",
+		"check":           "Check",
+		"title":           "Title",
+		"count":           "Count",
+		"url":             "URL",
+		"detail":          "Detail",
+		"legal":           "Legal basis",
+		"pages":           "Pages",
+		"forms":           "Forms",
+		"personal-forms":  "Forms collecting personal data",
+		"tags":            "Tags",
+		"no-findings":     "No findings.",
+		"no-organisation": "(no organisation)",
+		"organisation":    "Organisation",
+		"site":            "Site",
+		"error":           "Error",
+		"error-kind":      "Kind",
+		"family":          "Family",
+		"confidence":      "Confidence",
+		"rationale":       "Rationale",
+		"remediation":     "Remediation",
+		"guidance":        "Guidance",
+		"active":          "Active probe (opt-in)",
+		"checks":          "Vigie checks",
+		"catalogue-intro": "Every check Vigie runs, with its default severity and legal basis.",
+		"not-audited":     "Not audited:",
+		// summary: sites audited, failed, findings, per-severity list.
+		"summary": "%d sites audited, %d failed, %d findings (%s)",
+
+		"sev-critical": "critical",
+		"sev-high":     "high",
+		"sev-medium":   "medium",
+		"sev-low":      "low",
+		"sev-info":     "info",
+		"sev-unset":    "unrated",
+		// sev-count: a severity's label and its number of findings.
+		"sev-count": "%[2]d %[1]s",
+		// colon separates a label from its value.
+		"colon": ": ",
+	},
+	"fr": {
+		"report":          "Rapport Vigie",
+		"scan":            "Analyse",
+		"started":         "Début",
+		"ended":           "Fin",
+		"duration":        "Durée",
+		"version":         "Version",
+		"settings":        "Paramètres",
+		"totals":          "Totaux",
+		"sites-audited":   "Sites audités",
+		"sites-failed":    "Sites non audités",
+		"findings":        "Constats",
+		"by-severity":     "Constats par gravité",
+		"by-check":        "Constats par contrôle",
+		"severity":        "Gravité",
+		"check":           "Contrôle",
+		"title":           "Intitulé",
+		"count":           "Nombre",
+		"url":             "URL",
+		"detail":          "Détail",
+		"legal":           "Fondement juridique",
+		"pages":           "Pages",
+		"forms":           "Formulaires",
+		"personal-forms":  "Formulaires collectant des données personnelles",
+		"tags":            "Étiquettes",
+		"no-findings":     "Aucun constat.",
+		"no-organisation": "(sans organisme)",
+		"organisation":    "Organisme",
+		"site":            "Site",
+		"error":           "Erreur",
+		"error-kind":      "Type",
+		"family":          "Famille",
+		"confidence":      "Confiance",
+		"rationale":       "Justification",
+		"remediation":     "Correction",
+		"guidance":        "Recommandations suivies",
+		"active":          "Sonde active (sur demande)",
+		"checks":          "Contrôles Vigie",
+		"catalogue-intro": "Tous les contrôles de Vigie, avec leur gravité par défaut et leur fondement juridique.",
+		"not-audited":     "Non audités :",
+		"summary":         "%d sites audités, %d en échec, %d constats (%s)",
+
+		"sev-critical": "critique",
+		"sev-high":     "élevée",
+		"sev-medium":   "moyenne",
+		"sev-low":      "faible",
+		"sev-info":     "info",
+		"sev-unset":    "non évaluée",
+		"sev-count":    "%[1]s : %[2]d",
+		"colon":        " : ",
+	},
+}
+
+// label returns the word for key in lang ("en" when lang is unknown).
+func label(lang, key string) string {
+	if s, ok := labels[lang][key]; ok {
+		return s
+	}
+	return labels["en"][key]
+}
+
+// severityLabel names s in lang.
+func severityLabel(lang string, s finding.Severity) string {
+	if s < finding.Info || s > finding.Critical {
+		return label(lang, "sev-unset")
+	}
+	return label(lang, "sev-"+s.String())
+}
