@@ -33,7 +33,9 @@ func run(site *observation.Site, r *check.Reporter) {
 			"https_error_kind": site.HTTPS.ErrorKind,
 		}})
 	}
-	if httpsOK && site.HTTP.OK() && !isHTTPS(site.HTTP.FinalURL) {
+	// A site whose HTTPS root answers, even by bouncing back to HTTP, can
+	// serve HTTP visitors over HTTPS: staying on HTTP is a choice.
+	if site.HTTPS.OK() && site.HTTP.OK() && !isHTTPS(site.HTTP.FinalURL) {
 		r.Report(check.Issue{Check: "transport.no-redirect", URL: site.HTTP.URL, Detail: map[string]any{
 			"final_url": site.HTTP.FinalURL,
 			"status":    site.HTTP.Status,

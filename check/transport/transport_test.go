@@ -51,7 +51,7 @@ func TestTransportChecks(t *testing.T) {
 		{"hsts garbage", ok("https://x.test/", "https://x.test/", "Strict-Transport-Security", "max-age=abc"), nil, nil, []string{"transport.hsts"}},
 		{"hsts without max-age", ok("https://x.test/", "https://x.test/", "Strict-Transport-Security", "includeSubDomains"), nil, nil, []string{"transport.hsts"}},
 		{"hsts duplicate directive", ok("https://x.test/", "https://x.test/", "Strict-Transport-Security", "max-age=31536000; max-age=31536000"), nil, nil, []string{"transport.hsts"}},
-		{"https redirecting to http: no hsts finding", ok("https://x.test/", "http://x.test/"), ok("http://x.test/", "http://x.test/"), nil, nil},
+		{"https redirecting to http: no redirect, no hsts finding", ok("https://x.test/", "http://x.test/"), ok("http://x.test/", "http://x.test/"), nil, []string{"transport.no-redirect"}},
 		{"mixed script on personal form page", ok("https://x.test/", "https://x.test/", "Strict-Transport-Security", hsts), nil,
 			[]observation.Page{page("https://x.test/contact", []observation.Form{personalForm}, observation.Resource{Kind: "script", URL: "http://cdn.test/a.js"})},
 			[]string{"transport.mixed-content"}},

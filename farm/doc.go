@@ -1,0 +1,23 @@
+// Package farm serves simulated web sites on loopback, over HTTP and HTTPS
+// (certificates from a throwaway CA), with known ground truth: for every
+// site, the findings an audit must report and, for hostile sites, the error
+// it must end with. End-to-end tests, `vigie demo` and benchmarks audit it.
+//
+// Each site is an instance of an archetype: one failure to detect (a
+// contact form over plain HTTP, a form posting to an http:// URL, a missing
+// or short HSTS, an HTTP page that does not redirect, mixed content...), one
+// look-alike that must not be reported (a search box, a language picker, an
+// HTTP image), or one hostile behaviour (endless redirects, a server that
+// never answers, a 1 GiB page, tag soup, expired or misnamed certificates,
+// a refused port). The catalogue farm has one site per archetype under a
+// realistic French name; a generated farm has thousands, numbered.
+//
+// Sites are virtual hosts: the farm listens on one loopback port for HTTP
+// and one for HTTPS and tells clients, through ConnectTo, to reach every
+// host name there, so nothing ever goes to DNS. Every site has its own
+// registrable domain under the reserved .test top-level domain.
+//
+// Pages are Go templates under sites/, rendered once per archetype with a
+// mark in place of the domain and served by writing the parts and the
+// instance's domain: a farm of 10,000 sites costs little memory.
+package farm

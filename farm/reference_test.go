@@ -1,0 +1,512 @@
+package farm
+
+// A small reference implementation of the crawler and of the form and
+// transport checks, written from the rules the farm's ground truth follows.
+// It audits the farm and its findings must equal Expected(): this catches
+// bookkeeping mistakes in the catalogue (a forgotten form, a wrong index, a
+// page not linked) independently of the real crawler.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"vigie/finding"
+	"vigie/observation"
+)
+
+const (
+	refMaxPages = 30
+	refMaxDepth = 3
+	refMaxBody  = 2 << 20
+)
+
+type refResponse struct {
+	final  string
+	status int
+	header http.Header
+	body   []byte
+	err    error
+}
+
+func (r *refResponse) ok() bool { return r.err == nil && r.status != 0 }
+
+func refGet(ctx context.Context, c *http.Client, raw string) *refResponse {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, raw, nil)
+	if err != nil {
+		return &refResponse{err: err}
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return &refResponse{err: err}
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, refMaxBody))
+	return &refResponse{final: resp.Request.URL.String(), status: resp.StatusCode, header: resp.Header, body: body}
+}
+
+func refKind(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return observation.KindRefused
+	case strings.Contains(err.Error(), "stopped after"):
+		return observation.KindRedirect
+	case errors.As(err, &ne) && ne.Timeout():
+		return observation.KindTimeout
+	case strings.Contains(err.Error(), "tls") || strings.Contains(err.Error(), "x509"):
+		return observation.KindTLS
+	}
+	return observation.KindOther
+}
+
+// refAudit audits one site and returns its findings, or the kind of error
+// the whole site failed with.
+// visit, when not nil, sees every in-scope page fetched.
+func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, r *refResponse)) ([]Expectation, string) {
+	id := s.ID()
+	var out []Expectation
+	add := func(check, u string, form int) {
+		out = append(out, Expectation{Check: check, Site: id, URL: finding.NormaliseURL(u), Form: form})
+	}
+	httpsRoot, httpRoot := "https://"+s.Host+"/", "http://"+s.Host+"/"
+	var rs, rh *refResponse
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); rs = refGet(ctx, c, httpsRoot) }()
+	go func() { defer wg.Done(); rh = refGet(ctx, c, httpRoot) }()
+	wg.Wait()
+
+	// Transport checks.
+	switch {
+	case !rs.ok() && rh.ok():
+		add(CheckNoHTTPS, httpsRoot, -1)
+	case rs.ok():
+		if rh.ok() && strings.HasPrefix(rh.final, "http://") {
+			add(CheckNoRedirect, httpRoot, -1)
+		}
+		if strings.HasPrefix(rs.final, "https://") && !refHSTSValid(rs.header.Get("Strict-Transport-Security")) {
+			add(CheckHSTS, rs.final, -1)
+		}
+	}
+
+	entry, entryResp := SiteID(s.URL), (*refResponse)(nil)
+	switch {
+	case !strings.Contains(s.URL, "://"):
+		entry, entryResp = httpsRoot, rs
+		if !rs.ok() && rh.ok() {
+			entry, entryResp = httpRoot, rh
+		}
+	case entry == httpsRoot:
+		entryResp = rs
+	case entry == httpRoot:
+		entryResp = rh
+	}
+	if entryResp == nil {
+		entryResp = refGet(ctx, c, entry)
+	}
+	if !rs.ok() && !rh.ok() && entryResp.err != nil {
+		return nil, refKind(entryResp.err)
+	}
+
+	scope := registrable(s.Host)
+	inScope := func(raw string) bool {
+		u, err := url.Parse(raw)
+		return err == nil && (u.Scheme == "http" || u.Scheme == "https") && registrable(u.Hostname()) == scope
+	}
+	type item struct {
+		url   string
+		depth int
+	}
+	seen := map[string]bool{finding.NormaliseURL(entry): true}
+	queue := []item{{entry, 0}}
+	if eu, err := url.Parse(entry); err == nil {
+		locs := regexp.MustCompile(`<(url|sitemap)>\s*<loc>\s*([^<\s]+)\s*</loc>`)
+		sitemaps := []string{eu.Scheme + "://" + eu.Host + "/sitemap.xml"}
+		for i := 0; i < len(sitemaps) && i < 6; i++ {
+			sm := refGet(ctx, c, sitemaps[i])
+			if !sm.ok() || sm.status != 200 || !inScope(sm.final) {
+				continue
+			}
+			for _, m := range locs.FindAllSubmatch(sm.body, -1) {
+				u := string(m[2])
+				if string(m[1]) == "sitemap" {
+					if i == 0 { // one level of nesting
+						sitemaps = append(sitemaps, u)
+					}
+					continue
+				}
+				if k := finding.NormaliseURL(u); !seen[k] && inScope(u) {
+					seen[k] = true
+					queue = append(queue, item{u, 1})
+				}
+			}
+		}
+	}
+	reported := map[string]bool{}
+	for pages := 0; len(queue) > 0 && pages < refMaxPages; pages++ {
+		it := queue[0]
+		queue = queue[1:]
+		r := entryResp
+		if it.url != entry {
+			r = refGet(ctx, c, it.url)
+		}
+		if visit != nil && (r.err != nil || inScope(r.final)) {
+			visit(it.url, r)
+		}
+		if !r.ok() || !inScope(r.final) || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+			continue
+		}
+		final := finding.NormaliseURL(r.final)
+		seen[final] = true
+		p := refParse(r)
+		for i, fm := range p.forms {
+			key := fmt.Sprint(final, "#", i)
+			if reported[key] {
+				continue
+			}
+			reported[key] = true
+			httpAction := false
+			for _, a := range fm.actions {
+				if strings.HasPrefix(a, "http://") {
+					httpAction = true
+				}
+			}
+			if fm.personal && strings.HasPrefix(final, "http://") {
+				add(CheckHTTPPage, final, i)
+			}
+			if fm.personal && httpAction {
+				add(CheckHTTPAction, final, i)
+			}
+			if fm.password && (strings.HasPrefix(final, "http://") || httpAction) {
+				add(CheckPasswordHTTP, final, i)
+			}
+		}
+		if p.mixed && strings.HasPrefix(final, "https://") && !reported[final+"#mixed"] {
+			reported[final+"#mixed"] = true
+			add(CheckMixedContent, final, -1)
+		}
+		if it.depth >= refMaxDepth {
+			continue
+		}
+		for _, l := range p.links {
+			if k := finding.NormaliseURL(l); !seen[k] && inScope(l) {
+				seen[k] = true
+				queue = append(queue, item{l, it.depth + 1})
+			}
+		}
+	}
+	return out, ""
+}
+
+func registrable(host string) string {
+	labels := strings.Split(strings.ToLower(host), ".")
+	if len(labels) < 2 {
+		return host
+	}
+	return strings.Join(labels[len(labels)-2:], ".")
+}
+
+func refHSTSValid(v string) bool {
+	for _, d := range strings.Split(v, ";") {
+		k, val, _ := strings.Cut(strings.TrimSpace(d), "=")
+		if strings.EqualFold(strings.TrimSpace(k), "max-age") {
+			var n int
+			if _, err := fmt.Sscanf(strings.Trim(strings.TrimSpace(val), `"`), "%d", &n); err != nil {
+				return false
+			}
+			return n >= 15552000
+		}
+	}
+	return false
+}
+
+type refForm struct {
+	personal, password bool
+	actions            []string
+}
+
+type refPage struct {
+	forms []refForm
+	mixed bool
+	links []string
+}
+
+var metaCharset = regexp.MustCompile(`(?i)charset\s*=\s*["']?([a-z0-9_-]+)`)
+
+// refDecode turns the body into UTF-8 from the header's or the meta tag's
+// charset.
+func refDecode(r *refResponse) []byte {
+	cs := ""
+	if m := metaCharset.FindStringSubmatch(r.header.Get("Content-Type")); m != nil {
+		cs = m[1]
+	} else if m := metaCharset.FindSubmatch(r.body[:min(len(r.body), 1024)]); m != nil {
+		cs = string(m[1])
+	}
+	switch strings.ToLower(cs) {
+	case "iso-8859-1", "latin1", "windows-1252", "cp1252":
+	default:
+		return r.body
+	}
+	var b bytes.Buffer
+	for _, c := range r.body {
+		if c >= 0x80 && c < 0xA0 && cp1252High[c-0x80] != 0 {
+			b.WriteRune(cp1252High[c-0x80])
+		} else {
+			b.WriteRune(rune(c))
+		}
+	}
+	return b.Bytes()
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+func refParse(r *refResponse) refPage {
+	doc, err := html.Parse(bytes.NewReader(refDecode(r)))
+	if err != nil {
+		return refPage{}
+	}
+	pageURL, _ := url.Parse(r.final)
+	base := pageURL
+	var all []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			all = append(all, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	for _, n := range all {
+		if href, ok := attr(n, "href"); ok && n.Data == "base" {
+			if u, err := pageURL.Parse(strings.TrimSpace(href)); err == nil {
+				base = u
+			}
+			break
+		}
+	}
+	resolve := func(s string) string {
+		u, err := base.Parse(strings.TrimSpace(s))
+		if err != nil {
+			return ""
+		}
+		u.Fragment = ""
+		return u.String()
+	}
+	var p refPage
+	formIndex := map[*html.Node]int{}
+	byID := map[string]int{}
+	labels := map[string]string{}
+	for _, n := range all {
+		switch n.Data {
+		case "form":
+			i := len(p.forms)
+			formIndex[n] = i
+			if id, ok := attr(n, "id"); ok {
+				if _, dup := byID[id]; !dup {
+					byID[id] = i
+				}
+			}
+			action := pageURL.String()
+			if a, ok := attr(n, "action"); ok && strings.TrimSpace(a) != "" {
+				action = resolve(a)
+			}
+			p.forms = append(p.forms, refForm{actions: []string{action}})
+		case "label":
+			if f, ok := attr(n, "for"); ok {
+				labels[f] += " " + textOf(n)
+			}
+		}
+	}
+	personalForm := false
+	for _, n := range all {
+		switch n.Data {
+		case "input", "select", "textarea", "button":
+		default:
+			continue
+		}
+		owner := -1
+		if fid, ok := attr(n, "form"); ok {
+			if i, ok := byID[fid]; ok {
+				owner = i
+			}
+		} else {
+			for a := n.Parent; a != nil; a = a.Parent {
+				if i, ok := formIndex[a]; ok {
+					owner = i
+					break
+				}
+			}
+		}
+		if owner < 0 {
+			continue
+		}
+		typ, _ := attr(n, "type")
+		typ = strings.ToLower(typ)
+		if fa, ok := attr(n, "formaction"); ok && strings.TrimSpace(fa) != "" &&
+			(n.Data == "button" && (typ == "" || typ == "submit") || n.Data == "input" && (typ == "submit" || typ == "image")) {
+			p.forms[owner].actions = append(p.forms[owner].actions, resolve(fa))
+		}
+		if n.Data == "button" {
+			continue
+		}
+		if typ == "password" {
+			p.forms[owner].password = true
+		}
+		if refPersonal(n, typ, labels) {
+			p.forms[owner].personal = true
+			personalForm = true
+		}
+	}
+	for _, n := range all {
+		var ref string
+		switch n.Data {
+		case "a", "area":
+			if h, ok := attr(n, "href"); ok {
+				if u := resolve(h); strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
+					p.links = append(p.links, u)
+				}
+			}
+			continue
+		case "script", "iframe", "frame", "embed":
+			ref, _ = attr(n, "src")
+		case "object":
+			ref, _ = attr(n, "data")
+		case "link":
+			if rel, _ := attr(n, "rel"); strings.Contains(strings.ToLower(rel), "stylesheet") {
+				ref, _ = attr(n, "href")
+			}
+		}
+		if ref != "" && personalForm && strings.HasPrefix(resolve(ref), "http://") {
+			p.mixed = true
+		}
+	}
+	return p
+}
+
+var (
+	refPersonalWords = wordSet("nom noms prenom prenoms name email mail courriel tel telephone phone portable mobile " +
+		"adresse address postal cp ville city commune naissance birth secu securite nir iban password mdp passe " +
+		"identifiant login username")
+	refExcludedWords = wordSet("q search recherche rechercher lang langue tri sort captcha csrf token jeton " +
+		"raison sociale entreprise societe consentement cookies")
+	refAutocomplete = wordSet("name given-name family-name email tel street-address postal-code address-level2 " +
+		"bday username current-password new-password")
+	deaccent = strings.NewReplacer("é", "e", "è", "e", "ê", "e", "ë", "e", "à", "a", "â", "a", "î", "i", "ï", "i",
+		"ô", "o", "ù", "u", "û", "u", "ç", "c", "É", "e", "È", "e", "Ê", "e")
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
+	switch typ {
+	case "hidden", "submit", "button", "image", "reset", "checkbox", "radio":
+		return false
+	case "password", "email", "tel", "file":
+		return true
+	}
+	if n.Data == "textarea" {
+		return true
+	}
+	if ac, _ := attr(n, "autocomplete"); refAutocomplete[strings.ToLower(strings.TrimSpace(ac))] {
+		return true
+	}
+	var text []string
+	for _, k := range []string{"name", "id", "placeholder", "aria-label"} {
+		v, _ := attr(n, k)
+		text = append(text, v)
+	}
+	if id, ok := attr(n, "id"); ok {
+		text = append(text, labels[id])
+	}
+	for a := n.Parent; a != nil; a = a.Parent {
+		if a.Type == html.ElementNode && a.Data == "label" {
+			text = append(text, textOf(a))
+			break
+		}
+	}
+	s := deaccent.Replace(strings.ToLower(strings.Join(text, " ")))
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') || r >= utf8.RuneSelf
+	})
+	for _, w := range words {
+		if refExcludedWords[w] {
+			return false
+		}
+	}
+	for _, w := range words {
+		if refPersonalWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// refAuditFarm audits sites concurrently and returns all findings and the
+// whole-site errors.
+func refAuditFarm(ctx context.Context, c *http.Client, sites []Site, visit func(u string, r *refResponse)) ([]Expectation, map[string]string) {
+	var mu sync.Mutex
+	var all []Expectation
+	errs := map[string]string{}
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	for _, s := range sites {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			got, kind := refAudit(ctx, c, s, visit)
+			mu.Lock()
+			defer mu.Unlock()
+			all = append(all, got...)
+			if kind != "" {
+				errs[s.ID()] = kind
+			}
+		}()
+	}
+	wg.Wait()
+	return all, errs
+}

@@ -1,0 +1,158 @@
+package farm
+
+// The declarative description of the farm's sites. An archetype is one kind
+// of site (one failure or look-alike to detect) with the findings it must
+// produce; the catalogue farm instantiates each archetype once under a
+// hand-picked domain, the generated farm many times under numbered ones.
+// Strings may contain "{D}", replaced by the instance's registrable domain.
+
+// Check IDs the farm's ground truth refers to.
+const (
+	CheckHTTPPage     = "form.http-page"
+	CheckHTTPAction   = "form.http-action"
+	CheckPasswordHTTP = "form.password-http"
+	CheckNoHTTPS      = "transport.no-https"
+	CheckNoRedirect   = "transport.no-redirect"
+	CheckHSTS         = "transport.hsts"
+	CheckMixedContent = "transport.mixed-content"
+)
+
+// HSTS header values used by the archetypes.
+const (
+	hsts2Years = "max-age=63072000; includeSubDomains; preload"
+	hsts1Year  = "max-age=31536000; includeSubDomains"
+)
+
+type archetype struct {
+	// ID names the archetype; it appears in generated host names, so it is
+	// a valid DNS label.
+	ID string
+	// Domain is the registrable domain of the catalogue instance.
+	Domain string
+	// Input is the entry as a user would type it (bare host or URL).
+	Input string
+	// Org is the organisation (data controller) of the site; Name is the
+	// name its pages show, Org when empty.
+	Org, Name string
+	Tags      []string
+	// Hostile archetypes are served only with Options.Hostile.
+	Hostile bool
+	// Unlisted archetypes are served but are no Site of the farm: third
+	// parties that a crawler must not wander into.
+	Unlisted bool
+	// Layout is the page skin: "moderne" (the State's design system) or
+	// "ancien" (a 2000s table layout).
+	Layout string
+	// Base prefixes the links of the layout: "" for relative links, or an
+	// absolute origin such as "https://www.{D}" (what many CMS write).
+	Base string
+	// Shared names a directory of sites/ whose pages (and _layout.html)
+	// the archetype uses where it has none of its own.
+	Shared string
+	Hosts  []hostSpec
+	// Expect lists the findings the site must produce, no more, no less.
+	Expect []exp
+	// Error is the observation.Kind* the whole site must fail with.
+	Error string
+}
+
+type httpMode int
+
+const (
+	httpServe   httpMode = iota // serves the pages over HTTP too
+	httpUpgrade                 // 301 to the same URL over HTTPS
+)
+
+type tlsMode int
+
+const (
+	tlsNone      tlsMode = iota // handshake fails: no HTTPS
+	tlsValid                    // certificate from the farm's CA
+	tlsExpired                  // expired certificate from the farm's CA
+	tlsWrongName                // valid certificate for another name
+)
+
+type route int
+
+const (
+	routeFarm   route = iota // the farm's HTTP and HTTPS listeners
+	routeHung                // a listener that accepts and never answers
+	routeClosed              // a closed port: connections are refused
+)
+
+type hostSpec struct {
+	// Label is the host's first label ("www", "demarches"), "" for the
+	// registrable domain itself.
+	Label string
+	HTTP  httpMode
+	TLS   tlsMode
+	Route route
+	// HSTS is the Strict-Transport-Security header of HTTPS responses;
+	// HSTSOnHTTP the one (ignored by browsers) of HTTP responses.
+	HSTS, HSTSOnHTTP string
+	Charset          charset
+	// Server is the Server header, "" for none.
+	Server string
+	// Filler adds the common pages (news, about, legal notice, site map).
+	Filler bool
+	// Sitemap serves /sitemap.xml listing the home page, the filler pages
+	// and SitemapExtra; with SitemapIndex, /sitemap.xml is an index of
+	// one nested sitemap, /sitemap-pages.xml, that lists them.
+	Sitemap      bool
+	SitemapIndex bool
+	SitemapExtra []string
+	// Canonical is the scheme of the URLs in sitemaps and robots.txt;
+	// "" means https for hosts with a valid certificate, http otherwise.
+	Canonical string
+	// Redirects are checked before anything else.
+	Redirects []redirect
+	// Huge is a path streaming a 1 GiB HTML body.
+	Huge string
+}
+
+type redirect struct {
+	// Scheme is "http", "https" or "" for both.
+	Scheme string
+	// Path is the request path, or "*" for every path (then To is an
+	// origin and the request URI is appended).
+	Path   string
+	Status int
+	To     string
+}
+
+// exp is one expected finding: Form is the form's index on the page, -1
+// for findings about the whole page or site.
+type exp struct {
+	check, url string
+	form       int
+}
+
+func expects(groups ...[]exp) []exp {
+	var out []exp
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
+// form lists findings of the form at index i of the page at url.
+func form(url string, i int, checks ...string) []exp {
+	out := make([]exp, len(checks))
+	for k, c := range checks {
+		out[k] = exp{c, url, i}
+	}
+	return out
+}
+
+// site lists findings about a page or the site as a whole.
+func site(check, url string) []exp { return []exp{{check, url, -1}} }
+
+// secure is a host done right: HTTPS with a long HSTS, HTTP redirected.
+func secure(label string) hostSpec {
+	return hostSpec{Label: label, TLS: tlsValid, HTTP: httpUpgrade, HSTS: hsts2Years, Filler: true, Sitemap: true}
+}
+
+// plain is a host without HTTPS.
+func plain(label string) hostSpec {
+	return hostSpec{Label: label, TLS: tlsNone, HTTP: httpServe, Filler: true, Sitemap: true}
+}
