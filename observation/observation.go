@@ -23,6 +23,8 @@ type Site struct {
 	// scheme; transport checks read them. Either may be nil when not tried.
 	HTTPS *Probe `json:"https,omitempty"`
 	HTTP  *Probe `json:"http,omitempty"`
+	// TLSProbe is the TLS audit of the HTTPS origin, nil when not run.
+	TLSProbe *TLSReport `json:"tls_probe,omitempty"`
 
 	// Pages are the pages the crawl fetched, entry page first.
 	Pages []Page `json:"pages,omitempty"`

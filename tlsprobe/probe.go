@@ -1,0 +1,624 @@
+package tlsprobe
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"vigie/observation"
+)
+
+// Options configures a Prober. Zero values select the defaults.
+type Options struct {
+	// Dial opens TCP connections; nil uses a net.Dialer. A scan passes its
+	// fetcher's dialer so that --resolve and --connect-to apply.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Timeout bounds each handshake, connection included (default 5s).
+	Timeout time.Duration
+	// RootCAs verifies certificate chains; nil means the system pool.
+	RootCAs *x509.CertPool
+	// Concurrency is the number of handshakes in flight per host
+	// (default 4).
+	Concurrency int
+	// Now gives the time certificates are judged at (default time.Now).
+	Now func() time.Time
+	// MaxHandshakes bounds the connections one host may cost (default
+	// 400); a probe that reaches it is marked incomplete.
+	MaxHandshakes int
+	// HostTimeout bounds the whole probe of one host (default 60s).
+	HostTimeout time.Duration
+	// NoShare probes every host in full. By default hosts reached on an
+	// address already probed reuse its protocol and suite results and only
+	// fetch their own certificate.
+	NoShare bool
+}
+
+// Prober audits the TLS configuration of servers. It is safe for
+// concurrent use; it remembers the results of each address it probed so
+// that virtual hosts sharing a server are not probed again.
+type Prober struct {
+	opts   Options
+	mu     sync.Mutex
+	shared map[string]*sharedProbe
+}
+
+// sharedProbe holds the handshake-level results of one address.
+type sharedProbe struct {
+	done       chan struct{}
+	host       string
+	ok         bool
+	protocols  []observation.TLSProtocol
+	incomplete bool
+	notes      []string
+}
+
+// New returns a Prober with opts, defaults filled in.
+func New(opts Options) *Prober {
+	if opts.Dial == nil {
+		d := &net.Dialer{}
+		opts.Dial = d.DialContext
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 5 * time.Second
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 4
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxHandshakes <= 0 {
+		opts.MaxHandshakes = 400
+	}
+	if opts.HostTimeout <= 0 {
+		opts.HostTimeout = 60 * time.Second
+	}
+	return &Prober{opts: opts, shared: map[string]*sharedProbe{}}
+}
+
+// versions lists the protocol versions probed, oldest first.
+var versions = []struct {
+	wire uint16
+	name string
+}{
+	{versionSSL30, observation.SSL30},
+	{versionTLS10, observation.TLS10},
+	{versionTLS11, observation.TLS11},
+	{versionTLS12, observation.TLS12},
+	{versionTLS13, observation.TLS13},
+}
+
+// maxSuitesPerHello keeps hellos within what old servers parse.
+const maxSuitesPerHello = 128
+
+var errBudget = errors.New("handshake budget exhausted")
+
+// Probe audits host:port: protocol versions, cipher suites per version,
+// server preference, key-exchange groups, certificate and profile
+// verdicts. The report is returned even on error, with Error set; the
+// error is non-nil only when nothing could be probed.
+func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation.TLSReport, error) {
+	began := time.Now()
+	rep := &observation.TLSReport{Host: host, Port: port, Time: p.opts.Now()}
+	ctx, cancel := context.WithTimeout(ctx, p.opts.HostTimeout)
+	defer cancel()
+	r := &run{p: p, host: host, addr: net.JoinHostPort(host, strconv.Itoa(port)),
+		sem: make(chan struct{}, p.opts.Concurrency)}
+	defer func() {
+		rep.Handshakes = r.count()
+		rep.DurationMS = time.Since(began).Milliseconds()
+	}()
+
+	chain, stapled, certErr := r.fetchCertificate(ctx)
+	remote := r.remoteAddr()
+	if remote == "" {
+		if certErr == nil {
+			certErr = errors.New("no connection")
+		}
+		rep.Error, rep.ErrorKind = certErr.Error(), errorKind(certErr)
+		return rep, fmt.Errorf("tls probe %s: %w", r.addr, certErr)
+	}
+	rep.Address = remote
+
+	var sp *sharedProbe
+	owner := true
+	if !p.opts.NoShare {
+		sp, owner = p.claim(remote, host)
+		if !owner {
+			select {
+			case <-sp.done:
+				if sp.ok {
+					rep.Protocols = cloneProtocols(sp.protocols)
+					rep.SharedFrom = sp.host
+					rep.Incomplete = sp.incomplete
+					rep.Notes = append(rep.Notes, sp.notes...)
+				}
+			case <-ctx.Done():
+			}
+		}
+	}
+	if rep.Protocols == nil {
+		protos, err := r.probeProtocols(ctx)
+		rep.Protocols = protos
+		rep.Incomplete, rep.Notes = r.incomplete, append(rep.Notes, r.notes...)
+		if owner && sp != nil {
+			p.publish(remote, sp, protos, err == nil, r.incomplete, r.notes)
+		}
+		if err != nil {
+			rep.Error, rep.ErrorKind = err.Error(), errorKind(err)
+		}
+	}
+
+	if chain == nil && certErr != nil {
+		chain, stapled = r.rawCertificate(ctx, rep)
+	}
+	rep.Certificate = describeCertificate(chain, host, p.opts.RootCAs, rep.Time)
+	if rep.Certificate != nil {
+		rep.Certificate.OCSPStapled = stapled
+	} else if certErr != nil && len(rep.Accepted()) > 0 {
+		rep.Certificate = &observation.TLSCertificate{Error: certErr.Error()}
+	}
+	if len(rep.Accepted()) == 0 && rep.Error == "" {
+		msg := "no protocol version accepted"
+		if certErr != nil {
+			msg += " (" + certErr.Error() + ")"
+		}
+		rep.Error, rep.ErrorKind = msg, observation.KindTLS
+	}
+	rep.Profiles = Evaluate(rep)
+	return rep, nil
+}
+
+// claim returns the shared results of addr and whether the caller is the
+// one to fill them.
+func (p *Prober) claim(addr, host string) (*sharedProbe, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if sp, ok := p.shared[addr]; ok {
+		return sp, false
+	}
+	sp := &sharedProbe{done: make(chan struct{}), host: host}
+	p.shared[addr] = sp
+	return sp, true
+}
+
+func (p *Prober) publish(addr string, sp *sharedProbe, protos []observation.TLSProtocol, ok, incomplete bool, notes []string) {
+	sp.protocols, sp.ok, sp.incomplete, sp.notes = cloneProtocols(protos), ok && len(protos) > 0, incomplete, notes
+	if !sp.ok {
+		// Let the next host on this address try again.
+		p.mu.Lock()
+		delete(p.shared, addr)
+		p.mu.Unlock()
+	}
+	close(sp.done)
+}
+
+func cloneProtocols(in []observation.TLSProtocol) []observation.TLSProtocol {
+	out := make([]observation.TLSProtocol, len(in))
+	for i, pr := range in {
+		out[i] = pr
+		out[i].Suites = slices.Clone(pr.Suites)
+		out[i].Groups = slices.Clone(pr.Groups)
+	}
+	return out
+}
+
+// run is the probe of one host.
+type run struct {
+	p          *Prober
+	host, addr string
+	sem        chan struct{}
+
+	mu         sync.Mutex
+	handshakes int
+	remote     string
+	rawChain   [][]byte
+	rawStapled bool
+	incomplete bool
+	notes      []string
+}
+
+func (r *run) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.handshakes
+}
+
+func (r *run) remoteAddr() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.remote
+}
+
+func (r *run) note(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	msg := fmt.Sprintf(format, args...)
+	if !slices.Contains(r.notes, msg) {
+		r.notes = append(r.notes, msg)
+	}
+	r.incomplete = true
+}
+
+// connect takes a handshake from the budget and a concurrency slot, dials
+// and sets the handshake's deadline. release must be called when done.
+func (r *run) connect(ctx context.Context) (conn net.Conn, release func(), err error) {
+	r.mu.Lock()
+	if r.handshakes >= r.p.opts.MaxHandshakes {
+		r.mu.Unlock()
+		return nil, nil, errBudget
+	}
+	r.handshakes++
+	r.mu.Unlock()
+	select {
+	case r.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	}
+	deadline := time.Now().Add(r.p.opts.Timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	dctx, cancel := context.WithDeadline(ctx, deadline)
+	conn, err = r.p.opts.Dial(dctx, "tcp", r.addr)
+	cancel()
+	if err != nil {
+		<-r.sem
+		return nil, nil, &dialError{err}
+	}
+	r.mu.Lock()
+	if r.remote == "" && conn.RemoteAddr() != nil {
+		r.remote = conn.RemoteAddr().String()
+	}
+	r.mu.Unlock()
+	conn.SetDeadline(deadline)
+	// Cancelling ctx unblocks reads and writes at once.
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	return conn, func() {
+		stop()
+		conn.Close()
+		<-r.sem
+	}, nil
+}
+
+// dialError marks a failure to connect, as opposed to a failed handshake.
+type dialError struct{ err error }
+
+func (e *dialError) Error() string { return "connect: " + e.err.Error() }
+func (e *dialError) Unwrap() error { return e.err }
+
+// exchange sends one ClientHello and reads the server's first flight.
+func (r *run) exchange(ctx context.Context, h *hello) (*flight, error) {
+	conn, release, err := r.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if _, err := conn.Write(h.marshal()); err != nil {
+		return nil, err
+	}
+	f, err := readFlight(conn)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.certificates) > 0 {
+		r.mu.Lock()
+		if r.rawChain == nil {
+			r.rawChain, r.rawStapled = f.certificates, f.stapled
+		}
+		r.mu.Unlock()
+	}
+	return f, nil
+}
+
+// declined reports whether err is the server refusing a hello (alert,
+// closed connection) rather than a failure to test.
+func declined(err error) bool {
+	var a *AlertError
+	return errors.As(err, &a) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// candidates returns the suites offered for version v: those a server can
+// choose without credentials of the client's (no PSK, SRP or Kerberos),
+// split into hellos of at most maxSuitesPerHello, suites OpenSSL knows
+// first.
+func candidates(v uint16) [][]uint16 {
+	var common, rare []uint16
+	for _, s := range suites {
+		switch {
+		case (v == versionTLS13) != s.TLS13, s.TLS12 && v < versionTLS12:
+			continue
+		case s.Auth == "PSK", s.KeyExchange == "RSA_PSK", s.KeyExchange == "SRP", s.KeyExchange == "KRB5":
+			continue
+		case s.OpenSSL != "":
+			common = append(common, s.Code)
+		default:
+			rare = append(rare, s.Code)
+		}
+	}
+	all := append(common, rare...)
+	var out [][]uint16
+	for len(all) > 0 {
+		n := min(len(all), maxSuitesPerHello)
+		out = append(out, all[:n])
+		all = all[n:]
+	}
+	return out
+}
+
+// outcome is what enumeration learnt of one version.
+type outcome struct {
+	accepted   []uint16
+	flights    map[uint16]*flight
+	preference string
+	groups     []uint16
+	etm        bool
+	err        error
+}
+
+// probeProtocols tests every version, enumerating suites and groups of
+// those accepted.
+func (r *run) probeProtocols(ctx context.Context) ([]observation.TLSProtocol, error) {
+	out := make([]outcome, len(versions))
+	var wg sync.WaitGroup
+	for i, v := range versions {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = r.probeVersion(ctx, v.wire)
+		}()
+	}
+	wg.Wait()
+
+	// Groups: TLS 1.3 by HelloRetryRequest, TLS 1.2 (or the best older
+	// version) by ECDHE key exchanges.
+	legacy := -1
+	for i, v := range versions {
+		if v.wire <= versionTLS12 && len(ecdheSuites(out[i].accepted)) > 0 {
+			legacy = i
+		}
+	}
+	if legacy >= 0 || len(out[4].accepted) > 0 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if legacy >= 0 {
+				out[legacy].groups = r.enumerateCurves(ctx, versions[legacy].wire, ecdheSuites(out[legacy].accepted))
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if len(out[4].accepted) > 0 {
+				out[4].groups = r.enumerateGroups13(ctx, out[4].accepted)
+			}
+		}()
+		wg.Wait()
+	}
+
+	protos := make([]observation.TLSProtocol, len(versions))
+	var dialErr, anyErr error
+	ok := false
+	for i, v := range versions {
+		o := out[i]
+		pr := observation.TLSProtocol{Version: v.name, Accepted: len(o.accepted) > 0, Preference: o.preference, EncryptThenMAC: o.etm}
+		for _, c := range o.accepted {
+			s := suiteObservation(c)
+			if f := o.flights[c]; f != nil {
+				if v.wire == versionTLS13 {
+					s.Group = groupName(f.hello.group)
+				} else if f.curve != 0 {
+					s.Group = groupName(f.curve)
+				}
+				s.DHBits = f.dhBits
+			}
+			pr.Suites = append(pr.Suites, s)
+		}
+		for _, g := range o.groups {
+			pr.Groups = append(pr.Groups, groupName(g))
+		}
+		if o.err != nil {
+			pr.Error = o.err.Error()
+			var de *dialError
+			if errors.As(o.err, &de) {
+				dialErr = o.err
+			}
+			anyErr = o.err
+		} else {
+			ok = true
+		}
+		protos[i] = pr
+	}
+	if !ok {
+		if dialErr != nil {
+			return protos, dialErr
+		}
+		return protos, anyErr
+	}
+	return protos, nil
+}
+
+// probeVersion enumerates the suites of version v: offer every
+// candidate, remove the one chosen, again until the server declines; one
+// connection per accepted suite plus one. Then one more hello, with the
+// accepted suites in reverse order, tells server from client preference.
+func (r *run) probeVersion(ctx context.Context, v uint16) outcome {
+	o := outcome{flights: map[uint16]*flight{}}
+	chunks := candidates(v)
+	filled := 0
+	for _, chunk := range chunks {
+		acc, err := r.enumerateSuites(ctx, v, chunk, o.flights)
+		if err != nil {
+			o.err = err
+			if len(o.accepted)+len(acc) == 0 {
+				return o
+			}
+		}
+		if len(acc) > 0 {
+			filled++
+		}
+		o.accepted = append(o.accepted, acc...)
+	}
+	if filled > 1 {
+		// Suites came from several hellos: their relative order is
+		// unknown until they compete in one.
+		if acc, err := r.enumerateSuites(ctx, v, slices.Clone(o.accepted), o.flights); err == nil && len(acc) == len(o.accepted) {
+			o.accepted = acc
+		}
+	}
+	for _, c := range o.accepted {
+		if f := o.flights[c]; f != nil && f.hello.encryptThenMAC && !suiteByCode[c].AEAD {
+			o.etm = true
+		}
+	}
+	if len(o.accepted) >= 2 {
+		rev := slices.Clone(o.accepted)
+		slices.Reverse(rev)
+		f, err := r.exchange(ctx, &hello{version: v, suites: rev, groups: groupIDs(v == versionTLS13), serverName: r.host, shareX25519: true})
+		switch {
+		case err != nil:
+			if errors.Is(err, errBudget) {
+				r.note("handshake budget of %d reached", r.p.opts.MaxHandshakes)
+			}
+		case f.hello.suite == o.accepted[0]:
+			o.preference = "server"
+		case f.hello.suite == rev[0]:
+			o.preference = "client"
+		default:
+			o.preference = "server"
+		}
+	}
+	switch {
+	case o.err != nil && len(o.accepted) > 0:
+		r.note("%s: suite enumeration stopped early: %v", versionName(v), o.err)
+	case o.err != nil:
+		r.note("%s: could not be tested: %v", versionName(v), o.err)
+	}
+	return o
+}
+
+// enumerateSuites offers offer again and again, each time without the
+// suite the server chose, until it declines.
+func (r *run) enumerateSuites(ctx context.Context, v uint16, offer []uint16, flights map[uint16]*flight) ([]uint16, error) {
+	var acc []uint16
+	remaining := slices.Clone(offer)
+	for len(remaining) > 0 {
+		f, err := r.exchange(ctx, &hello{version: v, suites: remaining, groups: groupIDs(v == versionTLS13), serverName: r.host, shareX25519: true})
+		if err != nil {
+			if declined(err) {
+				return acc, nil
+			}
+			if errors.Is(err, errBudget) {
+				r.note("handshake budget of %d reached", r.p.opts.MaxHandshakes)
+			}
+			return acc, err
+		}
+		if f.hello.version != v {
+			return acc, nil // the server wants another version
+		}
+		i := slices.Index(remaining, f.hello.suite)
+		if i < 0 {
+			return acc, fmt.Errorf("server chose suite 0x%04X, which was not offered", f.hello.suite)
+		}
+		acc = append(acc, f.hello.suite)
+		flights[f.hello.suite] = f
+		remaining = slices.Delete(remaining, i, i+1)
+	}
+	return acc, nil
+}
+
+func ecdheSuites(codes []uint16) []uint16 {
+	var out []uint16
+	for _, c := range codes {
+		if s := suiteByCode[c]; s != nil && s.KeyExchange == "ECDHE" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// enumerateCurves finds the ECDHE curves of a TLS 1.2-or-older server:
+// offer every curve, remove the one its key exchange used, repeat.
+func (r *run) enumerateCurves(ctx context.Context, v uint16, ecdhe []uint16) []uint16 {
+	var acc []uint16
+	remaining := groupIDs(false)
+	for len(remaining) > 0 {
+		f, err := r.exchange(ctx, &hello{version: v, suites: ecdhe, groups: remaining, serverName: r.host})
+		if err != nil {
+			if !declined(err) {
+				r.note("%s: group enumeration stopped early: %v", versionName(v), err)
+			}
+			break
+		}
+		i := slices.Index(remaining, f.curve)
+		if f.hello.version != v || i < 0 {
+			break
+		}
+		acc = append(acc, f.curve)
+		remaining = slices.Delete(remaining, i, i+1)
+	}
+	return acc
+}
+
+// enumerateGroups13 finds the TLS 1.3 groups: a hello with an empty
+// key_share makes the server name the group it wants in a
+// HelloRetryRequest; remove it and ask again.
+func (r *run) enumerateGroups13(ctx context.Context, suites13 []uint16) []uint16 {
+	var acc []uint16
+	remaining := groupIDs(true)
+	for len(remaining) > 0 {
+		f, err := r.exchange(ctx, &hello{version: versionTLS13, suites: suites13, groups: remaining, serverName: r.host})
+		if err != nil {
+			if !declined(err) {
+				r.note("TLS 1.3: group enumeration stopped early: %v", err)
+			}
+			break
+		}
+		i := slices.Index(remaining, f.hello.group)
+		if !f.hello.retry || i < 0 {
+			break
+		}
+		acc = append(acc, f.hello.group)
+		remaining = slices.Delete(remaining, i, i+1)
+	}
+	return acc
+}
+
+func versionName(v uint16) string {
+	for _, x := range versions {
+		if x.wire == v {
+			return x.name
+		}
+	}
+	return fmt.Sprintf("version 0x%04x", v)
+}
+
+// errorKind classifies a probe failure with the observation.Kind*
+// constants.
+func errorKind(err error) string {
+	var dnsErr *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		return observation.KindDNS
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return observation.KindRefused
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return observation.KindTimeout
+	case errors.Is(err, errNotTLS):
+		return observation.KindTLS
+	}
+	var de *dialError
+	if errors.As(err, &de) {
+		return observation.KindOther
+	}
+	return observation.KindTLS
+}

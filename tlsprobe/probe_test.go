@@ -1,0 +1,401 @@
+package tlsprobe
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie/observation"
+)
+
+func probe(t *testing.T, opts Options, host string, port int) *observation.TLSReport {
+	t.Helper()
+	if opts.Dial == nil {
+		opts.Dial = loopbackDial()
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = 2 * time.Second
+	}
+	rep, err := New(opts).Probe(context.Background(), host, port)
+	if err != nil {
+		t.Fatalf("probe %s:%d: %v", host, port, err)
+	}
+	return rep
+}
+
+func suiteNames(p *observation.TLSProtocol) []string {
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range p.Suites {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func deviationTopics(rep *observation.TLSReport, profile string) []string {
+	var out []string
+	for _, p := range rep.Profiles {
+		if p.Name == profile {
+			for _, d := range p.Deviations {
+				out = append(out, d.Topic)
+			}
+		}
+	}
+	return out
+}
+
+func TestProbeStrongGoServer(t *testing.T) {
+	ca := newCA(t)
+	cfg := &tls.Config{
+		Certificates:     []tls.Certificate{ca.leaf(t, leafSpec{ocsp: true})},
+		MinVersion:       tls.VersionTLS12,
+		CurvePreferences: []tls.CurveID{tls.X25519, tls.CurveP256},
+		CipherSuites: []uint16{
+			tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+			tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		},
+	}
+	port := goServer(t, cfg)
+	rep := probe(t, Options{RootCAs: ca.pool}, "localhost", port)
+
+	if got := rep.Accepted(); !slices.Equal(got, []string{observation.TLS12, observation.TLS13}) {
+		t.Errorf("accepted %v, want TLS 1.2 and 1.3", got)
+	}
+	got12 := suiteNames(rep.Protocol(observation.TLS12))
+	slices.Sort(got12)
+	want12 := []string{"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"}
+	if !slices.Equal(got12, want12) {
+		t.Errorf("TLS 1.2 suites %v, want %v", got12, want12)
+	}
+	if got := suiteNames(rep.Protocol(observation.TLS13)); len(got) != 3 {
+		t.Errorf("TLS 1.3 suites %v, want Go's three", got)
+	}
+	for _, v := range []string{observation.TLS12, observation.TLS13} {
+		p := rep.Protocol(v)
+		g := slices.Clone(p.Groups)
+		slices.Sort(g)
+		if !slices.Equal(g, []string{"secp256r1", "x25519"}) {
+			t.Errorf("%s groups %v, want x25519 and secp256r1", v, g)
+		}
+		for _, s := range p.Suites {
+			if s.Class != observation.TLSClassAEAD {
+				t.Errorf("%s: class %s", s.Name, s.Class)
+			}
+		}
+	}
+	c := rep.Certificate
+	if c == nil || !c.Trusted || !c.HostnameMatch || c.KeyType != "ECDSA" || c.KeyBits != 256 || c.SelfSigned || len(c.OCSPServers) != 1 {
+		t.Errorf("certificate %+v", c)
+	}
+	if topics := deviationTopics(rep, ProfileANSSI); len(topics) != 0 {
+		t.Errorf("ANSSI deviations %v, want none", topics)
+	}
+	if topics := deviationTopics(rep, ProfileIntermediate); len(topics) != 0 {
+		t.Errorf("Mozilla intermediate deviations %v, want none", topics)
+	}
+	if topics := deviationTopics(rep, ProfileModern); !slices.Contains(topics, observation.TLSTopicProtocol) {
+		t.Errorf("Mozilla modern deviations %v, want TLS 1.2 named", topics)
+	}
+	if rep.Handshakes > 40 {
+		t.Errorf("%d handshakes for a small server", rep.Handshakes)
+	}
+}
+
+func TestProbeWeakGoServer(t *testing.T) {
+	ca := newCA(t)
+	cfg := &tls.Config{
+		Certificates: []tls.Certificate{ca.leaf(t, leafSpec{rsaBits: 2048})},
+		MinVersion:   tls.VersionTLS10,
+		MaxVersion:   tls.VersionTLS12,
+		CipherSuites: []uint16{
+			tls.TLS_RSA_WITH_RC4_128_SHA,
+			tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA,
+			tls.TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA,
+			tls.TLS_RSA_WITH_AES_128_CBC_SHA,
+			tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		},
+	}
+	port := goServer(t, cfg)
+	rep := probe(t, Options{RootCAs: ca.pool}, "localhost", port)
+	if got := rep.Accepted(); !slices.Equal(got, []string{observation.TLS10, observation.TLS11, observation.TLS12}) {
+		t.Fatalf("accepted %v, want TLS 1.0 to 1.2", got)
+	}
+	classes := map[string]string{}
+	for _, s := range rep.Protocol(observation.TLS12).Suites {
+		classes[s.Name] = s.Class
+	}
+	want := map[string]string{
+		"TLS_RSA_WITH_RC4_128_SHA":              observation.TLSClassRC4,
+		"TLS_RSA_WITH_3DES_EDE_CBC_SHA":         observation.TLSClass64Bit,
+		"TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA":   observation.TLSClass64Bit,
+		"TLS_RSA_WITH_AES_128_CBC_SHA":          observation.TLSClassNoFS,
+		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256": observation.TLSClassAEAD,
+	}
+	for name, class := range want {
+		if classes[name] != class {
+			t.Errorf("%s: class %q, want %q", name, classes[name], class)
+		}
+	}
+	if len(classes) != len(want) {
+		t.Errorf("TLS 1.2 suites %v", classes)
+	}
+	if p := rep.Protocol(observation.TLS10); len(p.Suites) != 4 {
+		t.Errorf("TLS 1.0 suites %v, want the four non-GCM ones", suiteNames(p))
+	}
+	if p := rep.Protocol(observation.TLS12); p.Preference != "server" {
+		t.Errorf("TLS 1.2 preference %q; Go servers impose their order", p.Preference)
+	}
+	topics := deviationTopics(rep, ProfileANSSI)
+	for _, want := range []string{observation.TLSTopicProtocol, observation.TLSTopicCipher, observation.TLSTopicForwardSecrecy} {
+		if !slices.Contains(topics, want) {
+			t.Errorf("ANSSI deviations %v lack %s", topics, want)
+		}
+	}
+}
+
+func TestProbeCertificates(t *testing.T) {
+	ca := newCA(t)
+	now := time.Now()
+	day := 24 * time.Hour
+	tests := []struct {
+		name  string
+		spec  leafSpec
+		roots bool
+		check func(*observation.TLSCertificate) bool
+		probs []string
+	}{
+		{"valid", leafSpec{}, true, func(c *observation.TLSCertificate) bool { return c.Trusted && c.DaysLeft >= 79 }, nil},
+		{"expired", leafSpec{notBefore: now.Add(-90 * day), notAfter: now.Add(-day)}, true,
+			func(c *observation.TLSCertificate) bool { return c.Expired && c.Trusted }, []string{"expired"}},
+		{"not yet valid", leafSpec{notBefore: now.Add(day), notAfter: now.Add(90 * day)}, true,
+			func(c *observation.TLSCertificate) bool { return c.NotYetValid }, []string{"not yet valid"}},
+		{"expiring", leafSpec{notAfter: now.Add(10*day + time.Hour)}, true,
+			func(c *observation.TLSCertificate) bool { return c.DaysLeft == 10 && !c.Expired }, nil},
+		{"wrong name", leafSpec{names: []string{"www.example.test"}}, true,
+			func(c *observation.TLSCertificate) bool { return !c.HostnameMatch }, []string{"hostname mismatch"}},
+		{"self-signed", leafSpec{selfSigned: true}, true,
+			func(c *observation.TLSCertificate) bool { return c.SelfSigned && !c.Trusted }, []string{"self-signed"}},
+		{"unknown CA", leafSpec{}, false,
+			func(c *observation.TLSCertificate) bool { return !c.Trusted && c.VerifyError != "" }, []string{"untrusted chain"}},
+		{"RSA 1024", leafSpec{rsaBits: 1024}, true,
+			func(c *observation.TLSCertificate) bool {
+				return c.KeyType == "RSA" && c.KeyBits == 1024 && WeakKey(c.KeyType, c.KeyBits)
+			}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, tt.spec)}}
+			port := goServer(t, cfg)
+			opts := Options{}
+			if tt.roots {
+				opts.RootCAs = ca.pool
+			}
+			rep := probe(t, opts, "localhost", port)
+			c := rep.Certificate
+			if c == nil || c.Error != "" {
+				t.Fatalf("certificate %+v", c)
+			}
+			if !tt.check(c) {
+				t.Errorf("certificate facts %+v", c)
+			}
+			if got := CertificateProblems(c); !slices.Equal(got, tt.probs) {
+				t.Errorf("problems %v, want %v", got, tt.probs)
+			}
+		})
+	}
+}
+
+func TestProbeSharesAddress(t *testing.T) {
+	ca := newCA(t)
+	cfg := &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, leafSpec{names: []string{"a.example.test", "b.example.test"}})}}
+	port := goServer(t, cfg)
+	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool})
+	first, err := p.Probe(context.Background(), "a.example.test", port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := p.Probe(context.Background(), "b.example.test", port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.SharedFrom != "a.example.test" || second.Handshakes != 1 {
+		t.Errorf("second host: shared from %q after %d handshakes, want a.example.test after 1", second.SharedFrom, second.Handshakes)
+	}
+	if !slices.Equal(first.Accepted(), second.Accepted()) || !second.Certificate.HostnameMatch {
+		t.Errorf("second host: %v, certificate %+v", second.Accepted(), second.Certificate)
+	}
+}
+
+func TestProbeBudget(t *testing.T) {
+	ca := newCA(t)
+	port := goServer(t, &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, leafSpec{})}})
+	rep := probe(t, Options{MaxHandshakes: 6, Concurrency: 1}, "localhost", port)
+	if !rep.Incomplete || rep.Handshakes > 6 {
+		t.Errorf("incomplete %v after %d handshakes, notes %v", rep.Incomplete, rep.Handshakes, rep.Notes)
+	}
+}
+
+func TestProbeRefused(t *testing.T) {
+	port := freePort(t)
+	rep, err := New(Options{Timeout: time.Second}).Probe(context.Background(), "127.0.0.1", port)
+	if err == nil || rep.ErrorKind != observation.KindRefused {
+		t.Errorf("error %v, kind %q", err, rep.ErrorKind)
+	}
+}
+
+// TestProbeHostileServers checks that servers that stall, send garbage or
+// drip bytes never make the prober hang.
+func TestProbeHostileServers(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	tests := []struct {
+		name   string
+		handle func(net.Conn)
+	}{
+		{"silent", func(c net.Conn) { io.Copy(io.Discard, c) }},
+		{"garbage", func(c net.Conn) {
+			c.Read(make([]byte, 1024))
+			c.Write([]byte("HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n"))
+		}},
+		{"stall mid-record", func(c net.Conn) {
+			c.Read(make([]byte, 1024))
+			c.Write([]byte{22, 3, 3, 0, 200, 2, 0})
+			io.Copy(io.Discard, c)
+		}},
+		{"endless records", func(c net.Conn) {
+			c.Read(make([]byte, 1024))
+			rec := append([]byte{22, 3, 3, 0x40, 0}, make([]byte, 0x4000)...)
+			rec[5] = 11 // a certificate message that never ends
+			rec[6], rec[7], rec[8] = 0x0f, 0xff, 0xff
+			for c.SetWriteDeadline(time.Now().Add(5*time.Second)) == nil {
+				if _, err := c.Write(rec); err != nil {
+					return
+				}
+				rec = append([]byte{22, 3, 3, 0x40, 0}, make([]byte, 0x4000)...)
+			}
+		}},
+		{"close at once", func(c net.Conn) {}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			port := rawServer(t, tt.handle)
+			start := time.Now()
+			rep, _ := New(Options{Timeout: timeout}).Probe(context.Background(), "127.0.0.1", port)
+			if d := time.Since(start); d > 8*timeout {
+				t.Errorf("probe took %v", d)
+			}
+			if len(rep.Accepted()) != 0 || rep.Error == "" {
+				t.Errorf("accepted %v, error %q", rep.Accepted(), rep.Error)
+			}
+		})
+	}
+}
+
+// TestProbeCancel checks that cancelling the context stops a probe at
+// once.
+func TestProbeCancel(t *testing.T) {
+	port := rawServer(t, func(c net.Conn) { io.Copy(io.Discard, c) })
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	New(Options{Timeout: time.Minute}).Probe(ctx, "127.0.0.1", port)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("probe ran %v after its context ended", d)
+	}
+}
+
+// sslv3Hello answers SSL 3.0 hellos the way an SSL 3.0 server does and
+// refuses every other version: no real server of that age is at hand.
+func sslv3Hello(c net.Conn) {
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	hdr := make([]byte, 5)
+	if _, err := io.ReadFull(c, hdr); err != nil {
+		return
+	}
+	body := make([]byte, int(hdr[3])<<8|int(hdr[4]))
+	if _, err := io.ReadFull(c, body); err != nil {
+		return
+	}
+	if len(body) < 6 || body[4] != 3 || body[5] != 0 {
+		c.Write([]byte{21, 3, 0, 0, 2, 2, 70}) // protocol_version
+		return
+	}
+	// Pick the client's first suite among RC4-SHA and DES-CBC3-SHA.
+	r := reader(body[4+2+32:])
+	r.vec8()
+	list, _ := r.vec16()
+	var pick uint16
+	for len(list) > 0 {
+		s, _ := list.u16()
+		if s == 0x0005 || s == 0x000A {
+			pick = s
+			break
+		}
+	}
+	if pick == 0 {
+		c.Write([]byte{21, 3, 0, 0, 2, 2, 40})
+		return
+	}
+	var w builder
+	w.u8(2)
+	w.prefixed(3, func() {
+		w.u16(versionSSL30)
+		w.bytes(make([]byte, 32))
+		w.u8(0)
+		w.u16(pick)
+		w.u8(0)
+	})
+	w.u8(14) // ServerHelloDone
+	w.u24(0)
+	msg := w.b
+	// Deliver the flight in two records, one byte at a time, to exercise
+	// reassembly.
+	recs := [][]byte{msg[:3], msg[3:]}
+	for _, p := range recs {
+		out := append([]byte{22, 3, 0, byte(len(p) >> 8), byte(len(p))}, p...)
+		for _, b := range out {
+			if _, err := c.Write([]byte{b}); err != nil {
+				return
+			}
+		}
+	}
+	io.Copy(io.Discard, c)
+}
+
+func TestProbeSSL30(t *testing.T) {
+	port := rawServer(t, sslv3Hello)
+	rep, _ := New(Options{Timeout: time.Second}).Probe(context.Background(), "127.0.0.1", port)
+	if got := rep.Accepted(); !slices.Equal(got, []string{observation.SSL30}) {
+		t.Fatalf("accepted %v, want SSL 3.0 only (error %q)", got, rep.Error)
+	}
+	got := suiteNames(rep.Protocol(observation.SSL30))
+	slices.Sort(got)
+	if want := []string{"TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_RSA_WITH_RC4_128_SHA"}; !slices.Equal(got, want) {
+		t.Errorf("SSL 3.0 suites %v, want %v", got, want)
+	}
+	if !strings.Contains(strings.Join(deviationTopics(rep, ProfileANSSI), " "), observation.TLSTopicProtocol) {
+		t.Errorf("ANSSI deviations %v", deviationTopics(rep, ProfileANSSI))
+	}
+}
+
+func TestDeclined(t *testing.T) {
+	for _, err := range []error{&AlertError{2, 40}, io.EOF, io.ErrUnexpectedEOF} {
+		if !declined(err) {
+			t.Errorf("%v not taken as declined", err)
+		}
+	}
+	for _, err := range []error{errNotTLS, errors.New("i/o timeout"), errBudget} {
+		if declined(err) {
+			t.Errorf("%v taken as declined", err)
+		}
+	}
+}
