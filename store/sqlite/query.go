@@ -1,0 +1,257 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"vigie/finding"
+	"vigie/store"
+)
+
+const scanColumns = `id, started, ended, version, settings, targets`
+
+func scanScan(r rowScanner) (store.Scan, error) {
+	var (
+		s        store.Scan
+		started  string
+		ended    sql.NullString
+		settings sql.NullString
+	)
+	if err := r.Scan(&s.ID, &started, &ended, &s.Version, &settings, &s.Targets); err != nil {
+		return s, err
+	}
+	var err error
+	if s.Started, err = parseTime(started); err != nil {
+		return s, fmt.Errorf("scan %s: %w", s.ID, err)
+	}
+	if e, err := parseNullTime(ended); err != nil {
+		return s, fmt.Errorf("scan %s: %w", s.ID, err)
+	} else if e != nil {
+		s.Ended = *e
+	}
+	if err := decodeJSON(settings, &s.Settings); err != nil {
+		return s, fmt.Errorf("scan %s: %w", s.ID, err)
+	}
+	if len(s.Settings) == 0 {
+		s.Settings = nil
+	}
+	return s, nil
+}
+
+// Scan implements store.Store.
+func (db *DB) Scan(ctx context.Context, id string) (*store.Scan, error) {
+	s, err := scanScan(db.r.QueryRowContext(ctx, `SELECT `+scanColumns+` FROM scans WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sqlite: scan %s: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: scan %s: %w", id, err)
+	}
+	return &s, nil
+}
+
+// Scans implements store.Store.
+func (db *DB) Scans(ctx context.Context, limit int) ([]store.Scan, error) {
+	q := `SELECT ` + scanColumns + ` FROM scans ORDER BY started DESC, id DESC`
+	if limit > 0 {
+		q += ` LIMIT ` + strconv.Itoa(limit)
+	}
+	rows, err := db.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: listing scans: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Scan
+	for rows.Next() {
+		s, err := scanScan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: listing scans: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: listing scans: %w", err)
+	}
+	return out, nil
+}
+
+// scanExists returns an error wrapping store.ErrNotFound for an unknown
+// scan, so that asking about one is not mistaken for an empty answer.
+func (db *DB) scanExists(ctx context.Context, id string) error {
+	var one int
+	err := db.r.QueryRowContext(ctx, `SELECT 1 FROM scans WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("scan %s: %w", id, store.ErrNotFound)
+	}
+	return err
+}
+
+// Sites implements store.Store.
+func (db *DB) Sites(ctx context.Context, scanID string) ([]store.SiteResult, error) {
+	if err := db.scanExists(ctx, scanID); err != nil {
+		return nil, fmt.Errorf("sqlite: sites of scan %s: %w", scanID, err)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT site_url, organisation, tags, pages, forms, personal_forms,
+	error, error_kind, started, ended
+FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sites of scan %s: %w", scanID, err)
+	}
+	defer rows.Close()
+	var out []store.SiteResult
+	for rows.Next() {
+		var (
+			s              store.SiteResult
+			tags           sql.NullString
+			started, ended string
+		)
+		err := rows.Scan(&s.URL, &s.Organisation, &tags, &s.Pages, &s.Forms, &s.PersonalForms,
+			&s.Error, &s.ErrorKind, &started, &ended)
+		if err == nil {
+			err = decodeJSON(tags, &s.Tags)
+		}
+		if err == nil {
+			s.Started, err = parseTime(started)
+		}
+		if err == nil {
+			s.Ended, err = parseTime(ended)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: sites of scan %s: %w", scanID, err)
+		}
+		if len(s.Tags) == 0 {
+			s.Tags = nil
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: sites of scan %s: %w", scanID, err)
+	}
+	return out, nil
+}
+
+// findingOrder is how lists of findings are sorted.
+const findingOrder = ` ORDER BY f.site, f.check_id, f.location, f.id`
+
+// Findings implements store.Store.
+func (db *DB) Findings(ctx context.Context, f store.Filter) ([]finding.Finding, error) {
+	var (
+		q    strings.Builder
+		args []any
+	)
+	q.WriteString(`SELECT ` + findingColumns + ` FROM findings f`)
+	if f.Scan != "" {
+		if err := db.scanExists(ctx, f.Scan); err != nil {
+			return nil, fmt.Errorf("sqlite: findings: %w", err)
+		}
+		q.WriteString(` JOIN finding_sightings s ON s.finding_id = f.id AND s.scan_id = ?`)
+		args = append(args, f.Scan)
+	}
+	q.WriteString(` WHERE 1 = 1`)
+	for _, c := range []struct{ col, v string }{
+		{"f.site", f.Site}, {"f.check_id", f.Check}, {"f.organisation", f.Organisation},
+	} {
+		if c.v != "" {
+			q.WriteString(` AND ` + c.col + ` = ?`)
+			args = append(args, c.v)
+		}
+	}
+	if f.MinSeverity > finding.Critical {
+		return nil, nil
+	}
+	if f.MinSeverity > finding.Info {
+		q.WriteString(` AND f.severity IN (`)
+		for s := f.MinSeverity; s <= finding.Critical; s++ {
+			if s > f.MinSeverity {
+				q.WriteString(`, `)
+			}
+			q.WriteString(`?`)
+			args = append(args, s.String())
+		}
+		q.WriteString(`)`)
+	}
+	if f.Open {
+		q.WriteString(` AND f.fixed_at IS NULL`)
+	}
+	q.WriteString(findingOrder)
+	if f.Limit > 0 {
+		q.WriteString(` LIMIT ` + strconv.Itoa(f.Limit))
+	}
+	rows, err := db.r.QueryContext(ctx, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: findings: %w", err)
+	}
+	defer rows.Close()
+	var out []finding.Finding
+	for rows.Next() {
+		x, err := scanFinding(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: findings: %w", err)
+		}
+		if f.Scan != "" {
+			x.Scan = f.Scan
+		}
+		out = append(out, x)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: findings: %w", err)
+	}
+	return out, nil
+}
+
+// Diff implements store.Store.
+func (db *DB) Diff(ctx context.Context, scanID string) (*store.Diff, error) {
+	if err := db.scanExists(ctx, scanID); err != nil {
+		return nil, fmt.Errorf("sqlite: diff of scan %s: %w", scanID, err)
+	}
+	d := &store.Diff{Scan: scanID}
+	err := db.r.QueryRowContext(ctx, `SELECT p.scan_id
+FROM scan_sites c JOIN scan_sites p ON p.site_url = c.site_url AND p.scan_started < c.scan_started
+WHERE c.scan_id = ?
+ORDER BY p.scan_started DESC, p.scan_id DESC LIMIT 1`, scanID).Scan(&d.Since)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sqlite: diff of scan %s: previous scan: %w", scanID, err)
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT c.kind, `+findingColumns+`
+FROM finding_changes c JOIN findings f ON f.id = c.finding_id
+WHERE c.scan_id = ?`+findingOrder, scanID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: diff of scan %s: %w", scanID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		f, err := scanFinding(prefixScanner{rows, &kind})
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: diff of scan %s: %w", scanID, err)
+		}
+		switch kind {
+		case store.ChangeNew:
+			d.New = append(d.New, f)
+		case store.ChangeFixed:
+			d.Fixed = append(d.Fixed, f)
+		case store.ChangeRegressed:
+			d.Regressed = append(d.Regressed, f)
+		default:
+			return nil, fmt.Errorf("sqlite: diff of scan %s: finding %s: unknown change %q", scanID, f.ID, kind)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: diff of scan %s: %w", scanID, err)
+	}
+	return d, nil
+}
+
+// prefixScanner scans a leading column into p, the rest into Scan's dest.
+type prefixScanner struct {
+	r rowScanner
+	p any
+}
+
+func (s prefixScanner) Scan(dest ...any) error {
+	return s.r.Scan(append([]any{s.p}, dest...)...)
+}

@@ -1,0 +1,329 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"vigie/finding"
+	"vigie/store"
+)
+
+// BeginScan implements store.Store.
+func (db *DB) BeginScan(ctx context.Context, s *store.Scan) error {
+	if s.Started.IsZero() {
+		s.Started = time.Now()
+	}
+	s.Started = s.Started.UTC()
+	if s.ID == "" {
+		s.ID = store.NewScanID(s.Started)
+	}
+	settings, err := json.Marshal(s.Settings)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin scan %s: settings: %w", s.ID, err)
+	}
+	if s.Settings == nil {
+		settings = []byte("{}")
+	}
+	res, err := db.w.ExecContext(ctx, `INSERT INTO scans (id, started, ended, version, settings, targets)
+VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		s.ID, formatTime(s.Started), nullTime(s.Ended), s.Version, string(settings), s.Targets)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin scan %s: %w", s.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: begin scan %s: %w", s.ID, err)
+	} else if n == 0 {
+		return fmt.Errorf("sqlite: begin scan %s: %w", s.ID, store.ErrExists)
+	}
+	return nil
+}
+
+// EndScan implements store.Store.
+func (db *DB) EndScan(ctx context.Context, scanID string, ended time.Time) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE scans SET ended = ? WHERE id = ?`, nullTime(ended), scanID)
+	if err != nil {
+		return fmt.Errorf("sqlite: end scan %s: %w", scanID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: end scan %s: %w", scanID, err)
+	} else if n == 0 {
+		return fmt.Errorf("sqlite: end scan %s: scan %w", scanID, store.ErrNotFound)
+	}
+	return nil
+}
+
+// RecordSite implements store.Store.
+//
+// Rather than patching each finding's dates from their previous values, it
+// recomputes them from the sightings and the site's audits, with a few
+// indexed look-ups per finding. That makes a redelivered site (the same
+// scan recorded again, perhaps with other findings) replace the earlier
+// record exactly.
+func (db *DB) RecordSite(ctx context.Context, scanID string, site store.SiteResult, fs []finding.Finding) ([]finding.Finding, []store.Change, error) {
+	fs, err := store.PrepareFindings(site, fs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: record site %s in scan %s: %w", site.URL, scanID, err)
+	}
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: record site %s in scan %s: %w", site.URL, scanID, err)
+	}
+	defer tx.Rollback()
+	r := &recorder{ctx: ctx, tx: tx, st: db.st, scan: scanID, site: site}
+	out, changes, err := r.record(fs)
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqlite: record site %s in scan %s: %w", site.URL, scanID, err)
+	}
+	return out, changes, nil
+}
+
+// recorder is one RecordSite transaction.
+type recorder struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	st    *statements
+	bound map[*sql.Stmt]*sql.Stmt
+
+	scan string
+	site store.SiteResult
+	at   string // the scan's start, formatted
+}
+
+// stmt returns s bound to the transaction.
+func (r *recorder) stmt(s *sql.Stmt) *sql.Stmt {
+	if b, ok := r.bound[s]; ok {
+		return b
+	}
+	if r.bound == nil {
+		r.bound = make(map[*sql.Stmt]*sql.Stmt)
+	}
+	b := r.tx.StmtContext(r.ctx, s)
+	r.bound[s] = b
+	return b
+}
+
+func (r *recorder) exec(s *sql.Stmt, args ...any) error {
+	_, err := r.stmt(s).ExecContext(r.ctx, args...)
+	return err
+}
+
+// state is a finding's history.
+type state struct {
+	firstSeen, lastSeen  string
+	firstScan, lastScan  string
+	fixedAt, regressedAt sql.NullString
+}
+
+func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Change, error) {
+	if err := r.stmt(r.st.scanStarted).QueryRowContext(r.ctx, r.scan).Scan(&r.at); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, fmt.Errorf("scan %w", store.ErrNotFound)
+		}
+		return nil, nil, err
+	}
+	if err := r.saveSite(); err != nil {
+		return nil, nil, fmt.Errorf("saving site: %w", err)
+	}
+
+	// Which findings to revisit: the ones seen now, in input order, then the
+	// site's other open findings and those an earlier delivery touched.
+	present := make(map[string]bool, len(fs))
+	ids := make([]string, 0, len(fs))
+	for _, f := range fs {
+		present[f.ID] = true
+		ids = append(ids, f.ID)
+	}
+	var stale []string // seen by an earlier delivery, not by this one
+	rows, err := r.stmt(r.st.siteFindings).QueryContext(r.ctx, r.scan, r.site.URL, r.scan, r.scan)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing the site's findings: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		var sighted bool
+		if err := rows.Scan(&id, &sighted); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("listing the site's findings: %w", err)
+		}
+		if present[id] {
+			continue
+		}
+		ids = append(ids, id)
+		if sighted {
+			stale = append(stale, id)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, nil, fmt.Errorf("listing the site's findings: %w", err)
+	}
+	for _, id := range stale {
+		if err := r.exec(r.st.deleteSighting, r.scan, id); err != nil {
+			return nil, nil, fmt.Errorf("finding %s: %w", id, err)
+		}
+	}
+	for _, f := range fs {
+		if err := r.saveFinding(&f); err != nil {
+			return nil, nil, fmt.Errorf("finding %s: %w", f.ID, err)
+		}
+	}
+
+	states := make(map[string]state, len(ids))
+	var changes []store.Change
+	for _, id := range ids {
+		kind, err := r.change(id, present[id])
+		if err != nil {
+			return nil, nil, fmt.Errorf("finding %s: %w", id, err)
+		}
+		s, err := r.history(id)
+		if err != nil {
+			return nil, nil, fmt.Errorf("finding %s: %w", id, err)
+		}
+		states[id] = s
+		if kind == "" {
+			continue
+		}
+		c := store.Change{Kind: kind}
+		if present[id] {
+			// Filled in below, from the input.
+			c.Finding.ID = id
+		} else if c.Finding, err = scanFinding(r.stmt(r.st.findingByID).QueryRowContext(r.ctx, id)); err != nil {
+			return nil, nil, fmt.Errorf("finding %s: %w", id, err)
+		}
+		changes = append(changes, c)
+	}
+
+	out := make([]finding.Finding, len(fs))
+	byID := make(map[string]finding.Finding, len(fs))
+	for i, f := range fs {
+		s := states[f.ID]
+		var err error
+		if f.FirstSeen, err = parseTime(s.firstSeen); err != nil {
+			return nil, nil, err
+		}
+		if f.LastSeen, err = parseTime(s.lastSeen); err != nil {
+			return nil, nil, err
+		}
+		if f.FixedAt, err = parseNullTime(s.fixedAt); err != nil {
+			return nil, nil, err
+		}
+		if f.RegressedAt, err = parseNullTime(s.regressedAt); err != nil {
+			return nil, nil, err
+		}
+		f.Scan = r.scan
+		out[i] = f
+		byID[f.ID] = f
+	}
+	for i, c := range changes {
+		if present[c.Finding.ID] {
+			changes[i].Finding = byID[c.Finding.ID]
+		}
+	}
+	return out, changes, nil
+}
+
+func (r *recorder) saveSite() error {
+	s := r.site
+	tags, err := json.Marshal(s.Tags)
+	if err != nil {
+		return err
+	}
+	if s.Tags == nil {
+		tags = []byte("[]")
+	}
+	return r.exec(r.st.upsertSite, r.scan, s.URL, r.at, s.Organisation, string(tags),
+		s.Pages, s.Forms, s.PersonalForms, s.Error, s.ErrorKind,
+		formatTime(s.Started), formatTime(s.Ended))
+}
+
+// saveFinding stores f's content and its sighting by the scan; its dates
+// are placeholders until history sets them.
+func (r *recorder) saveFinding(f *finding.Finding) error {
+	detail, err := nullJSON(f.Detail, len(f.Detail) == 0)
+	if err != nil {
+		return fmt.Errorf("detail: %w", err)
+	}
+	legal, err := nullJSON(f.Legal, len(f.Legal) == 0)
+	if err != nil {
+		return err
+	}
+	evidence, err := nullJSON(f.Evidence, len(f.Evidence) == 0)
+	if err != nil {
+		return err
+	}
+	err = r.exec(r.st.upsertFinding, f.ID, f.Check, f.Severity.String(), f.Confidence, f.Site, f.URL,
+		f.Organisation, f.Title, f.Location, detail, legal, evidence,
+		r.at, r.at, r.scan, r.scan)
+	if err != nil {
+		return err
+	}
+	return r.exec(r.st.insertSighting, r.scan, f.ID, r.at)
+}
+
+// change works out and stores the change this scan makes to finding id:
+// new when first seen now; regressed when seen now after a successful
+// audit that did not see it; fixed when this successful audit does not
+// see it and no successful audit since its last sighting already had.
+func (r *recorder) change(id string, present bool) (string, error) {
+	var prev sql.NullString
+	err := r.stmt(r.st.prevSighting).QueryRowContext(r.ctx, id, r.at).Scan(&prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	kind := ""
+	if present && !prev.Valid {
+		kind = store.ChangeNew
+	} else if prev.Valid && (present || r.site.OK()) {
+		var one int
+		err := r.stmt(r.st.auditBetween).QueryRowContext(r.ctx, r.site.URL, prev.String, r.at).Scan(&one)
+		switch {
+		case err == nil: // fixed in between
+			if present {
+				kind = store.ChangeRegressed
+			}
+		case errors.Is(err, sql.ErrNoRows): // open since
+			if !present {
+				kind = store.ChangeFixed
+			}
+		default:
+			return "", err
+		}
+	}
+	if kind == "" {
+		return "", r.exec(r.st.deleteChange, r.scan, id)
+	}
+	return kind, r.exec(r.st.upsertChange, r.scan, id, kind, r.at)
+}
+
+// history recomputes and stores the dates of finding id: first and last
+// sightings; fixed at the first successful audit of the site after the last
+// sighting; regressed at its latest regression. A finding left with no
+// sighting (seen only by an earlier delivery of this scan) is deleted.
+func (r *recorder) history(id string) (state, error) {
+	var s state
+	err := r.stmt(r.st.firstSighting).QueryRowContext(r.ctx, id).Scan(&s.firstSeen, &s.firstScan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, r.exec(r.st.deleteFinding, id)
+	}
+	if err != nil {
+		return s, err
+	}
+	if err := r.stmt(r.st.lastSighting).QueryRowContext(r.ctx, id).Scan(&s.lastSeen, &s.lastScan); err != nil {
+		return s, err
+	}
+	err = r.stmt(r.st.firstAuditAfter).QueryRowContext(r.ctx, r.site.URL, s.lastSeen).Scan(&s.fixedAt)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return s, err
+	}
+	err = r.stmt(r.st.lastRegression).QueryRowContext(r.ctx, id).Scan(&s.regressedAt)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return s, err
+	}
+	return s, r.exec(r.st.updateState, s.firstSeen, s.firstScan, s.lastSeen, s.lastScan, s.fixedAt, s.regressedAt, id)
+}

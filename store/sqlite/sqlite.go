@@ -1,0 +1,189 @@
+// Package sqlite is the embedded store.Store: scan history in one SQLite
+// file, through the pure-Go driver modernc.org/sqlite.
+//
+// Writes go through a single connection (SQLite allows one writer at a
+// time; queuing in Go is cheaper than SQLite's busy-wait), reads through a
+// pool of read-only connections that WAL mode lets run alongside the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"vigie/store"
+	"vigie/store/migrations"
+)
+
+// Memory is the path Open takes for a private in-memory database, gone when
+// the DB is closed.
+const Memory = ":memory:"
+
+// busyTimeoutMS bounds how long a connection waits for another process
+// holding the write lock.
+const busyTimeoutMS = "10000"
+
+// DB is a scan history in a SQLite database. It implements store.Store and
+// is safe for concurrent use.
+type DB struct {
+	path string
+	w    *sql.DB // one connection: the only writer
+	r    *sql.DB // readers; w itself for an in-memory database
+	st   *statements
+}
+
+var _ store.Store = (*DB)(nil)
+
+// DefaultPath returns where Vigie keeps its database by default:
+// $XDG_DATA_HOME/vigie/vigie.db, or ~/.local/share/vigie/vigie.db when
+// XDG_DATA_HOME is unset or not absolute (as the XDG specification asks).
+func DefaultPath() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "vigie", "vigie.db"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("sqlite: default database path: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "vigie", "vigie.db"), nil
+}
+
+// Open opens the database at path, creating it and its parent directories
+// (private to the user, since it holds findings about personal data) if
+// needed, and brings its schema up to date. A database created by a newer
+// Vigie is refused with an error wrapping migrations.ErrTooNew. The path
+// Memory (":memory:") opens a private in-memory database.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	if path == Memory {
+		return openMemory(ctx)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	// Create the file ourselves so that it is not world-readable; SQLite
+	// gives its -wal and -shm files the database file's permissions.
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	f.Close()
+
+	w, err := sql.Open("sqlite", dsn(abs, url.Values{
+		"_txlock":       {"immediate"},
+		"_busy_timeout": {busyTimeoutMS},
+		"_foreign_keys": {"1"},
+		"_journal_mode": {"WAL"},
+		// In WAL mode, NORMAL loses no committed transaction when the
+		// process dies, only on power loss, and spares an fsync per commit.
+		"_synchronous": {"NORMAL"},
+		"_dqs":         {"0"},
+		"_error_rc":    {"1"},
+		// Finding IDs are hashes, so inserts land on random index pages: a
+		// 64 MiB page cache (default 2 MiB) doubles the write rate once the
+		// history holds a few hundred thousand findings.
+		"_pragma": {"cache_size(-65536)"},
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	oneConnection(w)
+	r, err := sql.Open("sqlite", dsn(abs, url.Values{
+		"_busy_timeout": {busyTimeoutMS},
+		"_query_only":   {"1"},
+		"_dqs":          {"0"},
+		"_error_rc":     {"1"},
+	}))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
+	r.SetMaxIdleConns(max(4, runtime.GOMAXPROCS(0)))
+	return setUp(ctx, path, w, r)
+}
+
+func openMemory(ctx context.Context) (*DB, error) {
+	// Every connection to ":memory:" is a database of its own: keep exactly
+	// one, for writes and reads alike, and never let it be recycled.
+	w, err := sql.Open("sqlite", Memory+"?"+url.Values{
+		"_txlock":       {"immediate"},
+		"_foreign_keys": {"1"},
+		"_dqs":          {"0"},
+	}.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", Memory, err)
+	}
+	oneConnection(w)
+	return setUp(ctx, Memory, w, w)
+}
+
+func oneConnection(db *sql.DB) {
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+}
+
+// dsn returns a file: URI for path, escaped so that '?' or '#' in a file
+// name cannot be taken for parameters.
+func dsn(path string, params url.Values) string {
+	p := filepath.ToSlash(path)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive letter: file:///C:/...
+	}
+	u := url.URL{Scheme: "file", Path: p, RawQuery: params.Encode()}
+	return u.String()
+}
+
+// setUp migrates and prepares a database opened as writer w and readers r.
+func setUp(ctx context.Context, path string, w, r *sql.DB) (*DB, error) {
+	closeAll := func() {
+		if r != w {
+			r.Close()
+		}
+		w.Close()
+	}
+	if err := w.PingContext(ctx); err != nil {
+		closeAll()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := migrations.Up(ctx, w); err != nil {
+		closeAll()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	st, err := prepare(ctx, w)
+	if err != nil {
+		closeAll()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return &DB{path: path, w: w, r: r, st: st}, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.st.close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	// A clean close of the last connection checkpoints the WAL into the
+	// database file and removes the -wal and -shm files.
+	return errors.Join(err, db.w.Close())
+}
+
+// Path returns the path the database was opened with.
+func (db *DB) Path() string { return db.path }
