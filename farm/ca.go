@@ -40,7 +40,7 @@ func newAuthority() (*authority, error) {
 		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: "Vigie farm throwaway CA", Organization: []string{"Vigie simulated sites"}},
 		NotBefore:             now.Add(-3 * 365 * 24 * time.Hour),
-		NotAfter:              now.Add(30 * 24 * time.Hour),
+		NotAfter:              now.Add(2 * 365 * 24 * time.Hour),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
@@ -71,7 +71,9 @@ func (a *authority) leaf(name string, expired bool) (*tls.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("farm: key for %s: %w", name, err)
 	}
-	notBefore, notAfter := a.now.Add(-time.Hour), a.now.Add(7*24*time.Hour)
+	// 80 days: well clear of the 30-day expiry warning and within the
+	// 90-day lifespan of Mozilla's modern profile, like an ACME certificate.
+	notBefore, notAfter := a.now.Add(-time.Hour), a.now.Add(80*24*time.Hour)
 	if expired {
 		notBefore, notAfter = a.now.Add(-2*365*24*time.Hour), a.now.Add(-365*24*time.Hour)
 	}
@@ -83,6 +85,8 @@ func (a *authority) leaf(name string, expired bool) (*tls.Certificate, error) {
 		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		// Revocation information as public CAs publish it; never fetched.
+		CRLDistributionPoints: []string{"http://crl.vigie-farm.test/ca.crl"},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, a.cert, &key.PublicKey, a.key)
 	if err != nil {

@@ -24,6 +24,12 @@ const maxPooled = 1 << 20
 // readBody reads at most limit bytes of r into a new slice; a longer body
 // is a *TooLargeError and at most limit+1 bytes are read.
 func readBody(r io.Reader, limit int64) ([]byte, error) {
+	return readBounded(r, limit, false)
+}
+
+// readBounded is readBody; with keep, a body that is too long or fails
+// midway also returns what was read, at most limit bytes, with the error.
+func readBounded(r io.Reader, limit int64, keep bool) ([]byte, error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {
@@ -33,9 +39,13 @@ func readBody(r io.Reader, limit int64) ([]byte, error) {
 	}()
 	_, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if int64(buf.Len()) > limit {
-		return nil, &TooLargeError{Limit: limit}
+		err = &TooLargeError{Limit: limit}
+		buf.Truncate(int(limit))
 	}
 	if err != nil {
+		if keep {
+			return bytes.Clone(buf.Bytes()), err
+		}
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil
@@ -50,6 +60,10 @@ func mediaType(contentType string) (typ, cs string) {
 	}
 	return strings.ToLower(strings.TrimSpace(t)), strings.TrimSpace(params["charset"])
 }
+
+// IsText reports whether bodies of media type typ (lower case, without
+// parameters) are text, which the client decodes to UTF-8.
+func IsText(typ string) bool { return isText(typ) }
 
 // isText reports the media types whose bodies are decoded to UTF-8.
 func isText(typ string) bool {

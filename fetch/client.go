@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strconv"
@@ -57,7 +58,12 @@ type Client struct {
 	limiter   *rate.Limiter // nil when Options.Rate is 0
 	hosts     *hostLimiter
 	retryBase time.Duration // first back-off delay
+	rootCAs   *x509.CertPool
 }
+
+// RootCAs returns the certificate pool the client trusts: the system pool
+// plus Options.CACertFiles and CACertPEM.
+func (c *Client) RootCAs() *x509.CertPool { return c.rootCAs }
 
 // New returns a client configured by o; it fails on invalid Resolve or
 // ConnectTo entries and unreadable CA files.
@@ -80,6 +86,7 @@ func New(o Options) (*Client, error) {
 		dialer:    net.Dialer{Timeout: min(5*time.Second, o.Timeout), KeepAlive: 30 * time.Second},
 		hosts:     newHostLimiter(o.PerHost),
 		retryBase: 200 * time.Millisecond,
+		rootCAs:   pool,
 	}
 	if o.Rate > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(o.Rate), 1)
@@ -169,7 +176,11 @@ func (c *Client) Get(ctx context.Context, rawURL string) *Response {
 		r.FinalURL = u.String()
 		r.Status, r.Header, r.Proto, r.TLS = 0, nil, "", nil
 
-		resp, body, err := c.do(ctx, u, cookie)
+		a := c.do(ctx, u, cookie)
+		resp, body, err := a.resp, a.body, a.err
+		if a.exchange != nil {
+			r.Exchanges = append(r.Exchanges, *a.exchange)
+		}
 		var next *url.URL
 		if resp != nil {
 			r.Status, r.Header, r.Proto = resp.StatusCode, resp.Header, resp.Proto
@@ -331,16 +342,19 @@ type attempt struct {
 	err   error
 	retry bool          // worth trying again
 	wait  time.Duration // before the next try
+	// exchange is what went over the wire, when the client captures.
+	exchange *observation.Exchange
 }
 
-// do requests u, retrying transient failures with exponential back-off.
-// The body is read unless the response is a redirect the client follows.
-// A non-nil response may come with an error about its body.
-func (c *Client) do(ctx context.Context, u *url.URL, cookie string) (*http.Response, []byte, error) {
+// do requests u, retrying transient failures with exponential back-off,
+// and returns the last attempt. The body is read unless the response is a
+// redirect the client follows. A non-nil response may come with an error
+// about its body.
+func (c *Client) do(ctx context.Context, u *url.URL, cookie string) attempt {
 	for n := 0; ; n++ {
 		a := c.try(ctx, u, cookie, n)
 		if !a.retry || n >= c.opts.Retries {
-			return a.resp, a.body, a.err
+			return a
 		}
 		t := time.NewTimer(a.wait)
 		select {
@@ -350,14 +364,14 @@ func (c *Client) do(ctx context.Context, u *url.URL, cookie string) (*http.Respo
 			if a.err == nil {
 				a.err = ctx.Err()
 			}
-			return a.resp, a.body, a.err
+			return a
 		}
 	}
 }
 
 // try makes the n-th attempt at requesting u, holding a slot of u's host
 // and a token of the rate limiter.
-func (c *Client) try(ctx context.Context, u *url.URL, cookie string, n int) attempt {
+func (c *Client) try(ctx context.Context, u *url.URL, cookie string, n int) (a attempt) {
 	release, err := c.hosts.acquire(ctx, u.Host)
 	if err != nil {
 		return attempt{err: err}
@@ -380,6 +394,12 @@ func (c *Client) try(ctx context.Context, u *url.URL, cookie string, n int) atte
 	if cookie != "" {
 		req.Header.Set("Cookie", cookie)
 	}
+	var rec *recorder
+	if c.opts.Capture {
+		rec = &recorder{}
+		req = req.WithContext(httptrace.WithClientTrace(actx, rec.trace()))
+		defer func() { a.exchange = rec.exchange(req, a.resp, a.err) }()
+	}
 
 	resp, err := c.transport.RoundTrip(req)
 	if err != nil {
@@ -393,19 +413,21 @@ func (c *Client) try(ctx context.Context, u *url.URL, cookie string, n int) atte
 			wait := c.backoff(n)
 			ra, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
 			if !ok || ra <= MaxRetryAfter {
-				discard(resp.Body)
+				rec.skip(resp.Body)
 				return attempt{resp: resp, retry: true, wait: max(wait, ra)}
 			}
 		}
 	}
 	if next, _ := c.redirect(u, resp); next != nil {
-		discard(resp.Body)
+		rec.skip(resp.Body)
 		return attempt{resp: resp}
 	}
 	if resp.ContentLength > c.opts.MaxBody {
+		rec.keep(nil, true)
 		return attempt{resp: resp, err: &TooLargeError{Limit: c.opts.MaxBody}}
 	}
-	body, err := readBody(resp.Body, c.opts.MaxBody)
+	body, err := readBounded(resp.Body, c.opts.MaxBody, rec != nil)
+	rec.keep(body, err != nil)
 	if err != nil {
 		err = &bodyError{err}
 		return attempt{resp: resp, err: err, retry: transient(err), wait: c.backoff(n)}

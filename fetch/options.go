@@ -67,6 +67,11 @@ type Options struct {
 	CACertFiles []string
 	// CACertPEM holds more PEM-encoded authorities, as CACertFiles.
 	CACertPEM [][]byte
+	// Capture records every request and response of a Get, redirect hops
+	// included, in the probe's Exchanges (headers as sent and received,
+	// body bytes, addresses, TLS state), for evidence. Off by default:
+	// bodies are then kept only for the final response.
+	Capture bool
 }
 
 // withDefaults returns o with zero fields set to their defaults, or an

@@ -65,6 +65,9 @@ type Probe struct {
 	TLS       *TLSState `json:"tls,omitempty"`
 	Error     string    `json:"error,omitempty"`
 	ErrorKind string    `json:"error_kind,omitempty"`
+	// Exchanges are the requests and responses of the chain, one per hop,
+	// recorded only when the fetcher captures evidence.
+	Exchanges []Exchange `json:"-"`
 }
 
 // OK reports whether the probe got a final HTTP response.
@@ -98,6 +101,12 @@ type Page struct {
 	Charset   string     `json:"charset,omitempty"`
 	Forms     []Form     `json:"forms,omitempty"`
 	Resources []Resource `json:"resources,omitempty"`
+	// Personal summarises the personal data the body shows, masked; nil
+	// when the body was not text or showed none.
+	Personal *PersonalData `json:"personal,omitempty"`
+	// Listing holds the entries of an open directory index ("Index of
+	// /exports/"), directories with a trailing slash; nil for other pages.
+	Listing []string `json:"listing,omitempty"`
 	// Links are the absolute URLs of the page's hyperlinks, in order.
 	Links []string `json:"-"`
 	// Body is the decoded (UTF-8) body, kept only while the site is being

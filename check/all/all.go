@@ -4,5 +4,6 @@ package all
 
 import (
 	_ "vigie/check/form"      // form.*
+	_ "vigie/check/tls"       // tls.*
 	_ "vigie/check/transport" // transport.*
 )

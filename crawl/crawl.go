@@ -1,0 +1,225 @@
+// Package crawl audits one site: it probes the site's root over HTTPS and
+// HTTP, then walks its pages breadth-first within the registrable domain,
+// form-like pages first, and returns what it observed. It knows nothing of
+// checks.
+package crawl
+
+import (
+	"container/heap"
+	"context"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/net/publicsuffix"
+
+	"vigie/fetch"
+	"vigie/finding"
+	"vigie/observation"
+	"vigie/page"
+	"vigie/target"
+)
+
+// Fetcher gets one URL, following redirects; it never returns nil.
+type Fetcher interface {
+	Get(ctx context.Context, rawURL string) *fetch.Response
+}
+
+// Options bound a site's crawl.
+type Options struct {
+	// MaxPages is the most pages fetched per site, probes excluded
+	// (default 30).
+	MaxPages int
+	// MaxDepth is the most links followed from the entry page (default 3).
+	MaxDepth int
+	// KeepBodies keeps page bodies in the observations (for evidence);
+	// otherwise they are dropped once parsed so memory stays flat.
+	KeepBodies bool
+}
+
+func (o *Options) defaults() {
+	if o.MaxPages <= 0 {
+		o.MaxPages = 30
+	}
+	if o.MaxDepth < 0 {
+		o.MaxDepth = 0
+	} else if o.MaxDepth == 0 {
+		o.MaxDepth = 3
+	}
+}
+
+// Site audits one target and returns its observations. A site that cannot
+// be reached at all comes back with Error and ErrorKind set.
+func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observation.Site {
+	o.defaults()
+	site := &observation.Site{
+		Input:        t.Input,
+		URL:          t.URL,
+		Host:         t.Host,
+		Organisation: t.Organisation,
+		Tags:         t.Tags,
+		Started:      time.Now().UTC(),
+	}
+	defer func() { site.Ended = time.Now().UTC() }()
+
+	entryURL, err := url.Parse(t.URL)
+	if err != nil {
+		site.Error, site.ErrorKind = "invalid target URL "+t.URL+": "+err.Error(), observation.KindOther
+		return site
+	}
+
+	// Transport probes of the root over both schemes; a target with an
+	// explicit port is only probed over its own scheme.
+	httpsRoot := "https://" + entryURL.Host + "/"
+	httpRoot := "http://" + entryURL.Host + "/"
+	var rootHTTPS, rootHTTP *fetch.Response
+	var wg sync.WaitGroup
+	if entryURL.Port() == "" || entryURL.Scheme == "https" {
+		wg.Go(func() { rootHTTPS = f.Get(ctx, httpsRoot) })
+	}
+	if entryURL.Port() == "" || entryURL.Scheme == "http" {
+		wg.Go(func() { rootHTTP = f.Get(ctx, httpRoot) })
+	}
+	wg.Wait()
+	site.HTTPS = probeOf(rootHTTPS)
+	site.HTTP = probeOf(rootHTTP)
+
+	entry := t.URL
+	if !t.SchemeGiven && rootHTTPS != nil && !rootHTTPS.Probe.OK() && rootHTTP != nil && rootHTTP.Probe.OK() {
+		entry = httpRoot
+	}
+	prefetched := map[string]*fetch.Response{}
+	if rootHTTPS != nil {
+		prefetched[httpsRoot] = rootHTTPS
+	}
+	if rootHTTP != nil {
+		prefetched[httpRoot] = rootHTTP
+	}
+
+	c := &crawler{ctx: ctx, f: f, o: o, site: site, prefetched: prefetched, seen: map[string]bool{}}
+	c.scope = scopeOf(t.Host)
+	c.push(entry, 0, "")
+	c.seedSitemap(entry)
+	c.run()
+
+	if len(site.Pages) > 0 && site.Pages[0].Error != "" && !site.HTTPS.OK() && !site.HTTP.OK() {
+		// Nothing answered: the whole site failed.
+		site.Error, site.ErrorKind = site.Pages[0].Error, site.Pages[0].ErrorKind
+	}
+	return site
+}
+
+func probeOf(r *fetch.Response) *observation.Probe {
+	if r == nil {
+		return nil
+	}
+	p := r.Probe
+	return &p
+}
+
+type crawler struct {
+	ctx        context.Context
+	f          Fetcher
+	o          Options
+	site       *observation.Site
+	scope      func(host string) bool
+	prefetched map[string]*fetch.Response
+	seen       map[string]bool
+	queue      queue
+	order      int
+}
+
+// scopeOf returns whether a host belongs to the same site as host: same
+// registrable domain by the public suffix list; a public suffix itself
+// (e.g. "gouv.fr") or an IP address only matches exactly.
+func scopeOf(host string) func(string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if net.ParseIP(host) != nil {
+		return func(h string) bool { return strings.EqualFold(h, host) }
+	}
+	reg, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return func(h string) bool { return strings.EqualFold(h, host) }
+	}
+	return func(h string) bool {
+		h = strings.ToLower(strings.TrimSuffix(h, "."))
+		return h == reg || strings.HasSuffix(h, "."+reg)
+	}
+}
+
+func (c *crawler) inScope(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	return c.scope(u.Hostname())
+}
+
+func (c *crawler) push(raw string, depth int, text string) {
+	key := finding.NormaliseURL(raw)
+	if c.seen[key] || depth > c.o.MaxDepth || !c.inScope(raw) || skipByExtension(raw) {
+		return
+	}
+	c.seen[key] = true
+	c.order++
+	heap.Push(&c.queue, &item{url: raw, depth: depth, score: Score(raw, text), order: c.order})
+}
+
+func (c *crawler) run() {
+	for c.queue.Len() > 0 && len(c.site.Pages) < c.o.MaxPages {
+		if c.ctx.Err() != nil {
+			return
+		}
+		it := heap.Pop(&c.queue).(*item)
+		resp, ok := c.prefetched[it.url]
+		if !ok {
+			resp = c.f.Get(c.ctx, it.url)
+		}
+		pg := observation.Page{Probe: resp.Probe, Depth: it.depth, ContentType: resp.ContentType, Charset: resp.Charset}
+		final := resp.FinalURL
+		if final == "" {
+			final = it.url
+		}
+		if resp.Error == "" && isHTML(resp.ContentType) && c.inScope(final) {
+			// Mark the final URL seen so redirects to it are not refetched.
+			c.seen[finding.NormaliseURL(final)] = true
+			if doc, err := page.Parse(resp.Body, final); err == nil {
+				pg.Forms = doc.Forms
+				pg.Resources = doc.Resources
+				for _, l := range doc.Links {
+					c.push(l, it.depth+1, "")
+				}
+			}
+			if c.o.KeepBodies {
+				pg.Body = resp.Body
+			}
+		}
+		c.site.Pages = append(c.site.Pages, pg)
+	}
+}
+
+func isHTML(ct string) bool {
+	return ct == "" || ct == "text/html" || ct == "application/xhtml+xml"
+}
+
+// skipByExtension avoids fetching links that are obviously not HTML pages.
+func skipByExtension(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return true
+	}
+	p := strings.ToLower(u.Path)
+	i := strings.LastIndexByte(p, '.')
+	if i < 0 || strings.LastIndexByte(p, '/') > i {
+		return false
+	}
+	switch p[i+1:] {
+	case "pdf", "jpg", "jpeg", "png", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff",
+		"zip", "gz", "tgz", "rar", "7z", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
+		"mp3", "mp4", "avi", "mov", "webm", "ogg", "wav", "css", "js", "woff", "woff2", "ttf", "eot", "exe", "msi", "dmg", "iso", "csv", "txt", "xml", "json", "rss", "atom":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,164 @@
+package crawl
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"vigie/fetch"
+	"vigie/target"
+)
+
+func TestScope(t *testing.T) {
+	tests := []struct {
+		site, host string
+		want       bool
+	}{
+		{"www.example.gouv.fr", "demarches.example.gouv.fr", true},
+		{"www.example.gouv.fr", "example.gouv.fr", true},
+		{"www.example.gouv.fr", "other.gouv.fr", false},
+		{"www.example.gouv.fr", "gouv.fr", false},
+		{"gouv.fr", "gouv.fr", true},
+		{"gouv.fr", "example.gouv.fr", false},
+		{"www.pref-ain.test", "demarches.pref-ain.test", true},
+		{"www.pref-ain.test", "pref-aisne.test", false},
+		{"www.pref-ain.test", "evil-pref-ain.test", false},
+		{"127.0.0.1", "127.0.0.1", true},
+		{"127.0.0.1", "127.0.0.2", false},
+		{"WWW.Example.FR", "www.example.fr.", true},
+	}
+	for _, tt := range tests {
+		if got := scopeOf(tt.site)(tt.host); got != tt.want {
+			t.Errorf("scope(%s)(%s) = %v, want %v", tt.site, tt.host, got, tt.want)
+		}
+	}
+}
+
+func TestScoreRanksFormPagesFirst(t *testing.T) {
+	links := []string{
+		"https://x.test/actualites/2024/fete",
+		"https://x.test/nous-contacter",
+		"https://x.test/mentions-legales",
+		"https://x.test/compte/connexion",
+		"https://x.test/demarches/formulaire-signalement",
+	}
+	sort.SliceStable(links, func(i, j int) bool { return Score(links[i], "") > Score(links[j], "") })
+	if !strings.Contains(links[0], "formulaire-signalement") || strings.Contains(links[3], "contact") || !strings.Contains(links[4], "mentions") && !strings.Contains(links[4], "actualites") {
+		t.Errorf("ranking: %v", links)
+	}
+	if Score("https://x.test/a", "Écrire au préfet") == 0 {
+		t.Error("link text is not scored")
+	}
+}
+
+func TestParseSitemap(t *testing.T) {
+	body := []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <url><loc> https://x.test/contact </loc></url>
+  <url><loc>javascript:alert(1)</loc></url>
+  <url><loc>https://x.test/a</loc><lastmod>2024-01-01</lastmod></url>
+</urlset>`)
+	pages, nested := ParseSitemap(body)
+	if !reflect.DeepEqual(pages, []string{"https://x.test/contact", "https://x.test/a"}) || nested != nil {
+		t.Errorf("pages %v nested %v", pages, nested)
+	}
+	idx := []byte(`<sitemapindex><sitemap><loc>https://x.test/s1.xml</loc></sitemap></sitemapindex>`)
+	if _, nested := ParseSitemap(idx); !reflect.DeepEqual(nested, []string{"https://x.test/s1.xml"}) {
+		t.Errorf("nested %v", nested)
+	}
+	if p, n := ParseSitemap([]byte("<urlset><url><loc>https://x.test/ok</loc></url><url><loc>")); len(p) != 1 || n != nil {
+		t.Errorf("truncated sitemap: %v %v", p, n)
+	}
+}
+
+// site serves a small site: a chain of pages /p0 -> /p1 -> ... -> /p9, a
+// page only in the sitemap, and a link to another registrable domain.
+func site(t *testing.T) (*httptest.Server, *fetch.Client, string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch {
+		case r.URL.Path == "/":
+			fmt.Fprint(w, `<a href="/p1">suite</a> <a href="http://other.test/contact">partenaire</a> <a href="/doc.pdf">pdf</a>`)
+		case strings.HasPrefix(r.URL.Path, "/p"):
+			var n int
+			fmt.Sscanf(r.URL.Path, "/p%d", &n)
+			fmt.Fprintf(w, `<a href="/p%d">suite</a>`, n+1)
+		case r.URL.Path == "/cache":
+			fmt.Fprint(w, `<form><input name="nom"></form>`)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	mux.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<urlset><url><loc>http://%s/cache</loc></url></urlset>`, r.Host)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	c, err := fetch.New(fetch.Options{Timeout: 2 * time.Second, NoDNS: true,
+		Resolve: []string{"www.site.test:" + u.Port() + ":127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return srv, c, "http://www.site.test:" + u.Port() + "/"
+}
+
+func TestCrawlBounds(t *testing.T) {
+	_, client, entry := site(t)
+	tg, err := target.Parse(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		o         Options
+		wantPaths []string
+	}{
+		{"defaults: depth 3 plus the sitemap page", Options{}, []string{"/", "/cache", "/p1", "/p2", "/p3"}},
+		{"max pages", Options{MaxPages: 2}, []string{"/", "/cache"}},
+		{"entry only, sitemap pages are one link deep", Options{MaxDepth: -1}, []string{"/"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Site(context.Background(), client, tg, tt.o)
+			if s.Error != "" {
+				t.Fatal(s.Error)
+			}
+			var got []string
+			for _, p := range s.Pages {
+				u, _ := url.Parse(p.URL)
+				if u.Hostname() != "www.site.test" {
+					t.Errorf("crawled off site: %s", p.URL)
+				}
+				got = append(got, u.Path)
+			}
+			sort.Strings(got)
+			if !reflect.DeepEqual(got, tt.wantPaths) {
+				t.Errorf("pages %v, want %v", got, tt.wantPaths)
+			}
+		})
+	}
+}
+
+func TestCrawlUnreachableSite(t *testing.T) {
+	client, err := fetch.New(fetch.Options{Timeout: time.Second, NoDNS: true, Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	tg, _ := target.Parse("www.nowhere.test")
+	s := Site(context.Background(), client, tg, Options{})
+	if s.Error == "" || s.ErrorKind != "dns" {
+		t.Errorf("error %q kind %q, want a dns failure", s.Error, s.ErrorKind)
+	}
+}

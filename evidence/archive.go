@@ -1,0 +1,533 @@
+package evidence
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"vigie/observation"
+)
+
+// ArchiveOptions describe the scan whose evidence an Archive keeps.
+type ArchiveOptions struct {
+	Scan     string
+	Version  string
+	Settings map[string]string
+	Targets  []string
+	Started  time.Time
+	// All records that every exchange is archived, not only those
+	// findings rely on (the manifest's "archive" field).
+	All bool
+	// KeepPersonalData stores bodies verbatim; otherwise Redactor masks
+	// them (MaskPersonalData when nil, named RedactorName).
+	KeepPersonalData bool
+	Redactor         Redactor
+	RedactorName     string
+	// Key signs the manifest; required.
+	Key ed25519.PrivateKey
+	// MaxFileSize rolls WARC files over (DefaultMaxFileSize when 0).
+	MaxFileSize int64
+}
+
+// Archive is the evidence of one scan being written: WARC files, the
+// manifest's entries, and at Close the signed manifest. It is safe for
+// concurrent use. Entries are spooled to hidden files in the directory
+// while the scan runs, so memory stays flat however many sites.
+type Archive struct {
+	dir  string
+	o    ArchiveOptions
+	w    *Writer
+	host Host
+
+	mu       sync.Mutex
+	findings spool
+	records  spool
+	sources  map[string]bool
+	err      error
+}
+
+// spool is a hidden file of JSON lines.
+type spool struct {
+	f *os.File
+	w *bufio.Writer
+	n int
+}
+
+func (s *spool) add(v any) error {
+	b, err := marshalJSON(v, "")
+	if err != nil {
+		return err
+	}
+	s.w.Write(b)
+	s.n++
+	return s.w.WriteByte('\n')
+}
+
+// lines returns the spooled lines and removes the file.
+func (s *spool) lines() ([][]byte, error) {
+	defer os.Remove(s.f.Name())
+	defer s.f.Close()
+	if err := s.w.Flush(); err != nil {
+		return nil, err
+	}
+	if _, err := s.f.Seek(0, 0); err != nil {
+		return nil, err
+	}
+	var out [][]byte
+	sc := bufio.NewScanner(s.f)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	for sc.Scan() {
+		out = append(out, bytes.Clone(sc.Bytes()))
+	}
+	return out, sc.Err()
+}
+
+// Create starts the evidence of a scan in dir, which must not hold
+// another scan's manifest.
+func Create(dir string, o ArchiveOptions) (*Archive, error) {
+	if o.Key == nil {
+		return nil, errors.New("evidence: no signing key")
+	}
+	if o.Scan == "" {
+		return nil, errors.New("evidence: no scan ID")
+	}
+	if _, err := os.Stat(filepath.Join(dir, ManifestFile)); err == nil {
+		return nil, fmt.Errorf("evidence: %s already holds a scan's evidence", dir)
+	}
+	if !o.KeepPersonalData && o.Redactor == nil {
+		o.Redactor, o.RedactorName = MaskPersonalData, RedactorName
+	}
+	if o.Started.IsZero() {
+		o.Started = time.Now()
+	}
+	a := &Archive{dir: dir, o: o, host: thisHost(), sources: map[string]bool{}}
+	info := []Field{
+		{"software", "Vigie " + o.Version},
+		{"hostname", a.host.Name},
+		{"isPartOf", "scan " + o.Scan},
+		{"description", "Evidence of a personal-data security audit: the exchanges that findings rely on"},
+	}
+	for _, ip := range a.host.Addresses {
+		info = append(info, Field{"ip", ip})
+	}
+	if o.KeepPersonalData {
+		info = append(info, Field{"redaction", "none: personal data kept verbatim"})
+	} else {
+		info = append(info, Field{"redaction", o.RedactorName})
+	}
+	w, err := NewWriter(dir, "scan-"+o.Scan, o.MaxFileSize, info)
+	if err != nil {
+		return nil, err
+	}
+	a.w = w
+	for _, s := range []*spool{&a.findings, &a.records} {
+		f, err := os.CreateTemp(dir, ".manifest-*.jsonl")
+		if err != nil {
+			return nil, fmt.Errorf("evidence: %w", err)
+		}
+		s.f, s.w = f, bufio.NewWriter(f)
+	}
+	return a, nil
+}
+
+// Dir returns the directory the archive writes to.
+func (a *Archive) Dir() string { return a.dir }
+
+func thisHost() Host {
+	var h Host
+	h.Name, _ = os.Hostname()
+	addrs, _ := net.InterfaceAddrs()
+	for _, ad := range addrs {
+		if ipn, ok := ad.(*net.IPNet); ok && !ipn.IP.IsLoopback() && !ipn.IP.IsLinkLocalUnicast() {
+			h.Addresses = append(h.Addresses, ipn.IP.String())
+		}
+	}
+	return h
+}
+
+// record adds written records to the manifest.
+func (a *Archive) record(refs []Ref, source string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.err != nil {
+		return a.err
+	}
+	if source != "" {
+		a.sources[source] = true
+	}
+	for _, r := range refs {
+		if err := a.records.add(r); err != nil {
+			a.err = fmt.Errorf("evidence: spooling records: %w", err)
+			return a.err
+		}
+	}
+	return nil
+}
+
+// AddFinding records a finding and its evidence in the manifest.
+func (a *Archive) AddFinding(f FindingEvidence) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.err != nil {
+		return a.err
+	}
+	if err := a.findings.add(f); err != nil {
+		a.err = fmt.Errorf("evidence: spooling findings: %w", err)
+	}
+	return a.err
+}
+
+// exchangeMeta is the metadata record written with each exchange.
+type exchangeMeta struct {
+	Kind          string     `json:"kind"` // "exchange"
+	Site          string     `json:"site,omitempty"`
+	Findings      []string   `json:"findings,omitempty"`
+	Method        string     `json:"method"`
+	URL           string     `json:"url"`
+	Proto         string     `json:"proto"`
+	LocalAddress  string     `json:"local_address,omitempty"`
+	RemoteAddress string     `json:"remote_address,omitempty"`
+	Start         time.Time  `json:"start"`
+	Received      *time.Time `json:"received,omitempty"`
+	Status        int        `json:"status,omitempty"`
+	Error         string     `json:"error,omitempty"`
+	// BodyBytes is the length of the body as captured, before masking.
+	BodyBytes        int      `json:"body_bytes"`
+	ContentDecoded   string   `json:"content_decoded,omitempty"`
+	TransferEncoding []string `json:"transfer_encoding,omitempty"`
+	Truncated        bool     `json:"truncated,omitempty"`
+	// Note explains how the stored body relates to the bytes on the wire.
+	Note      string         `json:"note,omitempty"`
+	TLS       *tlsMeta       `json:"tls,omitempty"`
+	Redaction *redactionMeta `json:"redaction,omitempty"`
+}
+
+type tlsMeta struct {
+	Version     string `json:"version,omitempty"`
+	CipherSuite string `json:"cipher_suite,omitempty"`
+	ServerName  string `json:"server_name,omitempty"`
+	ALPN        string `json:"alpn,omitempty"`
+	// Certificates is the chain the server presented, leaf first, PEM.
+	Certificates []string `json:"certificates,omitempty"`
+}
+
+type redactionMeta struct {
+	Redactor string `json:"redactor"`
+	// Masks per part of the exchange; offsets refer to the original.
+	Payload        []Mask `json:"payload,omitempty"`
+	ResponseHeader []Mask `json:"response_header,omitempty"`
+	Request        []Mask `json:"request,omitempty"`
+	TargetURI      []Mask `json:"target_uri,omitempty"`
+	// Digests of the originals, so that they can be proven if produced.
+	OriginalPayloadSHA256       string `json:"original_payload_sha256,omitempty"`
+	OriginalPayloadDigest       string `json:"original_payload_digest,omitempty"`
+	OriginalResponseBlockSHA256 string `json:"original_response_block_sha256,omitempty"`
+	OriginalRequestBlockSHA256  string `json:"original_request_block_sha256,omitempty"`
+}
+
+func (m *redactionMeta) empty() bool {
+	return len(m.Payload)+len(m.ResponseHeader)+len(m.Request)+len(m.TargetURI) == 0
+}
+
+// WriteExchange archives one exchange as a request record (when the
+// request was written), a response record (when a response came) and a
+// metadata record concurrent to them, which names site and findings and
+// holds the TLS handshake, the transport's treatment of the body and
+// what was masked. It returns the reference findings cite: the response,
+// or the metadata record when no response came.
+func (a *Archive) WriteExchange(ex *observation.Exchange, site string, findings []string) (Ref, error) {
+	red := &redactionMeta{Redactor: a.o.RedactorName}
+	mask := func(b []byte, contentType string) ([]byte, []Mask) {
+		if a.o.KeepPersonalData || len(b) == 0 {
+			return b, nil
+		}
+		return a.o.Redactor(b, contentType)
+	}
+	target, m := mask([]byte(ex.URL), "text/plain")
+	red.TargetURI = m
+	ip := ex.RemoteAddr
+	if host, _, err := net.SplitHostPort(ip); err == nil {
+		ip = host
+	}
+	var source string
+	if host, _, err := net.SplitHostPort(ex.LocalAddr); err == nil {
+		source = host
+	}
+
+	var recs []*Record
+	var reqRec, respRec *Record
+	if ex.Status != 0 {
+		respRec = &Record{Type: TypeResponse, ID: NewRecordID(), ContentType: "application/http;msgtype=response",
+			Date: firstTime(ex.Received, ex.Start), TargetURI: string(target), IPAddress: ip}
+	}
+	if len(ex.RequestHeader) > 0 {
+		orig := requestBlock(ex)
+		block, m := mask(orig, "text/plain")
+		if len(m) > 0 {
+			red.Request, red.OriginalRequestBlockSHA256 = m, hexSHA256(orig)
+		}
+		reqRec = &Record{Type: TypeRequest, ID: NewRecordID(), ContentType: "application/http;msgtype=request",
+			Date: ex.Start, TargetURI: string(target), IPAddress: ip, Block: block, PayloadOffset: -1}
+		if respRec != nil {
+			reqRec.ConcurrentTo = []string{respRec.ID}
+		}
+		recs = append(recs, reqRec)
+	}
+	if respRec != nil {
+		origHead := responseHead(ex)
+		head, hm := mask(origHead, "text/plain")
+		body, bm := mask(ex.Body, ex.Header.Get("Content-Type"))
+		respRec.Block = append(append(make([]byte, 0, len(head)+len(body)), head...), body...)
+		respRec.PayloadOffset = len(head)
+		if len(hm) > 0 || len(bm) > 0 {
+			red.ResponseHeader, red.Payload = hm, bm
+			red.OriginalPayloadSHA256 = hexSHA256(ex.Body)
+			red.OriginalPayloadDigest = Digest(ex.Body)
+			red.OriginalResponseBlockSHA256 = hexSHA256(append(origHead, ex.Body...))
+			respRec.Fields = append(respRec.Fields,
+				Field{"Vigie-Redaction", maskSummary(append(append([]Mask{}, hm...), bm...))},
+				Field{"Vigie-Original-Payload-Digest", Digest(ex.Body)})
+		}
+		if ex.ContentDecoded != "" {
+			respRec.Fields = append(respRec.Fields, Field{"Vigie-Content-Decoded", ex.ContentDecoded})
+		}
+		if ex.Truncated {
+			respRec.Fields = append(respRec.Fields, Field{"WARC-Truncated", "length"})
+		}
+		recs = append(recs, respRec)
+	}
+
+	meta := exchangeMeta{
+		Kind: "exchange", Site: site, Findings: findings, Method: ex.Method, URL: string(target), Proto: ex.Proto,
+		LocalAddress: ex.LocalAddr, RemoteAddress: ex.RemoteAddr, Start: ex.Start.UTC(), Status: ex.Status,
+		BodyBytes: len(ex.Body), ContentDecoded: ex.ContentDecoded, TransferEncoding: ex.TransferEncoding, Truncated: ex.Truncated,
+	}
+	if ex.Error != "" {
+		e, _ := mask([]byte(ex.Error), "text/plain")
+		meta.Error = string(e)
+	}
+	if !ex.Received.IsZero() {
+		t := ex.Received.UTC()
+		meta.Received = &t
+	}
+	if ex.ContentDecoded != "" {
+		meta.Note = "the transport removed the " + ex.ContentDecoded + " content coding (and with it the Content-Encoding and Content-Length header fields); the stored body is the decoded bytes, before any charset decoding"
+	}
+	if ex.TLS != nil {
+		meta.TLS = &tlsMeta{Version: ex.TLS.Version, CipherSuite: ex.TLS.CipherSuite, ServerName: ex.TLS.ServerName, ALPN: ex.TLS.ALPN}
+		for _, der := range ex.TLS.Chain {
+			meta.TLS.Certificates = append(meta.TLS.Certificates, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
+		}
+	}
+	if !red.empty() {
+		meta.Redaction = red
+	}
+	metaJSON, err := marshalJSON(meta, "  ")
+	if err != nil {
+		return Ref{}, fmt.Errorf("evidence: %w", err)
+	}
+	metaRec := &Record{Type: TypeMetadata, ContentType: "application/json", Date: ex.Start, TargetURI: string(target),
+		IPAddress: ip, Block: metaJSON, PayloadOffset: -1}
+	switch {
+	case respRec != nil:
+		metaRec.ConcurrentTo = []string{respRec.ID}
+	case reqRec != nil:
+		metaRec.ConcurrentTo = []string{reqRec.ID}
+	}
+	recs = append(recs, metaRec)
+
+	refs, err := a.w.Write(recs...)
+	if err != nil {
+		return Ref{}, err
+	}
+	if respRec != nil && meta.Redaction != nil {
+		i := len(refs) - 2 // the response precedes the metadata
+		refs[i].OriginalPayloadSHA256 = red.OriginalPayloadSHA256
+		refs[i].Masks = len(red.Payload) + len(red.ResponseHeader)
+	}
+	if err := a.record(refs, source); err != nil {
+		return Ref{}, err
+	}
+	if respRec != nil {
+		return refs[len(refs)-2], nil
+	}
+	return refs[len(refs)-1], nil
+}
+
+// WriteDocument archives a JSON document about targetURI (a TLS audit
+// report, say) as a metadata record naming kind, site and findings.
+// Documents describe servers, not people: they are not masked.
+func (a *Archive) WriteDocument(targetURI, kind string, doc any, site string, findings []string) (Ref, error) {
+	body, err := marshalJSON(struct {
+		Kind     string   `json:"kind"`
+		Site     string   `json:"site,omitempty"`
+		Findings []string `json:"findings,omitempty"`
+		Document any      `json:"document"`
+	}{kind, site, findings, doc}, "  ")
+	if err != nil {
+		return Ref{}, fmt.Errorf("evidence: encoding %s document: %w", kind, err)
+	}
+	refs, err := a.w.Write(&Record{Type: TypeMetadata, ContentType: "application/json", TargetURI: targetURI,
+		Date: time.Now(), Block: body, PayloadOffset: -1})
+	if err != nil {
+		return Ref{}, err
+	}
+	return refs[0], a.record(refs, "")
+}
+
+func firstTime(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Now()
+}
+
+// requestBlock renders the request as HTTP/1.1-style text: request line,
+// then the header fields as written. The HTTP/2 pseudo-header fields give
+// the request line and Host.
+func requestBlock(ex *observation.Exchange) []byte {
+	target := ""
+	if u, err := url.Parse(ex.URL); err == nil {
+		target = u.RequestURI()
+	}
+	var host string
+	var fields []observation.HeaderField
+	for _, f := range ex.RequestHeader {
+		switch f.Name {
+		case ":path":
+			target = f.Value
+		case ":authority":
+			host = f.Value
+		case ":method", ":scheme", ":protocol":
+		default:
+			fields = append(fields, f)
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString(ex.Method + " " + target + " " + ex.Proto + "\r\n")
+	if host != "" {
+		b.WriteString("Host: " + host + "\r\n")
+	}
+	for _, f := range fields {
+		b.WriteString(f.Name + ": " + headerValue(f.Value) + "\r\n")
+	}
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
+
+// responseHead renders the status line and header of the response, the
+// header fields in sorted order (the transport does not keep theirs).
+func responseHead(ex *observation.Exchange) []byte {
+	var b bytes.Buffer
+	proto := ex.ResponseProto
+	if proto == "" {
+		proto = ex.Proto
+	}
+	b.WriteString(proto + " " + strconv.Itoa(ex.Status))
+	if ex.Reason != "" {
+		b.WriteString(" " + ex.Reason)
+	}
+	b.WriteString("\r\n")
+	keys := make([]string, 0, len(ex.Header))
+	for k := range ex.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range ex.Header[k] {
+			b.WriteString(k + ": " + headerValue(v) + "\r\n")
+		}
+	}
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
+
+// maskSummary counts masks by kind: "email=2, phone=1".
+func maskSummary(ms []Mask) string {
+	n := map[string]int{}
+	for _, m := range ms {
+		n[m.Kind]++
+	}
+	kinds := make([]string, 0, len(n))
+	for k := range n {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = k + "=" + strconv.Itoa(n[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Result describes a closed archive.
+type Result struct {
+	Dir         string
+	Files       []WARCFile
+	Findings    int
+	Records     int
+	Fingerprint string
+}
+
+// Close finishes the WARC files and writes the manifest, its signature
+// and the public key. ended is the scan's end.
+func (a *Archive) Close(ended time.Time) (*Result, error) {
+	files, werr := a.w.Close()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	findings, ferr := a.findings.lines()
+	records, rerr := a.records.lines()
+	if err := errors.Join(werr, a.err, ferr, rerr); err != nil {
+		return nil, err
+	}
+	pub := a.o.Key.Public().(ed25519.PublicKey)
+	m := &Manifest{
+		Format: ManifestFormat, Scan: a.o.Scan, Tool: Tool{Name: "vigie", Version: a.o.Version},
+		Settings: a.o.Settings, Targets: a.o.Targets, Host: a.host,
+		Started: a.o.Started.UTC(), Ended: ended.UTC(), Archive: "findings",
+		Redaction: Redaction{Masked: !a.o.KeepPersonalData},
+		Key:       KeyInfo{Algorithm: "ed25519", Fingerprint: Fingerprint(pub), File: PublicKeyFile},
+		WARCFiles: files,
+	}
+	if a.o.All {
+		m.Archive = "all"
+	}
+	if m.Redaction.Masked {
+		m.Redaction.Redactor = a.o.RedactorName
+	}
+	for s := range a.sources {
+		m.Host.SourceAddresses = append(m.Host.SourceAddresses, s)
+	}
+	sort.Strings(m.Host.SourceAddresses)
+	b, err := encodeManifest(m, findings, records)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: encoding manifest: %w", err)
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{ManifestFile, b},
+		{SignatureFile, Sign(a.o.Key, b)},
+		{PublicKeyFile, EncodePublicKey(pub)},
+	} {
+		if err := os.WriteFile(filepath.Join(a.dir, f.name), f.data, 0o600); err != nil {
+			return nil, fmt.Errorf("evidence: %w", err)
+		}
+	}
+	return &Result{Dir: a.dir, Files: files, Findings: len(findings), Records: len(records), Fingerprint: m.Key.Fingerprint}, nil
+}

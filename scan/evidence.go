@@ -1,0 +1,238 @@
+package scan
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"maps"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"vigie/evidence"
+	"vigie/finding"
+	"vigie/observation"
+	"vigie/store"
+	"vigie/target"
+)
+
+// Evidence configures the capture of evidence: the exchanges findings
+// rely on, written as WARC records with a signed manifest (see package
+// evidence). The fetcher then records every exchange, and each site's
+// exchanges are written, or dropped, once its findings are known.
+type Evidence struct {
+	// Dir receives the scan's WARC files, manifest and signature. When it
+	// is empty, a directory named after the scan ID is made in Root.
+	Dir, Root string
+	// All archives every exchange of the scan, not only those findings
+	// rely on.
+	All bool
+	// KeepPersonalData stores bodies verbatim; otherwise Redactor masks
+	// them (evidence.MaskPersonalData when nil).
+	KeepPersonalData bool
+	Redactor         evidence.Redactor
+	RedactorName     string
+	// Key signs the manifest.
+	Key ed25519.PrivateKey
+	// MaxFileSize rolls WARC files over (evidence.DefaultMaxFileSize when
+	// 0).
+	MaxFileSize int64
+}
+
+// archiver writes the evidence of one scan.
+type archiver struct {
+	a   *evidence.Archive
+	all bool
+}
+
+// openEvidence starts the evidence of scan sc when o asks for it, and
+// records its directory in the scan's settings ("evidence_dir").
+func openEvidence(o Options, sc *store.Scan, targets []target.Target) (*archiver, error) {
+	ev := o.Evidence
+	if ev == nil {
+		return nil, nil
+	}
+	dir := ev.Dir
+	if dir == "" {
+		if ev.Root == "" {
+			return nil, errors.New("scan: evidence needs a directory (Evidence.Dir or Evidence.Root)")
+		}
+		dir = filepath.Join(ev.Root, sc.ID)
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	settings := maps.Clone(sc.Settings)
+	if settings == nil {
+		settings = map[string]string{}
+	}
+	settings["evidence_dir"] = dir
+	sc.Settings = settings
+	urls := make([]string, len(targets))
+	for i, t := range targets {
+		urls[i] = t.URL
+	}
+	a, err := evidence.Create(dir, evidence.ArchiveOptions{
+		Scan: sc.ID, Version: sc.Version, Settings: settings, Targets: urls, Started: sc.Started,
+		All: ev.All, KeepPersonalData: ev.KeepPersonalData, Redactor: ev.Redactor, RedactorName: ev.RedactorName,
+		Key: ev.Key, MaxFileSize: ev.MaxFileSize,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &archiver{a: a, all: ev.All}, nil
+}
+
+// source is a probe whose exchanges are archived, and the findings that
+// rely on it.
+type source struct {
+	probe    *observation.Probe
+	findings []string
+}
+
+// site writes the exchanges the findings of site rely on (all of them
+// with All), each once, sets each finding's Evidence to the references
+// and adds the findings to the manifest. It then releases the exchanges.
+//
+// A finding relies on the pages and root probes whose requested or final
+// URL is its URL; transport findings on both root probes, TLS findings on
+// the HTTPS root probe and the TLS audit report. A finding matching
+// nothing falls back on the root probes.
+func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
+	probes := []*observation.Probe{site.HTTPS, site.HTTP}
+	for i := range site.Pages {
+		probes = append(probes, &site.Pages[i].Probe)
+	}
+	defer func() {
+		for _, p := range probes {
+			if p != nil {
+				p.Exchanges = nil
+			}
+		}
+	}()
+
+	// Probes that share their exchanges (the root probe and the entry page
+	// it became) share the backing array: its first element is the key.
+	sources := map[*observation.Exchange]*source{}
+	var order []*observation.Exchange
+	use := func(p *observation.Probe, findingID string) *observation.Exchange {
+		if p == nil || len(p.Exchanges) == 0 {
+			return nil
+		}
+		k := &p.Exchanges[0]
+		s := sources[k]
+		if s == nil {
+			s = &source{probe: p}
+			sources[k] = s
+			order = append(order, k)
+		}
+		if findingID != "" && !slices.Contains(s.findings, findingID) {
+			s.findings = append(s.findings, findingID)
+		}
+		return k
+	}
+	if ar.all {
+		for _, p := range probes {
+			use(p, "")
+		}
+	}
+	relies := make([][]*observation.Exchange, len(fs))
+	var tlsFindings []string
+	for i, f := range fs {
+		var keys []*observation.Exchange
+		add := func(k *observation.Exchange) {
+			if k != nil && !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+		family, _, _ := strings.Cut(f.Check, ".")
+		switch family {
+		case "transport":
+			add(use(site.HTTPS, f.ID))
+			add(use(site.HTTP, f.ID))
+		case "tls":
+			add(use(site.HTTPS, f.ID))
+			tlsFindings = append(tlsFindings, f.ID)
+		}
+		u := finding.NormaliseURL(f.URL)
+		for _, p := range probes {
+			if p != nil && (finding.NormaliseURL(p.URL) == u || p.FinalURL != "" && finding.NormaliseURL(p.FinalURL) == u) {
+				add(use(p, f.ID))
+			}
+		}
+		if len(keys) == 0 {
+			add(use(site.HTTPS, f.ID))
+			add(use(site.HTTP, f.ID))
+		}
+		relies[i] = keys
+	}
+
+	written := map[*observation.Exchange][]evidence.Ref{}
+	for _, k := range order {
+		s := sources[k]
+		for j := range s.probe.Exchanges {
+			ref, err := ar.a.WriteExchange(&s.probe.Exchanges[j], site.URL, s.findings)
+			if err != nil {
+				return err
+			}
+			written[k] = append(written[k], ref)
+		}
+	}
+	var tlsRef *evidence.Ref
+	if rep := site.TLSProbe; rep != nil && (len(tlsFindings) > 0 || ar.all) {
+		ref, err := ar.a.WriteDocument(tlsTarget(rep), "tls-probe", rep, site.URL, tlsFindings)
+		if err != nil {
+			return err
+		}
+		tlsRef = &ref
+	}
+
+	for i := range fs {
+		f := &fs[i]
+		var refs []evidence.EvidenceRef
+		for _, k := range relies[i] {
+			for _, r := range written[k] {
+				refs = append(refs, evidence.EvidenceRefOf(r))
+			}
+		}
+		if tlsRef != nil && slices.Contains(tlsFindings, f.ID) {
+			refs = append(refs, evidence.EvidenceRefOf(*tlsRef))
+		}
+		f.Evidence = f.Evidence[:0]
+		for _, r := range refs {
+			f.Evidence = append(f.Evidence, r.Ref)
+		}
+		err := ar.a.AddFinding(evidence.FindingEvidence{
+			ID: f.ID, Check: f.Check, Severity: f.Severity.String(), Title: f.Title, Site: f.Site, URL: f.URL, Evidence: refs,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tlsTarget is the URI a TLS audit report is about.
+func tlsTarget(rep *observation.TLSReport) string {
+	host := rep.Host
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	u := url.URL{Scheme: "https", Host: host, Path: "/"}
+	if rep.Port != 0 && rep.Port != 443 {
+		u.Host += ":" + strconv.Itoa(rep.Port)
+	}
+	return u.String()
+}
+
+// close writes and signs the manifest.
+func (ar *archiver) close(sum *Summary) error {
+	res, err := ar.a.Close(sum.Scan.Ended)
+	if err != nil {
+		return fmt.Errorf("writing evidence: %w", err)
+	}
+	sum.Evidence = res
+	return nil
+}

@@ -1,0 +1,269 @@
+// Package scan runs an audit over a list of targets: it crawls sites in
+// parallel, runs every registered check on each site's observations, keeps
+// history in the store and streams results to the caller site by site, so
+// memory stays flat however long the list.
+package scan
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"vigie/check"
+	_ "vigie/check/all" // every check family
+	"vigie/crawl"
+	"vigie/evidence"
+	"vigie/fetch"
+	"vigie/finding"
+	"vigie/observation"
+	"vigie/store"
+	"vigie/target"
+	"vigie/tlsprobe"
+)
+
+// Options configure a scan.
+type Options struct {
+	// Concurrency is the number of sites audited at once (default 16).
+	Concurrency int
+	Crawl       crawl.Options
+	Fetch       fetch.Options
+	// Store keeps history; nil keeps nothing (findings then have
+	// first_seen = last_seen = scan start).
+	Store store.Store
+	// TLSProbe enables the TLS prober on every site that answers over
+	// HTTPS (or fails there with a TLS error); TLS holds its settings
+	// (Dial and RootCAs are filled from the fetcher).
+	TLSProbe bool
+	TLS      tlsprobe.Options
+	// Version is the tool version recorded with the scan.
+	Version  string
+	Settings map[string]string
+	// Evidence, when set, archives the exchanges findings rely on.
+	Evidence *Evidence
+}
+
+// Result is one audited site.
+type Result struct {
+	Site     *observation.Site
+	Findings []finding.Finding
+	Changes  []store.Change
+	// Forms and PersonalForms count the forms seen and those collecting
+	// personal data.
+	Forms, PersonalForms int
+}
+
+// Summary describes a finished scan.
+type Summary struct {
+	Scan       store.Scan
+	Sites      int
+	Failed     int
+	Findings   int
+	BySeverity map[finding.Severity]int
+	New        int
+	Fixed      int
+	Regressed  int
+	// Evidence describes the evidence written, nil without.
+	Evidence *evidence.Result
+}
+
+// Run audits targets and calls emit once per site, from one goroutine at a
+// time, in completion order. An error from emit or the store stops the scan
+// and is returned; per-site failures are results, not errors.
+func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Result) error) (*Summary, error) {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 16
+	}
+	if o.Evidence != nil {
+		o.Fetch.Capture = true
+	}
+	client, err := fetch.New(o.Fetch)
+	if err != nil {
+		return nil, err
+	}
+	defer client.Close()
+	var prober *tlsprobe.Prober
+	if o.TLSProbe {
+		to := o.TLS
+		to.Dial = client.DialContext
+		to.RootCAs = client.RootCAs()
+		if to.Timeout == 0 {
+			to.Timeout = min(o.Fetch.Timeout, 5*time.Second)
+		}
+		prober = tlsprobe.New(to)
+	}
+
+	started := time.Now().UTC()
+	sum := &Summary{
+		Scan:       store.Scan{ID: store.NewScanID(started), Started: started, Version: o.Version, Settings: o.Settings, Targets: len(targets)},
+		BySeverity: map[finding.Severity]int{},
+	}
+	ar, err := openEvidence(o, &sum.Scan, targets)
+	if err != nil {
+		return nil, err
+	}
+	if o.Store != nil {
+		if err := o.Store.BeginScan(ctx, &sum.Scan); err != nil {
+			return nil, fmt.Errorf("recording scan start: %w", err)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan target.Target)
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	for range o.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range jobs {
+				res, err := auditSite(ctx, client, prober, ar, t, o, sum.Scan)
+				if err != nil {
+					fail(err)
+					continue
+				}
+				mu.Lock()
+				sum.Sites++
+				if res.Site.Error != "" {
+					sum.Failed++
+				}
+				for _, f := range res.Findings {
+					sum.Findings++
+					sum.BySeverity[f.Severity]++
+				}
+				for _, c := range res.Changes {
+					switch c.Kind {
+					case "new":
+						sum.New++
+					case "fixed":
+						sum.Fixed++
+					case "regressed":
+						sum.Regressed++
+					}
+				}
+				var emitErr error
+				if firstErr == nil && emit != nil {
+					emitErr = emit(res)
+				}
+				mu.Unlock()
+				if emitErr != nil {
+					fail(emitErr)
+				}
+			}
+		}()
+	}
+feed:
+	for _, t := range targets {
+		select {
+		case jobs <- t:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+
+	sum.Scan.Ended = time.Now().UTC()
+	if ar != nil {
+		if err := ar.close(sum); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if o.Store != nil {
+		// Record the end even when interrupted, with a fresh context.
+		endCtx, endCancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer endCancel()
+		if err := o.Store.EndScan(endCtx, sum.Scan.ID, sum.Scan.Ended); err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("recording scan end: %w", err)
+		}
+	}
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
+	}
+	return sum, firstErr
+}
+
+func auditSite(ctx context.Context, client *fetch.Client, prober *tlsprobe.Prober, ar *archiver, t target.Target, o Options, sc store.Scan) (*Result, error) {
+	site := crawl.Site(ctx, client, t, o.Crawl)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if prober != nil {
+		probeTLS(ctx, prober, site)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	res := &Result{Site: site}
+	for _, p := range site.Pages {
+		for _, f := range p.Forms {
+			res.Forms++
+			for _, fl := range f.Fields {
+				if fl.Category != "" {
+					res.PersonalForms++
+					break
+				}
+			}
+		}
+	}
+	fs := check.Run(site)
+	for i := range fs {
+		fs[i].Scan = sc.ID
+		fs[i].FirstSeen = sc.Started
+		fs[i].LastSeen = sc.Started
+	}
+	if ar != nil {
+		if err := ar.site(site, fs); err != nil {
+			return nil, fmt.Errorf("evidence of %s: %w", site.URL, err)
+		}
+	}
+	res.Findings = fs
+	if o.Store != nil {
+		sr := store.SiteResult{
+			URL: site.URL, Organisation: site.Organisation, Tags: site.Tags,
+			Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
+			Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
+		}
+		recorded, changes, err := o.Store.RecordSite(ctx, sc.ID, sr, fs)
+		if err != nil {
+			return nil, fmt.Errorf("recording %s: %w", site.URL, err)
+		}
+		res.Findings, res.Changes = recorded, changes
+	}
+	return res, nil
+}
+
+// probeTLS runs the TLS prober on the site's HTTPS origin when the HTTPS
+// root answered or failed in TLS (a bad certificate is what it reports).
+func probeTLS(ctx context.Context, prober *tlsprobe.Prober, site *observation.Site) {
+	p := site.HTTPS
+	if p == nil || (!p.OK() && p.ErrorKind != observation.KindTLS) {
+		return
+	}
+	u, err := url.Parse(p.URL)
+	if err != nil || u.Scheme != "https" {
+		return
+	}
+	port := 443
+	if s := u.Port(); s != "" {
+		if port, err = strconv.Atoi(s); err != nil {
+			return
+		}
+	}
+	rep, _ := prober.Probe(ctx, u.Hostname(), port)
+	site.TLSProbe = rep
+}
