@@ -469,7 +469,7 @@ func TestGenerated(t *testing.T) {
 		t.Errorf("%d expectations, want %d", got, want)
 	}
 
-	c := noRedirect(newClient(t, f, 5*time.Second))
+	c := noRedirect(newClient(t, f, 30*time.Second))
 	c.Transport.(*http.Transport).MaxIdleConnsPerHost = -1
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
