@@ -146,6 +146,16 @@ func certPool(o Options) (*x509.CertPool, error) {
 // Close closes the client's idle connections. The client stays usable.
 func (c *Client) Close() { c.transport.CloseIdleConnections() }
 
+// Session returns a client that shares c's settings, limits and resolver
+// but keeps its own connection pool; closing it closes its connections.
+// The scanner uses one session per site so that the connections of
+// thousands of audited sites do not pile up, idle, until they time out.
+func (c *Client) Session() *Client {
+	s := *c
+	s.transport = c.transport.Clone()
+	return &s
+}
+
 // Get fetches rawURL with GET, following redirects hop by hop. It never
 // returns nil: failures are described in the response's Error and
 // ErrorKind, with whatever was received before them (the chain so far,
