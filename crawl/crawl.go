@@ -19,6 +19,7 @@ import (
 	"vigie/finding"
 	"vigie/observation"
 	"vigie/page"
+	"vigie/pii/detect"
 	"vigie/target"
 )
 
@@ -37,6 +38,10 @@ type Options struct {
 	// KeepBodies keeps page bodies in the observations (for evidence);
 	// otherwise they are dropped once parsed so memory stays flat.
 	KeepBodies bool
+	// Salt is mixed into the hashes of the personal data found (see
+	// package detect); give one per scan. Without it, matches carry no
+	// hash.
+	Salt []byte
 }
 
 func (o *Options) defaults() {
@@ -99,6 +104,7 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 	}
 
 	c := &crawler{ctx: ctx, f: f, o: o, site: site, prefetched: prefetched, seen: map[string]bool{}}
+	c.detect = detect.Options{Salt: o.Salt, OwnDomains: ownDomains(t.Host)}
 	c.scope = scopeOf(t.Host)
 	c.push(entry, 0, "")
 	c.seedSitemap(entry)
@@ -129,6 +135,7 @@ type crawler struct {
 	seen       map[string]bool
 	queue      queue
 	order      int
+	detect     detect.Options
 }
 
 // scopeOf returns whether a host belongs to the same site as host: same
@@ -164,7 +171,11 @@ func (c *crawler) push(raw string, depth int, text string) {
 	}
 	c.seen[key] = true
 	c.order++
-	heap.Push(&c.queue, &item{url: raw, depth: depth, score: Score(raw, text), order: c.order})
+	score := Score(raw, text)
+	if isDataFile(raw) {
+		score += dataFileScore
+	}
+	heap.Push(&c.queue, &item{url: raw, depth: depth, score: score, order: c.order})
 }
 
 func (c *crawler) run() {
@@ -182,16 +193,21 @@ func (c *crawler) run() {
 		if final == "" {
 			final = it.url
 		}
-		if resp.Error == "" && isHTML(resp.ContentType) && c.inScope(final) {
+		if resp.Error == "" && c.inScope(final) {
 			// Mark the final URL seen so redirects to it are not refetched.
 			c.seen[finding.NormaliseURL(final)] = true
-			if doc, err := page.Parse(resp.Body, final); err == nil {
-				pg.Forms = doc.Forms
-				pg.Resources = doc.Resources
-				for _, l := range doc.Links {
-					c.push(l, it.depth+1, "")
+			html := isHTML(resp.ContentType)
+			if html {
+				if doc, err := page.Parse(resp.Body, final); err == nil {
+					pg.Forms = doc.Forms
+					pg.Resources = doc.Resources
+					pg.Links = doc.Links
+					for _, l := range doc.Links {
+						c.push(l, it.depth+1, "")
+					}
 				}
 			}
+			c.inspect(&pg, resp, final, html)
 			if c.o.KeepBodies {
 				pg.Body = resp.Body
 			}
@@ -204,21 +220,18 @@ func isHTML(ct string) bool {
 	return ct == "" || ct == "text/html" || ct == "application/xhtml+xml"
 }
 
-// skipByExtension avoids fetching links that are obviously not HTML pages.
+// dataFileScore ranks links to data files (see dataExtensions) with the
+// pages likeliest to hold a form: an export left in the open matters as
+// much.
+const dataFileScore = 8
+
+// skipByExtension avoids fetching links that are obviously neither HTML
+// pages nor data files.
 func skipByExtension(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return true
-	}
-	p := strings.ToLower(u.Path)
-	i := strings.LastIndexByte(p, '.')
-	if i < 0 || strings.LastIndexByte(p, '/') > i {
-		return false
-	}
-	switch p[i+1:] {
+	switch extension(raw) {
 	case "pdf", "jpg", "jpeg", "png", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff",
 		"zip", "gz", "tgz", "rar", "7z", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
-		"mp3", "mp4", "avi", "mov", "webm", "ogg", "wav", "css", "js", "woff", "woff2", "ttf", "eot", "exe", "msi", "dmg", "iso", "csv", "txt", "xml", "json", "rss", "atom":
+		"mp3", "mp4", "avi", "mov", "webm", "ogg", "wav", "css", "js", "woff", "woff2", "ttf", "eot", "exe", "msi", "dmg", "iso", "rss", "atom":
 		return true
 	}
 	return false

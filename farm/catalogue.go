@@ -320,6 +320,87 @@ var catalogue = []archetype{
 			form("http://www.{D}/nous-contacter/", 1, CheckHTTPPage, CheckHTTPAction)),
 	},
 
+	// Exposure and authentication.
+	{
+		// The 2016 case: a party's member-tracking platform whose member
+		// file and member records are reached by URL without logging in
+		// (names, addresses, phones, birth dates, payment, political
+		// membership); the member's own space is behind a login, an
+		// administration area behind Basic authentication over HTTPS,
+		// and the session cookie is well set.
+		ID: "member-platform", Domain: "mouvement-citoyen-loire.test", Input: "https://www.{D}/",
+		Org: "Mouvement citoyen de la Loire", Tags: []string{"parti-politique", "dept:42"},
+		Layout: "ancien",
+		Hosts: []hostSpec{withAuth(withCookies(withRedirects(secure("www"),
+			redirect{Path: "/espace-adherents/mon-compte.php", Status: 302, To: "/espace-adherents/connexion.php"}),
+			"PHPSESSID=4c1d8e2f9a7b6c5d3e2f1a0b9c8d7e6f; path=/; Secure; HttpOnly; SameSite=Lax"),
+			protected{Path: "/admin/", Challenge: `Basic realm="Administration"`})},
+		Expect: expects(
+			site(CheckPIIExposed, "https://www.{D}/federation/adherents.php?section=toutes&page=1"),
+			site(CheckPIIExposed, "https://www.{D}/federation/fiche.php?id=1042")),
+	},
+	{
+		// An open Apache directory of exports: the index lists a CSV of
+		// children and parents (birth dates, contacts, allergies), a CSV
+		// of prices and a text note, all fetched.
+		ID: "open-export", Domain: "cc-clunisois.test", Input: "https://www.{D}/",
+		Org: "Communauté de communes du Clunisois", Tags: []string{"epci", "dept:71"},
+		Layout: "ancien",
+		Hosts:  []hostSpec{withServer(secure("www"), "Apache/2.4.57 (Debian)")},
+		Expect: expects(
+			site(CheckDirListing, "https://www.{D}/exports/"),
+			site(CheckPIIExposed, "https://www.{D}/exports/inscriptions-alsh-ete-2024.csv")),
+	},
+	{
+		// A Java family portal whose log-in page rewrites its links and
+		// form action with the session identifier (";jsessionid=").
+		ID: "session-in-url", Domain: "ville-roanne.test", Input: "https://www.{D}/",
+		Org: "Ville de Roanne", Tags: []string{"commune", "dept:42"},
+		Layout: "moderne",
+		Hosts:  []hostSpec{secure("www")},
+		Expect: site(CheckTokenInURL, "https://www.{D}/portail-famille/connexion.jsp"),
+	},
+	{
+		// Every page sets a PHP session cookie without Secure, HttpOnly or
+		// SameSite, and an analytics cookie without flags (not a finding).
+		ID: "cookie-flags", Domain: "mairie-montbrison.test", Input: "https://www.{D}/",
+		Org: "Ville de Montbrison", Tags: []string{"commune", "dept:42"},
+		Layout: "moderne", Shared: "mairie",
+		Hosts: []hostSpec{withCookies(secure("www"),
+			"PHPSESSID=a81f3c9e2b7d4f60915c3e2a; path=/",
+			"_ga=GA1.2.1234567890.1700000000; path=/; expires=Fri, 01 Jan 2038 00:00:00 GMT")},
+		Expect: site(CheckCookieFlags, "https://www.{D}/"),
+	},
+	{
+		// An HTTP-only site whose agents' intranet asks for a password
+		// with HTTP Basic authentication.
+		ID: "basic-http", Domain: "sivu-ecoles-forez.test", Input: "http://www.{D}/",
+		Org: "SIVU des écoles du Forez", Tags: []string{"syndicat", "dept:42"},
+		Layout: "ancien",
+		Hosts:  []hostSpec{withAuth(plain("www"), protected{Path: "/intranet/", Challenge: `Basic realm="Intranet des agents"`})},
+		Expect: expects(
+			site(CheckNoHTTPS, "https://www.{D}/"),
+			site(CheckBasicHTTP, "http://www.{D}/intranet/")),
+	},
+	{
+		// Look-alikes of exposure: a staff directory of the town's own
+		// addresses and phones, an order-tracking page full of phone-like
+		// references, a page titled "Index of products", dead links to
+		// an export answered by a soft 404, a "my account" page behind a
+		// log-in, an analytics cookie without flags and a well-set
+		// session cookie.
+		ID: "exposure-lookalikes", Domain: "mairie-firminy.test", Input: "https://www.{D}/",
+		Org: "Ville de Firminy", Tags: []string{"commune", "dept:42"},
+		Layout: "moderne",
+		Hosts: []hostSpec{func() hostSpec {
+			h := withCookies(withRedirects(secure("www"), redirect{Path: "/mon-compte/", Status: 302, To: "/connexion.html"}),
+				"_ga=GA1.2.99.1700000000; path=/", "_pk_id.3.1fff=8a3c5e7f; path=/",
+				"PHPSESSID=0c1d2e3f4a5b6c7d8e9f0a1b; path=/; Secure; HttpOnly; SameSite=Lax")
+			h.Soft404 = true
+			return h
+		}()},
+	},
+
 	// Hostile sites.
 	{
 		ID: "redirect-loop", Domain: "sivom-boucle.test", Input: "https://www.{D}/",
@@ -392,9 +473,19 @@ var catalogue = []archetype{
 const wrongCertName = "www.hebergement-mutualise.test"
 
 func withCharset(h hostSpec, c charset) hostSpec { h.Charset = c; return h }
-func withServer(h hostSpec, s string) hostSpec   { h.Server = s; return h }
-func withHTTP(h hostSpec, m httpMode) hostSpec   { h.HTTP = m; return h }
-func withHuge(h hostSpec, path string) hostSpec  { h.Huge = path; return h }
+
+func withCookies(h hostSpec, c ...string) hostSpec {
+	h.Cookies = append(h.Cookies, c...)
+	return h
+}
+
+func withAuth(h hostSpec, p ...protected) hostSpec {
+	h.Protected = append(h.Protected, p...)
+	return h
+}
+func withServer(h hostSpec, s string) hostSpec  { h.Server = s; return h }
+func withHTTP(h hostSpec, m httpMode) hostSpec  { h.HTTP = m; return h }
+func withHuge(h hostSpec, path string) hostSpec { h.Huge = path; return h }
 
 func withHSTS(h hostSpec, https, http string) hostSpec {
 	h.HSTS, h.HSTSOnHTTP = https, http

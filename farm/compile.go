@@ -207,7 +207,11 @@ func compileHost(a *archetype, h *hostSpec, set *template.Template, own, filler 
 		if err != nil {
 			return nil, fmt.Errorf("farm: page %s of %s (%s): %w", p, host, a.ID, err)
 		}
-		ch.pages[p] = newPage(h.Charset.encode(body), h.Charset.contentType())
+		ctype := h.Charset.contentType()
+		if t, ok := dataTypes[path.Ext(p)]; ok {
+			ctype = t
+		}
+		ch.pages[p] = newPage(h.Charset.encode(body), ctype)
 	}
 	if h.Sitemap {
 		paths := []string{"/"}
@@ -283,6 +287,13 @@ func robotsTxt(scheme, host string, sitemap bool) []byte {
 		s += "\nSitemap: " + scheme + "://" + host + "/sitemap.xml\n"
 	}
 	return []byte(s)
+}
+
+// dataTypes are the media types of the data files pages may hold.
+var dataTypes = map[string]string{
+	".csv":  "text/csv; charset=utf-8",
+	".txt":  "text/plain; charset=utf-8",
+	".json": "application/json",
 }
 
 // assets are served on every host, so that pages' stylesheets, scripts and

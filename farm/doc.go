@@ -5,9 +5,13 @@
 //
 // Each site is an instance of an archetype: one failure to detect (a
 // contact form over plain HTTP, a form posting to an http:// URL, a missing
-// or short HSTS, an HTTP page that does not redirect, mixed content...), one
-// look-alike that must not be reported (a search box, a language picker, an
-// HTTP image), or one hostile behaviour (endless redirects, a server that
+// or short HSTS, an HTTP page that does not redirect, mixed content, a
+// member file readable without logging in, an open directory of exports,
+// a session identifier in URLs, a session cookie without flags, Basic
+// authentication over HTTP...), one look-alike that must not be reported
+// (a search box, a language picker, an HTTP image, a staff directory of the
+// organisation's own addresses, order numbers that look like phones, a
+// page titled "Index of products", a soft 404), or one hostile behaviour (endless redirects, a server that
 // never answers, a 1 GiB page, tag soup, expired or misnamed certificates,
 // a refused port). The catalogue farm has one site per archetype under a
 // realistic French name; a generated farm has thousands, numbered.

@@ -53,7 +53,7 @@ func TestReferenceAudit(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		pages++
-		if r.err == nil && r.status >= 400 {
+		if r.err == nil && r.status >= 400 && r.status != http.StatusUnauthorized {
 			t.Errorf("broken link %s: status %d", u, r.status)
 		}
 	}
@@ -118,7 +118,8 @@ func TestCatalogue(t *testing.T) {
 	for _, e := range plain.Expected() {
 		checks[e.Check] = true
 	}
-	for _, c := range []string{CheckHTTPPage, CheckHTTPAction, CheckPasswordHTTP, CheckNoHTTPS, CheckNoRedirect, CheckHSTS, CheckMixedContent} {
+	for _, c := range []string{CheckHTTPPage, CheckHTTPAction, CheckPasswordHTTP, CheckNoHTTPS, CheckNoRedirect, CheckHSTS, CheckMixedContent,
+		CheckPIIExposed, CheckDirListing, CheckTokenInURL, CheckCookieFlags, CheckBasicHTTP} {
 		if !checks[c] {
 			t.Errorf("no site of the catalogue expects %s", c)
 		}
@@ -275,6 +276,18 @@ func TestExpectationURLs(t *testing.T) {
 		case e.Check == CheckNoRedirect:
 			if resp.StatusCode != 200 && (resp.StatusCode < 300 || resp.StatusCode > 399 || strings.HasPrefix(resp.Header.Get("Location"), "https:")) {
 				t.Errorf("%s %s: status %d Location %q", e.Check, e.URL, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		case e.Check == CheckBasicHTTP:
+			if resp.StatusCode != http.StatusUnauthorized || !strings.HasPrefix(resp.Header.Get("Www-Authenticate"), "Basic ") {
+				t.Errorf("%s %s: status %d, challenge %q", e.Check, e.URL, resp.StatusCode, resp.Header.Get("Www-Authenticate"))
+			}
+		case e.Check == CheckPIIExposed:
+			if ct := resp.Header.Get("Content-Type"); resp.StatusCode != 200 || !strings.HasPrefix(ct, "text/") {
+				t.Errorf("%s %s: status %d, %s, want 200 text", e.Check, e.URL, resp.StatusCode, ct)
+			}
+		case e.Check == CheckCookieFlags:
+			if len(resp.Header.Values("Set-Cookie")) == 0 {
+				t.Errorf("%s %s: no Set-Cookie", e.Check, e.URL)
 			}
 		case resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html"):
 			t.Errorf("%s %s: status %d, %s, want 200 HTML", e.Check, e.URL, resp.StatusCode, resp.Header.Get("Content-Type"))

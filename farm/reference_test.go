@@ -1,7 +1,8 @@
 package farm
 
-// A small reference implementation of the crawler and of the form and
-// transport checks, written from the rules the farm's ground truth follows.
+// A small reference implementation of the crawler and of the form,
+// transport, exposure and authentication checks, written from the rules
+// the farm's ground truth follows.
 // It audits the farm and its findings must equal Expected(): this catches
 // bookkeeping mistakes in the catalogue (a forgotten form, a wrong index, a
 // page not linked) independently of the real crawler.
@@ -102,6 +103,37 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 		}
 	}
 
+	// Authentication and exposure checks on every response, root probes
+	// first: each finding once per site.
+	reported := map[string]bool{}
+	once := func(check, u string) {
+		if k := check + " " + finding.NormaliseURL(u); !reported[k] {
+			reported[k] = true
+			add(check, u, -1)
+		}
+	}
+	responseChecks := func(r *refResponse) {
+		if !r.ok() {
+			return
+		}
+		for _, line := range r.header.Values("Set-Cookie") {
+			name, _, _ := strings.Cut(line, "=")
+			lower := strings.ToLower(line)
+			if (name == "PHPSESSID" || name == "JSESSIONID") && !reported["cookie "+name] &&
+				(strings.HasPrefix(r.final, "https://") && !strings.Contains(lower, "secure") ||
+					!strings.Contains(lower, "httponly") || !strings.Contains(lower, "samesite")) {
+				reported["cookie "+name] = true
+				add(CheckCookieFlags, r.final, -1)
+			}
+		}
+		if r.status == http.StatusUnauthorized && strings.HasPrefix(r.final, "http://") &&
+			strings.HasPrefix(strings.ToLower(r.header.Get("Www-Authenticate")), "basic") {
+			once(CheckBasicHTTP, r.final)
+		}
+	}
+	responseChecks(rs)
+	responseChecks(rh)
+
 	entry, entryResp := SiteID(s.URL), (*refResponse)(nil)
 	switch {
 	case !strings.Contains(s.URL, "://"):
@@ -155,7 +187,6 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 			}
 		}
 	}
-	reported := map[string]bool{}
 	for pages := 0; len(queue) > 0 && pages < refMaxPages; pages++ {
 		it := queue[0]
 		queue = queue[1:]
@@ -166,12 +197,38 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 		if visit != nil && (r.err != nil || inScope(r.final)) {
 			visit(it.url, r)
 		}
-		if !r.ok() || !inScope(r.final) || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
+		if !r.ok() || !inScope(r.final) {
+			continue
+		}
+		responseChecks(r)
+		if r.status == http.StatusOK && strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") && refExposes(string(r.body), scope) {
+			once(CheckPIIExposed, r.final)
+		}
+		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 			continue
 		}
 		final := finding.NormaliseURL(r.final)
 		seen[final] = true
 		p := refParse(r)
+		if r.status == http.StatusOK {
+			if strings.HasPrefix(p.title, "Index of /") {
+				dir, _, _ := strings.Cut(r.final, "?")
+				once(CheckDirListing, dir)
+			}
+			if refExposes(p.text, scope) {
+				once(CheckPIIExposed, r.final)
+			}
+		}
+		urls := p.links
+		for _, fm := range p.forms {
+			urls = append(urls, fm.actions...)
+		}
+		for _, l := range urls {
+			if strings.Contains(strings.ToLower(l), ";jsessionid=") && !reported["token"] {
+				reported["token"] = true
+				add(CheckTokenInURL, r.final, -1)
+			}
+		}
 		for i, fm := range p.forms {
 			key := fmt.Sprint(final, "#", i)
 			if reported[key] {
@@ -239,9 +296,40 @@ type refForm struct {
 }
 
 type refPage struct {
-	forms []refForm
-	mixed bool
-	links []string
+	forms       []refForm
+	mixed       bool
+	links       []string
+	title, text string
+}
+
+var (
+	refEmail = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
+	refIBAN  = regexp.MustCompile(`\bFR\d{2}(?: ?[0-9A-Z]{4}){5} ?[0-9A-Z]{3}\b`)
+	refNIR   = regexp.MustCompile(`\b[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b`)
+	refRoles = []string{"contact", "dpo", "mairie", "ccas", "accueil", "secretariat", "fede", "alsh", "boutique", "police"}
+)
+
+// refExposes reports whether a text shows an IBAN, a NIR or the e-mail
+// addresses of three people (not the organisation's, not roles').
+func refExposes(text, domain string) bool {
+	if refIBAN.MatchString(text) || refNIR.MatchString(text) {
+		return true
+	}
+	people := map[string]bool{}
+next:
+	for _, e := range refEmail.FindAllString(text, -1) {
+		local, dom, _ := strings.Cut(strings.ToLower(e), "@")
+		if dom == domain || strings.HasSuffix(dom, "."+domain) {
+			continue
+		}
+		for _, r := range refRoles {
+			if strings.Contains(local, r) {
+				continue next
+			}
+		}
+		people[local+"@"+dom] = true
+	}
+	return len(people) >= 3
 }
 
 var metaCharset = regexp.MustCompile(`(?i)charset\s*=\s*["']?([a-z0-9_-]+)`)
@@ -331,6 +419,16 @@ func refParse(r *refResponse) refPage {
 		return u.String()
 	}
 	var p refPage
+	for _, n := range all {
+		switch n.Data {
+		case "title":
+			if p.title == "" {
+				p.title = strings.TrimSpace(textOf(n))
+			}
+		case "body":
+			p.text = textOf(n)
+		}
+	}
 	formIndex := map[*html.Node]int{}
 	byID := map[string]int{}
 	labels := map[string]string{}

@@ -33,6 +33,9 @@ func (f *Farm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h["Strict-Transport-Security"] = []string{spec.HSTSOnHTTP}
 	}
 	path := r.URL.Path
+	if i := strings.IndexByte(path, ';'); i >= 0 {
+		path = path[:i] // path parameters (";jsessionid=...") as servlet containers read them
+	}
 	for _, rd := range spec.Redirects {
 		if rd.Scheme != "" && (rd.Scheme == "https") != secure {
 			continue
@@ -58,6 +61,13 @@ func (f *Farm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveHuge(w, r)
 		return
 	}
+	for _, p := range spec.Protected {
+		if path == p.Path || strings.HasSuffix(p.Path, "/") && strings.HasPrefix(path, p.Path) {
+			h["Www-Authenticate"] = []string{p.Challenge}
+			writePage(w, r, http.StatusUnauthorized, unauthorizedPage, "")
+			return
+		}
+	}
 	if r.Method == http.MethodPost {
 		io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
 		writePage(w, r, http.StatusOK, thanksPage, v.site.domain)
@@ -67,11 +77,17 @@ func (f *Farm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		p = assets[path]
 	}
-	if p == nil {
-		writePage(w, r, http.StatusNotFound, notFoundPage, "")
-		return
+	if len(spec.Cookies) > 0 {
+		h["Set-Cookie"] = spec.Cookies
 	}
-	writePage(w, r, http.StatusOK, p, v.site.domain)
+	switch {
+	case p != nil:
+		writePage(w, r, http.StatusOK, p, v.site.domain)
+	case spec.Soft404:
+		writePage(w, r, http.StatusOK, notFoundPage, "")
+	default:
+		writePage(w, r, http.StatusNotFound, notFoundPage, "")
+	}
 }
 
 func (f *Farm) lookup(host string) *vhost {
@@ -108,6 +124,12 @@ var (
 <p>La page que vous cherchez n'existe pas ou a été déplacée.</p>
 <p><a href="/">Retour à l'accueil</a></p></body></html>
 `), "text/html; charset=utf-8")
+
+	unauthorizedPage = newPage([]byte(`<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">
+<html><head><title>401 Unauthorized</title></head>
+<body><h1>Unauthorized</h1>
+<p>This server could not verify that you are authorized to access the document requested.</p></body></html>
+`), "text/html; charset=iso-8859-1")
 
 	thanksPage = newPage([]byte(`<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>Demande enregistrée</title></head>

@@ -15,6 +15,11 @@ const (
 	CheckNoRedirect   = "transport.no-redirect"
 	CheckHSTS         = "transport.hsts"
 	CheckMixedContent = "transport.mixed-content"
+	CheckPIIExposed   = "exposure.pii-unauthenticated"
+	CheckDirListing   = "exposure.directory-listing"
+	CheckTokenInURL   = "auth.token-in-url"
+	CheckCookieFlags  = "auth.cookie-flags"
+	CheckBasicHTTP    = "auth.basic-over-http"
 )
 
 // HSTS header values used by the archetypes.
@@ -108,6 +113,20 @@ type hostSpec struct {
 	Redirects []redirect
 	// Huge is a path streaming a 1 GiB HTML body.
 	Huge string
+	// Cookies are Set-Cookie header values sent with every page.
+	Cookies []string
+	// Protected paths answer 401 with a WWW-Authenticate challenge.
+	Protected []protected
+	// Soft404 answers unknown paths with 200 and a "page not found"
+	// page, as many content management systems do.
+	Soft404 bool
+}
+
+// protected is a path (and everything under it when it ends with "/")
+// behind HTTP authentication.
+type protected struct {
+	Path      string
+	Challenge string // WWW-Authenticate value, e.g. `Basic realm="Intranet"`
 }
 
 type redirect struct {

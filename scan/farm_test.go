@@ -57,8 +57,8 @@ func farmOptions(f *farm.Farm) Options {
 }
 
 // TestFarmPrecisionRecall audits the whole farm, hostile sites included,
-// and compares the form and transport findings with the farm's ground
-// truth: precision and recall must both be 1.0.
+// and compares the form, transport, exposure and authentication findings
+// with the farm's ground truth: precision and recall must both be 1.0.
 func TestFarmPrecisionRecall(t *testing.T) {
 	f, err := farm.Start(farm.Options{Hostile: true})
 	if err != nil {
@@ -79,7 +79,8 @@ func TestFarmPrecisionRecall(t *testing.T) {
 		}
 		for _, fd := range r.Findings {
 			switch {
-			case strings.HasPrefix(fd.Check, "form."), strings.HasPrefix(fd.Check, "transport."):
+			case strings.HasPrefix(fd.Check, "form."), strings.HasPrefix(fd.Check, "transport."),
+				strings.HasPrefix(fd.Check, "exposure."), strings.HasPrefix(fd.Check, "auth."):
 				got[keyOf(fd)]++
 			case strings.HasPrefix(fd.Check, "tls."):
 				tlsBySite[fd.Site] = append(tlsBySite[fd.Site], fd.Check)

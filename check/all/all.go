@@ -3,6 +3,8 @@
 package all
 
 import (
+	_ "vigie/check/auth"      // auth.*
+	_ "vigie/check/exposure"  // exposure.*
 	_ "vigie/check/form"      // form.*
 	_ "vigie/check/tls"       // tls.*
 	_ "vigie/check/transport" // transport.*

@@ -100,11 +100,12 @@ func FormatOf(contentType string, body []byte) Format {
 		return FormatCSV
 	case ct == "text/xml" || ct == "application/xml" || strings.HasSuffix(ct, "+xml"):
 		return FormatXML
+	case ct == "text/css" || strings.Contains(ct, "javascript") || strings.Contains(ct, "ecmascript"):
+		return FormatNone // code: numbers galore, no one's data
 	case strings.HasPrefix(ct, "text/"), ct == "application/sql", ct == "application/x-sql":
 		return FormatText
 	case strings.HasPrefix(ct, "image/"), strings.HasPrefix(ct, "audio/"), strings.HasPrefix(ct, "video/"),
-		strings.HasPrefix(ct, "font/"), ct == "application/pdf", ct == "application/zip",
-		strings.Contains(ct, "javascript"), strings.Contains(ct, "ecmascript"):
+		strings.HasPrefix(ct, "font/"), ct == "application/pdf", ct == "application/zip":
 		return FormatNone
 	}
 	if !looksText(body) {
@@ -143,9 +144,12 @@ func looksText(body []byte) bool {
 
 var scanners = sync.Pool{New: func() any { return newScanner() }}
 
-// Scan returns the personal data that body, of the given media type,
-// shows; nil when it shows none or is not text. HTML is read for its
-// visible text, JSON, CSV and XML for their values.
+// Scan summarises the personal data that body, of the given media type,
+// shows. HTML is read for its visible text (and mailto: and tel: links),
+// JSON, CSV and XML for their values. The result is nil when the body is
+// not text or shows nothing the detectors know; a body showing only the
+// organisation's own data (its SIRET, contact@ addresses, service lines)
+// gives a summary whose Has method reports false.
 func Scan(body []byte, contentType string, o Options) *observation.PersonalData {
 	return ScanFormat(body, FormatOf(contentType, body), o)
 }

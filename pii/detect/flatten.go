@@ -10,8 +10,9 @@ import (
 )
 
 // flat is a structured body reduced to text for the scanner: '\n' ends a
-// record, '\t' a field, and labels name the column or key of the text
-// from their start on.
+// record, '\r' a paragraph (a record too, but the words before a value may
+// come from the paragraph before: "<dt>Né le</dt><dd>..."), '\t' a field,
+// and labels name the column or key of the text from their start on.
 type flat struct {
 	text   []byte
 	labels []labelSpan
@@ -44,13 +45,16 @@ func sepRank(c byte) int {
 		return 1
 	case '\t':
 		return 2
-	case '\n':
+	case '\r':
 		return 3
+	case '\n':
+		return 4
 	}
 	return 0
 }
 
-// sep ends a word (' '), a field ('\t') or a record ('\n'); a stronger
+// sep ends a word (' '), a field ('\t'), a paragraph ('\r') or a record
+// ('\n'); a stronger
 // separator replaces a weaker one just written.
 func (f *flat) sep(c byte) {
 	n := len(f.text)
@@ -122,6 +126,7 @@ const (
 	tagOther  = iota // a space
 	tagInline        // nothing: <b>, <span>, <a>...
 	tagRecord        // a record: block containers, list items, headings
+	tagPara          // a paragraph: p, div, dt, dd
 	tagRow
 	tagCell
 	tagHeaderCell
@@ -140,6 +145,8 @@ func htmlClass(name string) int {
 		"fieldset", "caption", "figure", "figcaption", "details", "summary", "center", "menu", "dir",
 		"legend", "thead", "tbody", "tfoot", "address", "select", "dialog":
 		return tagRecord
+	case "p", "div", "dt", "dd":
+		return tagPara
 	case "tr":
 		return tagRow
 	case "td":
@@ -314,6 +321,9 @@ func (f *flat) attrs(b []byte, k int, xml bool) (int, bool) {
 			}
 			ve = k
 		}
+		if !xml && ve > vs && len(name) == 4 && bytes.EqualFold(name, []byte("href")) {
+			f.contactLink(b[vs:ve])
+		}
 		if xml && ve > vs && len(name) > 0 && !bytes.HasPrefix(name, []byte("xmlns")) {
 			f.sep('\t')
 			f.label(len(f.text), f.internName(name))
@@ -325,6 +335,36 @@ func (f *flat) attrs(b []byte, k int, xml bool) (int, bool) {
 	return n, false
 }
 
+// contactLink adds the address of a mailto: or tel: link to the text:
+// any visitor reads it in the page's source, even behind a name.
+func (f *flat) contactLink(href []byte) {
+	var rest []byte
+	for _, scheme := range []string{"mailto:", "tel:"} {
+		if len(href) > len(scheme) && bytes.EqualFold(href[:len(scheme)], []byte(scheme)) {
+			rest = href[len(scheme):]
+		}
+	}
+	if rest == nil {
+		return
+	}
+	if i := bytes.IndexByte(rest, '?'); i >= 0 {
+		rest = rest[:i]
+	}
+	f.sep(' ')
+	for i := 0; i < len(rest); i++ {
+		switch c := rest[i]; {
+		case c == '%' && i+2 < len(rest) && rest[i+1] == '4' && rest[i+2] == '0':
+			f.text = append(f.text, '@')
+			i += 2
+		case c == ',' || c == ';' || c <= ' ':
+			f.sep(' ')
+		default:
+			f.text = append(f.text, c)
+		}
+	}
+	f.sep(' ')
+}
+
 // startTag applies an HTML start tag (lower-case name) and reports whether
 // its content is raw text to skip.
 func (f *flat) startTag(name string) bool {
@@ -332,6 +372,8 @@ func (f *flat) startTag(name string) bool {
 	case tagInline:
 	case tagRecord:
 		f.sep('\n')
+	case tagPara:
+		f.sep('\r')
 	case tagRow:
 		f.row()
 	case tagCell:
@@ -398,6 +440,8 @@ func (f *flat) endTag(name []byte, xml bool, lastOpen *bool) {
 		f.sep('\n')
 	case tagRecord:
 		f.sep('\n')
+	case tagPara:
+		f.sep('\r')
 	default:
 		f.sep(' ')
 	}
@@ -670,6 +714,9 @@ func (f *flat) jsonString(b []byte, i int) int {
 			case 'n', 't', 'r', 'b', 'f':
 				f.text = append(f.text, ' ')
 			default:
+				if e < ' ' {
+					e = ' '
+				}
 				f.text = append(f.text, e)
 			}
 		default: // a raw control character

@@ -146,5 +146,21 @@ var lexiconPrefixes = func() *prefixSet {
 	for w := range months {
 		p.add(w)
 	}
+	for w := range contactRoles {
+		p.add(w)
+	}
 	return &p
 }()
+
+// contactRoles name functions: the address or phone that follows one is
+// published as a contact point ("Président : Jean Dupont, 06...").
+var contactRoles = map[string]bool{
+	"president": true, "presidente": true, "vicepresident": true, "vice": true, "tresorier": true,
+	"tresoriere": true, "secretaire": true, "responsable": true, "responsables": true, "referent": true,
+	"referente": true, "correspondant": true, "correspondante": true, "contact": true, "contacts": true,
+	"interlocuteur": true, "interlocutrice": true, "coordinateur": true, "coordinatrice": true,
+	"directeur": true, "directrice": true, "gerant": true, "gerante": true, "adjoint": true,
+	"adjointe": true, "maire": true, "conseiller": true, "conseillere": true, "elu": true, "elue": true,
+	"animateur": true, "animatrice": true, "permanence": true, "chair": true, "treasurer": true,
+	"secretary": true, "manager": true, "director": true, "spokesperson": true, "porteparole": true,
+}

@@ -8,9 +8,10 @@ import (
 
 // The scanner walks a flat text once. The text is either a plain-text
 // body or what flatten made of a structured one: records (table rows, list
-// items, JSON objects, CSV lines, text lines) end with '\n', fields (cells,
-// values) with '\t', and labels name the column or key of a stretch of
-// text. A match is kept pending until its record ends, since whether a
+// items, JSON objects, CSV lines, text lines) end with '\n', paragraphs
+// (records whose context may come from the paragraph before) with '\r',
+// fields (cells, values) with '\t', and labels name the column or key of a
+// stretch of text. A match is kept pending until its record ends, since whether a
 // phone is a person's or a service's may depend on what else the record
 // holds.
 
@@ -36,9 +37,10 @@ type specialHit struct {
 type record struct {
 	matches []pending
 	// orgContact: the record holds an organisation's e-mail address or
-	// SIREN/SIRET; personEmail: a personal address.
-	orgContact, personEmail bool
-	special                 []specialHit
+	// SIREN/SIRET; personEmail: a personal address; role: a word naming
+	// a function ("président", "contact", "responsable").
+	orgContact, personEmail, role bool
+	special                       []specialHit
 }
 
 type labelSpan struct {
@@ -86,7 +88,7 @@ func (s *scanner) reset(o *Options) {
 	s.lastLabel, s.lastCtx = "", 0
 	s.rec.matches = s.rec.matches[:0]
 	s.rec.special = s.rec.special[:0]
-	s.rec.orgContact, s.rec.personEmail = false, false
+	s.rec.orgContact, s.rec.personEmail, s.rec.role = false, false, false
 	if cap(s.arena) > 1<<20 {
 		s.arena = nil
 	}
@@ -225,7 +227,7 @@ func (s *scanner) run() {
 			i = s.email(i)
 		case c == '+':
 			i = s.plus(i)
-		case c == '\n':
+		case c == '\n' || c == '\r':
 			s.endRecord(i)
 			i++
 		default:
@@ -247,11 +249,23 @@ func (s *scanner) endRecord(end int) {
 	}
 	if len(r.matches) == 0 {
 		r.special = r.special[:0]
+		r.role = false
 		return
 	}
 	// Phones and addresses next to the organisation's own address or
 	// company number, with no personal address, are the organisation's.
 	orgRecord := r.orgContact && !r.personEmail
+	// Addresses and phones next to a function ("Président : ...",
+	// "Contact : ...") are contact points published as such, unless the
+	// record also holds what no contact point needs (a birth date, a NIR,
+	// a bank account).
+	roleRecord := r.role
+	for k := range r.matches {
+		switch r.matches[k].kind {
+		case KindBirth, KindNIR, KindIBAN, KindCard:
+			roleRecord = false
+		}
+	}
 	// An address is a person's only next to something that identifies a
 	// person; alone, it is most often the organisation's own.
 	person := false
@@ -263,7 +277,8 @@ func (s *scanner) endRecord(end int) {
 	personal := false
 	for k := range r.matches {
 		m := &r.matches[k]
-		if orgRecord && (m.kind == KindPhone || m.kind == KindAddress) || m.kind == KindAddress && !person {
+		if orgRecord && (m.kind == KindPhone || m.kind == KindAddress) || m.kind == KindAddress && !person ||
+			roleRecord && (m.kind == KindEmail || m.kind == KindPhone || m.kind == KindAddress) {
 			m.org = true
 		}
 		if !m.org {
@@ -281,7 +296,7 @@ func (s *scanner) endRecord(end int) {
 	}
 	r.matches = r.matches[:0]
 	r.special = r.special[:0]
-	r.orgContact, r.personEmail = false, false
+	r.orgContact, r.personEmail, r.role = false, false, false
 }
 
 // word reads a word: a special-category keyword or phrase, or a month
@@ -305,6 +320,9 @@ func (s *scanner) word(i int) int {
 	}
 	if m, ok := months[string(s.fold)]; ok {
 		s.monthFirst(i, j, m)
+	}
+	if contactRoles[string(s.fold)] {
+		s.rec.role = true
 	}
 	return j
 }

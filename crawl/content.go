@@ -1,0 +1,88 @@
+package crawl
+
+import (
+	"net/url"
+	"path"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+
+	"vigie/dirindex"
+	"vigie/fetch"
+	"vigie/observation"
+	"vigie/pii/detect"
+)
+
+// What the crawl reads in a response besides links and forms: the
+// personal data a text body shows, and the entries of a directory index.
+
+// dataExtensions are the extensions of the data files and exports the
+// crawl fetches when a page links to them, to see whether they expose
+// personal data. Spreadsheets and archives are binary and left out.
+var dataExtensions = map[string]bool{
+	"csv": true, "tsv": true, "json": true, "jsonl": true, "ndjson": true, "txt": true,
+	"xml": true, "sql": true, "bak": true, "dump": true,
+}
+
+// extension returns the lower-case extension of a URL's path, "" for
+// none.
+func extension(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	p := strings.ToLower(u.Path)
+	i := strings.LastIndexByte(p, '.')
+	if i < 0 || strings.LastIndexByte(p, '/') > i {
+		return ""
+	}
+	return p[i+1:]
+}
+
+func isDataFile(raw string) bool { return dataExtensions[extension(raw)] }
+
+// ownDomains returns the registrable domain of the site's host: e-mail
+// addresses there are the organisation's.
+func ownDomains(host string) []string {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if reg, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return []string{reg}
+	}
+	return []string{host}
+}
+
+// formatOf returns how to read a response: by its media type, or by its
+// URL's extension when the server sends data files as text/plain or
+// application/octet-stream.
+func formatOf(resp *fetch.Response, final string) detect.Format {
+	f := detect.FormatOf(resp.ContentType, resp.Body)
+	switch resp.ContentType {
+	case "", "text/plain", "application/octet-stream", "application/download", "application/force-download":
+	default:
+		return f
+	}
+	if f == detect.FormatNone {
+		return f
+	}
+	switch path.Ext(strings.ToLower(final)) {
+	case ".csv", ".tsv":
+		return detect.FormatCSV
+	case ".json", ".jsonl", ".ndjson":
+		return detect.FormatJSON
+	case ".xml":
+		return detect.FormatXML
+	}
+	return f
+}
+
+// inspect fills the page's Personal and, for HTML, Listing.
+func (c *crawler) inspect(pg *observation.Page, resp *fetch.Response, final string, html bool) {
+	if f := formatOf(resp, final); f != detect.FormatNone {
+		pg.Personal = detect.ScanFormat(resp.Body, f, c.detect)
+	}
+	if html {
+		if entries, ok := dirindex.Parse(resp.Body, final); ok {
+			pg.Listing = entries
+		}
+	}
+}
