@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -249,13 +252,21 @@ func (m *redactionMeta) empty() bool {
 // or the metadata record when no response came.
 func (a *Archive) WriteExchange(ex *observation.Exchange, site string, findings []string) (Ref, error) {
 	red := &redactionMeta{Redactor: a.o.RedactorName}
-	mask := func(b []byte, contentType string) ([]byte, []Mask) {
+	// Bodies go through the redactor; what surrounds them (URL, header
+	// fields, error messages) has its identifiers of people masked.
+	maskBody := func(b []byte, contentType string) ([]byte, []Mask) {
 		if a.o.KeepPersonalData || len(b) == 0 {
 			return b, nil
 		}
 		return a.o.Redactor(b, contentType)
 	}
-	target, m := mask([]byte(ex.URL), "text/plain")
+	mask := func(b []byte) ([]byte, []Mask) {
+		if a.o.KeepPersonalData || len(b) == 0 {
+			return b, nil
+		}
+		return MaskIdentifiers(b)
+	}
+	target, m := mask([]byte(ex.URL))
 	red.TargetURI = m
 	ip := ex.RemoteAddr
 	if host, _, err := net.SplitHostPort(ip); err == nil {
@@ -274,7 +285,7 @@ func (a *Archive) WriteExchange(ex *observation.Exchange, site string, findings 
 	}
 	if len(ex.RequestHeader) > 0 {
 		orig := requestBlock(ex)
-		block, m := mask(orig, "text/plain")
+		block, m := mask(orig)
 		if len(m) > 0 {
 			red.Request, red.OriginalRequestBlockSHA256 = m, hexSHA256(orig)
 		}
@@ -287,18 +298,22 @@ func (a *Archive) WriteExchange(ex *observation.Exchange, site string, findings 
 	}
 	if respRec != nil {
 		origHead := responseHead(ex)
-		head, hm := mask(origHead, "text/plain")
-		body, bm := mask(ex.Body, ex.Header.Get("Content-Type"))
+		head, hm := mask(origHead)
+		body, bm := maskBody(ex.Body, ex.Header.Get("Content-Type"))
 		respRec.Block = append(append(make([]byte, 0, len(head)+len(body)), head...), body...)
 		respRec.PayloadOffset = len(head)
 		if len(hm) > 0 || len(bm) > 0 {
 			red.ResponseHeader, red.Payload = hm, bm
-			red.OriginalPayloadSHA256 = hexSHA256(ex.Body)
-			red.OriginalPayloadDigest = Digest(ex.Body)
-			red.OriginalResponseBlockSHA256 = hexSHA256(append(origHead, ex.Body...))
+			sum := sha256.Sum256(ex.Body)
+			red.OriginalPayloadSHA256 = hex.EncodeToString(sum[:])
+			red.OriginalPayloadDigest = "sha256:" + base32.StdEncoding.EncodeToString(sum[:])
+			h := sha256.New()
+			h.Write(origHead)
+			h.Write(ex.Body)
+			red.OriginalResponseBlockSHA256 = hex.EncodeToString(h.Sum(nil))
 			respRec.Fields = append(respRec.Fields,
 				Field{"Vigie-Redaction", maskSummary(append(append([]Mask{}, hm...), bm...))},
-				Field{"Vigie-Original-Payload-Digest", Digest(ex.Body)})
+				Field{"Vigie-Original-Payload-Digest", red.OriginalPayloadDigest})
 		}
 		if ex.ContentDecoded != "" {
 			respRec.Fields = append(respRec.Fields, Field{"Vigie-Content-Decoded", ex.ContentDecoded})
@@ -315,7 +330,7 @@ func (a *Archive) WriteExchange(ex *observation.Exchange, site string, findings 
 		BodyBytes: len(ex.Body), ContentDecoded: ex.ContentDecoded, TransferEncoding: ex.TransferEncoding, Truncated: ex.Truncated,
 	}
 	if ex.Error != "" {
-		e, _ := mask([]byte(ex.Error), "text/plain")
+		e, _ := mask([]byte(ex.Error))
 		meta.Error = string(e)
 	}
 	if !ex.Received.IsZero() {
@@ -334,7 +349,7 @@ func (a *Archive) WriteExchange(ex *observation.Exchange, site string, findings 
 	if !red.empty() {
 		meta.Redaction = red
 	}
-	metaJSON, err := marshalJSON(meta, "  ")
+	metaJSON, err := marshalJSON(meta, "")
 	if err != nil {
 		return Ref{}, fmt.Errorf("evidence: %w", err)
 	}
@@ -375,7 +390,7 @@ func (a *Archive) WriteDocument(targetURI, kind string, doc any, site string, fi
 		Site     string   `json:"site,omitempty"`
 		Findings []string `json:"findings,omitempty"`
 		Document any      `json:"document"`
-	}{kind, site, findings, doc}, "  ")
+	}{kind, site, findings, doc}, "")
 	if err != nil {
 		return Ref{}, fmt.Errorf("evidence: encoding %s document: %w", kind, err)
 	}
@@ -472,6 +487,24 @@ func maskSummary(ms []Mask) string {
 		parts[i] = k + "=" + strconv.Itoa(n[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Discard abandons an archive that should not have been started (its
+// scan did not begin): it removes the files written so far, and the
+// directory when that leaves it empty.
+func (a *Archive) Discard() {
+	files, _ := a.w.Close()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, s := range []*spool{&a.findings, &a.records} {
+		s.f.Close()
+		os.Remove(s.f.Name())
+	}
+	for _, f := range files {
+		os.Remove(filepath.Join(a.dir, f.Name))
+	}
+	os.Remove(a.dir) // fails, as it should, unless empty
+	a.err = errors.New("evidence: archive discarded")
 }
 
 // Result describes a closed archive.

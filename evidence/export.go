@@ -375,7 +375,13 @@ func Show(w io.Writer, path, recordID string) error {
 				fmt.Fprintf(w, "%s: %s\r\n", fl.Name, fl.Value)
 			}
 			io.WriteString(w, "\r\n")
-			w.Write(r.Block)
+			// JSON blocks are stored compact; show them indented.
+			var pretty bytes.Buffer
+			if strings.HasPrefix(r.Get("Content-Type"), "application/json") && json.Indent(&pretty, r.Block, "", "  ") == nil {
+				pretty.WriteTo(w)
+			} else {
+				w.Write(r.Block)
+			}
 			io.WriteString(w, "\n")
 			return errFound
 		})

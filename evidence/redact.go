@@ -28,14 +28,14 @@ type Mask struct {
 type Redactor func(body []byte, contentType string) (masked []byte, masks []Mask)
 
 // RedactorName identifies MaskPersonalData in evidence metadata.
-const RedactorName = "vigie/evidence pattern masking v1 (email, phone, nir, iban, card; non-text bodies withheld)"
+const RedactorName = "vigie/evidence pattern masking v1 (email, phone, nir, iban, card, date, ipv4; non-text bodies withheld)"
 
 // MaskPersonalData is the default Redactor. In text bodies (HTML, XML,
 // JSON, JavaScript, CSV, plain text; any ASCII-compatible charset) it
-// masks e-mail addresses (also with the "@" written &#64; or %40),
-// French and international phone numbers, French social security numbers
-// (NIR), IBANs and payment card numbers, each replaced by
-// "[masked:KIND]". Bodies it cannot read as text (images, PDF, office
+// masks what MaskIdentifiers masks, and also day-first dates (14/02/2016,
+// 14.02.2016: birth dates cannot be told from others without context)
+// and IPv4 addresses (those of visitors are personal data), each replaced
+// by "[masked:KIND]". Bodies it cannot read as text (images, PDF, office
 // documents, archives, UTF-16 text) are withheld whole: what they hold
 // cannot be checked, so it is not stored.
 func MaskPersonalData(body []byte, contentType string) ([]byte, []Mask) {
@@ -45,11 +45,25 @@ func MaskPersonalData(body []byte, contentType string) ([]byte, []Mask) {
 	if !readableText(body, contentType) {
 		return nil, []Mask{{Kind: "withheld", Offset: 0, Length: len(body)}}
 	}
-	masks := findPersonalData(body)
+	masks := findPersonalData(body, true)
 	if len(masks) == 0 {
 		return body, nil
 	}
 	return applyMasks(body, masks), masks
+}
+
+// MaskIdentifiers masks, in any text, the identifiers of people: e-mail
+// addresses (also with the "@" written &#64; or %40), French and
+// international phone numbers, French social security numbers (NIR),
+// IBANs and payment card numbers. Archives apply it to what is not a
+// body (URLs, header fields, error messages), where dates and IP
+// addresses are those of servers.
+func MaskIdentifiers(text []byte) ([]byte, []Mask) {
+	masks := findPersonalData(text, false)
+	if len(masks) == 0 {
+		return text, nil
+	}
+	return applyMasks(text, masks), masks
 }
 
 // readableText reports whether body is text the patterns can scan.
@@ -78,15 +92,52 @@ var (
 	nirPattern       = regexp.MustCompile(`(?i)\b[1-478][ .]?[0-9]{2}[ .]?[0-9]{2}[ .]?(?:[0-9]{2}|2[ab])[ .]?[0-9]{3}[ .]?[0-9]{3}(?:[ .]?[0-9]{2})?`)
 	ibanPattern      = regexp.MustCompile(`(?i)\b[a-z]{2}[0-9]{2}(?:[ ]?[a-z0-9]{4}){2,7}(?:[ ]?[a-z0-9]{1,4})?`)
 	cardPattern      = regexp.MustCompile(`\b[0-9]{4}(?:[ \-]?[0-9]{4}){2,3}[0-9]{0,3}`)
+	datePattern      = regexp.MustCompile(`[0-3]?[0-9](?:/[01]?[0-9]/|\.[01]?[0-9]\.|-[01]?[0-9]-)(?:19|20)[0-9]{2}`)
+	ipv4Pattern      = regexp.MustCompile(`(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}`)
 )
 
-// findPersonalData returns the non-overlapping identifiers of body,
-// sorted by offset.
-func findPersonalData(body []byte) []Mask {
+// Bytes the identifiers are made of, and "_" so that \b means within a
+// run what it means in the body. A match never contains any other byte,
+// so the patterns need only run over the maximal runs of these bytes that
+// can hold one: a single pass over the body instead of one per pattern,
+// which keeps masking cheap next to fetching.
+var (
+	emailBytes  = byteSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-@&#;")
+	numberBytes = byteSet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ .-+()&#;\xc2\xa0\xe2\x80\xaf")
+	dateIPBytes = byteSet("0123456789./-")
+)
+
+func byteSet(s string) *[256]bool {
+	var set [256]bool
+	for i := 0; i < len(s); i++ {
+		set[s[i]] = true
+	}
+	return &set
+}
+
+// runs calls fn with the bounds of each maximal run of bytes of set.
+func runs(b []byte, set *[256]bool, fn func(lo, hi int)) {
+	for i := 0; i < len(b); {
+		if !set[b[i]] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(b) && set[b[j]] {
+			j++
+		}
+		fn(i, j)
+		i = j
+	}
+}
+
+// findPersonalData returns the non-overlapping identifiers of body, with
+// dates and IPv4 addresses when datesAndIPs, sorted by offset.
+func findPersonalData(body []byte, datesAndIPs bool) []Mask {
 	var found []Mask
-	add := func(kind string, re *regexp.Regexp, keep func(m []byte) bool) {
-		for _, loc := range re.FindAllIndex(body, -1) {
-			start, end := loc[0], loc[1]
+	add := func(kind string, re *regexp.Regexp, keep func(m []byte) bool, lo, hi int) {
+		for _, loc := range re.FindAllIndex(body[lo:hi], -1) {
+			start, end := lo+loc[0], lo+loc[1]
 			if start > 0 && isDigit(body[start-1]) || end < len(body) && isDigit(body[end]) {
 				continue // part of a longer number
 			}
@@ -95,14 +146,30 @@ func findPersonalData(body []byte) []Mask {
 			}
 		}
 	}
-	if hasAt(body) {
-		add("email", emailPattern, nil)
+	runs(body, emailBytes, func(lo, hi int) {
+		if hasAt(body[lo:hi]) {
+			add("email", emailPattern, nil, lo, hi)
+		}
+	})
+	runs(body, numberBytes, func(lo, hi int) {
+		if countDigits(body[lo:hi]) < 8 { // the shortest identifier
+			return
+		}
+		add("nir", nirPattern, plausibleNIR, lo, hi)
+		add("iban", ibanPattern, plausibleIBAN, lo, hi)
+		add("card", cardPattern, luhnValid, lo, hi)
+		add("phone", phonePattern, nil, lo, hi)
+		add("phone", intlPhonePattern, func(m []byte) bool { n := countDigits(m); return n >= 8 && n <= 15 }, lo, hi)
+	})
+	if datesAndIPs {
+		runs(body, dateIPBytes, func(lo, hi int) {
+			if countDigits(body[lo:hi]) < 4 {
+				return
+			}
+			add("date", datePattern, plausibleDate, lo, hi)
+			add("ipv4", ipv4Pattern, nil, lo, hi)
+		})
 	}
-	add("nir", nirPattern, plausibleNIR)
-	add("iban", ibanPattern, plausibleIBAN)
-	add("card", cardPattern, luhnValid)
-	add("phone", phonePattern, nil)
-	add("phone", intlPhonePattern, func(m []byte) bool { n := countDigits(m); return n >= 8 && n <= 15 })
 	if len(found) == 0 {
 		return nil
 	}
@@ -229,6 +296,21 @@ func plausibleIBAN(m []byte) bool {
 		}
 	}
 	return mod == 1
+}
+
+// plausibleDate accepts a day from 1 to 31 and a month from 1 to 12.
+func plausibleDate(m []byte) bool {
+	parts := bytes.Split(m, m[bytes.IndexAny(m, "/.-"):][:1])
+	d, mo := atoi(parts[0]), atoi(parts[1])
+	return d >= 1 && d <= 31 && mo >= 1 && mo <= 12
+}
+
+func atoi(b []byte) int {
+	n := 0
+	for _, c := range b {
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 func luhnValid(m []byte) bool {

@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,7 +25,11 @@ func TestMaskPersonalData(t *testing.T) {
 		{"IBAN grouped", "IBAN FR76 3000 6000 0112 3456 7890 189", "IBAN [masked:iban]"},
 		{"IBAN compact", "DE89370400440532013000", "[masked:iban]"},
 		{"card", "carte 4970 1012 3456 7893", "carte [masked:card]"},
+		{"date", "née le 14/02/2016, relance du 2.1.2024", "née le [masked:date], relance du [masked:date]"},
+		{"IPv4", "connexion depuis 90.12.34.56", "connexion depuis [masked:ipv4]"},
 		// Left alone: numbers that are not identifiers.
+		{"not a date", "31/13/2020 et 12/03/1850", "31/13/2020 et 12/03/1850"},
+		{"not an address", "version 1.2.3 ou 300.1.1.1", "version 1.2.3 ou 300.1.1.1"},
 		{"timestamp", "t=1718000000000", "t=1718000000000"},
 		{"year and price", "En 2024, 1 234 567 € de budget", "En 2024, 1 234 567 € de budget"},
 		{"long number", "ref 012345678901234567", "ref 012345678901234567"},
@@ -46,6 +51,14 @@ func TestMaskPersonalData(t *testing.T) {
 				t.Errorf("%d masks for output %q", len(masks), got)
 			}
 		})
+	}
+}
+
+func TestMaskIdentifiers(t *testing.T) {
+	in := "GET /annuaire?mail=jean%40exemple.fr HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-Date: 12/03/2024\r\n"
+	want := "GET /annuaire?mail=[masked:email] HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nX-Date: 12/03/2024\r\n"
+	if got, _ := MaskIdentifiers([]byte(in)); string(got) != want {
+		t.Errorf("MaskIdentifiers(%q)\n = %q\nwant %q", in, got, want)
 	}
 }
 
@@ -76,6 +89,23 @@ func TestNoIdentifierStored(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "bundle.zip")
 		if _, err := Export(ExportOptions{Dir: dir, Findings: []string{"f1", "f2"}, Out: out}); err != nil {
 			t.Fatal(err)
+		}
+		// The masked response keeps the digest of the original page.
+		var m Manifest
+		if err := json.Unmarshal([]byte(allText(t, dir)[filepath.Join(dir, ManifestFile)]), &m); err != nil {
+			t.Fatal(err)
+		}
+		originals := 0
+		for _, r := range m.Records {
+			if r.OriginalPayloadSHA256 != "" {
+				originals++
+				if r.OriginalPayloadSHA256 != hexSHA256([]byte(contactPage)) || r.Masks != len(contactIdentifiers) || r.PayloadSHA256 == r.OriginalPayloadSHA256 {
+					t.Errorf("record %s: original %s, %d masks", r.ID, r.OriginalPayloadSHA256, r.Masks)
+				}
+			}
+		}
+		if keep != (originals == 0) {
+			t.Errorf("keep=%v: %d records with an original digest", keep, originals)
 		}
 		texts := allText(t, dir)
 		for name, data := range unzip(t, out) {

@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func mustVerify(t *testing.T, path string, o VerifyOptions) *Report {
@@ -318,4 +321,112 @@ func rewriteWARC(t *testing.T, warc []byte, edit func([]byte) []byte) []byte {
 		t.Fatal(err)
 	}
 	return out.Bytes()
+}
+
+// TestVerifyRolledOverAndEmpty covers a scan spread over several WARC
+// files, and one that archived nothing.
+func TestVerifyRolledOverAndEmpty(t *testing.T) {
+	key := testKey(t)
+	dir := t.TempDir()
+	a, err := Create(dir, ArchiveOptions{Scan: "s1", Version: "test", Key: key, MaxFileSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		ex := exchange("https://www.exemple.test/page"+strings.Repeat("x", i), 200, contactPage)
+		ref, err := a.WriteExchange(&ex, "https://www.exemple.test/", []string{"f" + string(rune('a'+i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.AddFinding(FindingEvidence{ID: "f" + string(rune('a'+i)), Check: "c", Site: "https://www.exemple.test/", URL: ex.URL, Evidence: []EvidenceRef{EvidenceRefOf(ref)}})
+	}
+	res, err := a.Close(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) < 3 || res.Findings != 10 || res.Records != 30 {
+		t.Fatalf("result %+v", res)
+	}
+	rep := mustVerify(t, dir, VerifyOptions{})
+	if !rep.OK() || rep.Files != len(res.Files) || rep.Records != 30 {
+		t.Fatalf("report %+v\n  %s", rep, strings.Join(rep.Problems, "\n  "))
+	}
+	out := filepath.Join(t.TempDir(), "b.zip")
+	if _, err := Export(ExportOptions{Dir: dir, Findings: []string{"fj", "fa"}, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := mustVerify(t, out, VerifyOptions{}); !rep.OK() || rep.Records != 6 || rep.Findings != 2 {
+		t.Errorf("bundle %+v\n  %s", rep, strings.Join(rep.Problems, "\n  "))
+	}
+
+	empty := t.TempDir()
+	a, err = Create(empty, ArchiveOptions{Scan: "s2", Version: "test", Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Close(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if rep := mustVerify(t, empty, VerifyOptions{}); !rep.OK() || rep.Files != 0 {
+		t.Errorf("empty: %+v", rep)
+	}
+	if _, err := Create(empty, ArchiveOptions{Scan: "s3", Key: key}); err == nil {
+		t.Error("a second scan was let into a directory holding one")
+	}
+}
+
+func TestDiscard(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "scan")
+	a, err := Create(dir, ArchiveOptions{Scan: "s", Key: testKey(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := exchange("https://www.exemple.test/", 200, "<p>x</p>")
+	if _, err := a.WriteExchange(&ex, "https://www.exemple.test/", nil); err != nil {
+		t.Fatal(err)
+	}
+	a.Discard()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		entries, _ := os.ReadDir(dir)
+		t.Errorf("directory left behind: %v %v", err, entries)
+	}
+	if _, err := a.Close(time.Now()); err == nil {
+		t.Error("a discarded archive closed")
+	}
+}
+
+// TestSignatureOpenSSL checks a manifest's signature with OpenSSL, as the
+// bundle summary tells readers without Vigie to do.
+func TestSignatureOpenSSL(t *testing.T) {
+	openssl, err := exec.LookPath("openssl")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("openssl is not installed; CI must install it")
+		}
+		t.Skip("openssl is not installed")
+	}
+	dir := t.TempDir()
+	testScan(t, dir, testKey(t), false)
+	sig, err := os.ReadFile(filepath.Join(dir, SignatureFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(sig)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "manifest.sig"), raw, 0o600)
+	verify := func() (string, error) {
+		cmd := exec.Command(openssl, "pkeyutl", "-verify", "-pubin", "-inkey", PublicKeyFile, "-rawin", "-in", ManifestFile, "-sigfile", "manifest.sig")
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := verify(); err != nil || !strings.Contains(out, "Signature Verified Successfully") {
+		t.Fatalf("openssl: %v\n%s", err, out)
+	}
+	editManifest(t, dir, func(m map[string]any) { m["scan"] = "forged" })
+	if out, err := verify(); err == nil {
+		t.Errorf("openssl verifies a changed manifest:\n%s", out)
+	}
 }

@@ -224,3 +224,70 @@ func gunzip(t *testing.T, b []byte) []byte {
 	}
 	return d
 }
+
+// TestEvidenceRedactsFarmExposure archives every exchange of the farm's
+// exposure sites and greps the whole evidence directory, and a bundle,
+// for the identifiers their pages expose: none may be stored unless
+// personal data is kept.
+func TestEvidenceRedactsFarmExposure(t *testing.T) {
+	f, err := farm.Start(farm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var targets []target.Target
+	for _, tg := range farmTargets(t, f) {
+		if strings.Contains(tg.URL, "mouvement-citoyen-loire") || strings.Contains(tg.URL, "cc-clunisois") {
+			targets = append(targets, tg)
+		}
+	}
+	if len(targets) != 2 {
+		t.Fatalf("exposure sites not found among the farm's targets: %v", targets)
+	}
+	ids := farmIdentifiers(t)
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	for _, keep := range []bool{false, true} {
+		dir := filepath.Join(t.TempDir(), "evidence")
+		o := farmOptions(f)
+		o.Evidence = &Evidence{Dir: dir, Key: key, All: true, KeepPersonalData: keep}
+		var exposure []string
+		_, err := Run(context.Background(), targets, o, func(r *Result) error {
+			for _, fd := range r.Findings {
+				if strings.HasPrefix(fd.Check, "exposure.") {
+					exposure = append(exposure, fd.ID)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(exposure) == 0 {
+			t.Fatal("no exposure finding")
+		}
+		if rep, err := evidence.Verify(dir, evidence.VerifyOptions{}); err != nil || !rep.OK() {
+			t.Fatalf("verify: %v %+v", err, rep)
+		}
+		out := filepath.Join(t.TempDir(), "bundle.zip")
+		if _, err := evidence.Export(evidence.ExportOptions{Dir: dir, Findings: exposure, Out: out}); err != nil {
+			t.Fatal(err)
+		}
+		texts := treeText(t, dir)
+		texts[out] = string(readAll(t, out))
+		found := 0
+		for _, id := range ids {
+			for p, text := range texts {
+				if strings.Contains(text, id) {
+					found++
+					if !keep {
+						t.Errorf("identifier %q stored in %s", id, p)
+					}
+					break
+				}
+			}
+		}
+		if keep && found < len(ids)/2 {
+			t.Errorf("keep: only %d of %d identifiers stored", found, len(ids))
+		}
+	}
+}

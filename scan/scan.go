@@ -6,6 +6,7 @@ package scan
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -79,6 +80,12 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 	if o.Evidence != nil {
 		o.Fetch.Capture = true
 	}
+	if len(o.Crawl.Salt) == 0 {
+		// One salt per scan: a person is recognised across the pages and
+		// sites of a scan, never across scans.
+		o.Crawl.Salt = make([]byte, 32)
+		rand.Read(o.Crawl.Salt)
+	}
 	client, err := fetch.New(o.Fetch)
 	if err != nil {
 		return nil, err
@@ -106,6 +113,9 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 	}
 	if o.Store != nil {
 		if err := o.Store.BeginScan(ctx, &sum.Scan); err != nil {
+			if ar != nil {
+				ar.a.Discard()
+			}
 			return nil, fmt.Errorf("recording scan start: %w", err)
 		}
 	}
@@ -198,7 +208,9 @@ feed:
 }
 
 func auditSite(ctx context.Context, client *fetch.Client, prober *tlsprobe.Prober, ar *archiver, t target.Target, o Options, sc store.Scan) (*Result, error) {
-	site := crawl.Site(ctx, client, t, o.Crawl)
+	sess := client.Session()
+	site := crawl.Site(ctx, sess, t, o.Crawl)
+	sess.Close()
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
