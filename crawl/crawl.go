@@ -42,6 +42,12 @@ type Options struct {
 	// package detect); give one per scan. Without it, matches carry no
 	// hash.
 	Salt []byte
+	// Active sends the opt-in active probes once the crawl is done (see
+	// active.go for exactly what they request) and records them in
+	// Site.ActiveProbes: neighbouring record identifiers of pages that
+	// showed personal data, and a short list of export and backup paths.
+	// Off by default.
+	Active bool
 }
 
 func (o *Options) defaults() {
@@ -109,6 +115,9 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 	c.push(entry, 0, "")
 	c.seedSitemap(entry)
 	c.run()
+	if o.Active {
+		c.active()
+	}
 
 	if len(site.Pages) > 0 && site.Pages[0].Error != "" && !site.HTTPS.OK() && !site.HTTP.OK() {
 		// Nothing answered: the whole site failed.

@@ -352,6 +352,56 @@ var catalogue = []archetype{
 			site(CheckPIIExposed, "https://www.{D}/exports/inscriptions-alsh-ete-2024.csv")),
 	},
 	{
+		// A members' association whose record pages (/adherent/1042) need
+		// no log-in: the neighbouring identifiers show other members'
+		// birth dates, addresses and contacts. One person a page stays
+		// under the passive threshold; only --active finds it.
+		ID: "enumerable-records", Domain: "ensemble-pays-viennois.test", Input: "https://www.{D}/",
+		Org: "Ensemble pour le pays viennois", Tags: []string{"association", "dept:38"},
+		Layout: "ancien",
+		Hosts:  []hostSpec{secure("www")},
+		Expect: activeSite(CheckEnumerable, "https://www.{D}/adherent/1042"),
+	},
+	{
+		// A campsite whose web root holds a MySQL dump of reservations and
+		// the deployment's .git folder, linked from nowhere.
+		ID: "backup-sql", Domain: "camping-lac-aydat.test", Input: "https://www.{D}/",
+		Org: "Commune d'Aydat", Tags: []string{"commune", "dept:63"},
+		Layout: "moderne",
+		Hosts:  []hostSpec{secure("www")},
+		Expect: expects(
+			activeSite(CheckDataFile, "https://www.{D}/backup.sql"),
+			activeSite(CheckDataFile, "https://www.{D}/.git/config")),
+	},
+	{
+		// Look-alike: a single-page application answering every path with
+		// its index (200), which names one contact and KEY=VALUE-like
+		// text: no export or backup path is a finding.
+		ID: "spa-fallback", Domain: "associations-riom.test", Input: "https://www.{D}/",
+		Org: "Ville de Riom", Tags: []string{"commune", "dept:63"},
+		Layout: "moderne",
+		Hosts: []hostSpec{func() hostSpec {
+			h := secure("www")
+			h.Fallback = "/"
+			return h
+		}()},
+	},
+	{
+		// Look-alike: /export.csv exists but lists products and prices.
+		ID: "price-export", Domain: "tourisme-sancy.test", Input: "https://www.{D}/",
+		Org: "Office de tourisme du Sancy", Tags: []string{"epic", "dept:63"},
+		Layout: "moderne",
+		Hosts:  []hostSpec{secure("www")},
+	},
+	{
+		// Look-alike: sequential article numbers (/journal/article/57) on
+		// public news without personal data: nothing to probe.
+		ID: "news-ids", Domain: "ville-thiers.test", Input: "https://www.{D}/",
+		Org: "Ville de Thiers", Tags: []string{"commune", "dept:63"},
+		Layout: "moderne",
+		Hosts:  []hostSpec{secure("www")},
+	},
+	{
 		// A Java family portal whose log-in page rewrites its links and
 		// form action with the session identifier (";jsessionid=").
 		ID: "session-in-url", Domain: "ville-roanne.test", Input: "https://www.{D}/",

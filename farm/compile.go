@@ -115,6 +115,9 @@ func readPages(dir string) (map[string]string, error) {
 			return err
 		}
 		rel := strings.TrimPrefix(p, dir)
+		// go:embed refuses folders named .git: a site's "_git" serves
+		// "/.git/".
+		rel = strings.Replace(rel, "/_git/", "/.git/", 1)
 		if path.Base(rel) == "index.html" {
 			rel = strings.TrimSuffix(rel, "index.html")
 		}
@@ -294,6 +297,7 @@ var dataTypes = map[string]string{
 	".csv":  "text/csv; charset=utf-8",
 	".txt":  "text/plain; charset=utf-8",
 	".json": "application/json",
+	".sql":  "application/sql",
 }
 
 // assets are served on every host, so that pages' stylesheets, scripts and

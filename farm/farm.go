@@ -30,6 +30,9 @@ type Options struct {
 	// Seed orders the archetypes of generated farms; 0 keeps the
 	// catalogue order.
 	Seed int64
+	// OnRequest, when set, is called with every request the farm's
+	// sites receive, before it is served (tests count probes with it).
+	OnRequest func(*http.Request)
 }
 
 // Site is one site of the farm, as a user would list it.
@@ -68,6 +71,8 @@ type Expectation struct {
 	// Form is the index of the form among the page's forms (0-based), or
 	// -1 for findings about a page or the whole site.
 	Form int
+	// Active is true for findings only an active scan (--active) makes.
+	Active bool
 }
 
 // Farm is a set of simulated sites served on loopback. Its methods are
@@ -76,6 +81,7 @@ type Farm struct {
 	sites    []*siteInst // listed sites, in order
 	unlisted []*siteInst // served, not listed
 	hosts    map[string]*vhost
+	hostsMu  sync.RWMutex // guards hosts once serving (see SwitchToHTTPS)
 	ca       *authority
 
 	httpSrv, httpsSrv *http.Server
@@ -86,6 +92,7 @@ type Farm struct {
 	connectTo         []string
 	closeOnce         sync.Once
 	served            sync.WaitGroup
+	onRequest         func(*http.Request)
 }
 
 type siteInst struct {
@@ -113,7 +120,7 @@ func Start(o Options) (*Farm, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Farm{hosts: map[string]*vhost{}, ca: ca}
+	f := &Farm{hosts: map[string]*vhost{}, ca: ca, onRequest: o.OnRequest}
 	var benign []*compiledArch
 	for _, a := range archs {
 		if !a.Hostile && !a.Unlisted {
@@ -298,10 +305,11 @@ func (f *Farm) Expected() []Expectation {
 	for _, s := range f.sites {
 		for _, e := range s.arch.Expect {
 			out = append(out, Expectation{
-				Check: e.check,
-				Site:  s.id,
-				URL:   finding.NormaliseURL(strings.ReplaceAll(e.url, "{D}", s.domain)),
-				Form:  e.form,
+				Check:  e.check,
+				Site:   s.id,
+				URL:    finding.NormaliseURL(strings.ReplaceAll(e.url, "{D}", s.domain)),
+				Form:   e.form,
+				Active: e.active,
 			})
 		}
 	}
@@ -336,7 +344,7 @@ func (f *Farm) WriteTargetsCSV(w io.Writer) error {
 // without HTTPS fail the handshake.
 func (f *Farm) certificate(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 	name := strings.ToLower(strings.TrimSuffix(hello.ServerName, "."))
-	v := f.hosts[name]
+	v := f.host(name)
 	if v == nil {
 		return nil, fmt.Errorf("farm: no site named %q", hello.ServerName)
 	}

@@ -10,6 +10,9 @@ import (
 // ServeHTTP serves every site of the farm, by Host header; the scheme is
 // told by r.TLS. The handler is also usable without the farm's listeners.
 func (f *Farm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if f.onRequest != nil {
+		f.onRequest(r)
+	}
 	secure := r.TLS != nil
 	v := f.lookup(r.Host)
 	if v == nil {
@@ -83,6 +86,8 @@ func (f *Farm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case p != nil:
 		writePage(w, r, http.StatusOK, p, v.site.domain)
+	case spec.Fallback != "" && v.host.pages[spec.Fallback] != nil:
+		writePage(w, r, http.StatusOK, v.host.pages[spec.Fallback], v.site.domain)
 	case spec.Soft404:
 		writePage(w, r, http.StatusOK, notFoundPage, "")
 	default:
@@ -95,10 +100,10 @@ func (f *Farm) lookup(host string) *vhost {
 		host = host[:i]
 	}
 	host = strings.TrimSuffix(host, ".")
-	if v := f.hosts[host]; v != nil {
+	if v := f.host(host); v != nil {
 		return v
 	}
-	return f.hosts[strings.ToLower(host)]
+	return f.host(strings.ToLower(host))
 }
 
 func writePage(w http.ResponseWriter, r *http.Request, status int, p *page, domain string) {

@@ -20,6 +20,8 @@ const (
 	CheckTokenInURL   = "auth.token-in-url"
 	CheckCookieFlags  = "auth.cookie-flags"
 	CheckBasicHTTP    = "auth.basic-over-http"
+	CheckEnumerable   = "exposure.enumerable-records"
+	CheckDataFile     = "exposure.data-file"
 )
 
 // HSTS header values used by the archetypes.
@@ -120,6 +122,9 @@ type hostSpec struct {
 	// Soft404 answers unknown paths with 200 and a "page not found"
 	// page, as many content management systems do.
 	Soft404 bool
+	// Fallback is the path of a page served with 200 for every unknown
+	// path, as single-page applications do with their index.
+	Fallback string
 }
 
 // protected is a path (and everything under it when it ends with "/")
@@ -144,6 +149,8 @@ type redirect struct {
 type exp struct {
 	check, url string
 	form       int
+	// active findings are only expected from an active scan.
+	active bool
 }
 
 func expects(groups ...[]exp) []exp {
@@ -158,13 +165,17 @@ func expects(groups ...[]exp) []exp {
 func form(url string, i int, checks ...string) []exp {
 	out := make([]exp, len(checks))
 	for k, c := range checks {
-		out[k] = exp{c, url, i}
+		out[k] = exp{c, url, i, false}
 	}
 	return out
 }
 
 // site lists findings about a page or the site as a whole.
-func site(check, url string) []exp { return []exp{{check, url, -1}} }
+func site(check, url string) []exp { return []exp{{check, url, -1, false}} }
+
+// activeSite lists findings about a page or the site that only an active
+// scan makes.
+func activeSite(check, url string) []exp { return []exp{{check, url, -1, true}} }
 
 // secure is a host done right: HTTPS with a long HSTS, HTTP redirected.
 func secure(label string) hostSpec {

@@ -28,6 +28,9 @@ type Site struct {
 
 	// Pages are the pages the crawl fetched, entry page first.
 	Pages []Page `json:"pages,omitempty"`
+	// ActiveProbes are the opt-in active probes the crawl sent (see
+	// ActiveProbe); empty unless the scan was run with --active.
+	ActiveProbes []ActiveProbe `json:"active_probes,omitempty"`
 
 	// Error is set when the site could not be audited at all (no page
 	// fetched over any scheme); ErrorKind classifies it (see Kind* constants).

@@ -135,6 +135,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		"rate":        strconv.FormatFloat(o.Fetch.Rate, 'g', -1, 64),
 		"user_agent":  o.Fetch.UserAgent,
 		"tls_probe":   strconv.FormatBool(!o.NoTLSProbe),
+		"active":      strconv.FormatBool(o.Crawl.Active),
 	}
 	ev, err := o.Evidence.scanEvidence()
 	if err != nil {

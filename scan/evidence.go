@@ -96,14 +96,17 @@ type source struct {
 // with All), each once, sets each finding's Evidence to the references
 // and adds the findings to the manifest. It then releases the exchanges.
 //
-// A finding relies on the pages and root probes whose requested or final
-// URL is its URL; transport findings on both root probes, TLS findings on
+// A finding relies on the pages, active probes and root probes whose
+// requested or final URL is its URL; transport findings on both root probes, TLS findings on
 // the HTTPS root probe and the TLS audit report. A finding matching
 // nothing falls back on the root probes.
 func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 	probes := []*observation.Probe{site.HTTPS, site.HTTP}
 	for i := range site.Pages {
 		probes = append(probes, &site.Pages[i].Probe)
+	}
+	for i := range site.ActiveProbes {
+		probes = append(probes, &site.ActiveProbes[i].Probe)
 	}
 	defer func() {
 		for _, p := range probes {

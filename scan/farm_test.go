@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"vigie/crawl"
 	"vigie/farm"
 	"vigie/fetch"
 	"vigie/finding"
@@ -57,23 +61,61 @@ func farmOptions(f *farm.Farm) Options {
 }
 
 // TestFarmPrecisionRecall audits the whole farm, hostile sites included,
-// and compares the form, transport, exposure and authentication findings
-// with the farm's ground truth: precision and recall must both be 1.0.
+// passively and then with the active probes, and compares the form,
+// transport, exposure and authentication findings with the farm's ground
+// truth: precision and recall must both be 1.0. A passive scan must send
+// none of the active probes' requests and make none of their findings.
 func TestFarmPrecisionRecall(t *testing.T) {
-	f, err := farm.Start(farm.Options{Hostile: true})
+	for _, tc := range []struct {
+		name   string
+		active bool
+	}{
+		{"passive", false},
+		{"active", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { farmPrecisionRecall(t, tc.active) })
+	}
+}
+
+// isProbeRequest tells the requests only active probes send: the
+// data-file paths, their random baseline, and the unlinked neighbours of
+// the farm's record pages.
+func isProbeRequest(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/vigie-") || slices.Contains(crawl.DataFilePaths, r.URL.Path) {
+		return true
+	}
+	switch r.URL.Path {
+	case "/adherent/1041", "/adherent/1043", "/journal/article/56", "/journal/article/58":
+		return true
+	}
+	return r.URL.Path == "/federation/fiche.php" && r.URL.Query().Get("id") != "1042"
+}
+
+func farmPrecisionRecall(t *testing.T, active bool) {
+	var probes atomic.Int64
+	f, err := farm.Start(farm.Options{Hostile: true, OnRequest: func(r *http.Request) {
+		if isProbeRequest(r) {
+			probes.Add(1)
+		}
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	targets := farmTargets(t, f)
+	opts := farmOptions(f)
+	opts.Crawl.Active = active
 
 	var mu sync.Mutex
 	got := map[farmKey]int{}
 	errorsBySite := map[string]string{}
 	tlsBySite := map[string][]string{}
-	sum, err := Run(context.Background(), targets, farmOptions(f), func(r *Result) error {
+	sum, err := Run(context.Background(), targets, opts, func(r *Result) error {
 		mu.Lock()
 		defer mu.Unlock()
+		if !active && len(r.Site.ActiveProbes) > 0 {
+			t.Errorf("site %s: %d active probes in a passive scan", r.Site.URL, len(r.Site.ActiveProbes))
+		}
 		if r.Site.Error != "" {
 			errorsBySite[r.Site.URL] = r.Site.ErrorKind
 		}
@@ -97,7 +139,13 @@ func TestFarmPrecisionRecall(t *testing.T) {
 
 	want := map[farmKey]int{}
 	for _, e := range f.Expected() {
+		if e.Active && !active {
+			continue
+		}
 		want[farmKey{e.Check, e.Site, finding.NormaliseURL(e.URL), e.Form}]++
+	}
+	if n := probes.Load(); active != (n > 0) {
+		t.Errorf("active=%v: the farm received %d probe requests", active, n)
 	}
 	tp, fp, fn := 0, 0, 0
 	var missing, extra []string
@@ -119,7 +167,7 @@ func TestFarmPrecisionRecall(t *testing.T) {
 	sort.Strings(extra)
 	precision := float64(tp) / float64(tp+fp)
 	recall := float64(tp) / float64(tp+fn)
-	t.Logf("farm: %d sites, %d expected findings, precision %.3f, recall %.3f", len(targets), len(f.Expected()), precision, recall)
+	t.Logf("farm: %d sites, %d expected findings, precision %.3f, recall %.3f", len(targets), tp+fn, precision, recall)
 	if fp > 0 || fn > 0 {
 		t.Errorf("precision %.3f recall %.3f\nmissing:\n  %s\nextra:\n  %s", precision, recall,
 			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))

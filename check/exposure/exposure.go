@@ -1,7 +1,9 @@
 // Package exposure holds the checks on data anyone can read without
 // logging in: exposure.pii-unauthenticated (a page or file lists other
-// people's personal data) and exposure.directory-listing (an open
-// directory index).
+// people's personal data), exposure.directory-listing (an open directory
+// index) and, from the probes of an active scan, exposure.enumerable-records
+// (neighbouring record identifiers show other people) and
+// exposure.data-file (a well-known export or backup path holds data).
 package exposure
 
 import (
@@ -53,6 +55,8 @@ var DataFileExtensions = map[string]bool{
 }
 
 func run(site *observation.Site, r *check.Reporter) {
+	enumerable(site, r)
+	dataFile(site, r)
 	for i := range site.Pages {
 		p := &site.Pages[i]
 		if p.Error != "" || p.Status < 200 || p.Status > 299 {

@@ -108,6 +108,7 @@ func scopeFlags() []cli.Flag {
 		&cli.IntFlag{Name: "max-pages", Value: 30, Category: catScope, Usage: "pages fetched per site"},
 		&cli.IntFlag{Name: "max-depth", Value: 3, Category: catScope, Usage: "links followed from the entry page"},
 		&cli.BoolFlag{Name: "no-tls-probe", Category: catScope, Usage: "skip the TLS audit (protocols, cipher suites, certificates) of HTTPS sites"},
+		&cli.BoolFlag{Name: "active", Category: catScope, Usage: "also send the active probes (read-only GETs): neighbouring record IDs of pages showing personal data, and 11 well-known export and backup paths"},
 	}
 }
 
@@ -179,7 +180,7 @@ func scanOptions(cmd *cli.Command, stdout, stderr io.Writer) (runner.ScanOptions
 		Concurrency: cmd.Int("c"),
 		NoTLSProbe:  cmd.Bool("no-tls-probe"),
 		Fetch:       fo,
-		Crawl:       crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth},
+		Crawl:       crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
 		DB:          cmd.String("db"),
 		Stdout:      stdout,
 		Stderr:      stderr,

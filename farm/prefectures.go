@@ -1,0 +1,98 @@
+package farm
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Archetypes of the prefecture farm: the 2022 failure (a contact form over
+// plain HTTP) and the same site done right.
+const (
+	prefHTTP = "pref-http-latin1"
+	prefOK   = "pref-ok"
+)
+
+// Ministry is the organisation above every site of a prefecture farm.
+const Ministry = "Ministère de l'Intérieur"
+
+// StartPrefectures serves n prefecture sites, www.prefNNN.test owned by
+// "Préfecture NNN", of which the first httpN collect personal data over
+// plain HTTP (listed as http://www.prefNNN.test/) and the others serve
+// everything over HTTPS. It replays the 2022 story; SwitchToHTTPS ends it.
+func StartPrefectures(n, httpN int) (*Farm, error) {
+	if n <= 0 || httpN < 0 || httpN > n {
+		return nil, fmt.Errorf("farm: %d prefectures of which %d over HTTP: want 0 <= httpN <= n, n > 0", n, httpN)
+	}
+	archs, err := compiled()
+	if err != nil {
+		return nil, err
+	}
+	bad, good := findArch(archs, prefHTTP), findArch(archs, prefOK)
+	if bad == nil || good == nil {
+		return nil, fmt.Errorf("farm: archetypes %s and %s missing from the catalogue", prefHTTP, prefOK)
+	}
+	ca, err := newAuthority()
+	if err != nil {
+		return nil, err
+	}
+	f := &Farm{hosts: map[string]*vhost{}, ca: ca}
+	for i := 1; i <= n; i++ {
+		a := good
+		if i <= httpN {
+			a = bad
+		}
+		num := fmt.Sprintf("%03d", i)
+		f.add(a, "pref"+num+".test", "Préfecture "+num, []string{"prefecture", "dept:" + num}, true)
+	}
+	if err := f.listen(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func findArch(archs []*compiledArch, id string) *compiledArch {
+	for _, a := range archs {
+		if a.ID == id {
+			return a
+		}
+	}
+	return nil
+}
+
+// SwitchToHTTPS makes every site of a prefecture farm that collected data
+// over plain HTTP serve HTTPS as the good prefectures do (HTTP redirected,
+// HSTS, forms over HTTPS), keeping its listed URL. It returns the number
+// of sites switched. It is safe to call while the farm serves.
+func (f *Farm) SwitchToHTTPS() int {
+	archs, err := compiled()
+	if err != nil {
+		return 0
+	}
+	good := findArch(archs, prefOK)
+	f.hostsMu.Lock()
+	defer f.hostsMu.Unlock()
+	switched := 0
+	for _, s := range f.sites {
+		if s.arch.ID != prefHTTP {
+			continue
+		}
+		for _, h := range s.arch.hosts {
+			delete(f.hosts, hostName(h.spec.Label, s.domain))
+		}
+		s.arch = good
+		for _, h := range good.hosts {
+			name := hostName(h.spec.Label, s.domain)
+			f.hosts[name] = &vhost{name: name, site: s, host: h}
+		}
+		switched++
+	}
+	return switched
+}
+
+// host returns the virtual host named name, nil if none.
+func (f *Farm) host(name string) *vhost {
+	f.hostsMu.RLock()
+	defer f.hostsMu.RUnlock()
+	return f.hosts[strings.TrimSuffix(name, ".")]
+}
