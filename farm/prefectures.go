@@ -64,24 +64,34 @@ func findArch(archs []*compiledArch, id string) *compiledArch {
 // over plain HTTP serve HTTPS as the good prefectures do (HTTP redirected,
 // HSTS, forms over HTTPS), keeping its listed URL. It returns the number
 // of sites switched. It is safe to call while the farm serves.
-func (f *Farm) SwitchToHTTPS() int {
+func (f *Farm) SwitchToHTTPS() int { return f.switchSites(prefHTTP, prefOK, -1) }
+
+// RevertToHTTP undoes SwitchToHTTPS for the first n sites switched (a
+// regression), and returns how many it reverted.
+func (f *Farm) RevertToHTTP(n int) int { return f.switchSites(prefOK, prefHTTP, n) }
+
+// switchSites serves up to limit (all when negative) listed sites of
+// archetype from as archetype to, under their own domain and listed URL.
+// Only sites listed over http:// (the HTTP prefectures, switched or not)
+// are candidates.
+func (f *Farm) switchSites(from, to string, limit int) int {
 	archs, err := compiled()
 	if err != nil {
 		return 0
 	}
-	good := findArch(archs, prefOK)
+	dst := findArch(archs, to)
 	f.hostsMu.Lock()
 	defer f.hostsMu.Unlock()
 	switched := 0
 	for _, s := range f.sites {
-		if s.arch.ID != prefHTTP {
+		if s.arch.ID != from || !strings.HasPrefix(s.pub.URL, "http://") || switched == limit {
 			continue
 		}
 		for _, h := range s.arch.hosts {
 			delete(f.hosts, hostName(h.spec.Label, s.domain))
 		}
-		s.arch = good
-		for _, h := range good.hosts {
+		s.arch = dst
+		for _, h := range dst.hosts {
 			name := hostName(h.spec.Label, s.domain)
 			f.hosts[name] = &vhost{name: name, site: s, host: h}
 		}

@@ -54,6 +54,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			tlsCommand(stdout),
 			evidenceCommand(stdout, stderr),
 			keyCommand(stdout),
+			caseCommand(stdout, stderr),
+			organisationCommand(stdout),
 		},
 		// Keep urfave/cli from calling os.Exit itself.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},

@@ -1,0 +1,102 @@
+package letter
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Non-breaking spaces French typography asks for: a full one before a
+// colon and inside guillemets, a narrow one before ; ? and !.
+const (
+	nbsp       = "\u00a0"
+	narrowNbsp = "\u202f"
+)
+
+var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// FormatDate writes t as "25 janvier 2022" in French ("1er" on the first of
+// the month) or "25 January 2022" in English.
+func FormatDate(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	if lang == "fr" {
+		d := fmt.Sprint(t.Day())
+		if t.Day() == 1 {
+			d = "1er"
+		}
+		return d + " " + frenchMonths[t.Month()-1] + " " + fmt.Sprint(t.Year())
+	}
+	return t.Format("2 January 2006")
+}
+
+// French fixes the typography of a French sentence: typographic
+// apostrophes, « » for straight double quotes, and non-breaking spaces
+// inside guillemets, before a colon (full) and before ; ? ! (narrow). URLs
+// are left alone: their colons have no space before them.
+func French(s string) string {
+	s = strings.ReplaceAll(s, "'", "’")
+	s = quoted.ReplaceAllString(s, "«"+nbsp+"$1"+nbsp+"»")
+	s = strings.ReplaceAll(s, "« ", "«"+nbsp)
+	s = strings.ReplaceAll(s, " »", nbsp+"»")
+	s = strings.ReplaceAll(s, " :", nbsp+":")
+	return beforePunct.ReplaceAllString(s, narrowNbsp+"$1")
+}
+
+var (
+	quoted      = regexp.MustCompile(`"\s*([^"]*?)\s*"`)
+	beforePunct = regexp.MustCompile(` ([;?!])`)
+)
+
+var categoryOrder = []string{"identity", "contact", "message", "birth", "national-id", "financial", "credentials", "health", "political", "religious", "union", "sexual-life", "biometric", "location", "upload", "other-personal"}
+
+var categoryNames = map[string][2]string{
+	"identity":       {"identité (nom, prénom)", "identity (name, first name)"},
+	"contact":        {"coordonnées (courriel, téléphone, adresse postale)", "contact details (email, phone, postal address)"},
+	"message":        {"message libre", "free-text message"},
+	"birth":          {"date ou lieu de naissance", "date or place of birth"},
+	"national-id":    {"numéro d’identification (NIR, passeport, carte d’identité)", "national identifier (NIR, passport, identity card)"},
+	"financial":      {"données bancaires ou de paiement", "bank or payment data"},
+	"credentials":    {"identifiants et mots de passe", "credentials and passwords"},
+	"health":         {"données de santé", "health data"},
+	"political":      {"opinions politiques", "political opinions"},
+	"religious":      {"convictions religieuses", "religious beliefs"},
+	"union":          {"appartenance syndicale", "trade-union membership"},
+	"sexual-life":    {"vie sexuelle", "sex life"},
+	"biometric":      {"données biométriques", "biometric data"},
+	"location":       {"localisation", "location"},
+	"upload":         {"pièces jointes", "attachments"},
+	"other-personal": {"autres données personnelles", "other personal data"},
+}
+
+func category(lang, c string) string { return pick(lang, categoryNames, c) }
+
+// pick returns the French or English name of key in names, key itself when
+// it has none.
+func pick(lang string, names map[string][2]string, key string) string {
+	n, ok := names[key]
+	if !ok {
+		return key
+	}
+	if lang == "fr" {
+		return n[0]
+	}
+	return n[1]
+}
+
+var eventNames = map[string][2]string{
+	"dpo-alerted":        {"Alerte du délégué à la protection des données", "DPO alerted"},
+	"complaint-filed":    {"Plainte auprès de la CNIL", "Complaint filed with the regulator"},
+	"authority-answered": {"Réponse de la CNIL", "Regulator’s answer"},
+	"verified-fixed":     {"Correction vérifiée", "Fix verified"},
+	"closed":             {"Action close", "Case closed"},
+	"regressed":          {"Régression constatée", "Regression observed"},
+	"withdrawn":          {"Action abandonnée", "Case withdrawn"},
+	"note":               {"Note", "Note"},
+	"reminder":           {"Relance", "Reminder"},
+	"answer-received":    {"Réponse reçue", "Answer received"},
+}
+
+func eventName(lang, kind string) string { return pick(lang, eventNames, kind) }

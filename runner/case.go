@@ -1,0 +1,590 @@
+package runner
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"vigie/cases"
+	"vigie/finding"
+	"vigie/letter"
+	"vigie/scan"
+	"vigie/store"
+	"vigie/target"
+)
+
+// openCases opens the store named by db as a case store.
+func openCases(ctx context.Context, db string) (store.Store, cases.Store, error) {
+	if db == "none" {
+		return nil, nil, errors.New("cases need a database; --db none keeps none")
+	}
+	st, err := OpenStore(ctx, db)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs, ok := st.(cases.Store)
+	if !ok {
+		st.Close()
+		return nil, nil, fmt.Errorf("the %T store does not keep cases", st)
+	}
+	return st, cs, nil
+}
+
+// CaseOpenOptions are the settings of `vigie case open`.
+type CaseOpenOptions struct {
+	DB     string
+	ScanID string
+	// Now is the creation date of the cases (default: the current time).
+	Now    time.Time
+	Stdout io.Writer
+}
+
+// CaseOpen opens one case per organisation (or topmost parent in the
+// organisation directory) from the open findings a scan saw, and returns
+// the cases created.
+func CaseOpen(ctx context.Context, o CaseOpenOptions) ([]cases.Case, error) {
+	st, cs, err := openCases(ctx, o.DB)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if _, err := st.Scan(ctx, o.ScanID); err != nil {
+		return nil, err
+	}
+	fs, err := st.Findings(ctx, store.Filter{Scan: o.ScanID, Open: true})
+	if err != nil {
+		return nil, err
+	}
+	if len(fs) == 0 {
+		return nil, fmt.Errorf("scan %s has no open finding: no case to open", o.ScanID)
+	}
+	// A finding already followed by a case (not withdrawn) gets no second
+	// one, so opening cases from the same scan twice opens nothing new.
+	existing, err := cs.Cases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	followed := map[string]bool{}
+	for _, c := range existing {
+		if c.State != cases.Withdrawn {
+			for _, id := range c.Findings {
+				followed[id] = true
+			}
+		}
+	}
+	fs = slices.DeleteFunc(fs, func(f finding.Finding) bool { return followed[f.ID] })
+	if len(fs) == 0 {
+		return nil, fmt.Errorf("every open finding of scan %s is already followed by a case", o.ScanID)
+	}
+	orgs, err := cs.Organisations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	opened := cases.Group(fs, cases.NewDirectory(orgs), now)
+	for i := range opened {
+		if err := cs.CreateCase(ctx, &opened[i]); err != nil {
+			return nil, err
+		}
+		if o.Stdout != nil {
+			fmt.Fprintf(o.Stdout, "%s\t%s\t%d findings\n", opened[i].ID, opened[i].Title, len(opened[i].Findings))
+		}
+	}
+	return opened, nil
+}
+
+// CaseList prints every case: ID, state, organisation and title.
+func CaseList(ctx context.Context, db string, w io.Writer) error {
+	st, cs, err := openCases(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	all, err := cs.Cases(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATE\tCREATED\tSITES\tFINDINGS\tTITLE")
+	for _, c := range all {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", c.ID, c.State, c.Created.Format(time.DateOnly), len(c.Sites), len(c.Findings), c.Title)
+	}
+	return tw.Flush()
+}
+
+// CaseShow prints a case with its sites, findings and timeline.
+func CaseShow(ctx context.Context, db, id string, w io.Writer) error {
+	st, cs, err := openCases(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := cs.Case(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s  %s\nOrganisation: %s\nState: %s (next: %s)\nCreated: %s\n", c.ID, c.Title, c.Organisation, c.State, allowedText(c.State), c.Created.Format(time.DateOnly))
+	fmt.Fprintf(w, "Sites (%d):\n", len(c.Sites))
+	for _, s := range c.Sites {
+		fmt.Fprintf(w, "  %s\n", s)
+	}
+	fmt.Fprintf(w, "Findings (%d): %s\n", len(c.Findings), strings.Join(c.Findings, " "))
+	fmt.Fprintln(w, "Events:")
+	for _, e := range c.Events {
+		fmt.Fprintf(w, "  %s  %s", e.Date.Format(time.DateOnly), e.Kind)
+		if e.Ref != "" {
+			fmt.Fprintf(w, "  ref %s", e.Ref)
+		}
+		if e.Author != "" {
+			fmt.Fprintf(w, "  by %s", e.Author)
+		}
+		if e.Private {
+			fmt.Fprint(w, "  (private)")
+		}
+		if e.Text != "" {
+			fmt.Fprintf(w, "  %s", e.Text)
+		}
+		if e.Document != nil {
+			fmt.Fprintf(w, "  [%s sha256:%s]", e.Document.Name, e.Document.SHA256)
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+func allowedText(s cases.State) string {
+	a := cases.Allowed(s)
+	if len(a) == 0 {
+		return "none"
+	}
+	out := make([]string, len(a))
+	for i, x := range a {
+		out[i] = string(x)
+	}
+	return strings.Join(out, ", ")
+}
+
+// CaseEventOptions are the settings of `vigie case event`.
+type CaseEventOptions struct {
+	DB, ID string
+	Event  cases.Event
+	// Attach is a file to attach to the event: its name, absolute path and
+	// SHA-256 digest are recorded.
+	Attach string
+	Stdout io.Writer
+}
+
+// CaseEvent records an event on a case, refusing transitions its state does
+// not allow.
+func CaseEvent(ctx context.Context, o CaseEventOptions) (*cases.Case, error) {
+	st, cs, err := openCases(ctx, o.DB)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	e := o.Event
+	if o.Attach != "" {
+		doc, err := document(o.Attach)
+		if err != nil {
+			return nil, err
+		}
+		e.Document = doc
+	}
+	c, err := cases.Record(ctx, cs, o.ID, e)
+	if err != nil {
+		return nil, err
+	}
+	if o.Stdout != nil {
+		fmt.Fprintf(o.Stdout, "%s: %s on %s; state %s\n", c.ID, e.Kind, e.Date.Format(time.DateOnly), c.State)
+	}
+	return c, nil
+}
+
+func document(path string) (*cases.Document, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("attaching %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("attaching %s: %w", path, err)
+	}
+	sum := sha256.Sum256(b)
+	return &cases.Document{Name: filepath.Base(path), Path: abs, SHA256: hex.EncodeToString(sum[:])}, nil
+}
+
+// caseFindings returns the current state of a case's findings.
+func caseFindings(ctx context.Context, st store.Store, c *cases.Case) ([]finding.Finding, error) {
+	var out []finding.Finding
+	for _, site := range c.Sites {
+		fs, err := st.Findings(ctx, store.Filter{Site: site})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range fs {
+			if _, ok := slices.BinarySearch(c.Findings, f.ID); ok {
+				out = append(out, f)
+			}
+		}
+	}
+	return out, nil
+}
+
+// CaseLetterOptions are the settings of `vigie case letter` and
+// `vigie case publish`.
+type CaseLetterOptions struct {
+	DB, ID string
+	// Kind is letter.Alert, letter.Reminder or letter.Complaint; ignored by
+	// CasePublish.
+	Kind string
+	Lang string // fr or en
+	// Format is md or eml for letters, md or html for the chronology.
+	Format string
+	// Templates is a directory whose templates override the embedded ones.
+	Templates string
+	// Date is the date of the letter (default: today).
+	Date time.Time
+	// From is the sender, as a name and/or address ("Vigie <a@b.fr>").
+	From string
+	// SMTP, when set, is the host:port of a relay the .eml is sent through
+	// (eml format only), besides being written to Output.
+	SMTP   string
+	Output string // "" = Stdout
+	Stdout io.Writer
+}
+
+func caseData(ctx context.Context, o CaseLetterOptions, public bool) (*letter.Data, *cases.Organisation, error) {
+	st, cs, err := openCases(ctx, o.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	c, err := cs.Case(ctx, o.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	fs, err := caseFindings(ctx, st, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	orgs, err := cs.Organisations(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	org, _ := cases.NewDirectory(orgs).Lookup(c.Organisation)
+	date := o.Date
+	if date.IsZero() {
+		date = time.Now().UTC()
+	}
+	sender := o.From
+	if name, _, ok := strings.Cut(o.From, "<"); ok && strings.TrimSpace(name) != "" {
+		sender = strings.Trim(strings.TrimSpace(name), `"`) // the name signs the letter
+	}
+	lang := o.Lang
+	if lang == "" {
+		lang = "fr"
+	}
+	d, err := letter.New(letter.Input{Lang: lang, Case: c, Organisation: org, Findings: fs, Date: date, Sender: sender, Public: public})
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, &org, nil
+}
+
+// CaseLetter writes a letter of a case as Markdown or .eml.
+func CaseLetter(ctx context.Context, o CaseLetterOptions) error {
+	d, org, err := caseData(ctx, o, false)
+	if err != nil {
+		return err
+	}
+	md, err := letter.Markdown(d, o.Kind, o.Templates)
+	if err != nil {
+		return err
+	}
+	out := md
+	switch o.Format {
+	case "", "md":
+	case "eml":
+		to := org.DPOEmail
+		if o.Kind == letter.Complaint || to == "" {
+			return errors.New("an .eml needs a recipient: the organisation's DPO email (vigie organisation import) for an alert or reminder; complaints go through the authority's web form, use --format md")
+		}
+		if o.From == "" {
+			return errors.New("an .eml needs --from")
+		}
+		msg := letter.Message{From: o.From, To: to, Date: d.Date}
+		if out, err = letter.EML(md, msg); err != nil {
+			return err
+		}
+		if o.SMTP != "" {
+			if err := letter.Send(o.SMTP, msg, out); err != nil {
+				return err
+			}
+			if o.Output == "" {
+				return nil // sent; no copy asked for
+			}
+		}
+	default:
+		return fmt.Errorf("letter format %q: want md or eml", o.Format)
+	}
+	if o.SMTP != "" && o.Format != "eml" {
+		return errors.New("--smtp sends .eml letters: add --format eml")
+	}
+	return writeOut(o.Output, o.Stdout, out)
+}
+
+// CasePublish writes the public chronology of a case as Markdown or HTML:
+// no private events, no personal data of individuals (findings' captured
+// values are not used, only categories).
+func CasePublish(ctx context.Context, o CaseLetterOptions) error {
+	d, _, err := caseData(ctx, o, true)
+	if err != nil {
+		return err
+	}
+	var out []byte
+	switch o.Format {
+	case "", "md":
+		out, err = letter.Markdown(d, "chronology", o.Templates)
+	case "html":
+		out, err = letter.HTML(d, o.Templates)
+	default:
+		return fmt.Errorf("chronology format %q: want md or html", o.Format)
+	}
+	if err != nil {
+		return err
+	}
+	return writeOut(o.Output, o.Stdout, out)
+}
+
+func writeOut(path string, stdout io.Writer, b []byte) error {
+	if path == "" || path == "-" {
+		_, err := stdout.Write(b)
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("writing %w", err)
+	}
+	return nil
+}
+
+// CaseDue lists the cases whose follow-up date is at or before now, with
+// what to do, and returns them.
+func CaseDue(ctx context.Context, db string, now time.Time, delays cases.Delays, w io.Writer) ([]cases.Case, error) {
+	st, cs, err := openCases(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	all, err := cs.Cases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var due []cases.Case
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range all {
+		when, ok := c.Due(now, delays)
+		if !ok {
+			continue
+		}
+		due = append(due, c)
+		fmt.Fprintf(tw, "%s\t%s\tdue %s\t%s\t%s\n", c.ID, c.State, when.Format(time.DateOnly), nextStep(c.State), c.Title)
+	}
+	return due, tw.Flush()
+}
+
+func nextStep(s cases.State) string {
+	switch s {
+	case cases.Open:
+		return "alert the DPO (vigie case letter --kind alert)"
+	case cases.DPOAlerted:
+		return "remind the DPO or file a complaint"
+	case cases.ComplaintFiled:
+		return "ask the authority; art. 78(2) allows going to court"
+	case cases.Regressed:
+		return "alert the DPO again"
+	}
+	return "follow up"
+}
+
+// OrganisationImport reads organisations from a CSV file into the store.
+func OrganisationImport(ctx context.Context, db, path string, w io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	orgs, err := cases.ReadOrganisations(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	st, cs, err := openCases(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, o := range orgs {
+		if err := cs.PutOrganisation(ctx, o); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(w, "imported %d organisations\n", len(orgs))
+	return nil
+}
+
+// OrganisationExport writes the organisation directory as CSV to path ("" or
+// "-" for w).
+func OrganisationExport(ctx context.Context, db, path string, w io.Writer) error {
+	st, cs, err := openCases(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	orgs, err := cs.Organisations(ctx)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	if err := cases.WriteOrganisations(&b, orgs); err != nil {
+		return err
+	}
+	return writeOut(path, w, []byte(b.String()))
+}
+
+// CaseVerifyOptions are the settings of `vigie case verify`.
+type CaseVerifyOptions struct {
+	ID string
+	// Scan holds the network settings and the database; its targets are
+	// replaced by the case's sites.
+	Scan ScanOptions
+	// Author signs the recorded event.
+	Author string
+	// Date is the date recorded for the event (default: the scan's start).
+	Date time.Time
+	// Lang is the language of the event's text: "fr" or "en" (default).
+	Lang string
+}
+
+// CaseVerify re-scans a case's sites and records the outcome: verified-fixed
+// when none of the case's findings is open any more, regressed when a
+// finding the case had seen fixed is back. When the case's state does not
+// allow that transition (a case never sent to the DPO cannot be "verified
+// fixed"), or when findings are still open, a note records the result.
+// It returns the case as stored afterwards.
+func CaseVerify(ctx context.Context, o CaseVerifyOptions) (*cases.Case, error) {
+	st, cs, err := openCases(ctx, o.Scan.DB)
+	if err != nil {
+		return nil, err
+	}
+	c, err := cs.Case(ctx, o.ID)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	before, err := caseFindings(ctx, st, c)
+	st.Close()
+	if err != nil {
+		return nil, err
+	}
+	orgOf := map[string]string{}
+	wasFixed := map[string]bool{}
+	for _, f := range before {
+		orgOf[f.Site] = f.Organisation
+		wasFixed[f.ID] = f.FixedAt != nil
+	}
+	var targets []target.Target
+	for _, s := range c.Sites {
+		t, err := target.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("case %s: site %s: %w", c.ID, s, err)
+		}
+		t.Organisation = orgOf[s]
+		t.Source = "case " + c.ID
+		targets = append(targets, t)
+	}
+	so := o.Scan
+	so.Targets = TargetSources{Extra: targets}
+	so.Format = ""
+	var scanID string
+	var started time.Time
+	so.onSummary = func(s *scan.Summary) { scanID, started = s.Scan.ID, s.Scan.Started }
+	if code, err := Scan(ctx, so); err != nil {
+		return nil, fmt.Errorf("case %s: re-scan: %w", c.ID, err)
+	} else if code == ExitError {
+		return nil, fmt.Errorf("case %s: re-scan failed", c.ID)
+	}
+
+	st, cs, err = openCases(ctx, o.Scan.DB)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	after, err := caseFindings(ctx, st, c)
+	if err != nil {
+		return nil, err
+	}
+	var open, regressed []string
+	for _, f := range after {
+		if f.FixedAt == nil {
+			open = append(open, f.ID)
+			if wasFixed[f.ID] || c.State == cases.VerifiedFixed || c.State == cases.Closed {
+				regressed = append(regressed, f.ID)
+			}
+		}
+	}
+	if !o.Date.IsZero() {
+		started = o.Date
+	}
+	if started.IsZero() {
+		started = time.Now().UTC()
+	}
+	ref := "scan " + scanID
+	e := cases.Event{Date: started, Author: o.Author, Ref: ref}
+	text := verifyTexts[0]
+	if o.Lang == "fr" {
+		text = verifyTexts[1]
+	}
+	switch {
+	case len(regressed) > 0:
+		e.Kind = string(cases.Regressed)
+		e.Text = fmt.Sprintf(text.regressed, len(regressed), len(after), strings.Join(regressed, " "))
+	case len(open) == 0:
+		e.Kind = string(cases.VerifiedFixed)
+		e.Text = fmt.Sprintf(text.fixed, len(after), len(c.Sites))
+	default:
+		e.Kind = cases.KindNote
+		e.Text = fmt.Sprintf(text.open, len(open), len(after))
+	}
+	if cases.IsTransition(e.Kind) && !slices.Contains(cases.Allowed(c.State), cases.State(e.Kind)) {
+		e.Text = fmt.Sprintf(text.notTransition, e.Kind, c.State, e.Text)
+		e.Kind = cases.KindNote
+	}
+	return cases.Record(ctx, cs, c.ID, e)
+}
+
+// verifyTexts are the texts of verification events, in English and French.
+var verifyTexts = [2]struct{ regressed, fixed, open, notTransition string }{
+	{
+		regressed:     "%d of %d findings seen again: %s",
+		fixed:         "none of the %d findings seen on the %d sites",
+		open:          "verification: %d of %d findings still seen",
+		notTransition: "verification (%s, not a transition from %s): %s",
+	},
+	{
+		regressed:     "%d constats sur %d de nouveau observés : %s",
+		fixed:         "aucun des %d constats observé sur les %d sites",
+		open:          "vérification : %d constats sur %d toujours observés",
+		notTransition: "vérification (%s, transition impossible depuis %s) : %s",
+	},
+}
