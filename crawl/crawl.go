@@ -212,7 +212,7 @@ func (c *crawler) run() {
 					pg.Resources = doc.Resources
 					pg.Links = doc.Links
 					for _, l := range doc.Links {
-						c.push(l, it.depth+1, "")
+						c.push(l, it.depth+1, doc.LinkText[l])
 					}
 				}
 			}

@@ -162,3 +162,30 @@ func TestCrawlUnreachableSite(t *testing.T) {
 		t.Errorf("error %q kind %q, want a dns failure", s.Error, s.ErrorKind)
 	}
 }
+
+// TestCrawlFollowsFormLinksFirst: with room for one page beyond the entry,
+// the crawler picks the link whose text announces a form, though its URL
+// says nothing.
+func TestCrawlFollowsFormLinksFirst(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		if r.URL.Path == "/" {
+			fmt.Fprint(w, `<a href="/page-1">Actualités</a><a href="/page-2">Agenda</a><a href="/page-77">Écrire à la mairie</a><a href="/page-3">Histoire</a>`)
+		}
+	}))
+	defer srv.Close()
+	client, err := fetch.New(fetch.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	tg, _ := target.Parse(srv.URL)
+	s := Site(context.Background(), client, tg, Options{MaxPages: 2})
+	if len(s.Pages) != 2 || !strings.HasSuffix(s.Pages[1].URL, "/page-77") {
+		var got []string
+		for _, p := range s.Pages {
+			got = append(got, p.URL)
+		}
+		t.Errorf("pages %v, want the entry then /page-77", got)
+	}
+}

@@ -32,6 +32,9 @@ type Document struct {
 	// <meta http-equiv=refresh>, without fragment, first occurrence only,
 	// in document order.
 	Links []string `json:"links,omitempty"`
+	// LinkText maps a link to the text of its first anchor that has text
+	// (collapsed, at most 120 bytes); crawlers rank links with it.
+	LinkText map[string]string `json:"-"`
 	// Resources are the subresources the page loads, absolute http(s)
 	// URLs without fragment, first occurrence of each kind and URL only.
 	Resources []observation.Resource `json:"resources,omitempty"`
@@ -71,6 +74,7 @@ func newParser(body []byte, page *url.URL, wantIDs map[string]bool) *parser {
 		wantIDs:   wantIDs,
 		foreignAt: -1,
 		selectAt:  -1,
+		anchor:    -1,
 	}
 }
 
@@ -125,6 +129,8 @@ type parser struct {
 	selects   int
 
 	links     []string
+	linkText  []string // text of each entry of links (anchors only)
+	anchor    int      // index in links of the open <a>, -1 if none
 	resources []observation.Resource
 }
 
@@ -301,6 +307,9 @@ func (p *parser) text() {
 		p.title.write(p.z.Text())
 		return
 	}
+	if !raw && p.anchor >= 0 && len(p.linkText[p.anchor]) < maxLinkText {
+		p.linkText[p.anchor] = appendCollapsed(p.linkText[p.anchor], p.z.Text(), maxLinkText)
+	}
 	if raw || len(p.sinks) == 0 {
 		return
 	}
@@ -410,11 +419,16 @@ func (p *parser) start(selfClosing bool) {
 	case atom.A, atom.Area:
 		if a.has(aHref) {
 			p.links = append(p.links, a.href)
+			p.linkText = append(p.linkText, "")
+			if t == atom.A {
+				p.anchor = len(p.links) - 1
+			}
 		}
 	case atom.Meta:
 		if a.has(aHTTPEquiv) && strings.EqualFold(strings.TrimSpace(a.httpEquiv), "refresh") {
 			if u, ok := refreshURL(a.content); ok {
 				p.links = append(p.links, u)
+				p.linkText = append(p.linkText, "")
 			}
 		}
 	case atom.Link:
@@ -596,6 +610,9 @@ func (p *parser) end() {
 		}
 		return
 	}
+	if t == atom.A {
+		p.anchor = -1
+	}
 	if t == atom.Form {
 		// </form> resets the form element pointer wherever it appears;
 		// the element itself may already be closed (forms in tables).
@@ -739,10 +756,22 @@ func (p *parser) document() *Document {
 
 	res := newResolver(base)
 	seen := make(map[string]bool, len(p.links))
-	for _, raw := range p.links {
-		if u, ok := res.web(raw); ok && !seen[u] {
+	for i, raw := range p.links {
+		u, ok := res.web(raw)
+		if !ok {
+			continue
+		}
+		if !seen[u] {
 			seen[u] = true
 			d.Links = append(d.Links, u)
+		}
+		if txt := p.linkText[i]; txt != "" {
+			if d.LinkText == nil {
+				d.LinkText = map[string]string{}
+			}
+			if d.LinkText[u] == "" {
+				d.LinkText[u] = txt
+			}
 		}
 	}
 	type kindURL struct{ kind, url string }
@@ -935,4 +964,30 @@ func hasIDAttr(rest []byte) bool {
 		}
 	}
 	return false
+}
+
+// maxLinkText bounds the text kept for one link.
+const maxLinkText = 120
+
+// appendCollapsed appends text to s with runs of white space collapsed to
+// one space, trimmed, and stops at limit bytes.
+func appendCollapsed(s string, text []byte, limit int) string {
+	b := []byte(s)
+	space := len(b) > 0
+	for _, c := range text {
+		if len(b) >= limit {
+			break
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r', '\f', '\v':
+			space = len(b) > 0
+			continue
+		}
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }

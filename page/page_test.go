@@ -388,3 +388,21 @@ func TestParsePathological(t *testing.T) {
 		t.Fatalf("forms: %+v", doc.Forms)
 	}
 }
+
+func TestLinkText(t *testing.T) {
+	body := []byte(`<nav><a href="/p/12">  Nous
+	<b>contacter</b> </a><a href="/p/12">autre</a><a href="/x"><img alt="logo"></a>
+	<a href="/y">Écrire au préfet<a href="/z">z</a></nav><meta http-equiv="refresh" content="0; url=/r">`)
+	d, err := Parse(body, "https://x.test/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"https://x.test/p/12": "Nous contacter",
+		"https://x.test/y":    "Écrire au préfet",
+		"https://x.test/z":    "z",
+	}
+	if !reflect.DeepEqual(d.LinkText, want) {
+		t.Errorf("LinkText = %q, want %q", d.LinkText, want)
+	}
+}
