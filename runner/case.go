@@ -588,3 +588,75 @@ var verifyTexts = [2]struct{ regressed, fixed, open, notTransition string }{
 		notTransition: "vérification (%s, transition impossible depuis %s) : %s",
 	},
 }
+
+// VerifyAllOptions are the settings of the scheduled mode of
+// `vigie case verify --all`.
+type VerifyAllOptions struct {
+	CaseVerifyOptions
+	// Every repeats the round at this interval until ctx ends; 0 runs one
+	// round.
+	Every time.Duration
+	// Out receives one line per verified case.
+	Out io.Writer
+}
+
+// awaitsVerification reports whether a case in state s is worth
+// re-verifying: its organisation was told (fix expected) or it was fixed
+// (regression watch). Open, closed and withdrawn cases are left alone.
+func awaitsVerification(s cases.State) bool {
+	switch s {
+	case cases.DPOAlerted, cases.ComplaintFiled, cases.AuthorityAnswered, cases.VerifiedFixed, cases.Regressed:
+		return true
+	}
+	return false
+}
+
+// CaseVerifyAll re-verifies every case awaiting verification, one after
+// the other, and with Every > 0 starts a new round at that interval until
+// ctx ends. A case whose re-scan fails is reported and the round goes on.
+func CaseVerifyAll(ctx context.Context, o VerifyAllOptions) error {
+	for {
+		if ctx.Err() != nil {
+			return nil // interrupted: the scheduled mode's normal end
+		}
+		st, cs, err := openCases(ctx, o.Scan.DB)
+		if err != nil {
+			return err
+		}
+		all, err := cs.Cases(ctx)
+		st.Close()
+		if err != nil {
+			return err
+		}
+		failed := 0
+		for _, c := range all {
+			if !awaitsVerification(c.State) {
+				continue
+			}
+			co := o.CaseVerifyOptions
+			co.ID = c.ID
+			got, err := CaseVerify(ctx, co)
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				failed++
+				fmt.Fprintf(o.Out, "%s: verification failed: %v\n", c.ID, err)
+				continue
+			}
+			e := got.Events[len(got.Events)-1]
+			fmt.Fprintf(o.Out, "%s: %s (%s); state %s\n", got.ID, e.Kind, e.Text, got.State)
+		}
+		if o.Every <= 0 {
+			if failed > 0 {
+				return fmt.Errorf("%d case verifications failed", failed)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(o.Every):
+		}
+	}
+}

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -227,5 +228,21 @@ func TestPrefectureStory(t *testing.T) {
 		if got.State != step.want {
 			t.Fatalf("verification on %s: state %s, want %s (%+v)", step.date, got.State, step.want, got.Events[len(got.Events)-1])
 		}
+	}
+
+	// Scheduled mode: a round verifies every case under watch (here the
+	// fixed one); with an interval, the loop ends with its context.
+	var rounds bytes.Buffer
+	vo.Date = day("2022-11-02")
+	if err := CaseVerifyAll(ctx, VerifyAllOptions{CaseVerifyOptions: vo, Out: &rounds}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(rounds.String(), c.ID+": "); n != 1 || !strings.Contains(rounds.String(), "state verified-fixed") {
+		t.Errorf("scheduled verification output:\n%s", rounds.String())
+	}
+	stopped, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := CaseVerifyAll(stopped, VerifyAllOptions{CaseVerifyOptions: vo, Every: time.Hour, Out: &rounds}); err != nil {
+		t.Errorf("scheduled loop with a cancelled context: %v", err)
 	}
 }

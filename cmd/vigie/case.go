@@ -180,17 +180,24 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 			{
 				Name:      "verify",
 				Usage:     "re-scan the case's sites and record verified-fixed (none of its findings seen) or regressed",
-				ArgsUsage: "ID",
+				ArgsUsage: "ID | --all [--every DURATION]",
 				Flags: concat([]cli.Flag{
 					dbFlag(dbUsage),
 					&cli.StringFlag{Name: "author", Usage: "who records the verification"},
 					&cli.StringFlag{Name: "lang", Value: "en", Usage: "language of the recorded text: en or fr"},
 					&cli.StringFlag{Name: "date", Usage: "`YYYY-MM-DD` recorded for the event (default: the re-scan's start)"},
+					&cli.BoolFlag{Name: "all", Usage: "verify every case whose organisation was alerted or that was fixed (regression watch)"},
+					&cli.DurationFlag{Name: "every", Usage: "with --all, repeat at this interval until interrupted (scheduled mode)"},
 				}, networkFlags(), scopeFlags()),
 				Action: func(ctx context.Context, cmd *cli.Command) error {
-					id, err := oneArg(cmd, "case ID")
-					if err != nil {
-						return err
+					var id string
+					var err error
+					if !cmd.Bool("all") {
+						if id, err = oneArg(cmd, "case ID"); err != nil {
+							return err
+						}
+					} else if cmd.Args().Len() > 0 {
+						return fmt.Errorf("verify takes a case ID or --all, not both")
 					}
 					var date time.Time
 					if cmd.String("date") != "" {
@@ -206,10 +213,14 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 					if maxDepth == 0 {
 						maxDepth = -1
 					}
-					c, err := runner.CaseVerify(ctx, runner.CaseVerifyOptions{ID: id, Author: cmd.String("author"), Date: date, Lang: cmd.String("lang"), Scan: runner.ScanOptions{
+					vo := runner.CaseVerifyOptions{ID: id, Author: cmd.String("author"), Date: date, Lang: cmd.String("lang"), Scan: runner.ScanOptions{
 						Concurrency: cmd.Int("c"), NoTLSProbe: cmd.Bool("no-tls-probe"), Fetch: fo, DB: cmd.String("db"), Stderr: stderr,
 						Crawl: crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
-					}})
+					}}
+					if cmd.Bool("all") {
+						return runner.CaseVerifyAll(ctx, runner.VerifyAllOptions{CaseVerifyOptions: vo, Every: cmd.Duration("every"), Out: stdout})
+					}
+					c, err := runner.CaseVerify(ctx, vo)
 					if err != nil {
 						return err
 					}
