@@ -16,6 +16,7 @@ import (
 	"vigie/report"
 	"vigie/scan"
 	"vigie/store"
+	"vigie/store/postgres"
 	"vigie/store/sqlite"
 )
 
@@ -47,9 +48,16 @@ type ScanOptions struct {
 	Fetch      fetch.Options
 	Crawl      crawl.Options
 
-	// DB is the store: a SQLite path, "" for the default path, or "none"
-	// to keep no history.
+	// DB is the store: a SQLite path, "" for the default path, a
+	// postgres:// URL, or "none" to keep no history.
 	DB string
+	// Queue, a nats://HOST:PORT URL, sends the sites to vigie workers as
+	// jobs instead of auditing them here; Wait then follows the scan until
+	// every site is recorded, and writes the results as a local scan does.
+	Queue string
+	Wait  bool
+	// pollEvery is how often Wait reads progress (default 1 s).
+	pollEvery time.Duration
 	// Evidence selects what exchanges are archived as evidence, and where.
 	Evidence EvidenceSettings
 
@@ -84,6 +92,14 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		return ExitError, errors.New("no valid target: give URLs or host names as arguments, -l FILE, --csv FILE or on standard input")
 	}
 
+	if o.Queue != "" {
+		if o.DB == "none" {
+			return ExitError, errors.New("--queue needs a store the workers share (--db postgres://...)")
+		}
+		if !o.Wait && o.Format != "" {
+			return ExitError, errors.New("--queue without --wait writes no results: add --wait or drop the output format")
+		}
+	}
 	st, err := OpenStore(ctx, o.DB)
 	if err != nil {
 		return ExitError, err
@@ -147,6 +163,12 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	}
 	for k, v := range o.Settings {
 		settings[k] = v
+	}
+	if o.Queue != "" {
+		if ev != nil {
+			return ExitError, errors.New("--archive is not available with --queue: workers keep no evidence")
+		}
+		return queueScan(ctx, o, targets, st, settings, writers, closers, failOn)
 	}
 	prog := newProgress(o.Stderr, o.StderrIsTTY, len(targets))
 	failing := 0
@@ -225,8 +247,12 @@ func printChanges(w io.Writer, sum *scan.Summary, history bool) {
 }
 
 // OpenStore opens the store named by db: "" is the default SQLite file,
-// "none" keeps no history (nil store), anything else a SQLite path.
+// "none" keeps no history (nil store), a postgres:// or postgresql:// URL
+// a PostgreSQL database, anything else a SQLite path.
 func OpenStore(ctx context.Context, db string) (store.Store, error) {
+	if postgres.IsURL(db) {
+		return postgres.Open(ctx, db)
+	}
 	switch db {
 	case "none":
 		return nil, nil

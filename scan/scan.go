@@ -80,27 +80,11 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 	if o.Evidence != nil {
 		o.Fetch.Capture = true
 	}
-	if len(o.Crawl.Salt) == 0 {
-		// One salt per scan: a person is recognised across the pages and
-		// sites of a scan, never across scans.
-		o.Crawl.Salt = make([]byte, 32)
-		rand.Read(o.Crawl.Salt)
-	}
-	client, err := fetch.New(o.Fetch)
+	eng, err := NewEngine(o) // draws the scan's salt
 	if err != nil {
 		return nil, err
 	}
-	defer client.Close()
-	var prober *tlsprobe.Prober
-	if o.TLSProbe {
-		to := o.TLS
-		to.Dial = client.DialContext
-		to.RootCAs = client.RootCAs()
-		if to.Timeout == 0 {
-			to.Timeout = min(o.Fetch.Timeout, 5*time.Second)
-		}
-		prober = tlsprobe.New(to)
-	}
+	defer eng.Close()
 
 	started := time.Now().UTC()
 	sum := &Summary{
@@ -111,6 +95,7 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 	if err != nil {
 		return nil, err
 	}
+	eng.ar = ar
 	if o.Store != nil {
 		if err := o.Store.BeginScan(ctx, &sum.Scan); err != nil {
 			if ar != nil {
@@ -141,7 +126,7 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 		go func() {
 			defer wg.Done()
 			for t := range jobs {
-				res, err := auditSite(ctx, client, prober, ar, t, o, sum.Scan)
+				res, err := eng.Audit(ctx, t, sum.Scan)
 				if err != nil {
 					fail(err)
 					continue
@@ -207,7 +192,52 @@ feed:
 	return sum, firstErr
 }
 
-func auditSite(ctx context.Context, client *fetch.Client, prober *tlsprobe.Prober, ar *archiver, t target.Target, o Options, sc store.Scan) (*Result, error) {
+// Engine audits sites one at a time, with a fetcher and TLS prober shared
+// by all of them: Run drives one over a list of targets, vigie worker over
+// queued jobs. It is safe for concurrent use.
+type Engine struct {
+	o      Options
+	client *fetch.Client
+	prober *tlsprobe.Prober
+	ar     *archiver // nil: no evidence
+}
+
+// NewEngine returns an engine auditing with o's fetch, crawl, TLS and store
+// settings (Concurrency and Evidence are Run's business). An empty
+// o.Crawl.Salt gets a random one.
+func NewEngine(o Options) (*Engine, error) {
+	if len(o.Crawl.Salt) == 0 {
+		// One salt per scan: a person is recognised across the pages and
+		// sites of a scan, never across scans.
+		o.Crawl.Salt = make([]byte, 32)
+		rand.Read(o.Crawl.Salt)
+	}
+	client, err := fetch.New(o.Fetch)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{o: o, client: client}
+	if o.TLSProbe {
+		to := o.TLS
+		to.Dial = client.DialContext
+		to.RootCAs = client.RootCAs()
+		if to.Timeout == 0 {
+			to.Timeout = min(o.Fetch.Timeout, 5*time.Second)
+		}
+		e.prober = tlsprobe.New(to)
+	}
+	return e, nil
+}
+
+// Close releases the engine's connections.
+func (e *Engine) Close() { e.client.Close() }
+
+// Audit crawls the site t, runs every check on what it saw and, with a
+// store, records the site and its findings in scan sc. A site that cannot
+// be audited is a Result with Site.Error set; the error return is for a
+// cancelled context or a store that failed.
+func (e *Engine) Audit(ctx context.Context, t target.Target, sc store.Scan) (*Result, error) {
+	client, prober, ar, o := e.client, e.prober, e.ar, e.o
 	sess := client.Session()
 	site := crawl.Site(ctx, sess, t, o.Crawl)
 	sess.Close()

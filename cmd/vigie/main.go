@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			keyCommand(stdout),
 			caseCommand(stdout, stderr),
 			organisationCommand(stdout),
+			workerCommand(stderr),
 		},
 		// Keep urfave/cli from calling os.Exit itself.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
@@ -199,7 +200,9 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 		Flags: concat([]cli.Flag{
 			&cli.StringSliceFlag{Name: "l", Aliases: []string{"list"}, Category: catInput, Usage: "read targets from `FILE`, one a line, # comments (- for stdin)"},
 			&cli.StringSliceFlag{Name: "csv", Category: catInput, Usage: "read targets from CSV `FILE` with columns url,organisation,tags"},
-			dbFlag("history database: SQLite `PATH` (default under the XDG data directory), or none"),
+			dbFlag("history database: SQLite `PATH` (default under the XDG data directory), postgres://... URL, or none"),
+			&cli.StringFlag{Name: "queue", Category: catState, Usage: "send the sites as jobs to vigie workers through the NATS JetStream server at `URL` (nats://HOST:PORT) instead of auditing them here; needs --db postgres://..."},
+			&cli.BoolFlag{Name: "wait", Category: catState, Usage: "with --queue: follow progress until every site is recorded, then write the results"},
 		}, outputFlags(), networkFlags(), scopeFlags(), evidenceFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			o, err := scanOptions(cmd, stdout, stderr)
@@ -214,6 +217,10 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 				StdinIsInput: !isTerminal(stdin),
 			}
 			o.Evidence = evidenceSettings(cmd)
+			o.Queue, o.Wait = cmd.String("queue"), cmd.Bool("wait")
+			if o.Queue != "" && !cmd.IsSet("archive") {
+				o.Evidence.Archive = runner.ArchiveNone // workers keep no evidence
+			}
 			c, err := runner.Scan(ctx, o)
 			*code = c
 			return err
@@ -262,7 +269,7 @@ func diffCommand(stdout io.Writer) *cli.Command {
 		Usage:     "list new, fixed and regressed findings of a scan (default: the latest)",
 		ArgsUsage: "[SCAN_ID]",
 		Flags: []cli.Flag{
-			dbFlag("history database: SQLite `PATH` (default under the XDG data directory)"),
+			dbFlag("history database: SQLite `PATH` (default under the XDG data directory) or postgres://... URL"),
 			&cli.BoolFlag{Name: "jsonl", Usage: "one JSON record a line, with a \"change\" field"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigie/store/internal/column"
 	"vigie/store/migrations"
 )
 
@@ -52,7 +53,7 @@ func TestMigrationsFresh(t *testing.T) {
 		if v.version != i+1 {
 			t.Errorf("applied version %d at position %d", v.version, i)
 		}
-		if _, err := parseTime(v.appliedAt); err != nil {
+		if _, err := column.ParseTime(v.appliedAt); err != nil {
 			t.Errorf("applied_at: %v", err)
 		}
 	}

@@ -19,7 +19,9 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"vigie/cases"
 	"vigie/store"
+	"vigie/store/internal/sqldb"
 	"vigie/store/migrations"
 )
 
@@ -34,13 +36,16 @@ const busyTimeoutMS = "10000"
 // DB is a scan history in a SQLite database. It implements store.Store and
 // is safe for concurrent use.
 type DB struct {
-	path string
-	w    *sql.DB // one connection: the only writer
-	r    *sql.DB // readers; w itself for an in-memory database
-	st   *statements
+	*sqldb.Queries // reads and cases
+	path           string
+	w              *sql.DB // one connection: the only writer
+	r              *sql.DB // readers; w itself for an in-memory database
 }
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store = (*DB)(nil)
+	_ cases.Store = (*DB)(nil)
+)
 
 // DefaultPath returns where Vigie keeps its database by default:
 // $XDG_DATA_HOME/vigie/vigie.db, or ~/.local/share/vigie/vigie.db when
@@ -166,17 +171,17 @@ func setUp(ctx context.Context, path string, w, r *sql.DB) (*DB, error) {
 		closeAll()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	st, err := prepare(ctx, w)
+	q, err := sqldb.New(ctx, sqldb.Options{Name: "sqlite", Read: r, Write: w, Prepare: true})
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &DB{path: path, w: w, r: r, st: st}, nil
+	return &DB{Queries: q, path: path, w: w, r: r}, nil
 }
 
 // Close closes the database.
 func (db *DB) Close() error {
-	err := db.st.close()
+	err := db.Release()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}

@@ -1,23 +1,21 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"vigie/cases"
+	"vigie/store/internal/column"
 )
 
-var _ cases.Store = (*DB)(nil)
-
 // PutOrganisation inserts or replaces the organisation named o.Name.
-func (db *DB) PutOrganisation(ctx context.Context, o cases.Organisation) error {
+func (db *Queries) PutOrganisation(ctx context.Context, o cases.Organisation) error {
 	if o.Name == "" {
-		return errors.New("sqlite: organisation with an empty name")
+		return fmt.Errorf("%s: organisation with an empty name", db.name)
 	}
 	suffixes, err := json.Marshal(nonNil(o.SiteSuffixes))
 	if err != nil {
@@ -29,7 +27,7 @@ ON CONFLICT (name) DO UPDATE SET dpo_email = excluded.dpo_email, dpo_address = e
     dpo_form = excluded.dpo_form, parent = excluded.parent, sector = excluded.sector, site_suffixes = excluded.site_suffixes`,
 		o.Name, o.DPOEmail, o.DPOAddress, o.DPOForm, o.Parent, o.Sector, string(suffixes))
 	if err != nil {
-		return fmt.Errorf("sqlite: saving organisation %q: %w", o.Name, err)
+		return fmt.Errorf("%s: saving organisation %q: %w", db.name, o.Name, err)
 	}
 	return nil
 }
@@ -42,10 +40,10 @@ func nonNil(s []string) []string {
 }
 
 // Organisations returns every organisation ordered by name.
-func (db *DB) Organisations(ctx context.Context) ([]cases.Organisation, error) {
+func (db *Queries) Organisations(ctx context.Context) ([]cases.Organisation, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT name, dpo_email, dpo_address, dpo_form, parent, sector, site_suffixes FROM organisations ORDER BY name`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: listing organisations: %w", err)
+		return nil, fmt.Errorf("%s: listing organisations: %w", db.name, err)
 	}
 	defer rows.Close()
 	var out []cases.Organisation
@@ -53,10 +51,10 @@ func (db *DB) Organisations(ctx context.Context) ([]cases.Organisation, error) {
 		var o cases.Organisation
 		var suffixes string
 		if err := rows.Scan(&o.Name, &o.DPOEmail, &o.DPOAddress, &o.DPOForm, &o.Parent, &o.Sector, &suffixes); err != nil {
-			return nil, fmt.Errorf("sqlite: listing organisations: %w", err)
+			return nil, fmt.Errorf("%s: listing organisations: %w", db.name, err)
 		}
 		if err := json.Unmarshal([]byte(suffixes), &o.SiteSuffixes); err != nil {
-			return nil, fmt.Errorf("sqlite: organisation %q: site suffixes: %w", o.Name, err)
+			return nil, fmt.Errorf("%s: organisation %q: site suffixes: %w", db.name, o.Name, err)
 		}
 		if len(o.SiteSuffixes) == 0 {
 			o.SiteSuffixes = nil
@@ -67,50 +65,55 @@ func (db *DB) Organisations(ctx context.Context) ([]cases.Organisation, error) {
 }
 
 // CreateCase stores c and assigns its ID.
-func (db *DB) CreateCase(ctx context.Context, c *cases.Case) error {
+func (db *Queries) CreateCase(ctx context.Context, c *cases.Case) error {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: creating case: %w", err)
+		return fmt.Errorf("%s: creating case: %w", db.name, err)
 	}
 	defer tx.Rollback()
+	if db.lockCases != "" {
+		if _, err := tx.ExecContext(ctx, db.lockCases); err != nil {
+			return fmt.Errorf("%s: creating case: %w", db.name, err)
+		}
+	}
 	// The number is assigned here rather than by the engine (whose
 	// auto-increment differs between SQLite and PostgreSQL); the write
 	// transaction serialises creators.
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM cases`).Scan(&seq); err != nil {
-		return fmt.Errorf("sqlite: creating case: %w", err)
+		return fmt.Errorf("%s: creating case: %w", db.name, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO cases (seq, organisation, title, state, created) VALUES (?, ?, ?, ?, ?)`,
-		seq, c.Organisation, c.Title, string(c.State), formatTime(c.Created)); err != nil {
-		return fmt.Errorf("sqlite: creating case for %q: %w", c.Organisation, err)
+		seq, c.Organisation, c.Title, string(c.State), column.Time(c.Created)); err != nil {
+		return fmt.Errorf("%s: creating case for %q: %w", db.name, c.Organisation, err)
 	}
 	for _, f := range c.Findings {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_findings (case_seq, finding_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, seq, f); err != nil {
-			return fmt.Errorf("sqlite: creating case: finding %s: %w", f, err)
+			return fmt.Errorf("%s: creating case: finding %s: %w", db.name, f, err)
 		}
 	}
 	for _, s := range c.Sites {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_sites (case_seq, site_url) VALUES (?, ?) ON CONFLICT DO NOTHING`, seq, s); err != nil {
-			return fmt.Errorf("sqlite: creating case: site %s: %w", s, err)
+			return fmt.Errorf("%s: creating case: site %s: %w", db.name, s, err)
 		}
 	}
 	for _, e := range c.Events {
-		if err := insertEvent(ctx, tx, seq, e); err != nil {
+		if err := db.insertEvent(ctx, tx, seq, e); err != nil {
 			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: creating case: %w", err)
+		return fmt.Errorf("%s: creating case: %w", db.name, err)
 	}
 	c.ID = "C-" + strconv.FormatInt(seq, 10)
 	return nil
 }
 
-func insertEvent(ctx context.Context, tx *sql.Tx, seq int64, e cases.Event) error {
+func (db *Queries) insertEvent(ctx context.Context, tx txn, seq int64, e cases.Event) error {
 	var doc sql.NullString
 	if d := e.Document; d != nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (sha256, name, path) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, d.SHA256, d.Name, d.Path); err != nil {
-			return fmt.Errorf("sqlite: saving document %s: %w", d.Name, err)
+			return fmt.Errorf("%s: saving document %s: %w", db.name, d.Name, err)
 		}
 		doc = sql.NullString{String: d.SHA256, Valid: true}
 	}
@@ -120,9 +123,9 @@ func insertEvent(ctx context.Context, tx *sql.Tx, seq int64, e cases.Event) erro
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO case_events (case_seq, seq, at, author, kind, text, ref, document_sha256, private)
 VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_seq = ?), ?, ?, ?, ?, ?, ?, ?)`,
-		seq, seq, formatTime(e.Date), e.Author, e.Kind, e.Text, e.Ref, doc, private)
+		seq, seq, column.Time(e.Date), e.Author, e.Kind, e.Text, e.Ref, doc, private)
 	if err != nil {
-		return fmt.Errorf("sqlite: saving %s event of case C-%d: %w", e.Kind, seq, err)
+		return fmt.Errorf("%s: saving %s event of case C-%d: %w", db.name, e.Kind, seq, err)
 	}
 	return nil
 }
@@ -137,31 +140,31 @@ func parseCaseID(id string) (int64, error) {
 }
 
 // AddEvent appends e to case id and sets the case's state.
-func (db *DB) AddEvent(ctx context.Context, id string, e cases.Event, state cases.State) error {
+func (db *Queries) AddEvent(ctx context.Context, id string, e cases.Event, state cases.State) error {
 	seq, err := parseCaseID(id)
 	if err != nil {
 		return err
 	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: case %s: %w", id, err)
+		return fmt.Errorf("%s: case %s: %w", db.name, id, err)
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `UPDATE cases SET state = ? WHERE seq = ?`, string(state), seq)
 	if err != nil {
-		return fmt.Errorf("sqlite: case %s: %w", id, err)
+		return fmt.Errorf("%s: case %s: %w", db.name, id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("case %s: %w", id, cases.ErrNotFound)
 	}
-	if err := insertEvent(ctx, tx, seq, e); err != nil {
+	if err := db.insertEvent(ctx, tx, seq, e); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
 // Case returns case id with its findings, sites and events.
-func (db *DB) Case(ctx context.Context, id string) (*cases.Case, error) {
+func (db *Queries) Case(ctx context.Context, id string) (*cases.Case, error) {
 	seq, err := parseCaseID(id)
 	if err != nil {
 		return nil, err
@@ -177,14 +180,14 @@ func (db *DB) Case(ctx context.Context, id string) (*cases.Case, error) {
 }
 
 // Cases returns every case in creation order.
-func (db *DB) Cases(ctx context.Context) ([]cases.Case, error) {
+func (db *Queries) Cases(ctx context.Context) ([]cases.Case, error) {
 	return db.loadCases(ctx, ``)
 }
 
-func (db *DB) loadCases(ctx context.Context, where string, args ...any) ([]cases.Case, error) {
+func (db *Queries) loadCases(ctx context.Context, where string, args ...any) ([]cases.Case, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT seq, organisation, title, state, created FROM cases `+where+` ORDER BY seq`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: reading cases: %w", err)
+		return nil, fmt.Errorf("%s: reading cases: %w", db.name, err)
 	}
 	var out []cases.Case
 	var seqs []int64
@@ -194,11 +197,11 @@ func (db *DB) loadCases(ctx context.Context, where string, args ...any) ([]cases
 		var state, created string
 		if err := rows.Scan(&seq, &c.Organisation, &c.Title, &state, &created); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("sqlite: reading cases: %w", err)
+			return nil, fmt.Errorf("%s: reading cases: %w", db.name, err)
 		}
 		c.ID = "C-" + strconv.FormatInt(seq, 10)
 		c.State = cases.State(state)
-		if c.Created, err = parseTime(created); err != nil {
+		if c.Created, err = column.ParseTime(created); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -207,7 +210,7 @@ func (db *DB) loadCases(ctx context.Context, where string, args ...any) ([]cases
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: reading cases: %w", err)
+		return nil, fmt.Errorf("%s: reading cases: %w", db.name, err)
 	}
 	for i, seq := range seqs {
 		c := &out[i]
@@ -224,29 +227,29 @@ func (db *DB) loadCases(ctx context.Context, where string, args ...any) ([]cases
 	return out, nil
 }
 
-func (db *DB) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+func (db *Queries) strings(ctx context.Context, query string, args ...any) ([]string, error) {
 	rows, err := db.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: reading cases: %w", err)
+		return nil, fmt.Errorf("%s: reading cases: %w", db.name, err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
-			return nil, fmt.Errorf("sqlite: reading cases: %w", err)
+			return nil, fmt.Errorf("%s: reading cases: %w", db.name, err)
 		}
 		out = append(out, s)
 	}
 	return out, rows.Err()
 }
 
-func (db *DB) events(ctx context.Context, seq int64) ([]cases.Event, error) {
+func (db *Queries) events(ctx context.Context, seq int64) ([]cases.Event, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT e.at, e.author, e.kind, e.text, e.ref, e.private, d.sha256, d.name, d.path
 FROM case_events e LEFT JOIN documents d ON d.sha256 = e.document_sha256
 WHERE e.case_seq = ? ORDER BY e.at, e.seq`, seq)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: reading events of case C-%d: %w", seq, err)
+		return nil, fmt.Errorf("%s: reading events of case C-%d: %w", db.name, seq, err)
 	}
 	defer rows.Close()
 	var out []cases.Event
@@ -256,9 +259,9 @@ WHERE e.case_seq = ? ORDER BY e.at, e.seq`, seq)
 		var private int
 		var sha, name, path sql.NullString
 		if err := rows.Scan(&at, &e.Author, &e.Kind, &e.Text, &e.Ref, &private, &sha, &name, &path); err != nil {
-			return nil, fmt.Errorf("sqlite: reading events of case C-%d: %w", seq, err)
+			return nil, fmt.Errorf("%s: reading events of case C-%d: %w", db.name, seq, err)
 		}
-		if e.Date, err = parseTime(at); err != nil {
+		if e.Date, err = column.ParseTime(at); err != nil {
 			return nil, err
 		}
 		e.Private = private != 0

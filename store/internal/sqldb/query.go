@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -10,11 +10,12 @@ import (
 
 	"vigie/finding"
 	"vigie/store"
+	"vigie/store/internal/column"
 )
 
 const scanColumns = `id, started, ended, version, settings, targets`
 
-func scanScan(r rowScanner) (store.Scan, error) {
+func scanScan(r column.Scanner) (store.Scan, error) {
 	var (
 		s        store.Scan
 		started  string
@@ -25,15 +26,15 @@ func scanScan(r rowScanner) (store.Scan, error) {
 		return s, err
 	}
 	var err error
-	if s.Started, err = parseTime(started); err != nil {
+	if s.Started, err = column.ParseTime(started); err != nil {
 		return s, fmt.Errorf("scan %s: %w", s.ID, err)
 	}
-	if e, err := parseNullTime(ended); err != nil {
+	if e, err := column.ParseNullTime(ended); err != nil {
 		return s, fmt.Errorf("scan %s: %w", s.ID, err)
 	} else if e != nil {
 		s.Ended = *e
 	}
-	if err := decodeJSON(settings, &s.Settings); err != nil {
+	if err := column.DecodeJSON(settings, &s.Settings); err != nil {
 		return s, fmt.Errorf("scan %s: %w", s.ID, err)
 	}
 	if len(s.Settings) == 0 {
@@ -43,45 +44,45 @@ func scanScan(r rowScanner) (store.Scan, error) {
 }
 
 // Scan implements store.Store.
-func (db *DB) Scan(ctx context.Context, id string) (*store.Scan, error) {
+func (db *Queries) Scan(ctx context.Context, id string) (*store.Scan, error) {
 	s, err := scanScan(db.r.QueryRowContext(ctx, `SELECT `+scanColumns+` FROM scans WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sqlite: scan %s: %w", id, store.ErrNotFound)
+		return nil, fmt.Errorf("%s: scan %s: %w", db.name, id, store.ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: scan %s: %w", id, err)
+		return nil, fmt.Errorf("%s: scan %s: %w", db.name, id, err)
 	}
 	return &s, nil
 }
 
 // Scans implements store.Store.
-func (db *DB) Scans(ctx context.Context, limit int) ([]store.Scan, error) {
+func (db *Queries) Scans(ctx context.Context, limit int) ([]store.Scan, error) {
 	q := `SELECT ` + scanColumns + ` FROM scans ORDER BY started DESC, id DESC`
 	if limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(limit)
 	}
 	rows, err := db.r.QueryContext(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: listing scans: %w", err)
+		return nil, fmt.Errorf("%s: listing scans: %w", db.name, err)
 	}
 	defer rows.Close()
 	var out []store.Scan
 	for rows.Next() {
 		s, err := scanScan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: listing scans: %w", err)
+			return nil, fmt.Errorf("%s: listing scans: %w", db.name, err)
 		}
 		out = append(out, s)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: listing scans: %w", err)
+		return nil, fmt.Errorf("%s: listing scans: %w", db.name, err)
 	}
 	return out, nil
 }
 
 // scanExists returns an error wrapping store.ErrNotFound for an unknown
 // scan, so that asking about one is not mistaken for an empty answer.
-func (db *DB) scanExists(ctx context.Context, id string) error {
+func (db *Queries) scanExists(ctx context.Context, id string) error {
 	var one int
 	err := db.r.QueryRowContext(ctx, `SELECT 1 FROM scans WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -91,15 +92,15 @@ func (db *DB) scanExists(ctx context.Context, id string) error {
 }
 
 // Sites implements store.Store.
-func (db *DB) Sites(ctx context.Context, scanID string) ([]store.SiteResult, error) {
+func (db *Queries) Sites(ctx context.Context, scanID string) ([]store.SiteResult, error) {
 	if err := db.scanExists(ctx, scanID); err != nil {
-		return nil, fmt.Errorf("sqlite: sites of scan %s: %w", scanID, err)
+		return nil, fmt.Errorf("%s: sites of scan %s: %w", db.name, scanID, err)
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT site_url, organisation, tags, pages, forms, personal_forms,
 	error, error_kind, started, ended
 FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: sites of scan %s: %w", scanID, err)
+		return nil, fmt.Errorf("%s: sites of scan %s: %w", db.name, scanID, err)
 	}
 	defer rows.Close()
 	var out []store.SiteResult
@@ -112,16 +113,16 @@ FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 		err := rows.Scan(&s.URL, &s.Organisation, &tags, &s.Pages, &s.Forms, &s.PersonalForms,
 			&s.Error, &s.ErrorKind, &started, &ended)
 		if err == nil {
-			err = decodeJSON(tags, &s.Tags)
+			err = column.DecodeJSON(tags, &s.Tags)
 		}
 		if err == nil {
-			s.Started, err = parseTime(started)
+			s.Started, err = column.ParseTime(started)
 		}
 		if err == nil {
-			s.Ended, err = parseTime(ended)
+			s.Ended, err = column.ParseTime(ended)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: sites of scan %s: %w", scanID, err)
+			return nil, fmt.Errorf("%s: sites of scan %s: %w", db.name, scanID, err)
 		}
 		if len(s.Tags) == 0 {
 			s.Tags = nil
@@ -129,7 +130,7 @@ FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 		out = append(out, s)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: sites of scan %s: %w", scanID, err)
+		return nil, fmt.Errorf("%s: sites of scan %s: %w", db.name, scanID, err)
 	}
 	return out, nil
 }
@@ -138,15 +139,15 @@ FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 const findingOrder = ` ORDER BY f.site, f.check_id, f.location, f.id`
 
 // Findings implements store.Store.
-func (db *DB) Findings(ctx context.Context, f store.Filter) ([]finding.Finding, error) {
+func (db *Queries) Findings(ctx context.Context, f store.Filter) ([]finding.Finding, error) {
 	var (
 		q    strings.Builder
 		args []any
 	)
-	q.WriteString(`SELECT ` + findingColumns + ` FROM findings f`)
+	q.WriteString(`SELECT ` + column.Findings + ` FROM findings f`)
 	if f.Scan != "" {
 		if err := db.scanExists(ctx, f.Scan); err != nil {
-			return nil, fmt.Errorf("sqlite: findings: %w", err)
+			return nil, fmt.Errorf("%s: findings: %w", db.name, err)
 		}
 		q.WriteString(` JOIN finding_sightings s ON s.finding_id = f.id AND s.scan_id = ?`)
 		args = append(args, f.Scan)
@@ -183,14 +184,14 @@ func (db *DB) Findings(ctx context.Context, f store.Filter) ([]finding.Finding, 
 	}
 	rows, err := db.r.QueryContext(ctx, q.String(), args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: findings: %w", err)
+		return nil, fmt.Errorf("%s: findings: %w", db.name, err)
 	}
 	defer rows.Close()
 	var out []finding.Finding
 	for rows.Next() {
-		x, err := scanFinding(rows)
+		x, err := column.ScanFinding(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: findings: %w", err)
+			return nil, fmt.Errorf("%s: findings: %w", db.name, err)
 		}
 		if f.Scan != "" {
 			x.Scan = f.Scan
@@ -198,15 +199,15 @@ func (db *DB) Findings(ctx context.Context, f store.Filter) ([]finding.Finding, 
 		out = append(out, x)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: findings: %w", err)
+		return nil, fmt.Errorf("%s: findings: %w", db.name, err)
 	}
 	return out, nil
 }
 
 // Diff implements store.Store.
-func (db *DB) Diff(ctx context.Context, scanID string) (*store.Diff, error) {
+func (db *Queries) Diff(ctx context.Context, scanID string) (*store.Diff, error) {
 	if err := db.scanExists(ctx, scanID); err != nil {
-		return nil, fmt.Errorf("sqlite: diff of scan %s: %w", scanID, err)
+		return nil, fmt.Errorf("%s: diff of scan %s: %w", db.name, scanID, err)
 	}
 	d := &store.Diff{Scan: scanID}
 	err := db.r.QueryRowContext(ctx, `SELECT p.scan_id
@@ -214,20 +215,20 @@ FROM scan_sites c JOIN scan_sites p ON p.site_url = c.site_url AND p.scan_starte
 WHERE c.scan_id = ?
 ORDER BY p.scan_started DESC, p.scan_id DESC LIMIT 1`, scanID).Scan(&d.Since)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sqlite: diff of scan %s: previous scan: %w", scanID, err)
+		return nil, fmt.Errorf("%s: diff of scan %s: previous scan: %w", db.name, scanID, err)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT c.kind, `+findingColumns+`
+	rows, err := db.r.QueryContext(ctx, `SELECT c.kind, `+column.Findings+`
 FROM finding_changes c JOIN findings f ON f.id = c.finding_id
 WHERE c.scan_id = ?`+findingOrder, scanID)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: diff of scan %s: %w", scanID, err)
+		return nil, fmt.Errorf("%s: diff of scan %s: %w", db.name, scanID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var kind string
-		f, err := scanFinding(prefixScanner{rows, &kind})
+		f, err := column.ScanFinding(prefixScanner{rows, &kind})
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: diff of scan %s: %w", scanID, err)
+			return nil, fmt.Errorf("%s: diff of scan %s: %w", db.name, scanID, err)
 		}
 		switch kind {
 		case store.ChangeNew:
@@ -237,18 +238,18 @@ WHERE c.scan_id = ?`+findingOrder, scanID)
 		case store.ChangeRegressed:
 			d.Regressed = append(d.Regressed, f)
 		default:
-			return nil, fmt.Errorf("sqlite: diff of scan %s: finding %s: unknown change %q", scanID, f.ID, kind)
+			return nil, fmt.Errorf("%s: diff of scan %s: finding %s: unknown change %q", db.name, scanID, f.ID, kind)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: diff of scan %s: %w", scanID, err)
+		return nil, fmt.Errorf("%s: diff of scan %s: %w", db.name, scanID, err)
 	}
 	return d, nil
 }
 
 // prefixScanner scans a leading column into p, the rest into Scan's dest.
 type prefixScanner struct {
-	r rowScanner
+	r column.Scanner
 	p any
 }
 

@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -10,10 +10,11 @@ import (
 
 	"vigie/finding"
 	"vigie/store"
+	"vigie/store/internal/column"
 )
 
 // BeginScan implements store.Store.
-func (db *DB) BeginScan(ctx context.Context, s *store.Scan) error {
+func (db *Queries) BeginScan(ctx context.Context, s *store.Scan) error {
 	if s.Started.IsZero() {
 		s.Started = time.Now()
 	}
@@ -23,35 +24,35 @@ func (db *DB) BeginScan(ctx context.Context, s *store.Scan) error {
 	}
 	settings, err := json.Marshal(s.Settings)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin scan %s: settings: %w", s.ID, err)
+		return fmt.Errorf("%s: begin scan %s: settings: %w", db.name, s.ID, err)
 	}
 	if s.Settings == nil {
 		settings = []byte("{}")
 	}
 	res, err := db.w.ExecContext(ctx, `INSERT INTO scans (id, started, ended, version, settings, targets)
 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		s.ID, formatTime(s.Started), nullTime(s.Ended), s.Version, string(settings), s.Targets)
+		s.ID, column.Time(s.Started), column.NullTime(s.Ended), s.Version, string(settings), s.Targets)
 	if err != nil {
-		return fmt.Errorf("sqlite: begin scan %s: %w", s.ID, err)
+		return fmt.Errorf("%s: begin scan %s: %w", db.name, s.ID, err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("sqlite: begin scan %s: %w", s.ID, err)
+		return fmt.Errorf("%s: begin scan %s: %w", db.name, s.ID, err)
 	} else if n == 0 {
-		return fmt.Errorf("sqlite: begin scan %s: %w", s.ID, store.ErrExists)
+		return fmt.Errorf("%s: begin scan %s: %w", db.name, s.ID, store.ErrExists)
 	}
 	return nil
 }
 
 // EndScan implements store.Store.
-func (db *DB) EndScan(ctx context.Context, scanID string, ended time.Time) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE scans SET ended = ? WHERE id = ?`, nullTime(ended), scanID)
+func (db *Queries) EndScan(ctx context.Context, scanID string, ended time.Time) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE scans SET ended = ? WHERE id = ?`, column.NullTime(ended), scanID)
 	if err != nil {
-		return fmt.Errorf("sqlite: end scan %s: %w", scanID, err)
+		return fmt.Errorf("%s: end scan %s: %w", db.name, scanID, err)
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("sqlite: end scan %s: %w", scanID, err)
+		return fmt.Errorf("%s: end scan %s: %w", db.name, scanID, err)
 	} else if n == 0 {
-		return fmt.Errorf("sqlite: end scan %s: scan %w", scanID, store.ErrNotFound)
+		return fmt.Errorf("%s: end scan %s: scan %w", db.name, scanID, store.ErrNotFound)
 	}
 	return nil
 }
@@ -63,55 +64,99 @@ func (db *DB) EndScan(ctx context.Context, scanID string, ended time.Time) error
 // indexed look-ups per finding. That makes a redelivered site (the same
 // scan recorded again, perhaps with other findings) replace the earlier
 // record exactly.
-func (db *DB) RecordSite(ctx context.Context, scanID string, site store.SiteResult, fs []finding.Finding) ([]finding.Finding, []store.Change, error) {
+func (db *Queries) RecordSite(ctx context.Context, scanID string, site store.SiteResult, fs []finding.Finding) ([]finding.Finding, []store.Change, error) {
 	fs, err := store.PrepareFindings(site, fs)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sqlite: record site %s in scan %s: %w", site.URL, scanID, err)
+		return nil, nil, fmt.Errorf("%s: record site %s in scan %s: %w", db.name, site.URL, scanID, err)
 	}
+	var (
+		out     []finding.Finding
+		changes []store.Change
+	)
+	for attempt := 0; ; attempt++ {
+		out, changes, err = db.recordOnce(ctx, scanID, site, fs)
+		if err == nil || attempt == 4 || db.retry == nil || !db.retry(err) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: record site %s in scan %s: %w", db.name, site.URL, scanID, err)
+	}
+	return out, changes, nil
+}
+
+func (db *Queries) recordOnce(ctx context.Context, scanID string, site store.SiteResult, fs []finding.Finding) ([]finding.Finding, []store.Change, error) {
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sqlite: record site %s in scan %s: %w", site.URL, scanID, err)
+		return nil, nil, err
 	}
 	defer tx.Rollback()
-	r := &recorder{ctx: ctx, tx: tx, st: db.st, scan: scanID, site: site}
+	if db.lockSite != "" {
+		if _, err := tx.ExecContext(ctx, db.lockSite, site.URL); err != nil {
+			return nil, nil, err
+		}
+	}
+	r := &recorder{ctx: ctx, tx: tx, db: db, st: &queries, scan: scanID, site: site}
 	out, changes, err := r.record(fs)
 	if err == nil {
 		err = tx.Commit()
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("sqlite: record site %s in scan %s: %w", site.URL, scanID, err)
-	}
-	return out, changes, nil
+	return out, changes, err
 }
 
 // recorder is one RecordSite transaction.
 type recorder struct {
 	ctx   context.Context
-	tx    *sql.Tx
+	tx    txn
+	db    *Queries
 	st    *statements
-	bound map[*sql.Stmt]*sql.Stmt
+	bound map[string]*sql.Stmt
 
 	scan string
 	site store.SiteResult
 	at   string // the scan's start, formatted
 }
 
-// stmt returns s bound to the transaction.
-func (r *recorder) stmt(s *sql.Stmt) *sql.Stmt {
-	if b, ok := r.bound[s]; ok {
+// prepared returns the statement prepared for q bound to the transaction,
+// nil when the back end does not prepare.
+func (r *recorder) prepared(q string) *sql.Stmt {
+	s, ok := r.db.prepared[q]
+	if !ok {
+		return nil
+	}
+	if b, ok := r.bound[q]; ok {
 		return b
 	}
 	if r.bound == nil {
-		r.bound = make(map[*sql.Stmt]*sql.Stmt)
+		r.bound = make(map[string]*sql.Stmt)
 	}
 	b := r.tx.StmtContext(r.ctx, s)
-	r.bound[s] = b
+	r.bound[q] = b
 	return b
 }
 
-func (r *recorder) exec(s *sql.Stmt, args ...any) error {
-	_, err := r.stmt(s).ExecContext(r.ctx, args...)
+func (r *recorder) exec(q string, args ...any) error {
+	var err error
+	if s := r.prepared(q); s != nil {
+		_, err = s.ExecContext(r.ctx, args...)
+	} else {
+		_, err = r.tx.ExecContext(r.ctx, q, args...)
+	}
 	return err
+}
+
+func (r *recorder) queryRow(q string, args ...any) *sql.Row {
+	if s := r.prepared(q); s != nil {
+		return s.QueryRowContext(r.ctx, args...)
+	}
+	return r.tx.QueryRowContext(r.ctx, q, args...)
+}
+
+func (r *recorder) query(q string, args ...any) (*sql.Rows, error) {
+	if s := r.prepared(q); s != nil {
+		return s.QueryContext(r.ctx, args...)
+	}
+	return r.tx.QueryContext(r.ctx, q, args...)
 }
 
 // state is a finding's history.
@@ -122,7 +167,7 @@ type state struct {
 }
 
 func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Change, error) {
-	if err := r.stmt(r.st.scanStarted).QueryRowContext(r.ctx, r.scan).Scan(&r.at); err != nil {
+	if err := r.queryRow(r.st.scanStarted, r.scan).Scan(&r.at); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil, fmt.Errorf("scan %w", store.ErrNotFound)
 		}
@@ -141,7 +186,7 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		ids = append(ids, f.ID)
 	}
 	var stale []string // seen by an earlier delivery, not by this one
-	rows, err := r.stmt(r.st.siteFindings).QueryContext(r.ctx, r.scan, r.site.URL, r.scan, r.scan)
+	rows, err := r.query(r.st.siteFindings, r.scan, r.site.URL, r.scan, r.scan)
 	if err != nil {
 		return nil, nil, fmt.Errorf("listing the site's findings: %w", err)
 	}
@@ -193,7 +238,7 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		if present[id] {
 			// Filled in below, from the input.
 			c.Finding.ID = id
-		} else if c.Finding, err = scanFinding(r.stmt(r.st.findingByID).QueryRowContext(r.ctx, id)); err != nil {
+		} else if c.Finding, err = column.ScanFinding(r.queryRow(r.st.findingByID, id)); err != nil {
 			return nil, nil, fmt.Errorf("finding %s: %w", id, err)
 		}
 		changes = append(changes, c)
@@ -204,16 +249,16 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 	for i, f := range fs {
 		s := states[f.ID]
 		var err error
-		if f.FirstSeen, err = parseTime(s.firstSeen); err != nil {
+		if f.FirstSeen, err = column.ParseTime(s.firstSeen); err != nil {
 			return nil, nil, err
 		}
-		if f.LastSeen, err = parseTime(s.lastSeen); err != nil {
+		if f.LastSeen, err = column.ParseTime(s.lastSeen); err != nil {
 			return nil, nil, err
 		}
-		if f.FixedAt, err = parseNullTime(s.fixedAt); err != nil {
+		if f.FixedAt, err = column.ParseNullTime(s.fixedAt); err != nil {
 			return nil, nil, err
 		}
-		if f.RegressedAt, err = parseNullTime(s.regressedAt); err != nil {
+		if f.RegressedAt, err = column.ParseNullTime(s.regressedAt); err != nil {
 			return nil, nil, err
 		}
 		f.Scan = r.scan
@@ -239,21 +284,21 @@ func (r *recorder) saveSite() error {
 	}
 	return r.exec(r.st.upsertSite, r.scan, s.URL, r.at, s.Organisation, string(tags),
 		s.Pages, s.Forms, s.PersonalForms, s.Error, s.ErrorKind,
-		formatTime(s.Started), formatTime(s.Ended))
+		column.Time(s.Started), column.Time(s.Ended))
 }
 
 // saveFinding stores f's content and its sighting by the scan; its dates
 // are placeholders until history sets them.
 func (r *recorder) saveFinding(f *finding.Finding) error {
-	detail, err := nullJSON(f.Detail, len(f.Detail) == 0)
+	detail, err := column.NullJSON(f.Detail, len(f.Detail) == 0)
 	if err != nil {
 		return fmt.Errorf("detail: %w", err)
 	}
-	legal, err := nullJSON(f.Legal, len(f.Legal) == 0)
+	legal, err := column.NullJSON(f.Legal, len(f.Legal) == 0)
 	if err != nil {
 		return err
 	}
-	evidence, err := nullJSON(f.Evidence, len(f.Evidence) == 0)
+	evidence, err := column.NullJSON(f.Evidence, len(f.Evidence) == 0)
 	if err != nil {
 		return err
 	}
@@ -272,7 +317,7 @@ func (r *recorder) saveFinding(f *finding.Finding) error {
 // see it and no successful audit since its last sighting already had.
 func (r *recorder) change(id string, present bool) (string, error) {
 	var prev sql.NullString
-	err := r.stmt(r.st.prevSighting).QueryRowContext(r.ctx, id, r.at).Scan(&prev)
+	err := r.queryRow(r.st.prevSighting, id, r.at).Scan(&prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", err
 	}
@@ -281,7 +326,7 @@ func (r *recorder) change(id string, present bool) (string, error) {
 		kind = store.ChangeNew
 	} else if prev.Valid && (present || r.site.OK()) {
 		var one int
-		err := r.stmt(r.st.auditBetween).QueryRowContext(r.ctx, r.site.URL, prev.String, r.at).Scan(&one)
+		err := r.queryRow(r.st.auditBetween, r.site.URL, prev.String, r.at).Scan(&one)
 		switch {
 		case err == nil: // fixed in between
 			if present {
@@ -307,21 +352,21 @@ func (r *recorder) change(id string, present bool) (string, error) {
 // sighting (seen only by an earlier delivery of this scan) is deleted.
 func (r *recorder) history(id string) (state, error) {
 	var s state
-	err := r.stmt(r.st.firstSighting).QueryRowContext(r.ctx, id).Scan(&s.firstSeen, &s.firstScan)
+	err := r.queryRow(r.st.firstSighting, id).Scan(&s.firstSeen, &s.firstScan)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, r.exec(r.st.deleteFinding, id)
 	}
 	if err != nil {
 		return s, err
 	}
-	if err := r.stmt(r.st.lastSighting).QueryRowContext(r.ctx, id).Scan(&s.lastSeen, &s.lastScan); err != nil {
+	if err := r.queryRow(r.st.lastSighting, id).Scan(&s.lastSeen, &s.lastScan); err != nil {
 		return s, err
 	}
-	err = r.stmt(r.st.firstAuditAfter).QueryRowContext(r.ctx, r.site.URL, s.lastSeen).Scan(&s.fixedAt)
+	err = r.queryRow(r.st.firstAuditAfter, r.site.URL, s.lastSeen).Scan(&s.fixedAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s, err
 	}
-	err = r.stmt(r.st.lastRegression).QueryRowContext(r.ctx, id).Scan(&s.regressedAt)
+	err = r.queryRow(r.st.lastRegression, id).Scan(&s.regressedAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s, err
 	}

@@ -1,0 +1,240 @@
+// Package queue carries site jobs from a scan's coordinator to vigie
+// workers over a NATS JetStream work-queue stream: one message per site,
+// removed once a worker acknowledges it, redelivered to another worker when
+// the one holding it stops answering within the ack deadline.
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"vigie/crawl"
+	"vigie/fetch"
+	"vigie/target"
+)
+
+// Names of the stream, its subjects and the consumer workers share.
+const (
+	StreamName    = "VIGIE_JOBS"
+	subjectPrefix = "vigie.jobs."
+	ConsumerName  = "vigie-workers"
+)
+
+// Defaults of Options.
+const (
+	DefaultAckWait    = 2 * time.Minute
+	DefaultMaxDeliver = 5
+)
+
+// Settings are the scan options a worker audits a site with.
+type Settings struct {
+	Fetch    fetch.Options `json:"fetch"`
+	Crawl    crawl.Options `json:"crawl"`
+	TLSProbe bool          `json:"tls_probe"`
+}
+
+// Job is one site of a scan.
+type Job struct {
+	Scan     string        `json:"scan"`
+	Target   target.Target `json:"target"`
+	Settings Settings      `json:"settings"`
+}
+
+// Options configure the stream and the consumer.
+type Options struct {
+	// AckWait is how long a worker may hold a job without news before it is
+	// redelivered; workers extend it while they audit (default 2 min).
+	AckWait time.Duration
+	// MaxDeliver is how many times a job is delivered at most (default 5).
+	MaxDeliver int
+}
+
+// Queue is a connection to the job stream.
+type Queue struct {
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	stream jetstream.Stream
+	o      Options
+}
+
+// Connect connects to the NATS server at url (nats://HOST:PORT) and creates
+// or updates the job stream.
+func Connect(ctx context.Context, url string, o Options) (*Queue, error) {
+	if o.AckWait <= 0 {
+		o.AckWait = DefaultAckWait
+	}
+	if o.MaxDeliver <= 0 {
+		o.MaxDeliver = DefaultMaxDeliver
+	}
+	nc, err := nats.Connect(url, nats.Name("vigie"), nats.MaxReconnects(-1))
+	if err != nil {
+		return nil, fmt.Errorf("queue: connecting to %s: %w", url, err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("queue: %s: %w", url, err)
+	}
+	st, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        StreamName,
+		Description: "Vigie site jobs",
+		Subjects:    []string{subjectPrefix + ">"},
+		Retention:   jetstream.WorkQueuePolicy,
+		Storage:     jetstream.FileStorage,
+		// Enqueuing the same site of the same scan twice within this window
+		// is a no-op (message IDs).
+		Duplicates: 10 * time.Minute,
+	})
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("queue: creating stream %s on %s: %w", StreamName, url, err)
+	}
+	return &Queue{nc: nc, js: js, stream: st, o: o}, nil
+}
+
+// Close closes the connection without waiting for anything.
+func (q *Queue) Close() { q.nc.Close() }
+
+// Enqueue publishes jobs and waits until the server has stored them.
+func (q *Queue) Enqueue(ctx context.Context, jobs ...Job) error {
+	futures := make([]jetstream.PubAckFuture, 0, len(jobs))
+	for _, j := range jobs {
+		b, err := json.Marshal(j)
+		if err != nil {
+			return fmt.Errorf("queue: job %s of scan %s: %w", j.Target.URL, j.Scan, err)
+		}
+		f, err := q.js.PublishAsync(subjectPrefix+j.Scan, b, jetstream.WithMsgID(j.Scan+" "+j.Target.URL))
+		if err != nil {
+			return fmt.Errorf("queue: enqueuing %s of scan %s: %w", j.Target.URL, j.Scan, err)
+		}
+		futures = append(futures, f)
+	}
+	for i, f := range futures {
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			return fmt.Errorf("queue: enqueuing %s of scan %s: %w", jobs[i].Target.URL, jobs[i].Scan, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// Depth returns the number of jobs in the stream, delivered or not.
+func (q *Queue) Depth(ctx context.Context) (uint64, error) {
+	info, err := q.stream.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("queue: stream info: %w", err)
+	}
+	return info.State.Msgs, nil
+}
+
+// InFlight returns the number of jobs delivered to workers and not yet
+// acknowledged.
+// It does not create the consumer (whose settings are the workers'): 0
+// before any worker started.
+func (q *Queue) InFlight(ctx context.Context) (int, error) {
+	c, err := q.js.Consumer(ctx, StreamName, ConsumerName)
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("queue: consumer %s: %w", ConsumerName, err)
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("queue: consumer info: %w", err)
+	}
+	return info.NumAckPending, nil
+}
+
+func (q *Queue) consumer(ctx context.Context) (jetstream.Consumer, error) {
+	c, err := q.js.CreateOrUpdateConsumer(ctx, StreamName, jetstream.ConsumerConfig{
+		Durable:       ConsumerName,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       q.o.AckWait,
+		MaxDeliver:    q.o.MaxDeliver,
+		FilterSubject: subjectPrefix + ">",
+		// Workers pull one job at a time each.
+		MaxAckPending: 10000,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("queue: consumer %s: %w", ConsumerName, err)
+	}
+	return c, nil
+}
+
+// Delivery is a job handed to a worker. The worker calls exactly one of
+// Ack, Nak or nothing (the job comes back after the ack deadline).
+type Delivery struct {
+	Job Job
+	// Attempt counts deliveries of the job, from 1.
+	Attempt int
+	// Last is true on the job's last allowed delivery.
+	Last bool
+	msg  jetstream.Msg
+}
+
+// Ack removes the job from the queue.
+func (d *Delivery) Ack(ctx context.Context) error { return d.msg.DoubleAck(ctx) }
+
+// Nak hands the job back for redelivery after delay.
+func (d *Delivery) Nak(delay time.Duration) error { return d.msg.NakWithDelay(delay) }
+
+// Touch tells the server the job is still being worked on, restarting its
+// ack deadline.
+func (d *Delivery) Touch() error { return d.msg.InProgress() }
+
+// Consumer pulls jobs.
+type Consumer struct {
+	q *Queue
+	c jetstream.Consumer
+}
+
+// Consumer returns the shared pull consumer, creating it if needed.
+func (q *Queue) Consumer(ctx context.Context) (*Consumer, error) {
+	c, err := q.consumer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Consumer{q: q, c: c}, nil
+}
+
+// ErrNoJob is returned by Next when no job came within its wait.
+var ErrNoJob = errors.New("no job")
+
+// Next waits up to wait for one job. A message that is not a job is
+// acknowledged (dropped) and reported as an error.
+func (c *Consumer) Next(ctx context.Context, wait time.Duration) (*Delivery, error) {
+	batch, err := c.c.Fetch(1, jetstream.FetchMaxWait(wait))
+	if err != nil {
+		return nil, fmt.Errorf("queue: fetching a job: %w", err)
+	}
+	var msg jetstream.Msg
+	for m := range batch.Messages() {
+		msg = m
+	}
+	if msg == nil {
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+			return nil, fmt.Errorf("queue: fetching a job: %w", err)
+		}
+		return nil, ErrNoJob
+	}
+	d := &Delivery{msg: msg, Attempt: 1}
+	if md, err := msg.Metadata(); err == nil {
+		d.Attempt = int(md.NumDelivered)
+	}
+	d.Last = d.Attempt >= c.q.o.MaxDeliver
+	if err := json.Unmarshal(msg.Data(), &d.Job); err != nil {
+		msg.Term()
+		return nil, fmt.Errorf("queue: dropping a message on %s that is not a job: %w", msg.Subject(), err)
+	}
+	return d, nil
+}

@@ -1,0 +1,323 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"vigie/queue"
+	"vigie/scan"
+	"vigie/store"
+)
+
+// WorkerOptions are the settings of `vigie worker`.
+type WorkerOptions struct {
+	// Queue is the NATS URL (nats://HOST:PORT), DB the shared store.
+	Queue, DB string
+	// Concurrency is the number of sites audited at once (default 8).
+	Concurrency int
+	// Listen, when set, serves /healthz and /metrics on that address.
+	Listen string
+	// AckWait and MaxDeliver configure the queue's consumer.
+	AckWait    time.Duration
+	MaxDeliver int
+	// Grace is how long in-flight jobs may run on after the context is
+	// cancelled before they are handed back to the queue (default 30 s).
+	Grace time.Duration
+	Log   *slog.Logger
+
+	// abandon makes a cancelled worker drop its in-flight jobs without a
+	// word, as a killed process would (tests).
+	abandon bool
+}
+
+// Worker pulls site jobs from the queue, audits each site with the same
+// engine as a local scan and records it in the store, acknowledging a job
+// only once its results are committed.
+type Worker struct {
+	o     WorkerOptions
+	q     *queue.Queue
+	cons  *queue.Consumer
+	st    store.Store
+	log   *slog.Logger
+	start time.Time
+	addr  string // where /metrics listens
+
+	mu      sync.Mutex
+	engines map[string]*scanEngine
+
+	done, failed, redelivered atomic.Int64
+	inFlight                  atomic.Int64
+}
+
+// scanEngine is the engine and record of one scan, shared by its jobs.
+type scanEngine struct {
+	once sync.Once
+	eng  *scan.Engine
+	sc   store.Scan
+	err  error
+}
+
+// NewWorker connects to the queue and the store.
+func NewWorker(ctx context.Context, o WorkerOptions) (*Worker, error) {
+	if o.Queue == "" {
+		return nil, errors.New("worker: --queue is required")
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
+	if o.Grace <= 0 {
+		o.Grace = 30 * time.Second
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.DB == "none" {
+		return nil, errors.New("worker: a worker needs a store (--db postgres://...)")
+	}
+	st, err := OpenStore(ctx, o.DB)
+	if err != nil {
+		return nil, err
+	}
+	q, err := queue.Connect(ctx, o.Queue, queue.Options{AckWait: o.AckWait, MaxDeliver: o.MaxDeliver})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	cons, err := q.Consumer(ctx)
+	if err != nil {
+		q.Close()
+		st.Close()
+		return nil, err
+	}
+	if o.AckWait <= 0 {
+		o.AckWait = queue.DefaultAckWait
+	}
+	return &Worker{o: o, q: q, cons: cons, st: st, log: o.Log, start: time.Now(), engines: map[string]*scanEngine{}}, nil
+}
+
+// Close releases the queue connection, the store and the engines.
+func (w *Worker) Close() error {
+	w.q.Close()
+	w.mu.Lock()
+	for _, e := range w.engines {
+		if e.eng != nil {
+			e.eng.Close()
+		}
+	}
+	w.mu.Unlock()
+	return w.st.Close()
+}
+
+// Run pulls and handles jobs until ctx is cancelled; in-flight jobs then
+// get WorkerOptions.Grace to finish before they are handed back.
+func (w *Worker) Run(ctx context.Context) error {
+	var srvErr chan error
+	if w.o.Listen != "" {
+		l, err := net.Listen("tcp", w.o.Listen)
+		if err != nil {
+			return fmt.Errorf("worker: --listen: %w", err)
+		}
+		w.addr = l.Addr().String()
+		srv := &http.Server{Handler: w.handler(), ReadHeaderTimeout: 5 * time.Second}
+		srvErr = make(chan error, 1)
+		go func() { srvErr <- srv.Serve(l) }()
+		defer srv.Close()
+		w.log.Info("serving health and metrics", "addr", w.addr)
+	}
+	// Jobs run on hard, which outlives ctx by the grace period.
+	hard, cancelHard := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelHard()
+	stopGrace := context.AfterFunc(ctx, func() {
+		w.log.Info("stopping: no new jobs; in-flight jobs get a grace period", "grace", w.o.Grace, "in_flight", w.inFlight.Load())
+		time.AfterFunc(w.o.Grace, cancelHard)
+	})
+	defer stopGrace()
+	w.log.Info("worker started", "queue", w.o.Queue, "concurrency", w.o.Concurrency)
+	var wg sync.WaitGroup
+	for range w.o.Concurrency {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				d, err := w.cons.Next(ctx, time.Second)
+				if errors.Is(err, queue.ErrNoJob) {
+					continue
+				}
+				if err != nil {
+					if ctx.Err() == nil {
+						w.log.Warn("pulling a job", "err", err)
+						sleep(ctx, time.Second)
+					}
+					continue
+				}
+				w.handle(ctx, hard, d)
+			}
+		})
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		w.log.Info("worker stopped", "done", w.done.Load(), "failed", w.failed.Load())
+	}
+	select {
+	case err := <-srvErr:
+		return fmt.Errorf("worker: metrics server: %w", err)
+	default:
+	}
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// handle audits one job's site, records it and acknowledges the job.
+func (w *Worker) handle(ctx, hard context.Context, d *queue.Delivery) {
+	w.inFlight.Add(1)
+	defer w.inFlight.Add(-1)
+	if d.Attempt > 1 {
+		w.redelivered.Add(1)
+	}
+	log := w.log.With("scan", d.Job.Scan, "site", d.Job.Target.URL, "attempt", d.Attempt)
+	jobCtx, cancel := context.WithCancel(hard)
+	defer cancel()
+	if w.o.abandon {
+		// A killed process stops at once, acknowledging nothing.
+		stop := context.AfterFunc(ctx, cancel)
+		defer stop()
+	}
+	// Keep the job ours while the audit runs longer than the ack deadline.
+	touch := time.NewTicker(max(w.o.AckWait/3, 100*time.Millisecond))
+	defer touch.Stop()
+	go func() {
+		for {
+			select {
+			case <-jobCtx.Done():
+				return
+			case <-touch.C:
+				d.Touch()
+			}
+		}
+	}()
+
+	se := w.engine(jobCtx, d.Job)
+	var res *scan.Result
+	err := se.err
+	if err == nil {
+		res, err = se.eng.Audit(jobCtx, d.Job.Target, se.sc)
+	}
+	if err != nil && jobCtx.Err() != nil {
+		if w.o.abandon {
+			return
+		}
+		log.Info("handing back an unfinished job")
+		if err := d.Nak(0); err != nil {
+			log.Warn("handing back a job", "err", err)
+		}
+		return
+	}
+	if err != nil {
+		w.failed.Add(1)
+		if !d.Last {
+			log.Warn("job failed, will be retried", "err", err)
+			d.Nak(5 * time.Second)
+			return
+		}
+		// Out of retries: record the site as failed so that the scan
+		// still accounts for it.
+		log.Error("job failed for the last time; recording the site as failed", "err", err)
+		t := d.Job.Target
+		now := time.Now().UTC()
+		sr := store.SiteResult{URL: t.URL, Organisation: t.Organisation, Tags: t.Tags,
+			Error: err.Error(), ErrorKind: "worker", Started: now, Ended: now}
+		if _, _, err := w.st.RecordSite(jobCtx, d.Job.Scan, sr, nil); err != nil {
+			log.Error("recording the failed site", "err", err)
+			return
+		}
+	} else {
+		w.done.Add(1)
+		if res.Site.Error != "" {
+			w.failed.Add(1)
+		}
+		log.Info("site recorded", "findings", len(res.Findings), "error", res.Site.Error)
+	}
+	ackCtx, ackCancel := context.WithTimeout(context.WithoutCancel(jobCtx), 10*time.Second)
+	defer ackCancel()
+	if err := d.Ack(ackCtx); err != nil {
+		// The job comes back; recording it again replaces this record.
+		log.Warn("acknowledging a job", "err", err)
+	}
+}
+
+// engine returns the engine of the job's scan, created on first use with
+// the settings the job carries.
+func (w *Worker) engine(ctx context.Context, j queue.Job) *scanEngine {
+	w.mu.Lock()
+	se := w.engines[j.Scan]
+	if se == nil {
+		se = &scanEngine{}
+		w.engines[j.Scan] = se
+	}
+	w.mu.Unlock()
+	se.once.Do(func() {
+		sc, err := w.st.Scan(ctx, j.Scan)
+		if err != nil {
+			se.err = fmt.Errorf("scan %s: %w", j.Scan, err)
+			return
+		}
+		se.sc = *sc
+		se.eng, se.err = scan.NewEngine(scan.Options{
+			Store:    w.st,
+			Fetch:    j.Settings.Fetch,
+			Crawl:    j.Settings.Crawl,
+			TLSProbe: j.Settings.TLSProbe,
+			Version:  Version,
+		})
+	})
+	if se.err != nil {
+		// Let a later job try again (the store may have been unreachable).
+		w.mu.Lock()
+		if w.engines[j.Scan] == se {
+			delete(w.engines, j.Scan)
+		}
+		w.mu.Unlock()
+	}
+	return se
+}
+
+// handler serves /healthz and /metrics.
+func (w *Worker) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
+		if _, err := w.q.Depth(r.Context()); err != nil {
+			http.Error(rw, "queue: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(rw, "ok")
+	})
+	mux.HandleFunc("GET /metrics", func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		metric := func(name, kind, help string, v float64) {
+			fmt.Fprintf(rw, "# HELP %s %s\n# TYPE %s %s\n%s %g\n", name, help, name, kind, name, v)
+		}
+		done := w.done.Load()
+		metric("vigie_worker_jobs_done_total", "counter", "Jobs audited, recorded and acknowledged.", float64(done))
+		metric("vigie_worker_jobs_failed_total", "counter", "Jobs whose site could not be audited or recorded.", float64(w.failed.Load()))
+		metric("vigie_worker_jobs_redelivered_total", "counter", "Jobs received again after an earlier delivery.", float64(w.redelivered.Load()))
+		metric("vigie_worker_jobs_in_flight", "gauge", "Jobs being audited.", float64(w.inFlight.Load()))
+		metric("vigie_worker_sites_per_second", "gauge", "Sites recorded per second since the worker started.", float64(done)/time.Since(w.start).Seconds())
+		if depth, err := w.q.Depth(r.Context()); err == nil {
+			metric("vigie_queue_depth", "gauge", "Jobs in the queue, delivered or not.", float64(depth))
+		}
+	})
+	return mux
+}

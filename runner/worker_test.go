@@ -1,0 +1,131 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"vigie/fetch"
+	"vigie/queue"
+	"vigie/queue/natstest"
+	"vigie/store"
+	"vigie/store/postgres/pgtest"
+	"vigie/target"
+)
+
+// TestWorkerShutdown stops a worker while it audits a site that does not
+// answer yet: within the grace period the job finishes and is recorded;
+// past it, the job goes back to the queue at once, long before its ack
+// deadline.
+func TestWorkerShutdown(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		grace    time.Duration
+		recorded bool
+	}{
+		{"finishes within grace", 10 * time.Second, true},
+		{"handed back after grace", 100 * time.Millisecond, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			release := make(chan struct{})
+			slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				select {
+				case <-release:
+				case <-r.Context().Done():
+					return
+				}
+				w.Write([]byte("<html><body>ok</body></html>"))
+			}))
+			defer slow.Close()
+			answer := sync.OnceFunc(func() { close(release) })
+			defer answer()
+
+			natsURL, dbURL := natstest.Start(t), pgtest.URL(t)
+			st, err := OpenStore(ctx, dbURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			sc := &store.Scan{Targets: 1}
+			if err := st.BeginScan(ctx, sc); err != nil {
+				t.Fatal(err)
+			}
+			tg, err := target.Parse(slow.URL + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := queue.Connect(ctx, natsURL, queue.Options{AckWait: time.Minute})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer q.Close()
+			job := queue.Job{Scan: sc.ID, Target: tg, Settings: queue.Settings{Fetch: fetch.Options{Timeout: 30 * time.Second, Retries: -1}}}
+			if err := q.Enqueue(ctx, job); err != nil {
+				t.Fatal(err)
+			}
+
+			w, err := NewWorker(ctx, WorkerOptions{Queue: natsURL, DB: dbURL, Concurrency: 1, AckWait: time.Minute, Grace: tc.grace})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			runCtx, stop := context.WithCancel(ctx)
+			done := make(chan error, 1)
+			go func() { done <- w.Run(runCtx) }()
+			for w.inFlight.Load() == 0 {
+				time.Sleep(5 * time.Millisecond)
+			}
+			stop()
+			if tc.recorded {
+				time.Sleep(300 * time.Millisecond) // still running after the stop
+				answer()
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatal("worker did not stop")
+			}
+
+			sites, err := st.Sites(ctx, sc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			depth, err := q.Depth(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.recorded {
+				if len(sites) != 1 || depth != 0 {
+					t.Errorf("%d sites recorded, %d jobs queued; want 1, 0", len(sites), depth)
+				}
+				return
+			}
+			if len(sites) != 0 {
+				t.Errorf("%d sites recorded, want 0", len(sites))
+			}
+			// Back in the queue now, not after the minute of ack wait.
+			c, err := q.Consumer(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := c.Next(ctx, 3*time.Second)
+			if errors.Is(err, queue.ErrNoJob) {
+				t.Fatal("the unfinished job was not handed back")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Attempt != 2 || d.Job.Target.URL != tg.URL {
+				t.Errorf("handed back job: attempt %d, %s", d.Attempt, d.Job.Target.URL)
+			}
+		})
+	}
+}

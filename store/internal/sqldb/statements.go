@@ -1,0 +1,90 @@
+package sqldb
+
+import "vigie/store/internal/column"
+
+// statements are RecordSite's queries. A back end that asks for it
+// (Options.Prepare) has them prepared once on the writer and bound to each
+// transaction with Tx.StmtContext, which reuses the connection's prepared
+// statement instead of compiling it again.
+type statements struct {
+	scanStarted     string
+	upsertSite      string
+	siteFindings    string
+	deleteSighting  string
+	upsertFinding   string
+	insertSighting  string
+	prevSighting    string
+	auditBetween    string
+	upsertChange    string
+	deleteChange    string
+	firstSighting   string
+	lastSighting    string
+	firstAuditAfter string
+	lastRegression  string
+	updateState     string
+	deleteFinding   string
+	findingByID     string
+}
+
+var queries = statements{
+	scanStarted: `SELECT started FROM scans WHERE id = ?`,
+	upsertSite: `INSERT INTO scan_sites (scan_id, site_url, scan_started, organisation, tags,
+	pages, forms, personal_forms, error, error_kind, started, ended)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (scan_id, site_url) DO UPDATE SET
+	organisation = excluded.organisation, tags = excluded.tags,
+	pages = excluded.pages, forms = excluded.forms, personal_forms = excluded.personal_forms,
+	error = excluded.error, error_kind = excluded.error_kind,
+	started = excluded.started, ended = excluded.ended`,
+	// The site's findings this record may change: the open ones, and
+	// those an earlier delivery of the same scan saw or changed.
+	siteFindings: `SELECT f.id,
+	EXISTS (SELECT 1 FROM finding_sightings s WHERE s.scan_id = ? AND s.finding_id = f.id)
+FROM findings f
+WHERE f.site = ? AND (f.fixed_at IS NULL
+	OR EXISTS (SELECT 1 FROM finding_sightings s WHERE s.scan_id = ? AND s.finding_id = f.id)
+	OR EXISTS (SELECT 1 FROM finding_changes c WHERE c.scan_id = ? AND c.finding_id = f.id))
+ORDER BY f.id`,
+	deleteSighting: `DELETE FROM finding_sightings WHERE scan_id = ? AND finding_id = ?`,
+	upsertFinding: `INSERT INTO findings (id, check_id, severity, confidence, site, url,
+	organisation, title, location, detail, legal, evidence,
+	first_seen, last_seen, first_scan, last_scan)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+	check_id = excluded.check_id, severity = excluded.severity,
+	confidence = excluded.confidence, site = excluded.site, url = excluded.url,
+	organisation = excluded.organisation, title = excluded.title,
+	location = excluded.location, detail = excluded.detail,
+	legal = excluded.legal, evidence = excluded.evidence`,
+	insertSighting: `INSERT INTO finding_sightings (scan_id, finding_id, seen_at) VALUES (?, ?, ?)
+ON CONFLICT (scan_id, finding_id) DO NOTHING`,
+	prevSighting: `SELECT seen_at FROM finding_sightings
+WHERE finding_id = ? AND seen_at < ? ORDER BY seen_at DESC LIMIT 1`,
+	auditBetween: `SELECT 1 FROM scan_sites
+WHERE site_url = ? AND error = '' AND scan_started > ? AND scan_started < ? LIMIT 1`,
+	upsertChange: `INSERT INTO finding_changes (scan_id, finding_id, kind, at) VALUES (?, ?, ?, ?)
+ON CONFLICT (scan_id, finding_id) DO UPDATE SET kind = excluded.kind, at = excluded.at`,
+	deleteChange: `DELETE FROM finding_changes WHERE scan_id = ? AND finding_id = ?`,
+	firstSighting: `SELECT seen_at, scan_id FROM finding_sightings
+WHERE finding_id = ? ORDER BY seen_at, scan_id LIMIT 1`,
+	lastSighting: `SELECT seen_at, scan_id FROM finding_sightings
+WHERE finding_id = ? ORDER BY seen_at DESC, scan_id DESC LIMIT 1`,
+	firstAuditAfter: `SELECT scan_started FROM scan_sites
+WHERE site_url = ? AND error = '' AND scan_started > ? ORDER BY scan_started LIMIT 1`,
+	lastRegression: `SELECT at FROM finding_changes
+WHERE finding_id = ? AND kind = 'regressed' ORDER BY at DESC LIMIT 1`,
+	updateState: `UPDATE findings SET first_seen = ?, first_scan = ?, last_seen = ?, last_scan = ?,
+	fixed_at = ?, regressed_at = ?
+WHERE id = ?`,
+	deleteFinding: `DELETE FROM findings WHERE id = ?`,
+	findingByID:   `SELECT ` + column.Findings + ` FROM findings f WHERE f.id = ?`,
+}
+
+// all returns every statement's SQL.
+func (st *statements) all() []string {
+	return []string{st.scanStarted, st.upsertSite, st.siteFindings, st.deleteSighting,
+		st.upsertFinding, st.insertSighting, st.prevSighting, st.auditBetween,
+		st.upsertChange, st.deleteChange, st.firstSighting, st.lastSighting,
+		st.firstAuditAfter, st.lastRegression, st.updateState, st.deleteFinding,
+		st.findingByID}
+}
