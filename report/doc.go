@@ -5,8 +5,11 @@
 // A Writer receives the audited sites one at a time, as a scan streams
 // them, and finishes the document in Close. The line formats (JSONL, CSV)
 // write each site at once, so memory stays flat however many sites a scan
-// covers; the document formats (SARIF, HTML, table) keep only the findings
-// and a small summary of each site, never page bodies.
+// covers; the document formats (SARIF, HTML) keep only the findings and a
+// small summary of each site, never page bodies. The table keeps the
+// counts, and rows for the 2,000 most severe findings and the first 2,000
+// sites not audited: past that it says how many it left out, which the
+// other formats list.
 //
 // # JSONL
 //

@@ -45,6 +45,10 @@ var labels = map[string]map[string]string{
 		"checks":          "Vigie checks",
 		"catalogue-intro": "Every check Vigie runs, with its default severity and legal basis.",
 		"not-audited":     "Not audited:",
+		// more-findings, more-failed: the number of findings, or sites,
+		// the table leaves out.
+		"more-findings": "… and %d more findings (every finding is in the --format output)",
+		"more-failed":   "  … and %d more",
 		// summary: sites audited, failed, findings, per-severity list.
 		"summary": "%d sites audited, %d failed, %d findings (%s)",
 
@@ -99,6 +103,8 @@ var labels = map[string]map[string]string{
 		"checks":          "Contrôles Vigie",
 		"catalogue-intro": "Tous les contrôles de Vigie, avec leur gravité par défaut et leur fondement juridique.",
 		"not-audited":     "Non audités :",
+		"more-findings":   "… et %d autres constats (tous figurent dans la sortie --format)",
+		"more-failed":     "  … et %d autres",
 		"summary":         "%d sites audités, %d en échec, %d constats (%s)",
 
 		"sev-critical": "critique",

@@ -18,6 +18,12 @@ const tableWidth = 100
 // maxCheckWidth bounds the CHECK column; longer IDs are cut.
 const maxCheckWidth = 32
 
+// tableMaxRows bounds the findings, and the sites not audited, that the
+// table lists, so that its memory stays flat however large the scan: it
+// lists the most severe ones and counts the others, which the
+// machine-readable formats keep.
+const tableMaxRows = 2000
+
 // ANSI escape sequences for the table's colours.
 const (
 	ansiReset  = "\x1b[0m"
@@ -46,14 +52,33 @@ type failedSite struct {
 type tableWriter struct {
 	w io.Writer
 	o Options
-	// rows keep of each finding only Severity, Site, Check, URL and ID.
-	rows   []finding.Finding
-	failed []failedSite
-	counts bySeverity
-	sites  int
+	// rows keep of each finding only Severity, Site, Check, URL and ID:
+	// the most severe, at most max of them once trimmed; cut counts the
+	// others.
+	rows []finding.Finding
+	cut  int
+	// failed keeps the first max sites not audited; failedCut counts the
+	// others.
+	failed    []failedSite
+	failedCut int
+	max       int
+	counts    bySeverity
+	sites     int
 }
 
-func newTable(w io.Writer, o Options) *tableWriter { return &tableWriter{w: w, o: o} }
+func newTable(w io.Writer, o Options) *tableWriter {
+	return &tableWriter{w: w, o: o, max: tableMaxRows}
+}
+
+// trim sorts the rows and keeps the first max of them.
+func (t *tableWriter) trim() {
+	sort.SliceStable(t.rows, func(i, j int) bool { return lessFinding(&t.rows[i], &t.rows[j]) })
+	if len(t.rows) > t.max {
+		t.cut += len(t.rows) - t.max
+		clear(t.rows[t.max:])
+		t.rows = t.rows[:t.max]
+	}
+}
 
 func (t *tableWriter) WriteSite(s *Site) error {
 	if s == nil {
@@ -71,8 +96,17 @@ func (t *tableWriter) WriteSite(s *Site) error {
 		})
 		t.counts.add(f.Severity)
 	}
+	// Trimming at twice the bound sorts each row a bounded number of
+	// times.
+	if len(t.rows) >= 2*t.max {
+		t.trim()
+	}
 	if s.Failed() {
-		t.failed = append(t.failed, failedSite{URL: s.URL, Organisation: s.Organisation, Error: s.Error, ErrorKind: s.ErrorKind})
+		if len(t.failed) < t.max {
+			t.failed = append(t.failed, failedSite{URL: s.URL, Organisation: s.Organisation, Error: s.Error, ErrorKind: s.ErrorKind})
+		} else {
+			t.failedCut++
+		}
 	}
 	return nil
 }
@@ -80,7 +114,7 @@ func (t *tableWriter) WriteSite(s *Site) error {
 func (t *tableWriter) Close(scan Scan) error {
 	b := bufio.NewWriter(t.w)
 	lang := t.o.Lang
-	sort.SliceStable(t.rows, func(i, j int) bool { return lessFinding(&t.rows[i], &t.rows[j]) })
+	t.trim()
 
 	if len(t.rows) == 0 {
 		fmt.Fprintln(b, label(lang, "no-findings"))
@@ -106,10 +140,13 @@ func (t *tableWriter) Close(scan Scan) error {
 			sev := t.paint(severityColour[r.Severity], name) + pad("", sevW-utf8.RuneCountInString(name))
 			fmt.Fprintln(b, sev+"  "+pad(truncate(printable(r.Check), checkW), checkW)+"  "+truncate(printable(r.URL), urlW))
 		}
+		if t.cut > 0 {
+			fmt.Fprintln(b, t.paint(ansiDim, fmt.Sprintf(label(lang, "more-findings"), t.cut)))
+		}
 	}
 
 	fmt.Fprintln(b)
-	audited, failed := siteCounts(scan, t.sites, len(t.failed))
+	audited, failed := siteCounts(scan, t.sites, len(t.failed)+t.failedCut)
 	fmt.Fprintln(b, summaryLine(lang, audited, failed, &t.counts))
 
 	if len(t.failed) > 0 {
@@ -125,6 +162,9 @@ func (t *tableWriter) Close(scan Scan) error {
 				line += " [" + f.ErrorKind + "]"
 			}
 			fmt.Fprintln(b, printable(line))
+		}
+		if t.failedCut > 0 {
+			fmt.Fprintf(b, label(lang, "more-failed")+"\n", t.failedCut)
 		}
 	}
 	return b.Flush()

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"testing"
@@ -96,4 +97,28 @@ func FuzzTruncatePrintable(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Past its bound, the table lists the most severe findings, and the first
+// sites not audited, and counts the others; its summary counts them all.
+func TestTableBounded(t *testing.T) {
+	sites := fixture()
+	for _, u := range []string{"https://panne-1.exemple.fr/", "https://panne-2.exemple.fr/"} {
+		sites = append(sites, &Site{URL: u, Error: "connection refused", ErrorKind: "connect"})
+	}
+	var b bytes.Buffer
+	tw := newTable(&b, Options{})
+	tw.max = 2
+	for _, s := range sites {
+		if err := tw.WriteSite(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(tw.rows) > 2*tw.max || len(tw.failed) > tw.max {
+		t.Errorf("%d rows and %d failed sites kept, want at most %d and %d", len(tw.rows), len(tw.failed), 2*tw.max, tw.max)
+	}
+	if err := tw.Close(Scan{}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "report.bounded.table.golden", b.Bytes())
 }
