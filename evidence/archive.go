@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -47,7 +48,8 @@ type ArchiveOptions struct {
 // Archive is the evidence of one scan being written: WARC files, the
 // manifest's entries, and at Close the signed manifest. It is safe for
 // concurrent use. Entries are spooled to hidden files in the directory
-// while the scan runs, so memory stays flat however many sites.
+// while the scan runs, and Close streams them into the manifest, which it
+// signs as it writes it, so memory stays flat however many sites.
 type Archive struct {
 	dir  string
 	o    ArchiveOptions
@@ -68,33 +70,53 @@ type spool struct {
 	n int
 }
 
-func (s *spool) add(v any) error {
-	b, err := marshalJSON(v, "")
-	if err != nil {
-		return err
-	}
-	s.w.Write(b)
+// add appends an encoded line (see marshalJSON).
+func (s *spool) add(line []byte) error {
+	s.w.Write(line)
 	s.n++
 	return s.w.WriteByte('\n')
 }
 
-// lines returns the spooled lines and removes the file.
-func (s *spool) lines() ([][]byte, error) {
-	defer os.Remove(s.f.Name())
-	defer s.f.Close()
+// each calls emit with every spooled line, in order, without its
+// newline; the slice is valid until emit returns.
+func (s *spool) each(emit func([]byte) error) error {
 	if err := s.w.Flush(); err != nil {
-		return nil, err
+		return err
 	}
-	if _, err := s.f.Seek(0, 0); err != nil {
-		return nil, err
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return err
 	}
-	var out [][]byte
-	sc := bufio.NewScanner(s.f)
-	sc.Buffer(make([]byte, 64<<10), 64<<20)
-	for sc.Scan() {
-		out = append(out, bytes.Clone(sc.Bytes()))
+	r := bufio.NewReaderSize(s.f, 64<<10)
+	var long []byte // a line longer than the reader's buffer
+	for {
+		chunk, err := r.ReadSlice('\n')
+		switch {
+		case err == bufio.ErrBufferFull:
+			long = append(long, chunk...)
+			continue
+		case err == io.EOF && len(chunk) == 0 && len(long) == 0:
+			return nil
+		case err != nil && err != io.EOF:
+			return err
+		}
+		line := chunk
+		if long != nil {
+			line = append(long, chunk...)
+			long = nil
+		}
+		if err := emit(bytes.TrimSuffix(line, []byte("\n"))); err != nil {
+			return err
+		}
+		if err == io.EOF {
+			return nil
+		}
 	}
-	return out, sc.Err()
+}
+
+// remove closes and deletes the spool's file.
+func (s *spool) remove() {
+	s.f.Close()
+	os.Remove(s.f.Name())
 }
 
 // Create starts the evidence of a scan in dir, which must not hold
@@ -160,8 +182,17 @@ func thisHost() Host {
 	return h
 }
 
-// record adds written records to the manifest.
+// record adds written records to the manifest. They are encoded before
+// taking the lock, which only covers the appends.
 func (a *Archive) record(refs []Ref, source string) error {
+	lines := make([][]byte, len(refs))
+	for i, r := range refs {
+		b, err := marshalJSON(r, "")
+		if err != nil {
+			return fmt.Errorf("evidence: encoding a record reference: %w", err)
+		}
+		lines[i] = b
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.err != nil {
@@ -170,8 +201,8 @@ func (a *Archive) record(refs []Ref, source string) error {
 	if source != "" {
 		a.sources[source] = true
 	}
-	for _, r := range refs {
-		if err := a.records.add(r); err != nil {
+	for _, b := range lines {
+		if err := a.records.add(b); err != nil {
 			a.err = fmt.Errorf("evidence: spooling records: %w", err)
 			return a.err
 		}
@@ -181,12 +212,16 @@ func (a *Archive) record(refs []Ref, source string) error {
 
 // AddFinding records a finding and its evidence in the manifest.
 func (a *Archive) AddFinding(f FindingEvidence) error {
+	b, err := marshalJSON(f, "")
+	if err != nil {
+		return fmt.Errorf("evidence: encoding finding %s: %w", f.ID, err)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.err != nil {
 		return a.err
 	}
-	if err := a.findings.add(f); err != nil {
+	if err := a.findings.add(b); err != nil {
 		a.err = fmt.Errorf("evidence: spooling findings: %w", err)
 	}
 	return a.err
@@ -496,10 +531,8 @@ func (a *Archive) Discard() {
 	files, _ := a.w.Close()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for _, s := range []*spool{&a.findings, &a.records} {
-		s.f.Close()
-		os.Remove(s.f.Name())
-	}
+	a.findings.remove()
+	a.records.remove()
 	for _, f := range files {
 		os.Remove(filepath.Join(a.dir, f.Name))
 	}
@@ -517,14 +550,16 @@ type Result struct {
 }
 
 // Close finishes the WARC files and writes the manifest, its signature
-// and the public key. ended is the scan's end.
+// and the public key. ended is the scan's end. The manifest is streamed
+// from the spools to a file and signed as it is written, so that memory
+// stays flat however many findings and records.
 func (a *Archive) Close(ended time.Time) (*Result, error) {
 	files, werr := a.w.Close()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	findings, ferr := a.findings.lines()
-	records, rerr := a.records.lines()
-	if err := errors.Join(werr, a.err, ferr, rerr); err != nil {
+	defer a.records.remove()
+	defer a.findings.remove()
+	if err := errors.Join(werr, a.err); err != nil {
 		return nil, err
 	}
 	pub := a.o.Key.Public().(ed25519.PublicKey)
@@ -546,21 +581,65 @@ func (a *Archive) Close(ended time.Time) (*Result, error) {
 		m.Host.SourceAddresses = append(m.Host.SourceAddresses, s)
 	}
 	sort.Strings(m.Host.SourceAddresses)
-	b, err := encodeManifest(m, findings, records)
+	sig, err := a.writeManifest(m)
 	if err != nil {
-		return nil, fmt.Errorf("evidence: encoding manifest: %w", err)
+		return nil, err
 	}
 	for _, f := range []struct {
 		name string
 		data []byte
 	}{
-		{ManifestFile, b},
-		{SignatureFile, Sign(a.o.Key, b)},
+		{SignatureFile, sig},
 		{PublicKeyFile, EncodePublicKey(pub)},
 	} {
 		if err := os.WriteFile(filepath.Join(a.dir, f.name), f.data, 0o600); err != nil {
 			return nil, fmt.Errorf("evidence: %w", err)
 		}
 	}
-	return &Result{Dir: a.dir, Files: files, Findings: len(findings), Records: len(records), Fingerprint: m.Key.Fingerprint}, nil
+	return &Result{Dir: a.dir, Files: files, Findings: a.findings.n, Records: a.records.n, Fingerprint: m.Key.Fingerprint}, nil
+}
+
+// writeManifest writes the manifest file, streaming the spooled findings
+// and records, and returns its detached signature (see Sign). The manifest
+// is read back once to be signed: pure Ed25519 (RFC 8032), which OpenSSL
+// and any ed25519 library verify, needs the whole message at once, so the
+// scan's memory stays flat and only this last step holds the manifest.
+func (a *Archive) writeManifest(m *Manifest) (sig []byte, err error) {
+	f, err := os.CreateTemp(a.dir, ".manifest-*.json")
+	if err != nil {
+		return nil, fmt.Errorf("evidence: %w", err)
+	}
+	defer func() {
+		if f != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 256<<10)
+	err = writeManifest(bw, m,
+		manifestList{"findings", a.findings.each},
+		manifestList{"records", a.records.each})
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("evidence: writing manifest: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		return nil, fmt.Errorf("evidence: %w", err)
+	}
+	data, err := os.ReadFile(f.Name())
+	if err != nil {
+		return nil, fmt.Errorf("evidence: signing manifest: %w", err)
+	}
+	sig = Sign(a.o.Key, data)
+	err = f.Close()
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(a.dir, ManifestFile))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("evidence: %w", err)
+	}
+	f = nil
+	return sig, nil
 }

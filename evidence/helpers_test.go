@@ -100,8 +100,16 @@ func testScan(t testing.TB, dir string, key ed25519.PrivateKey, keep bool) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := a.Close(time.Now()); err != nil {
+	res, err := a.Close(time.Now())
+	if err != nil {
 		t.Fatal(err)
+	}
+	if res.Findings != 2 || res.Records != 8 {
+		t.Errorf("closed with %d findings and %d records, want 2 and 8", res.Findings, res.Records)
+	}
+	// The spools and the manifest being written are gone.
+	if hidden, _ := filepath.Glob(filepath.Join(a.Dir(), ".*")); len(hidden) > 0 {
+		t.Errorf("files left behind: %v", hidden)
 	}
 }
 
@@ -152,5 +160,15 @@ func readMatches(dir, pattern string) ([][]byte, error) {
 		}
 		out = append(out, b)
 	}
+	return out, err
+}
+
+// lines returns the spooled lines.
+func (s *spool) lines() ([][]byte, error) {
+	var out [][]byte
+	err := s.each(func(b []byte) error {
+		out = append(out, bytes.Clone(b))
+		return nil
+	})
 	return out, err
 }

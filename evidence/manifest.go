@@ -1,11 +1,13 @@
 package evidence
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -120,10 +122,17 @@ func ParseRef(ref string) (file, id string, err error) {
 	return file, "<" + strings.Trim(frag, "<>") + ">", nil
 }
 
-// encodeManifest serialises m: the scalar fields indented, then findings
-// and records one JSON object a line, so that large scans stay readable
-// with grep. findings and records are already-encoded JSON objects.
-func encodeManifest(m *Manifest, findings, records [][]byte) ([]byte, error) {
+// manifestList is a list of the manifest written one already-encoded
+// JSON object a line: each calls emit with every item in turn.
+type manifestList struct {
+	name string
+	each func(emit func([]byte) error) error
+}
+
+// writeManifest serialises m to w: the scalar fields indented, then the
+// lists (findings and records), one JSON object a line, so that large
+// scans stay readable with grep. The lists are streamed, not held.
+func writeManifest(w io.Writer, m *Manifest, lists ...manifestList) error {
 	head := *m
 	head.Findings, head.Records = nil, nil
 	if head.Screenshots == nil {
@@ -137,35 +146,43 @@ func encodeManifest(m *Manifest, findings, records [][]byte) ([]byte, error) {
 	}
 	b, err := marshalJSON(head, "  ")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	b = bytes.TrimRight(b, "}\n ")
-	var out bytes.Buffer
-	out.Write(b)
-	list := func(name string, items [][]byte) {
-		out.WriteString(",\n  \"" + name + "\": [")
-		for i, it := range items {
-			if i > 0 {
-				out.WriteByte(',')
+	bw := bufio.NewWriter(w)
+	bw.Write(bytes.TrimRight(b, "}\n "))
+	for _, l := range lists {
+		bw.WriteString(",\n  \"" + l.name + "\": [")
+		n := 0
+		err := l.each(func(it []byte) error {
+			if n > 0 {
+				bw.WriteByte(',')
 			}
-			out.WriteString("\n    ")
-			out.Write(it)
+			n++
+			bw.WriteString("\n    ")
+			_, err := bw.Write(it)
+			return err
+		})
+		if err != nil {
+			return err
 		}
-		if len(items) > 0 {
-			out.WriteString("\n  ")
+		if n > 0 {
+			bw.WriteString("\n  ")
 		}
-		out.WriteString("]")
+		bw.WriteString("]")
 	}
-	list("findings", findings)
-	list("records", records)
-	out.WriteString("\n}\n")
-	return out.Bytes(), nil
+	bw.WriteString("\n}\n")
+	return bw.Flush()
 }
 
 // Sign returns the detached signature of a manifest: the base64 ed25519
 // signature of its exact bytes, and a newline.
 func Sign(key ed25519.PrivateKey, manifest []byte) []byte {
-	sig := ed25519.Sign(key, manifest)
+	return encodeSignature(ed25519.Sign(key, manifest))
+}
+
+// encodeSignature is the detached signature file's content: base64 and a
+// newline.
+func encodeSignature(sig []byte) []byte {
 	return []byte(base64.StdEncoding.EncodeToString(sig) + "\n")
 }
 

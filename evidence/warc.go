@@ -206,7 +206,15 @@ func encode(r *Record) member {
 	if r.PayloadOffset > 0 && r.PayloadOffset <= len(r.Block) {
 		payload = r.Block[r.PayloadOffset:]
 	}
-	ref.PayloadSHA256 = hexSHA256(payload)
+	// The payload's digest is given twice (hex in the reference, base 32
+	// in the header): it is computed once, and is the block's when the
+	// block is all payload.
+	payloadSum := sha256.Sum256(payload)
+	ref.PayloadSHA256 = hex.EncodeToString(payloadSum[:])
+	blockDigest := "sha256:" + base32.StdEncoding.EncodeToString(payloadSum[:])
+	if len(payload) != len(r.Block) {
+		blockDigest = Digest(r.Block)
+	}
 
 	buf.WriteString("WARC/1.1\r\n")
 	field := func(name, value string) {
@@ -227,9 +235,9 @@ func encode(r *Record) member {
 	for _, c := range r.ConcurrentTo {
 		field("WARC-Concurrent-To", c)
 	}
-	field("WARC-Block-Digest", Digest(r.Block))
+	field("WARC-Block-Digest", blockDigest)
 	if r.PayloadOffset >= 0 {
-		field("WARC-Payload-Digest", Digest(payload))
+		field("WARC-Payload-Digest", "sha256:"+base32.StdEncoding.EncodeToString(payloadSum[:]))
 	}
 	if r.ContentType != "" {
 		field("Content-Type", r.ContentType)
