@@ -121,6 +121,12 @@ func testFleet(t *testing.T, natsURL string) {
 	if res.err != nil || (res.code != ExitOK && res.code != ExitFindings) {
 		t.Fatalf("Scan = %d, %v; progress:\n%s", res.code, res.err, progress.String())
 	}
+	// The victim may have committed a site and died before acking it: the
+	// scan is then complete before the ack deadline hands that job to the
+	// survivor, so wait for the redelivery rather than race it.
+	for end := time.Now().Add(15 * time.Second); (survivor.redelivered.Load() == 0 || survivor.inFlight.Load() > 0) && time.Now().Before(end); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	metrics := get(t, "http://"+survivor.addr+"/metrics")
 	if h := get(t, "http://"+survivor.addr+"/healthz"); strings.TrimSpace(h) != "ok" {
 		t.Errorf("/healthz = %q", h)
