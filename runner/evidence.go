@@ -158,7 +158,7 @@ func localPublicKey(data string) ed25519.PublicKey {
 
 // ExportOptions are the settings of `vigie evidence export`.
 type ExportOptions struct {
-	// ID is the finding to export.
+	// ID is the finding, or the case ("C-3"), to export.
 	ID  string
 	Out string
 	// Dir is the scan's evidence directory; when empty, the database
@@ -170,24 +170,79 @@ type ExportOptions struct {
 	Stdout  io.Writer
 }
 
-// ExportEvidence writes the bundle of one finding.
+// ExportEvidence writes the bundle of one finding, or of every finding of
+// a case when ID names a case ("C-3"). A case whose findings' evidence
+// lies in several scans gives one bundle per scan, named after Out with
+// the scan ID added.
 func ExportEvidence(ctx context.Context, o ExportOptions) error {
 	if o.Out == "" {
 		return errors.New("export needs -o FILE")
 	}
-	dir := o.Dir
-	if dir == "" {
-		var err error
-		if dir, err = locateFinding(ctx, o); err != nil {
+	ids := []string{o.ID}
+	if isCaseID(o.ID) {
+		st, cs, err := openCases(ctx, o.DB)
+		if err != nil {
 			return err
 		}
+		c, err := cs.Case(ctx, o.ID)
+		st.Close()
+		if err != nil {
+			return err
+		}
+		if len(c.Findings) == 0 {
+			return fmt.Errorf("case %s has no findings to export", c.ID)
+		}
+		ids = c.Findings
 	}
-	res, err := evidence.Export(evidence.ExportOptions{Dir: dir, Findings: []string{o.ID}, Out: o.Out})
-	if err != nil {
-		return err
+	byDir := map[string][]string{}
+	var dirs []string
+	for _, id := range ids {
+		dir := o.Dir
+		if dir == "" {
+			fo := o
+			fo.ID = id
+			var err error
+			if dir, err = locateFinding(ctx, fo); err != nil {
+				return err
+			}
+		}
+		if _, ok := byDir[dir]; !ok {
+			dirs = append(dirs, dir)
+		}
+		byDir[dir] = append(byDir[dir], id)
 	}
-	fmt.Fprintf(o.Stdout, "%s: finding %s of scan %s, %d records\n", res.Out, o.ID, res.Scan, res.Records)
+	for _, dir := range dirs {
+		out := o.Out
+		if len(dirs) > 1 {
+			ext := filepath.Ext(out)
+			out = strings.TrimSuffix(out, ext) + "-" + filepath.Base(dir) + ext
+		}
+		res, err := evidence.Export(evidence.ExportOptions{Dir: dir, Findings: byDir[dir], Out: out})
+		if err != nil {
+			return err
+		}
+		what := "finding " + o.ID
+		if len(ids) > 1 || isCaseID(o.ID) {
+			what = fmt.Sprintf("case %s, %d findings", o.ID, len(byDir[dir]))
+		}
+		fmt.Fprintf(o.Stdout, "%s: %s of scan %s, %d records\n", res.Out, what, res.Scan, res.Records)
+	}
 	return nil
+}
+
+// isCaseID reports whether id names a case ("C-12") rather than a finding
+// (24 hexadecimal digits).
+func isCaseID(id string) bool {
+	n, ok := strings.CutPrefix(id, "C-")
+	if !ok || n == "" {
+		return false
+	}
+	for _, c := range n {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // locateFinding finds the evidence directory of a finding: the one the

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,6 +69,23 @@ func TestEvidenceVerbs(t *testing.T) {
 			t.Errorf("bundle: %v %s", err, buf.String())
 		}
 	}
+	// A case exports the evidence of all its findings in one bundle.
+	cs, err := CaseOpen(context.Background(), CaseOpenOptions{DB: db, ScanID: scanOf(t, db), Stdout: &buf})
+	if err != nil || len(cs) == 0 {
+		t.Fatalf("opening cases: %v (%d)", err, len(cs))
+	}
+	bundle := filepath.Join(t.TempDir(), "case.zip")
+	buf.Reset()
+	if err := ExportEvidence(context.Background(), ExportOptions{ID: cs[0].ID, Out: bundle, DB: db, DataDir: data, Stdout: &buf}); err != nil {
+		t.Fatalf("case export: %v", err)
+	}
+	if want := fmt.Sprintf("case %s, %d findings", cs[0].ID, len(cs[0].Findings)); !strings.Contains(buf.String(), want) {
+		t.Errorf("case export says %q, want %q", buf.String(), want)
+	}
+	buf.Reset()
+	if err := VerifyEvidence(VerifyOptions{Path: bundle, DataDir: data, Stdout: &buf}); err != nil || !strings.Contains(buf.String(), "OK: bundle") {
+		t.Errorf("case bundle: %v %s", err, buf.String())
+	}
 	if err := ExportEvidence(context.Background(), ExportOptions{ID: "000000000000000000000000", Out: filepath.Join(t.TempDir(), "x.zip"), DB: db, DataDir: data}); err == nil {
 		t.Error("exporting an unknown finding succeeded")
 	}
@@ -86,7 +104,7 @@ func TestEvidenceVerbs(t *testing.T) {
 	b, _ := os.ReadFile(warcs[0])
 	b[len(b)/3] ^= 0x80
 	os.WriteFile(warcs[0], b, 0o600)
-	err := VerifyEvidence(VerifyOptions{Path: dir, DataDir: data, Stdout: &buf})
+	err = VerifyEvidence(VerifyOptions{Path: dir, DataDir: data, Stdout: &buf})
 	if err == nil || !strings.Contains(err.Error(), "WARC file "+filepath.Base(warcs[0])+": sha256 mismatch") {
 		t.Errorf("verify of a tampered directory: %v", err)
 	}
@@ -95,4 +113,19 @@ func TestEvidenceVerbs(t *testing.T) {
 	if _, err := Scan(context.Background(), o); err == nil || !strings.Contains(err.Error(), "--archive") {
 		t.Errorf("bad --archive: %v", err)
 	}
+}
+
+// scanOf returns the ID of the latest scan recorded in db.
+func scanOf(t *testing.T, db string) string {
+	t.Helper()
+	st, err := OpenStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	scans, err := st.Scans(context.Background(), 1)
+	if err != nil || len(scans) != 1 {
+		t.Fatalf("scans: %v, %v", scans, err)
+	}
+	return scans[0].ID
 }

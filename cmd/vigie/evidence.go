@@ -51,8 +51,8 @@ func evidenceCommand(stdout, stderr io.Writer) *cli.Command {
 			},
 			{
 				Name:      "export",
-				Usage:     "pack the evidence of a finding into a bundle: its WARC records, the signed manifest, the public key and a summary",
-				ArgsUsage: "FINDING_ID",
+				Usage:     "pack the evidence of a finding, or of every finding of a case, into a bundle: its WARC records, the signed manifest, the public key and a summary",
+				ArgsUsage: "FINDING_ID|CASE_ID",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "o", Aliases: []string{"output"}, Required: true, Usage: "write the bundle to `FILE` (.zip)"},
 					dbFlag("history database that names the finding's scan: SQLite `PATH` (default under the XDG data directory), or none"),
