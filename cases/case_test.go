@@ -142,9 +142,9 @@ func TestGroup(t *testing.T) {
 }
 
 func TestOrganisationsCSV(t *testing.T) {
-	in := "name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes\n" +
-		"Ministère de l’Intérieur,dpd@interieur.gouv.fr,\"Place Beauvau, 75008 Paris\",https://www.interieur.gouv.fr/contact,,public,interieur.gouv.fr\n" +
-		"Préfecture du Rhône,,,,Ministère de l’Intérieur,public,rhone.gouv.fr;lyon.gouv.fr\n"
+	in := "name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags\n" +
+		"Ministère de l’Intérieur,dpd@interieur.gouv.fr,\"Place Beauvau, 75008 Paris\",https://www.interieur.gouv.fr/contact,,public,interieur.gouv.fr,prefecture\n" +
+		"Préfecture du Rhône,,,,Ministère de l’Intérieur,public,rhone.gouv.fr;lyon.gouv.fr,\n"
 	orgs, err := ReadOrganisations(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
@@ -165,8 +165,19 @@ func TestOrganisationsCSV(t *testing.T) {
 			t.Errorf("ReadOrganisations(%q) accepted", bad)
 		}
 	}
-	if got := NewDirectory(orgs).ForSite("http://www.lyon.gouv.fr/x"); got != "Préfecture du Rhône" {
-		t.Errorf("ForSite = %q", got)
+	dir := NewDirectory(orgs).WithSiteTags(map[string][]string{
+		"http://www.pref-ain.test/": {"dept:01", "Prefecture"},
+		"http://www.lyon.gouv.fr/":  {"prefecture"},
+	})
+	for _, tt := range []struct{ site, want string }{
+		{"http://www.lyon.gouv.fr/x", "Préfecture du Rhône"}, // a suffix beats a tag
+		{"http://www.lyon.gouv.fr/", "Préfecture du Rhône"},
+		{"http://www.pref-ain.test/", "Ministère de l’Intérieur"}, // by tag, case-insensitive
+		{"http://www.mairie.test/", ""},
+	} {
+		if got := dir.ForSite(tt.site); got != tt.want {
+			t.Errorf("ForSite(%s) = %q, want %q", tt.site, got, tt.want)
+		}
 	}
 }
 

@@ -22,15 +22,18 @@ type Organisation struct {
 	// SiteSuffixes attach sites to the organisation by host suffix
 	// ("interieur.gouv.fr" matches www.rhone.interieur.gouv.fr).
 	SiteSuffixes []string
+	// SiteTags attach sites to the organisation by a tag of the scan input
+	// ("prefecture"), when no suffix matches.
+	SiteTags []string
 }
 
 // csvHeader is the column order of the organisation CSV format.
-var csvHeader = []string{"name", "dpo_email", "dpo_address", "dpo_form", "parent", "sector", "site_suffixes"}
+var csvHeader = []string{"name", "dpo_email", "dpo_address", "dpo_form", "parent", "sector", "site_suffixes", "site_tags"}
 
 // ReadOrganisations parses organisations from CSV with the header
-// name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes (columns
-// in any order; only name is required). Site suffixes are separated by
-// spaces or semicolons.
+// name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags
+// (columns in any order; only name is required). Site suffixes and tags are
+// separated by spaces or semicolons.
 func ReadOrganisations(r io.Reader) ([]Organisation, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -64,7 +67,8 @@ func ReadOrganisations(r io.Reader) ([]Organisation, error) {
 		o := Organisation{
 			Name: get("name"), DPOEmail: get("dpo_email"), DPOAddress: get("dpo_address"),
 			DPOForm: get("dpo_form"), Parent: get("parent"), Sector: get("sector"),
-			SiteSuffixes: strings.FieldsFunc(get("site_suffixes"), func(r rune) bool { return r == ' ' || r == ';' }),
+			SiteSuffixes: strings.FieldsFunc(get("site_suffixes"), isListSep),
+			SiteTags:     strings.FieldsFunc(get("site_tags"), isListSep),
 		}
 		if o.Name == "" {
 			return nil, fmt.Errorf("organisations CSV: line %d: empty name", line)
@@ -83,16 +87,26 @@ func WriteOrganisations(w io.Writer, orgs []Organisation) error {
 	cw := csv.NewWriter(w)
 	cw.Write(csvHeader)
 	for _, o := range orgs {
-		cw.Write([]string{o.Name, o.DPOEmail, o.DPOAddress, o.DPOForm, o.Parent, o.Sector, strings.Join(o.SiteSuffixes, " ")})
+		cw.Write([]string{o.Name, o.DPOEmail, o.DPOAddress, o.DPOForm, o.Parent, o.Sector, strings.Join(o.SiteSuffixes, " "), strings.Join(o.SiteTags, " ")})
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
+func isListSep(r rune) bool { return r == ' ' || r == ';' }
+
 // Directory looks organisations up by name and by site.
 type Directory struct {
-	byName map[string]Organisation
-	list   []Organisation
+	byName   map[string]Organisation
+	list     []Organisation
+	siteTags map[string][]string
+}
+
+// WithSiteTags tells the directory the tags each site had in the scan
+// input (site URL to tags), for organisations attached by tag.
+func (d *Directory) WithSiteTags(tags map[string][]string) *Directory {
+	d.siteTags = tags
+	return d
 }
 
 // NewDirectory indexes orgs by name.
@@ -111,7 +125,8 @@ func (d *Directory) Lookup(name string) (Organisation, bool) {
 }
 
 // ForSite returns the organisation whose longest site suffix matches the
-// host of site, "" when none does.
+// host of site, else the first organisation with a tag the site has, ""
+// when none does.
 func (d *Directory) ForSite(site string) string {
 	host := site
 	if u, err := url.Parse(site); err == nil && u.Host != "" {
@@ -127,7 +142,19 @@ func (d *Directory) ForSite(site string) string {
 			}
 		}
 	}
-	return best
+	if best != "" {
+		return best
+	}
+	for _, o := range d.list {
+		for _, t := range o.SiteTags {
+			for _, st := range d.siteTags[site] {
+				if strings.EqualFold(t, st) {
+					return o.Name
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // Top returns the topmost ancestor of name in the directory (name itself

@@ -93,7 +93,15 @@ func CaseOpen(ctx context.Context, o CaseOpenOptions) ([]cases.Case, error) {
 	if now.IsZero() {
 		now = time.Now().UTC()
 	}
-	opened := cases.Group(fs, cases.NewDirectory(orgs), now)
+	sites, err := st.Sites(ctx, o.ScanID)
+	if err != nil {
+		return nil, err
+	}
+	tags := make(map[string][]string, len(sites))
+	for _, s := range sites {
+		tags[s.URL] = s.Tags
+	}
+	opened := cases.Group(fs, cases.NewDirectory(orgs).WithSiteTags(tags), now)
 	for i := range opened {
 		if err := cs.CreateCase(ctx, &opened[i]); err != nil {
 			return nil, err

@@ -236,7 +236,7 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 func organisationCommand(stdout io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "organisation",
-		Usage: "import or export the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes)",
+		Usage: "import or export the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags)",
 		Commands: []*cli.Command{
 			{
 				Name:      "import",

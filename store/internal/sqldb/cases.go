@@ -21,11 +21,16 @@ func (db *Queries) PutOrganisation(ctx context.Context, o cases.Organisation) er
 	if err != nil {
 		return err
 	}
-	_, err = db.w.ExecContext(ctx, `INSERT INTO organisations (name, dpo_email, dpo_address, dpo_form, parent, sector, site_suffixes)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+	tags, err := json.Marshal(nonNil(o.SiteTags))
+	if err != nil {
+		return err
+	}
+	_, err = db.w.ExecContext(ctx, `INSERT INTO organisations (name, dpo_email, dpo_address, dpo_form, parent, sector, site_suffixes, site_tags)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET dpo_email = excluded.dpo_email, dpo_address = excluded.dpo_address,
-    dpo_form = excluded.dpo_form, parent = excluded.parent, sector = excluded.sector, site_suffixes = excluded.site_suffixes`,
-		o.Name, o.DPOEmail, o.DPOAddress, o.DPOForm, o.Parent, o.Sector, string(suffixes))
+    dpo_form = excluded.dpo_form, parent = excluded.parent, sector = excluded.sector, site_suffixes = excluded.site_suffixes,
+    site_tags = excluded.site_tags`,
+		o.Name, o.DPOEmail, o.DPOAddress, o.DPOForm, o.Parent, o.Sector, string(suffixes), string(tags))
 	if err != nil {
 		return fmt.Errorf("%s: saving organisation %q: %w", db.name, o.Name, err)
 	}
@@ -41,7 +46,7 @@ func nonNil(s []string) []string {
 
 // Organisations returns every organisation ordered by name.
 func (db *Queries) Organisations(ctx context.Context) ([]cases.Organisation, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT name, dpo_email, dpo_address, dpo_form, parent, sector, site_suffixes FROM organisations ORDER BY name`)
+	rows, err := db.r.QueryContext(ctx, `SELECT name, dpo_email, dpo_address, dpo_form, parent, sector, site_suffixes, site_tags FROM organisations ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: listing organisations: %w", db.name, err)
 	}
@@ -49,8 +54,8 @@ func (db *Queries) Organisations(ctx context.Context) ([]cases.Organisation, err
 	var out []cases.Organisation
 	for rows.Next() {
 		var o cases.Organisation
-		var suffixes string
-		if err := rows.Scan(&o.Name, &o.DPOEmail, &o.DPOAddress, &o.DPOForm, &o.Parent, &o.Sector, &suffixes); err != nil {
+		var suffixes, tags string
+		if err := rows.Scan(&o.Name, &o.DPOEmail, &o.DPOAddress, &o.DPOForm, &o.Parent, &o.Sector, &suffixes, &tags); err != nil {
 			return nil, fmt.Errorf("%s: listing organisations: %w", db.name, err)
 		}
 		if err := json.Unmarshal([]byte(suffixes), &o.SiteSuffixes); err != nil {
@@ -58,6 +63,12 @@ func (db *Queries) Organisations(ctx context.Context) ([]cases.Organisation, err
 		}
 		if len(o.SiteSuffixes) == 0 {
 			o.SiteSuffixes = nil
+		}
+		if err := json.Unmarshal([]byte(tags), &o.SiteTags); err != nil {
+			return nil, fmt.Errorf("%s: organisation %q: site tags: %w", db.name, o.Name, err)
+		}
+		if len(o.SiteTags) == 0 {
+			o.SiteTags = nil
 		}
 		out = append(out, o)
 	}
