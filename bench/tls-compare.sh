@@ -93,17 +93,10 @@ nginx -e "$work/nginx/error.log" -p "$work/nginx" -c "$work/nginx/nginx.conf" >"
 pids+=($!)
 sleep 1
 
-# Vigie: the CLI when it has the tls verb, else the package test.
-VIGIE=${VIGIE:-/tmp/vigie}
-if [ -x "$VIGIE" ] && "$VIGIE" tls --help >/dev/null 2>&1; then
-	vigie_json() { "$VIGIE" tls --ca-cert "$work/ca.pem" --format json "$1"; }
-else
-	go test -c -o "$work/tlsprobe.test" ./tlsprobe
-	vigie_json() {
-		VIGIE_TLS_PROBE=$1 VIGIE_TLS_CA="$work/ca.pem" VIGIE_TLS_FORMAT=json \
-			"$work/tlsprobe.test" -test.run '^TestProbeTarget$' | sed '/^PASS$/d; /^ok /d'
-	}
-fi
+# Vigie: `vigie tls`, built from this checkout.
+VIGIE="$work/vigie"
+go build -o "$VIGIE" ./cmd/vigie
+vigie_json() { "$VIGIE" tls --ca-cert "$work/ca.pem" --format json "$1"; }
 
 now() { date +%s.%N; }
 elapsed() { echo "$2 - $1" | bc -l | xargs printf '%.2f'; }
