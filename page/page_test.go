@@ -1,20 +1,17 @@
 package page
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"vigie/internal/golden"
 
 	"vigie/observation"
 	"vigie/pii"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden.json from the current output")
 
 // fixtures are the testdata pages, each with the URL it is parsed as.
 var fixtures = []struct{ name, url string }{
@@ -51,20 +48,7 @@ func TestParseGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := filepath.Join("testdata", fx.name+".golden.json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./page -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("output differs from %s (run go test ./page -update and review the diff):\n%s", golden, got)
-			}
+			golden.Check(t, fx.name+".golden.json", got)
 		})
 	}
 }

@@ -2,19 +2,15 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"vigie/internal/golden"
 
 	"vigie/check"
 	"vigie/finding"
 	"vigie/observation"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // testCatalogue is a family of checks for the report tests only; its IDs
 // live under "test." so that they never clash with real families linked
@@ -167,33 +163,7 @@ func render(t *testing.T, format string, o Options, sites []*Site, scan Scan) []
 // checkGolden compares got with testdata/name, or rewrites it with -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if bytes.Equal(got, want) {
-		return
-	}
-	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := 0; i < max(len(gl), len(wl)); i++ {
-		var g, w string
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if g != w {
-			t.Fatalf("%s differs at line %d (run go test ./report -update if the change is intended)\n got: %q\nwant: %q", path, i+1, g, w)
-		}
-	}
+	golden.Check(t, name, got)
 }
 
 func TestGolden(t *testing.T) {

@@ -1,18 +1,15 @@
 package target
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"vigie/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 func TestParse(t *testing.T) {
 	tests := []struct {
@@ -169,20 +166,7 @@ func TestParseFilesGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			golden := name + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from golden file:\n%s", name, got)
-			}
+			golden.Check(t, strings.TrimPrefix(filepath.ToSlash(name), "testdata/")+".golden", got)
 		})
 	}
 }

@@ -3,16 +3,12 @@ package tlsprobe
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+	"vigie/internal/golden"
 
 	"vigie/observation"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // sampleReport is a hand-built report of a middling server.
 func sampleReport() *observation.TLSReport {
@@ -56,19 +52,7 @@ func TestWriteReportGolden(t *testing.T) {
 		if err := WriteReport(&b, sampleReport(), format); err != nil {
 			t.Fatal(err)
 		}
-		golden := filepath.Join("testdata", "report."+format+".golden")
-		if *update {
-			if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(b.Bytes(), want) {
-			t.Errorf("%s report differs from %s (run go test -update):\n%s", format, golden, b.String())
-		}
+		golden.Check(t, "report."+format+".golden", b.Bytes())
 	}
 	var back observation.TLSReport
 	var b bytes.Buffer

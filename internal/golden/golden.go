@@ -26,7 +26,21 @@ func Check(t testing.TB, name string, got []byte) {
 	if err != nil {
 		t.Fatalf("%v (run go test -update)", err)
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; got:\n%s", path, got)
+	if bytes.Equal(got, want) {
+		return
+	}
+	gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
+	for i := range max(len(gl), len(wl)) {
+		var g, w []byte
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s differs at line %d (run go test -update if the change is intended)\n got: %q\nwant: %q", path, i+1, g, w)
+			return
+		}
 	}
 }
