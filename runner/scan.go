@@ -218,7 +218,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	if o.onSummary != nil {
 		o.onSummary(sum)
 	}
-	printChanges(o.Stderr, sum, st != nil)
+	printChanges(o.Stderr, sum, st != nil, o.DB)
 	printEvidence(o.Stderr, sum.Evidence)
 	if runErr != nil {
 		return ExitError, runErr
@@ -237,11 +237,17 @@ func reportSite(r *scan.Result) *report.Site {
 	}
 }
 
-func printChanges(w io.Writer, sum *scan.Summary, history bool) {
+// printChanges writes the scan's one-line summary; db, when not the
+// default store, is named in the suggested diff command.
+func printChanges(w io.Writer, sum *scan.Summary, history bool, db string) {
 	fmt.Fprintf(w, "scan %s: %d sites in %s (%d failed), %d findings",
 		sum.Scan.ID, sum.Sites, sum.Scan.Ended.Sub(sum.Scan.Started).Round(time.Millisecond), sum.Failed, sum.Findings)
 	if history {
-		fmt.Fprintf(w, "; since the previous scan: %d new, %d fixed, %d regressed (details: vigie diff %s)", sum.New, sum.Fixed, sum.Regressed, sum.Scan.ID)
+		dbFlag := ""
+		if db != "" {
+			dbFlag = " --db " + db
+		}
+		fmt.Fprintf(w, "; since the previous scan: %d new, %d fixed, %d regressed (details: vigie diff%s %s)", sum.New, sum.Fixed, sum.Regressed, dbFlag, sum.Scan.ID)
 	}
 	fmt.Fprintln(w)
 }
