@@ -28,7 +28,7 @@ const (
 )
 
 // Version is the tool version, set by the command at build time.
-var Version = "dev"
+var Version = fetch.Version // one version for reports, evidence and the User-Agent
 
 // ScanOptions are the settings of `vigie scan`.
 type ScanOptions struct {
