@@ -131,15 +131,7 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 	o.Format, o.Output = "jsonl", filepath.Join(dir, "fleet.jsonl")
 	var progress bytes.Buffer
 	o.Stderr = &progress
-	type result struct {
-		code int
-		err  error
-	}
-	coord := make(chan result, 1)
-	go func() {
-		code, err := Scan(ctx, o)
-		coord <- result{code, err}
-	}()
+	coord := startCoordinator(ctx, o)
 
 	// SIGKILL the victim once it has recorded some sites and holds others.
 	victim := workers[0]
@@ -163,7 +155,7 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 	<-victim.done
 	t.Logf("victim SIGKILLed after %v jobs, holding %v (%.1fs since start)", vdone, vheld, time.Since(began).Seconds())
 
-	var res result
+	var res scanResult
 	select {
 	case res = <-coord:
 	case <-time.After(90 * time.Second):

@@ -87,15 +87,7 @@ func testFleet(t *testing.T, natsURL string) {
 	o.Format, o.Output = "jsonl", filepath.Join(dir, "fleet.jsonl")
 	var progress bytes.Buffer
 	o.Stderr = &progress
-	type result struct {
-		code int
-		err  error
-	}
-	coord := make(chan result, 1)
-	go func() {
-		code, err := Scan(ctx, o)
-		coord <- result{code, err}
-	}()
+	coord := startCoordinator(ctx, o)
 
 	// Kill the victim once it has recorded a few sites and holds others.
 	deadline := time.Now().Add(30 * time.Second)
@@ -112,7 +104,7 @@ func testFleet(t *testing.T, natsURL string) {
 	}
 	go func() { survivorDone <- survivor.Run(survivorCtx) }()
 
-	var res result
+	var res scanResult
 	select {
 	case res = <-coord:
 	case <-time.After(60 * time.Second):
@@ -211,4 +203,21 @@ func get(t *testing.T, url string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// scanResult is what Scan returned.
+type scanResult struct {
+	code int
+	err  error
+}
+
+// startCoordinator runs Scan (a --queue --wait coordinator) in the
+// background and delivers its result.
+func startCoordinator(ctx context.Context, o ScanOptions) <-chan scanResult {
+	coord := make(chan scanResult, 1)
+	go func() {
+		code, err := Scan(ctx, o)
+		coord <- scanResult{code, err}
+	}()
+	return coord
 }

@@ -235,15 +235,7 @@ func TestEvidenceRedactsFarmExposure(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var targets []target.Target
-	for _, tg := range farmTargets(t, f) {
-		if strings.Contains(tg.URL, "mouvement-citoyen-loire") || strings.Contains(tg.URL, "cc-clunisois") {
-			targets = append(targets, tg)
-		}
-	}
-	if len(targets) != 2 {
-		t.Fatalf("exposure sites not found among the farm's targets: %v", targets)
-	}
+	targets := exposureTargets(t, f)
 	ids := farmIdentifiers(t)
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	for _, keep := range []bool{false, true} {

@@ -70,15 +70,7 @@ func TestRedaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var targets []target.Target
-	for _, tg := range farmTargets(t, f) {
-		if strings.Contains(tg.URL, "mouvement-citoyen-loire") || strings.Contains(tg.URL, "cc-clunisois") {
-			targets = append(targets, tg)
-		}
-	}
-	if len(targets) != 2 {
-		t.Fatalf("exposure sites not found among the farm's targets: %v", targets)
-	}
+	targets := exposureTargets(t, f)
 	var out, obs bytes.Buffer
 	w, err := report.New("jsonl", &out, report.Options{})
 	if err != nil {
@@ -117,4 +109,20 @@ func TestRedaction(t *testing.T) {
 			t.Errorf("observations show %q", id)
 		}
 	}
+}
+
+// exposureTargets returns the farm's two exposure sites (the member
+// platform and the open export directory).
+func exposureTargets(t *testing.T, f *farm.Farm) []target.Target {
+	t.Helper()
+	var targets []target.Target
+	for _, tg := range farmTargets(t, f) {
+		if strings.Contains(tg.URL, "mouvement-citoyen-loire") || strings.Contains(tg.URL, "cc-clunisois") {
+			targets = append(targets, tg)
+		}
+	}
+	if len(targets) != 2 {
+		t.Fatalf("exposure sites not found among the farm's targets: %v", targets)
+	}
+	return targets
 }
