@@ -21,6 +21,10 @@ type Site struct {
 
 	// HTTPS and HTTP are the results of fetching the site's root over each
 	// scheme; transport checks read them. Either may be nil when not tried.
+	// Mode is target.ModeBrowser when the pages were rendered in headless
+	// Chromium, target.ModeStatic (or "") otherwise.
+	Mode string `json:"mode,omitempty"`
+
 	HTTPS *Probe `json:"https,omitempty"`
 	HTTP  *Probe `json:"http,omitempty"`
 	// TLSProbe is the TLS audit of the HTTPS origin, nil when not run.
@@ -111,6 +115,10 @@ type Page struct {
 	// /exports/"), directories with a trailing slash; nil for other pages.
 	Listing []string `json:"listing,omitempty"`
 	// Links are the absolute URLs of the page's hyperlinks, in order.
+	// Rendering is what headless Chromium saw of the page in browser
+	// mode (nil in static mode). Forms, Resources and Links then come from
+	// the rendered DOM of the page and its frames.
+	Rendering *Rendering `json:"rendering,omitempty"`
 	Links []string `json:"-"`
 	// Body is the decoded (UTF-8) body, kept only while the site is being
 	// audited; it is not serialised.
@@ -130,6 +138,9 @@ type Form struct {
 	ID    string `json:"id,omitempty"`
 	Name  string `json:"name,omitempty"`
 	// Action is the absolute URL the form submits to by default.
+	// Frame is the URL of the frame the form lives in when it is not in
+	// the page's top document (browser mode only).
+	Frame string `json:"frame,omitempty"`
 	Action string `json:"action"`
 	// Method is "get", "post" or "dialog".
 	Method string  `json:"method"`

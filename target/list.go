@@ -96,8 +96,9 @@ func stripComment(s string) string {
 }
 
 // ParseCSV reads targets from a CSV file whose header row names the columns
-// url (required), organisation (or organization) and tags, in any order and
-// case; other columns are ignored. The delimiter is ',' unless the header
+// url (required), organisation (or organization), tags and mode (static or
+// browser, blank for the scan's default), in any order and case; other
+// columns are ignored. The delimiter is ',' unless the header
 // holds more ';' or tab characters, as spreadsheets in French locales write.
 // Tags are separated by ';', ',', '|' or white space within their cell.
 // Rows whose cells are all blank, and lines starting with '#', are
@@ -127,7 +128,7 @@ func ParseCSV(r io.Reader, source string) ([]Target, []error) {
 		return nil, []error{&LineError{Source: source, Line: 1, Err: err}}
 	}
 	hline, _ := cr.FieldPos(0)
-	cols := map[string]int{"url": -1, "organisation": -1, "tags": -1}
+	cols := map[string]int{"url": -1, "organisation": -1, "tags": -1, "mode": -1}
 	var names []string
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
@@ -183,6 +184,13 @@ func ParseCSV(r io.Reader, source string) ([]Target, []error) {
 			errs = append(errs, &LineError{Source: source, Line: line, Input: in, Err: perr})
 			continue
 		}
+		mode := strings.ToLower(cell(rec, "mode"))
+		if mode != "" && mode != ModeStatic && mode != ModeBrowser {
+			errs = append(errs, &LineError{Source: source, Line: line, Input: in,
+				Err: fmt.Errorf("mode %q is neither %q nor %q", mode, ModeStatic, ModeBrowser)})
+			continue
+		}
+		t.Mode = mode
 		t.Organisation = cell(rec, "organisation")
 		t.Tags = splitTags(cell(rec, "tags"))
 		t.Source, t.Line = source, line

@@ -33,11 +33,22 @@ type Target struct {
 	Organisation string
 	// Tags label the site, e.g. "prefecture" or "dept:01" (CSV only).
 	Tags []string
+	// Mode is how the site asked to be audited (CSV "mode" column):
+	// ModeStatic, ModeBrowser, or "" for the scan's default.
+	Mode string
 	// Source is the file name the target was read from, or "argument".
 	Source string
 	// Line is the 1-based line number in Source, 0 for arguments.
 	Line int
 }
+
+// Audit modes a CSV row may ask for in its "mode" column.
+const (
+	// ModeStatic audits the site from its HTML as served (the default).
+	ModeStatic = "static"
+	// ModeBrowser renders the site's pages in headless Chromium.
+	ModeBrowser = "browser"
+)
 
 // LineError reports an input that is not a usable target, with where it
 // was read.
