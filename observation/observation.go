@@ -119,7 +119,7 @@ type Page struct {
 	// mode (nil in static mode). Forms, Resources and Links then come from
 	// the rendered DOM of the page and its frames.
 	Rendering *Rendering `json:"rendering,omitempty"`
-	Links []string `json:"-"`
+	Links     []string   `json:"-"`
 	// Body is the decoded (UTF-8) body, kept only while the site is being
 	// audited; it is not serialised.
 	Body []byte `json:"-"`
@@ -140,7 +140,7 @@ type Form struct {
 	// Action is the absolute URL the form submits to by default.
 	// Frame is the URL of the frame the form lives in when it is not in
 	// the page's top document (browser mode only).
-	Frame string `json:"frame,omitempty"`
+	Frame  string `json:"frame,omitempty"`
 	Action string `json:"action"`
 	// Method is "get", "post" or "dialog".
 	Method string  `json:"method"`
