@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"vigie/finding"
+)
+
+// Roles of dashboard accounts.
+const (
+	// RoleViewer reads everything and changes nothing.
+	RoleViewer = "viewer"
+	// RoleEditor also launches scans and works on cases.
+	RoleEditor = "editor"
+)
+
+// User is an account of the dashboard (vigie serve).
+type User struct {
+	Name string
+	// Role is RoleViewer or RoleEditor.
+	Role string
+	// PasswordHash is the encoded hash (argon2id PHC string or bcrypt);
+	// the store never sees a password.
+	PasswordHash string
+	Created      time.Time
+}
+
+// Session is a signed-in browser of the dashboard. The store keeps a hash
+// of the session token, never the token.
+type Session struct {
+	TokenHash string
+	User      string
+	// CSRF is the session's anti-forgery secret.
+	CSRF             string
+	Created, Expires time.Time
+}
+
+// Accounts keeps the dashboard's users and sessions. Implementations are
+// safe for concurrent use.
+type Accounts interface {
+	// PutUser inserts the user or replaces the one of that name.
+	PutUser(ctx context.Context, u User) error
+	// User returns a user; an unknown name is an error wrapping
+	// ErrNotFound.
+	User(ctx context.Context, name string) (*User, error)
+	// Users returns every user ordered by name.
+	Users(ctx context.Context) ([]User, error)
+	// DeleteUser removes a user and its sessions; unknown names wrap
+	// ErrNotFound.
+	DeleteUser(ctx context.Context, name string) error
+	// CreateSession stores a session.
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns the session of that token hash if it has not
+	// expired at now; otherwise an error wrapping ErrNotFound.
+	Session(ctx context.Context, tokenHash string, now time.Time) (*Session, error)
+	// DeleteSession removes a session (sign-out); unknown hashes are not an
+	// error.
+	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteExpiredSessions removes the sessions expired at now and
+	// returns how many.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+}
+
+// Finding states a Query may select.
+const (
+	StateOpen      = "open"      // not fixed
+	StateFixed     = "fixed"     // fixed
+	StateRegressed = "regressed" // open again after a fix
+)
+
+// Query selects findings for browsing: Filter's fields plus the ones a
+// dashboard needs. Zero fields select everything.
+type Query struct {
+	Filter
+	// Tag keeps findings of sites that carried the tag in their latest
+	// audit.
+	Tag string
+	// State is "", StateOpen, StateFixed or StateRegressed.
+	State string
+	// Text keeps findings whose URL, title or check contains it (case
+	// insensitive).
+	Text string
+	// Since and Until bound LastSeen (inclusive) when not zero.
+	Since, Until time.Time
+	// Offset skips that many findings of the ordered result (with
+	// Filter.Limit, a page).
+	Offset int
+}
+
+// SiteSummary is a site as of its latest audit, with its open findings.
+type SiteSummary struct {
+	URL          string
+	Organisation string
+	Tags         []string
+	// LastScan and LastAudit are the latest scan that recorded the site and
+	// when it audited it; Error is that audit's error ("" when it worked).
+	LastScan  string
+	LastAudit time.Time
+	Error     string
+	// Open counts the site's open findings by severity name.
+	Open map[string]int
+}
+
+// SiteQuery selects sites. Zero fields select everything.
+type SiteQuery struct {
+	// Organisation and Tag match exactly; Text is a case-insensitive
+	// substring of the URL.
+	Organisation, Tag, Text string
+	// Failing keeps sites with at least one open finding.
+	Failing bool
+	Limit, Offset int
+}
+
+// SiteAudit is one audit of a site: which scan, its outcome, and what it
+// changed.
+type SiteAudit struct {
+	Scan   string
+	Result SiteResult
+	// Seen counts the findings the audit saw; New, Fixed and Regressed the
+	// changes it recorded.
+	Seen, New, Fixed, Regressed int
+}
+
+// ScanSummary sums up one scan for trends and lists.
+type ScanSummary struct {
+	Scan
+	// Sites is the number of sites recorded so far, Failed those whose
+	// audit failed.
+	Sites, Failed int
+	// Seen counts the findings the scan saw, by severity name.
+	Seen map[string]int
+	// New, Fixed and Regressed count the changes it recorded.
+	New, Fixed, Regressed int
+}
+
+// Browser answers the dashboard's questions over the scan history.
+// Implementations are safe for concurrent use.
+type Browser interface {
+	// Query returns one page of the findings q selects, ordered like
+	// Store.Findings, and how many it selects in all.
+	Query(ctx context.Context, q Query) ([]finding.Finding, int, error)
+	// Finding returns one finding in its current state; an unknown ID is
+	// an error wrapping ErrNotFound.
+	Finding(ctx context.Context, id string) (*finding.Finding, error)
+	// SiteSummaries returns one page of sites ordered by URL, and how many
+	// q selects in all.
+	SiteSummaries(ctx context.Context, q SiteQuery) ([]SiteSummary, int, error)
+	// SiteHistory returns every audit of a site, newest first.
+	SiteHistory(ctx context.Context, siteURL string) ([]SiteAudit, error)
+	// ScanSummaries returns up to limit scans (all when limit <= 0), newest
+	// first, with their counts.
+	ScanSummaries(ctx context.Context, limit int) ([]ScanSummary, error)
+}
