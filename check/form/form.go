@@ -29,14 +29,20 @@ func run(site *observation.Site, r *check.Reporter) {
 		if pageURL == "" {
 			pageURL = p.URL
 		}
-		pageHTTP := isHTTP(pageURL)
 		for j := range p.Forms {
 			f := &p.Forms[j]
 			cats, password := personal(f)
 			httpActions := httpActions(f)
+			// A form in a frame (browser mode) is typed into the frame's
+			// document: the frame's scheme is what protects it.
+			pageHTTP := isHTTP(pageURL)
 			loc := fmt.Sprintf("%s#form=%d", finding.NormaliseURL(pageURL), f.Index)
+			if f.Frame != "" {
+				pageHTTP = isHTTP(f.Frame)
+				loc = fmt.Sprintf("%s#frame=%s#form=%d", finding.NormaliseURL(pageURL), finding.NormaliseURL(f.Frame), f.Index)
+			}
 			detail := func() map[string]any {
-				return map[string]any{
+				d := map[string]any{
 					"form_action":  f.Action,
 					"method":       f.Method,
 					"form_index":   f.Index,
@@ -44,6 +50,10 @@ func run(site *observation.Site, r *check.Reporter) {
 					"categories":   cats,
 					"http_actions": httpActions,
 				}
+				if f.Frame != "" {
+					d["frame"] = f.Frame
+				}
+				return d
 			}
 			if password && (pageHTTP || len(httpActions) > 0) {
 				r.Report(check.Issue{Check: "form.password-http", URL: pageURL, Location: loc, Detail: detail()})
