@@ -60,7 +60,10 @@ type Archive struct {
 	findings spool
 	records  spool
 	sources  map[string]bool
-	err      error
+	// screenshots are few (pages with findings, browser mode): kept in
+	// memory for the manifest's head.
+	screenshots []Screenshot
+	err         error
 }
 
 // spool is a hidden file of JSON lines.
@@ -437,6 +440,45 @@ func (a *Archive) WriteDocument(targetURI, kind string, doc any, site string, fi
 	return refs[0], a.record(refs, "")
 }
 
+// WriteScreenshot archives a full-page PNG of pageURL taken by the
+// browser mode as a resource record naming site and findings, and lists it
+// in the manifest's screenshots with its SHA-256. A screenshot cannot be
+// masked: callers leave out pages that show other people's data unless
+// personal data is kept (see KeepsPersonalData).
+func (a *Archive) WriteScreenshot(pageURL string, png []byte, taken time.Time, site string, findings []string) (Ref, error) {
+	if len(png) == 0 {
+		return Ref{}, errors.New("evidence: empty screenshot of " + pageURL)
+	}
+	fields := []Field{{"WARC-Concurrent-To-Page", pageURL}}
+	if site != "" {
+		fields = append(fields, Field{"Vigie-Site", site})
+	}
+	for _, f := range findings {
+		fields = append(fields, Field{"Vigie-Finding", f})
+	}
+	refs, err := a.w.Write(&Record{Type: TypeResource, ContentType: "image/png", TargetURI: pageURL,
+		Date: firstTime(taken), Fields: fields, Block: png, PayloadOffset: 0})
+	if err != nil {
+		return Ref{}, err
+	}
+	sum := sha256.Sum256(png)
+	shot := Screenshot{URL: pageURL, File: refs[0].File + "#" + refs[0].ID, SHA256: hex.EncodeToString(sum[:]), Taken: firstTime(taken).UTC()}
+	if len(findings) > 0 {
+		shot.Finding = findings[0]
+	}
+	if err := a.record(refs, ""); err != nil {
+		return Ref{}, err
+	}
+	a.mu.Lock()
+	a.screenshots = append(a.screenshots, shot)
+	a.mu.Unlock()
+	return refs[0], nil
+}
+
+// KeepsPersonalData reports whether the archive stores personal data
+// verbatim (no masking).
+func (a *Archive) KeepsPersonalData() bool { return a.o.KeepPersonalData }
+
 func firstTime(ts ...time.Time) time.Time {
 	for _, t := range ts {
 		if !t.IsZero() {
@@ -567,9 +609,10 @@ func (a *Archive) Close(ended time.Time) (*Result, error) {
 		Format: ManifestFormat, Scan: a.o.Scan, Tool: Tool{Name: "vigie", Version: a.o.Version},
 		Settings: a.o.Settings, Targets: a.o.Targets, Host: a.host,
 		Started: a.o.Started.UTC(), Ended: ended.UTC(), Archive: "findings",
-		Redaction: Redaction{Masked: !a.o.KeepPersonalData},
-		Key:       KeyInfo{Algorithm: "ed25519", Fingerprint: Fingerprint(pub), File: PublicKeyFile},
-		WARCFiles: files,
+		Redaction:   Redaction{Masked: !a.o.KeepPersonalData},
+		Key:         KeyInfo{Algorithm: "ed25519", Fingerprint: Fingerprint(pub), File: PublicKeyFile},
+		WARCFiles:   files,
+		Screenshots: a.screenshots,
 	}
 	if a.o.All {
 		m.Archive = "all"

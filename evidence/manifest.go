@@ -38,7 +38,8 @@ type Manifest struct {
 	Redaction Redaction  `json:"redaction"`
 	Key       KeyInfo    `json:"key"`
 	WARCFiles []WARCFile `json:"warc_files"`
-	// Screenshots is reserved for the browser mode.
+	// Screenshots lists the full-page images of pages with findings taken
+	// by the browser mode.
 	Screenshots []Screenshot `json:"screenshots"`
 	// Findings lists every finding of the scan with its evidence.
 	Findings []FindingEvidence `json:"findings,omitempty"`
@@ -75,7 +76,8 @@ type KeyInfo struct {
 	File string `json:"file"`
 }
 
-// Screenshot is a page image taken by the browser mode (reserved).
+// Screenshot is a page image taken by the browser mode: File is
+// "WARC-FILE#<urn:uuid:…>", the resource record holding the PNG.
 type Screenshot struct {
 	Finding string    `json:"finding,omitempty"`
 	URL     string    `json:"url"`

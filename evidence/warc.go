@@ -28,6 +28,7 @@ const (
 	TypeRequest  = "request"
 	TypeResponse = "response"
 	TypeMetadata = "metadata"
+	TypeResource = "resource"
 )
 
 // DefaultMaxFileSize is the size at which a WARC file is closed and the

@@ -55,6 +55,9 @@ const (
 	KindTooLarge = "body-too-large"
 	KindHTTP     = "http"
 	KindOther    = "other"
+	// KindBrowser: the headless browser failed (crashed, could not start)
+	// while rendering the site.
+	KindBrowser = "browser"
 )
 
 // Probe is the outcome of requesting one URL, following redirects.
