@@ -48,6 +48,10 @@ type Options struct {
 	// showed personal data, and a short list of export and backup paths.
 	// Off by default.
 	Active bool
+	// Renderer, when set, renders every HTML page in a browser (browser
+	// mode, see render.go); NoTyping then leaves forms untouched.
+	Renderer Renderer
+	NoTyping bool
 }
 
 func (o *Options) defaults() {
@@ -119,6 +123,15 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 		c.active()
 	}
 
+	if o.Renderer != nil {
+		site.Mode = target.ModeBrowser
+	}
+	if c.renderErr != nil {
+		// The browser failed: the site's audit is incomplete, so it is a
+		// failure (which fixes nothing) the caller may retry.
+		site.Error, site.ErrorKind = "browser: "+c.renderErr.Error(), observation.KindBrowser
+		return site
+	}
 	if len(site.Pages) > 0 && site.Pages[0].Error != "" && !site.HTTPS.OK() && !site.HTTP.OK() {
 		// Nothing answered: the whole site failed.
 		site.Error, site.ErrorKind = site.Pages[0].Error, site.Pages[0].ErrorKind
@@ -145,6 +158,8 @@ type crawler struct {
 	queue      queue
 	order      int
 	detect     detect.Options
+	// renderErr is why the browser failed; the crawl stops there.
+	renderErr error
 }
 
 // scopeOf returns whether a host belongs to the same site as host: same
@@ -217,6 +232,9 @@ func (c *crawler) run() {
 				}
 			}
 			c.inspect(&pg, resp, final, html)
+			if html && c.o.Renderer != nil && !c.render(&pg, resp, final, it.depth) {
+				return
+			}
 			if c.o.KeepBodies {
 				pg.Body = resp.Body
 			}

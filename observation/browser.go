@@ -63,9 +63,10 @@ type Request struct {
 	// ThirdParty is true when Party differs from the page's own
 	// registrable domain.
 	ThirdParty bool `json:"third_party,omitempty"`
-	// Tracker is the category of a known tracker the host belongs to
-	// (analytics, advertising, session-replay, social, tag-manager...),
-	// from the tracker list; empty when not known.
+	// Tracker is the category the tracker list gives the host: a tracker
+	// (analytics, advertising, session-replay, social, tag-manager) or
+	// another known kind of third party (consent, content, monitoring,
+	// support); empty when the host is not listed (see package tracker).
 	Tracker string `json:"tracker,omitempty"`
 	// TrackerName names the company or product, when known.
 	TrackerName string `json:"tracker_name,omitempty"`

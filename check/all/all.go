@@ -8,4 +8,7 @@ import (
 	_ "vigie/check/form"      // form.*
 	_ "vigie/check/tls"       // tls.*
 	_ "vigie/check/transport" // transport.*
+
+	_ "vigie/check/cookies"    // cookies.* (browser mode)
+	_ "vigie/check/thirdparty" // thirdparty.* (browser mode)
 )

@@ -1,0 +1,265 @@
+// Package thirdparty holds the browser-mode checks on third parties that
+// receive what a page collects: thirdparty.on-form-page (third-party
+// requests from a page with a personal-data form) and
+// thirdparty.form-data-leak (values typed into a form found in a request to
+// another party before anything was submitted).
+package thirdparty
+
+import (
+	_ "embed"
+	"net/url"
+	"sort"
+	"strings"
+
+	"golang.org/x/net/publicsuffix"
+
+	"vigie/check"
+	"vigie/finding"
+	"vigie/observation"
+	"vigie/pii"
+)
+
+//go:embed catalogue.json
+var catalogue []byte
+
+func init() { check.Register("thirdparty", catalogue, run) }
+
+func run(site *observation.Site, r *check.Reporter) {
+	for i := range site.Pages {
+		p := &site.Pages[i]
+		if p.Rendering == nil {
+			continue // static mode: no requests were observed
+		}
+		pageURL := pageURL(p)
+		rendered := p.Rendering.URL
+		if rendered == "" {
+			rendered = pageURL
+		}
+		own := registrable(rendered)
+		onFormPage(p, pageURL, own, r)
+		formDataLeak(p, pageURL, own, r)
+	}
+}
+
+// party is what the detail of thirdparty.on-form-page says of one receiving
+// registrable domain.
+type party struct {
+	Party       string   `json:"party"`
+	Requests    int      `json:"requests"`
+	Types       []string `json:"types"`
+	Hosts       []string `json:"hosts"`
+	Tracker     string   `json:"tracker,omitempty"`
+	TrackerName string   `json:"tracker_name,omitempty"`
+}
+
+// onFormPage reports a page whose forms collect personal data and which
+// sends requests to other parties.
+func onFormPage(p *observation.Page, pageURL, own string, r *check.Reporter) {
+	cats, forms := personalCategories(p.Forms)
+	if len(cats) == 0 {
+		return
+	}
+	parties := thirdParties(p.Rendering.Requests, own)
+	if len(parties) == 0 {
+		return
+	}
+	sev := finding.Medium
+	nonTrackers := true
+	for _, pt := range parties {
+		switch pt.Tracker {
+		case "analytics", "advertising", "session-replay", "social":
+			sev = finding.High
+		}
+		if pt.Tracker != "content" && pt.Tracker != "consent" {
+			nonTrackers = false
+		}
+	}
+	for _, c := range cats {
+		if pii.IsSpecial(c) {
+			sev = finding.High
+		}
+	}
+	if sev == finding.Medium && nonTrackers {
+		sev = finding.Low
+	}
+	r.Report(check.Issue{Check: "thirdparty.on-form-page", URL: pageURL, Severity: sev, Detail: map[string]any{
+		"parties":    parties,
+		"categories": cats,
+		"forms":      forms,
+	}})
+}
+
+// personalCategories returns the sorted personal-data categories the forms
+// collect and the indices of the forms that collect any.
+func personalCategories(forms []observation.Form) (cats []string, indices []int) {
+	seen := map[string]bool{}
+	for _, f := range forms {
+		personal := false
+		for _, fl := range f.Fields {
+			if fl.Category == "" {
+				continue
+			}
+			personal = true
+			if !seen[fl.Category] {
+				seen[fl.Category] = true
+				cats = append(cats, fl.Category)
+			}
+		}
+		if personal {
+			indices = append(indices, f.Index)
+		}
+	}
+	sort.Strings(cats)
+	return cats, indices
+}
+
+// thirdParties groups the requests sent to parties other than own, sorted
+// by party.
+func thirdParties(reqs []observation.Request, own string) []party {
+	byParty := map[string]*party{}
+	var order []string
+	for _, q := range reqs {
+		if !q.ThirdParty || q.Party == "" || strings.EqualFold(q.Party, own) {
+			continue
+		}
+		pt := byParty[q.Party]
+		if pt == nil {
+			pt = &party{Party: q.Party}
+			byParty[q.Party] = pt
+			order = append(order, q.Party)
+		}
+		pt.Requests++
+		pt.Types = addSorted(pt.Types, q.Type)
+		if u, err := url.Parse(q.URL); err == nil {
+			pt.Hosts = addSorted(pt.Hosts, strings.ToLower(u.Hostname()))
+		}
+		if pt.Tracker == "" && q.Tracker != "" {
+			pt.Tracker, pt.TrackerName = q.Tracker, q.TrackerName
+		}
+	}
+	sort.Strings(order)
+	out := make([]party, 0, len(order))
+	for _, name := range order {
+		out = append(out, *byParty[name])
+	}
+	return out
+}
+
+// leaked is one entry of the detail of thirdparty.form-data-leak.
+type leaked struct {
+	Form       int    `json:"form"`
+	Frame      string `json:"frame,omitempty"`
+	Field      string `json:"field"`
+	Category   string `json:"category"`
+	Encoding   string `json:"encoding"`
+	Where      string `json:"where"`
+	Method     string `json:"method"`
+	RequestURL string `json:"request_url"`
+}
+
+// formDataLeak reports, for each party other than the page's own, the typed
+// values that reached it.
+func formDataLeak(p *observation.Page, pageURL, own string, r *check.Reporter) {
+	byParty := map[string][]leaked{}
+	trackers := map[string]string{}
+	for _, lk := range p.Rendering.Leaks {
+		if lk.Party == "" || strings.EqualFold(lk.Party, own) {
+			continue
+		}
+		e := leaked{Form: lk.Form, Frame: lk.Frame, Field: lk.Field, Category: lk.Category, Encoding: lk.Encoding,
+			Where: lk.Where, Method: lk.Method, RequestURL: lk.RequestURL}
+		dup := false
+		for _, x := range byParty[lk.Party] {
+			if x == e {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			byParty[lk.Party] = append(byParty[lk.Party], e)
+		}
+		if trackers[lk.Party] == "" {
+			trackers[lk.Party] = lk.Tracker
+		}
+	}
+	for name, leaks := range byParty {
+		sort.SliceStable(leaks, func(i, j int) bool {
+			a, b := leaks[i], leaks[j]
+			if a.Form != b.Form {
+				return a.Form < b.Form
+			}
+			if a.Field != b.Field {
+				return a.Field < b.Field
+			}
+			return a.RequestURL < b.RequestURL
+		})
+		sev := finding.High
+		var cats []string
+		for _, l := range leaks {
+			if pii.IsCritical(l.Category) {
+				sev = finding.Critical
+			}
+			cats = addSorted(cats, l.Category)
+		}
+		detail := map[string]any{
+			"party":      name,
+			"categories": cats,
+			"leaks":      leaks,
+		}
+		if t := trackers[name]; t != "" {
+			detail["tracker"] = t
+		}
+		if n := trackerName(p.Rendering.Requests, name); n != "" {
+			detail["tracker_name"] = n
+		}
+		r.Report(check.Issue{Check: "thirdparty.form-data-leak", URL: pageURL,
+			Location: finding.NormaliseURL(pageURL) + "#party=" + name, Severity: sev, Detail: detail})
+	}
+}
+
+// trackerName returns the name the tracker list gave a party's requests.
+func trackerName(reqs []observation.Request, party string) string {
+	for _, q := range reqs {
+		if q.Party == party && q.TrackerName != "" {
+			return q.TrackerName
+		}
+	}
+	return ""
+}
+
+// addSorted inserts s into the sorted set ss.
+func addSorted(ss []string, s string) []string {
+	if s == "" {
+		return ss
+	}
+	i := sort.SearchStrings(ss, s)
+	if i < len(ss) && ss[i] == s {
+		return ss
+	}
+	return append(ss[:i], append([]string{s}, ss[i:]...)...)
+}
+
+// pageURL is the URL findings are reported at, as in the other families.
+func pageURL(p *observation.Page) string {
+	switch {
+	case p.FinalURL != "":
+		return p.FinalURL
+	case p.URL != "":
+		return p.URL
+	}
+	return p.Rendering.URL
+}
+
+// registrable returns the registrable domain (eTLD+1) of a URL's host, the
+// host itself when it has none (an IP address, a bare suffix).
+func registrable(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if reg, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return reg
+	}
+	return host
+}
