@@ -108,7 +108,7 @@ type SiteQuery struct {
 	// substring of the URL.
 	Organisation, Tag, Text string
 	// Failing keeps sites with at least one open finding.
-	Failing bool
+	Failing       bool
 	Limit, Offset int
 }
 

@@ -38,8 +38,10 @@ type DB struct {
 }
 
 var (
-	_ store.Store = (*DB)(nil)
-	_ cases.Store = (*DB)(nil)
+	_ store.Store    = (*DB)(nil)
+	_ store.Accounts = (*DB)(nil)
+	_ store.Browser  = (*DB)(nil)
+	_ cases.Store    = (*DB)(nil)
 )
 
 // caseLock is the key of the advisory lock serialising case numbering.

@@ -26,6 +26,14 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t, pgtest.URL(t)) })
 }
 
+func TestAccounts(t *testing.T) {
+	storetest.RunAccounts(t, func(t *testing.T) storetest.AccountsStore { return open(t, pgtest.URL(t)) })
+}
+
+func TestBrowse(t *testing.T) {
+	storetest.RunBrowse(t, func(t *testing.T) storetest.BrowseStore { return open(t, pgtest.URL(t)) })
+}
+
 // Workers starting together must apply each migration once.
 func TestConcurrentOpen(t *testing.T) {
 	url := pgtest.URL(t)

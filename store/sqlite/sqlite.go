@@ -43,8 +43,10 @@ type DB struct {
 }
 
 var (
-	_ store.Store = (*DB)(nil)
-	_ cases.Store = (*DB)(nil)
+	_ store.Store    = (*DB)(nil)
+	_ store.Accounts = (*DB)(nil)
+	_ store.Browser  = (*DB)(nil)
+	_ cases.Store    = (*DB)(nil)
 )
 
 // DefaultPath returns where Vigie keeps its database by default:

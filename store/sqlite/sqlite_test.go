@@ -29,6 +29,26 @@ func TestStoreMemory(t *testing.T) {
 	})
 }
 
+func TestAccounts(t *testing.T) {
+	storetest.RunAccounts(t, func(t *testing.T) storetest.AccountsStore {
+		db, err := Open(t.Context(), filepath.Join(t.TempDir(), "vigie.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
+func TestBrowse(t *testing.T) {
+	storetest.RunBrowse(t, func(t *testing.T) storetest.BrowseStore {
+		db, err := Open(t.Context(), filepath.Join(t.TempDir(), "vigie.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
 func TestMemoryDatabasesAreSeparate(t *testing.T) {
 	ctx := t.Context()
 	a, err := Open(ctx, Memory)

@@ -1,6 +1,6 @@
 // Package sqldb holds the queries store/sqlite and store/postgres run word
-// for word: reads of the scan history (scans, sites, findings, diffs) and
-// the cases tables. Queries are written with ? placeholders; a back end
+// for word: reads of the scan history (scans, sites, findings, diffs), the
+// cases tables, and the dashboard's accounts, sessions and browsing queries. Queries are written with ? placeholders; a back end
 // that wants others passes a rebind function (Dollar for PostgreSQL).
 package sqldb
 
