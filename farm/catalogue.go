@@ -141,6 +141,8 @@ var catalogue = []archetype{
 		Org: "CCAS de Nantes", Tags: []string{"ccas", "dept:44"},
 		Layout: "moderne",
 		Hosts:  []hostSpec{secure("www")},
+		// A browser sees the form page load the third party's script.
+		Expect: inBrowser(site(CheckThirdPartyOnForm, "https://www.{D}/contact.html")),
 	},
 	{
 		// A form reachable only from sitemap.xml.
@@ -276,12 +278,14 @@ var catalogue = []archetype{
 	},
 	{
 		// The contact form is built by JavaScript: a static crawl sees no
-		// form (a browser would see one over HTTP).
+		// form; a browser sees one over HTTP.
 		ID: "js-form", Domain: "mairie-arles.test", Input: "http://www.{D}/",
-		Org: "Ville d'Arles", Tags: []string{"commune", "dept:13"},
+		Org: "Ville d'Arles", Tags: []string{"commune", "dept:13", "browser"},
 		Layout: "moderne", Shared: "mairie",
-		Hosts:  []hostSpec{plain("www")},
-		Expect: site(CheckNoHTTPS, "https://www.{D}/"),
+		Hosts: []hostSpec{plain("www")},
+		Expect: expects(
+			site(CheckNoHTTPS, "https://www.{D}/"),
+			inBrowser(form("http://www.{D}/contact.html", 1, CheckHTTPPage, CheckHTTPAction))),
 	},
 	{
 		// An HTTPS newsletter form posting to a mailing service over HTTP,
@@ -419,7 +423,9 @@ var catalogue = []archetype{
 		Hosts: []hostSpec{withCookies(secure("www"),
 			"PHPSESSID=a81f3c9e2b7d4f60915c3e2a; path=/",
 			"_ga=GA1.2.1234567890.1700000000; path=/; expires=Fri, 01 Jan 2038 00:00:00 GMT")},
-		Expect: site(CheckCookieFlags, "https://www.{D}/"),
+		Expect: expects(
+			site(CheckCookieFlags, "https://www.{D}/"),
+			inBrowser(site(CheckCookieConsent, "https://www.{D}/"))),
 	},
 	{
 		// An HTTP-only site whose agents' intranet asks for a password
@@ -449,6 +455,143 @@ var catalogue = []archetype{
 			h.Soft404 = true
 			return h
 		}()},
+		// The analytics cookies are set with no consent asked.
+		Expect: inBrowser(site(CheckCookieConsent, "https://www.{D}/")),
+	},
+
+	// Browser mode: what only a rendering shows. The pages' scripts come
+	// from the trackers below; static mode sees none of these findings.
+	{
+		// A contact form whose every field is sent, as it is typed, to an
+		// audience-measurement collector (in the query string of a GET),
+		// and whose e-mail address, lower-cased and hashed with SHA-256,
+		// goes to an advertising pixel.
+		ID: "typed-leak", Domain: "mairie-montlucon.test", Input: "https://www.{D}/",
+		Org: "Ville de Montluçon", Tags: []string{"commune", "dept:03", "browser"},
+		Layout: "moderne", Shared: "mairie",
+		Hosts: []hostSpec{secure("www")},
+		Expect: inBrowser(
+			site(CheckThirdPartyOnForm, "https://www.{D}/contact.html"),
+			site(CheckFormDataLeak, "https://www.{D}/contact.html"),
+			site(CheckFormDataLeak, "https://www.{D}/contact.html")),
+		Leaks: []leak{
+			{"https://www.{D}/contact.html", 1, "nom", trackerStats, observation.EncodingURL},
+			{"https://www.{D}/contact.html", 1, "prenom", trackerStats, observation.EncodingURL},
+			{"https://www.{D}/contact.html", 1, "email", trackerStats, observation.EncodingURL},
+			{"https://www.{D}/contact.html", 1, "telephone", trackerStats, observation.EncodingURL},
+			{"https://www.{D}/contact.html", 1, "email", trackerPub, observation.EncodingSHA256},
+		},
+	},
+	{
+		// A session-replay script recording every field, base64-encoded
+		// in the JSON it posts.
+		ID: "replay-leak", Domain: "oph-allier.test", Input: "https://www.{D}/",
+		Org: "Office public de l'habitat de l'Allier", Tags: []string{"logement-social", "dept:03", "browser"},
+		Layout: "moderne", Shared: "mairie",
+		Hosts: []hostSpec{secure("www")},
+		Expect: inBrowser(
+			site(CheckThirdPartyOnForm, "https://www.{D}/contact.html"),
+			site(CheckFormDataLeak, "https://www.{D}/contact.html")),
+		Leaks: []leak{
+			{"https://www.{D}/contact.html", 1, "nom", trackerReplay, observation.EncodingBase64},
+			{"https://www.{D}/contact.html", 1, "prenom", trackerReplay, observation.EncodingBase64},
+			{"https://www.{D}/contact.html", 1, "email", trackerReplay, observation.EncodingBase64},
+			{"https://www.{D}/contact.html", 1, "telephone", trackerReplay, observation.EncodingBase64},
+		},
+	},
+	{
+		// Audience measurement on every page, page views only (URL,
+		// referrer, screen size): a third party on the contact form's
+		// page, no field value sent.
+		ID: "pageview-only", Domain: "mairie-yzeure.test", Input: "https://www.{D}/",
+		Org: "Ville d'Yzeure", Tags: []string{"commune", "dept:03", "browser"},
+		Layout: "moderne", Shared: "mairie",
+		Hosts:  []hostSpec{secure("www")},
+		Expect: inBrowser(site(CheckThirdPartyOnForm, "https://www.{D}/contact.html")),
+	},
+	{
+		// The home page shows a consent banner nobody clicked, yet its
+		// audience script sets _ga and _gid and an advertising pixel sets
+		// a third-party IDE cookie.
+		ID: "cookie-consent", Domain: "ville-vichy.test", Input: "https://www.{D}/",
+		Org: "Ville de Vichy", Tags: []string{"commune", "dept:03", "browser"},
+		Layout: "moderne", Shared: "mairie",
+		Hosts:  []hostSpec{secure("www")},
+		Expect: inBrowser(site(CheckCookieConsent, "https://www.{D}/")),
+	},
+	{
+		// Look-alike: a well-set session cookie and the consent tool's own
+		// cookie; the audience script loads only after consent, never
+		// given.
+		ID: "consent-lookalike", Domain: "ville-cusset.test", Input: "https://www.{D}/",
+		Org: "Ville de Cusset", Tags: []string{"commune", "dept:03", "browser"},
+		Layout: "moderne", Shared: "mairie",
+		Hosts: []hostSpec{withCookies(secure("www"),
+			"PHPSESSID=9e8d7c6b5a4f3e2d1c0b9a8f; path=/; Secure; HttpOnly; SameSite=Lax")},
+	},
+	{
+		// Look-alike: HTTPS with HSTS, a contact form, no third party, no
+		// cookie.
+		ID: "browser-clean", Domain: "mairie-gannat.test", Input: "https://www.{D}/",
+		Org: "Ville de Gannat", Tags: []string{"commune", "dept:03", "browser"},
+		Layout: "moderne", Shared: "mairie",
+		Hosts: []hostSpec{secure("www")},
+	},
+	{
+		// An appointment form in a frame served over HTTPS by a form
+		// provider (another registrable domain): a browser sees the form
+		// and the third party on the embedding page.
+		ID: "frame-form", Domain: "ccas-commentry.test", Input: "https://www.{D}/",
+		Org: "CCAS de Commentry", Tags: []string{"ccas", "dept:03", "browser"},
+		Layout: "moderne", Shared: "mairie",
+		Hosts:  []hostSpec{secure("www")},
+		Expect: inBrowser(site(CheckThirdPartyOnForm, "https://www.{D}/rendez-vous.html")),
+	},
+	{
+		// A single-page application on plain HTTP: menu and pages are drawn
+		// by its router, which changes the address with history.pushState;
+		// the server answers every path with the application. A browser
+		// reaches /contact by the menu's link and sees its form over HTTP;
+		// a static crawl sees an empty shell.
+		ID: "spa-route", Domain: "agglo-moulins.test", Input: "http://www.{D}/",
+		Org: "Moulins Communauté", Tags: []string{"epci", "dept:03", "browser"},
+		Hosts: []hostSpec{{Label: "www", TLS: tlsNone, HTTP: httpServe, Fallback: "/", Server: "nginx"}},
+		Expect: expects(
+			site(CheckNoHTTPS, "https://www.{D}/"),
+			inBrowser(form("http://www.{D}/contact", 0, CheckHTTPPage, CheckHTTPAction))),
+	},
+
+	// Third parties of the browser-mode sites: trackers and a form
+	// provider, served, never listed. Their domains are in TrackerListCSV.
+	{
+		// Audience measurement: /a.js (data-site, data-cookie="oui" to set
+		// _ga and _gid, data-champs="oui" to send field values) and its
+		// collector.
+		ID: "tracker-stats", Domain: trackerStats, Input: "https://cdn.{D}/a.js",
+		Org: "Stats Mesure", Unlisted: true,
+		Hosts: []hostSpec{thirdParty("cdn"), thirdParty("collecte", collectPoint{Path: "/c"})},
+	},
+	{
+		// Advertising: /t.js, a conversion tag sending the hashed e-mail
+		// address, and its pixels; /px.gif sets the IDE cookie.
+		ID: "tracker-pub", Domain: trackerPub, Input: "https://tag.{D}/t.js",
+		Org: "Pub Régie", Unlisted: true,
+		Hosts: []hostSpec{thirdParty("tag"), thirdParty("ad",
+			collectPoint{Path: "/conv.gif", Pixel: true},
+			collectPoint{Path: "/px.gif", Pixel: true, Cookies: []string{
+				"IDE=AHWqTUkq8Zb2vQ7m1XcYp4rL0sN3eT6uJ9wF5dG8hK2; Domain=pub-regie.test; Path=/; Max-Age=34128000; Secure; HttpOnly; SameSite=None"}})},
+	},
+	{
+		// Session replay: /r.js and its ingestion endpoint.
+		ID: "tracker-replay", Domain: trackerReplay, Input: "https://static.{D}/r.js",
+		Org: "Replay Session", Unlisted: true,
+		Hosts: []hostSpec{thirdParty("static"), thirdParty("ingest", collectPoint{Path: "/v1/rec"})},
+	},
+	{
+		// The form provider framed by frame-form.
+		ID: "form-provider", Domain: "formulaires-prestataire.test", Input: "https://www.{D}/",
+		Org: "Formulaires Prestataire", Unlisted: true,
+		Hosts: []hostSpec{thirdParty("www")},
 	},
 
 	// Hostile sites.
@@ -517,6 +660,19 @@ var catalogue = []archetype{
 		Hosts: []hostSpec{{Label: "www", Route: routeClosed}},
 		Error: observation.KindRefused,
 	},
+}
+
+// Registrable domains of the farm's trackers.
+const (
+	trackerStats  = "stats-mesure.test"
+	trackerPub    = "pub-regie.test"
+	trackerReplay = "replay-session.test"
+)
+
+// thirdParty is a host of a third party: HTTPS, HTTP redirected, no
+// common pages, with the collector endpoints given.
+func thirdParty(label string, c ...collectPoint) hostSpec {
+	return hostSpec{Label: label, TLS: tlsValid, HTTP: httpUpgrade, HSTS: hsts1Year, Collect: c}
 }
 
 // wrongCertName is the name on the certificate of tlsWrongName hosts.

@@ -298,6 +298,7 @@ var dataTypes = map[string]string{
 	".txt":  "text/plain; charset=utf-8",
 	".json": "application/json",
 	".sql":  "application/sql",
+	".js":   "application/javascript",
 }
 
 // assets are served on every host, so that pages' stylesheets, scripts and

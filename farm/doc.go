@@ -16,6 +16,17 @@
 // a refused port). The catalogue farm has one site per archetype under a
 // realistic French name; a generated farm has thousands, numbered.
 //
+// Sites tagged "browser" are made for browser mode (vigie --browser): a
+// form built by a script or by a single-page application's router, a form
+// in a provider's frame, contact forms whose fields trackers send as they
+// are typed (in clear, base64-encoded or hashed), page-view measurement
+// only, cookies set before consent and their look-alikes. The trackers
+// are unlisted sites under their own registrable domains, whose collectors
+// count and record what they receive (Hits, Beacons); TrackerListCSV
+// classifies them. The ground truth depends on the mode: Expected is a
+// static audit's, ExpectedFor(ModeBrowser) a browser audit's, and
+// ExpectedLeaks tells which field each page sends to which party.
+//
 // Sites are virtual hosts: the farm listens on one loopback port for HTTP
 // and one for HTTPS and tells clients, through ConnectTo, to reach every
 // host name there, so nothing ever goes to DNS. Every site has its own

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +46,9 @@ type Site struct {
 	Tags         []string
 	// Archetype names the kind of site (see the package documentation).
 	Archetype string
+	// Mode is the audit mode the site's targets row asks for: "" for the
+	// scan's default, ModeStatic or ModeBrowser.
+	Mode string
 }
 
 // ID returns the site's identity in findings: its normalised entry URL,
@@ -73,6 +77,24 @@ type Expectation struct {
 	Form int
 	// Active is true for findings only an active scan (--active) makes.
 	Active bool
+	// Mode is "" for findings both audit modes make, ModeBrowser for
+	// findings only a rendering in a browser shows (--browser), ModeStatic
+	// for findings a rendering makes go away.
+	Mode string
+}
+
+// Leak is a personal field whose typed value a page of the farm sends to
+// another party before anything is submitted.
+type Leak struct {
+	// Site is the site's ID; URL the page, normalised.
+	Site, URL string
+	// Form is the index of the form in its frame's rendered document;
+	// Field the field's name attribute.
+	Form  int
+	Field string
+	// Party is the registrable domain that receives the value, Encoding
+	// how it is sent (an observation.Encoding* value).
+	Party, Encoding string
 }
 
 // Farm is a set of simulated sites served on loopback. Its methods are
@@ -93,6 +115,9 @@ type Farm struct {
 	closeOnce         sync.Once
 	served            sync.WaitGroup
 	onRequest         func(*http.Request)
+	// beacons holds the hits of the trackers' collector endpoints, by
+	// collectKey; the map is filled before serving and read-only after.
+	beacons map[string]*beaconLog
 }
 
 type siteInst struct {
@@ -120,7 +145,7 @@ func Start(o Options) (*Farm, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Farm{hosts: map[string]*vhost{}, ca: ca, onRequest: o.OnRequest}
+	f := &Farm{hosts: map[string]*vhost{}, ca: ca, onRequest: o.OnRequest, beacons: map[string]*beaconLog{}}
 	var benign []*compiledArch
 	for _, a := range archs {
 		if !a.Hostile && !a.Unlisted {
@@ -168,13 +193,16 @@ func (f *Farm) add(a *compiledArch, domain, org string, tags []string, listed bo
 			panic("farm: host " + name + " defined twice") // a catalogue error
 		}
 		f.hosts[name] = &vhost{name: name, site: s, host: h}
+		for _, c := range h.spec.Collect {
+			f.beacons[collectKey(name, c.Path)] = &beaconLog{}
+		}
 	}
 	host := input
 	if i := strings.Index(host, "://"); i >= 0 {
 		host = host[i+3:]
 	}
 	host, _, _ = strings.Cut(host, "/")
-	s.pub = Site{Host: host, URL: input, Organisation: org, Tags: tags, Archetype: a.ID}
+	s.pub = Site{Host: host, URL: input, Organisation: org, Tags: tags, Archetype: a.ID, Mode: a.Mode}
 	if listed {
 		f.sites = append(f.sites, s)
 	} else {
@@ -298,18 +326,49 @@ func (f *Farm) HTTPSAddr() string { return "127.0.0.1:" + strconv.Itoa(f.httpsPo
 // CACertPEM returns the PEM certificate of the farm's throwaway CA.
 func (f *Farm) CACertPEM() []byte { return append([]byte(nil), f.ca.pem...) }
 
-// Expected returns the ground truth: every finding the listed sites must
-// produce, site by site in Sites order.
-func (f *Farm) Expected() []Expectation {
+// Expected returns the ground truth of a static audit (the default mode):
+// every finding the listed sites must produce, site by site in Sites
+// order. It is ExpectedFor(ModeStatic).
+func (f *Farm) Expected() []Expectation { return f.ExpectedFor(ModeStatic) }
+
+// ExpectedFor returns the ground truth of an audit in mode (ModeStatic or
+// ModeBrowser): the findings of both modes and those of that mode only,
+// site by site in Sites order. Other modes yield the findings common to
+// both.
+func (f *Farm) ExpectedFor(mode string) []Expectation {
 	var out []Expectation
 	for _, s := range f.sites {
 		for _, e := range s.arch.Expect {
+			if e.mode != "" && e.mode != mode {
+				continue
+			}
 			out = append(out, Expectation{
 				Check:  e.check,
 				Site:   s.id,
 				URL:    finding.NormaliseURL(strings.ReplaceAll(e.url, "{D}", s.domain)),
 				Form:   e.form,
 				Active: e.active,
+				Mode:   e.mode,
+			})
+		}
+	}
+	return out
+}
+
+// ExpectedLeaks returns, for the listed sites in Sites order, every
+// personal field whose typed value a page sends to another party: what a
+// browser-mode audit must trace behind each CheckFormDataLeak finding.
+func (f *Farm) ExpectedLeaks() []Leak {
+	var out []Leak
+	for _, s := range f.sites {
+		for _, l := range s.arch.Leaks {
+			out = append(out, Leak{
+				Site:     s.id,
+				URL:      finding.NormaliseURL(strings.ReplaceAll(l.url, "{D}", s.domain)),
+				Form:     l.form,
+				Field:    l.field,
+				Party:    l.party,
+				Encoding: l.encoding,
 			})
 		}
 	}
@@ -329,12 +388,32 @@ func (f *Farm) ExpectedErrors() map[string]string {
 }
 
 // WriteTargetsCSV writes the listed sites as a targets file: a header
-// line, then url,organisation,tags rows with tags joined by ';'.
-func (f *Farm) WriteTargetsCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"url", "organisation", "tags"})
+// line, then url,organisation,tags rows with tags joined by ';', and a
+// fourth column, mode, when some site asks for a mode. With tags, only the
+// sites carrying one of them are written (e.g. "browser" for the sites
+// made for browser mode).
+func (f *Farm) WriteTargetsCSV(w io.Writer, tags ...string) error {
+	var rows []Site
+	withMode := false
 	for _, s := range f.sites {
-		cw.Write([]string{s.pub.URL, s.pub.Organisation, strings.Join(s.pub.Tags, ";")})
+		if len(tags) > 0 && !slices.ContainsFunc(tags, func(t string) bool { return slices.Contains(s.pub.Tags, t) }) {
+			continue
+		}
+		rows = append(rows, s.pub)
+		withMode = withMode || s.pub.Mode != ""
+	}
+	cw := csv.NewWriter(w)
+	head := []string{"url", "organisation", "tags"}
+	if withMode {
+		head = append(head, "mode")
+	}
+	cw.Write(head)
+	for _, s := range rows {
+		rec := []string{s.URL, s.Organisation, strings.Join(s.Tags, ";")}
+		if withMode {
+			rec = append(rec, s.Mode)
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()

@@ -35,7 +35,7 @@ func StartPrefectures(n, httpN int) (*Farm, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Farm{hosts: map[string]*vhost{}, ca: ca}
+	f := &Farm{hosts: map[string]*vhost{}, ca: ca, beacons: map[string]*beaconLog{}}
 	for i := 1; i <= n; i++ {
 		a := good
 		if i <= httpN {

@@ -60,6 +60,12 @@ func (f *Farm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusMovedPermanently)
 		return
 	}
+	for i := range spec.Collect {
+		if c := &spec.Collect[i]; c.Path == path {
+			serveCollect(w, r, v.name, c, f.beacons[collectKey(v.name, path)])
+			return
+		}
+	}
 	if spec.Huge != "" && path == spec.Huge {
 		serveHuge(w, r)
 		return

@@ -22,6 +22,17 @@ const (
 	CheckBasicHTTP    = "auth.basic-over-http"
 	CheckEnumerable   = "exposure.enumerable-records"
 	CheckDataFile     = "exposure.data-file"
+
+	// Checks only a rendering in a browser can make (browser mode).
+	CheckThirdPartyOnForm = "thirdparty.on-form-page"
+	CheckFormDataLeak     = "thirdparty.form-data-leak"
+	CheckCookieConsent    = "cookies.before-consent"
+)
+
+// Audit modes an expectation may be limited to; "" means both.
+const (
+	ModeStatic  = "static"
+	ModeBrowser = "browser"
 )
 
 // HSTS header values used by the archetypes.
@@ -61,6 +72,23 @@ type archetype struct {
 	Expect []exp
 	// Error is the observation.Kind* the whole site must fail with.
 	Error string
+	// Mode is the audit mode the site's targets row asks for (the CSV
+	// "mode" column): "" for the scan's default, ModeStatic or
+	// ModeBrowser.
+	Mode string
+	// Leaks are the canary values a browser-mode audit must see leave
+	// the site's pages for another party.
+	Leaks []leak
+}
+
+// leak is one personal field whose typed value a page sends to another
+// party.
+type leak struct {
+	url      string // the page, may contain {D}
+	form     int    // the form's index in its frame's rendered document
+	field    string // the field's name attribute
+	party    string // receiving registrable domain
+	encoding string // observation.Encoding*
 }
 
 type httpMode int
@@ -125,6 +153,19 @@ type hostSpec struct {
 	// Fallback is the path of a page served with 200 for every unknown
 	// path, as single-page applications do with their index.
 	Fallback string
+	// Collect are the endpoints of a tracker's collector.
+	Collect []collectPoint
+}
+
+// collectPoint is an endpoint where a tracker's scripts send what they
+// measure: it accepts GET and POST (and CORS preflights), counts and
+// records every hit, and answers 204, or a 1x1 GIF for a pixel.
+type collectPoint struct {
+	Path  string
+	Pixel bool
+	// Cookies are Set-Cookie header values sent with every answer (the
+	// third-party cookie of an advertising pixel).
+	Cookies []string
 }
 
 // protected is a path (and everything under it when it ends with "/")
@@ -151,6 +192,9 @@ type exp struct {
 	form       int
 	// active findings are only expected from an active scan.
 	active bool
+	// mode is "" for findings of both audit modes, ModeStatic or
+	// ModeBrowser for findings of one mode only.
+	mode string
 }
 
 func expects(groups ...[]exp) []exp {
@@ -165,17 +209,31 @@ func expects(groups ...[]exp) []exp {
 func form(url string, i int, checks ...string) []exp {
 	out := make([]exp, len(checks))
 	for k, c := range checks {
-		out[k] = exp{c, url, i, false}
+		out[k] = exp{check: c, url: url, form: i}
 	}
 	return out
 }
 
 // site lists findings about a page or the site as a whole.
-func site(check, url string) []exp { return []exp{{check, url, -1, false}} }
+func site(check, url string) []exp { return []exp{{check: check, url: url, form: -1}} }
 
 // activeSite lists findings about a page or the site that only an active
 // scan makes.
-func activeSite(check, url string) []exp { return []exp{{check, url, -1, true}} }
+func activeSite(check, url string) []exp {
+	return []exp{{check: check, url: url, form: -1, active: true}}
+}
+
+// inBrowser limits findings to browser mode: what only a rendering shows
+// (a form built by a script, requests to third parties, cookies).
+func inBrowser(groups ...[]exp) []exp { return inMode(ModeBrowser, groups) }
+
+func inMode(mode string, groups [][]exp) []exp {
+	out := expects(groups...)
+	for i := range out {
+		out[i].mode = mode
+	}
+	return out
+}
 
 // secure is a host done right: HTTPS with a long HSTS, HTTP redirected.
 func secure(label string) hostSpec {
