@@ -479,6 +479,7 @@ var catalogue = []archetype{
 			{"https://www.{D}/contact.html", 1, "prenom", trackerStats, observation.EncodingURL},
 			{"https://www.{D}/contact.html", 1, "email", trackerStats, observation.EncodingURL},
 			{"https://www.{D}/contact.html", 1, "telephone", trackerStats, observation.EncodingURL},
+			{"https://www.{D}/contact.html", 1, "message", trackerStats, observation.EncodingURL},
 			{"https://www.{D}/contact.html", 1, "email", trackerPub, observation.EncodingSHA256},
 		},
 	},
@@ -497,6 +498,7 @@ var catalogue = []archetype{
 			{"https://www.{D}/contact.html", 1, "prenom", trackerReplay, observation.EncodingBase64},
 			{"https://www.{D}/contact.html", 1, "email", trackerReplay, observation.EncodingBase64},
 			{"https://www.{D}/contact.html", 1, "telephone", trackerReplay, observation.EncodingBase64},
+			{"https://www.{D}/contact.html", 1, "message", trackerReplay, observation.EncodingBase64},
 		},
 	},
 	{

@@ -60,6 +60,9 @@ type ScanOptions struct {
 	pollEvery time.Duration
 	// Evidence selects what exchanges are archived as evidence, and where.
 	Evidence EvidenceSettings
+	// Browser selects browser mode for every target (except CSV rows whose
+	// mode is "static"); rows whose mode is "browser" are rendered anyway.
+	Browser BrowserSettings
 
 	// Stdout and Stderr receive the results and the progress; the Is*
 	// fields say whether they are terminals.
@@ -164,9 +167,20 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	for k, v := range o.Settings {
 		settings[k] = v
 	}
+	bro, err := o.Browser.scanBrowser(targets, o.Concurrency)
+	if err != nil {
+		return ExitError, err
+	}
+	if bro != nil {
+		settings["browser"] = strconv.FormatBool(bro.All)
+		settings["browser_typing"] = strconv.FormatBool(!bro.NoTyping)
+	}
 	if o.Queue != "" {
 		if ev != nil {
 			return ExitError, errors.New("--archive is not available with --queue: workers keep no evidence")
+		}
+		if bro != nil {
+			return ExitError, errors.New("browser mode is not available with --queue yet: run the browser sites locally")
 		}
 		return queueScan(ctx, o, targets, st, settings, writers, closers, failOn)
 	}
@@ -179,6 +193,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		Fetch:       o.Fetch,
 		Store:       st,
 		Evidence:    ev,
+		Browser:     bro,
 		Version:     Version,
 		Settings:    settings,
 	}, func(r *scan.Result) error {

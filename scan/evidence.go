@@ -192,6 +192,11 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		tlsRef = &ref
 	}
 
+	browserRefs, err := ar.rendered(site, fs)
+	if err != nil {
+		return err
+	}
+
 	for i := range fs {
 		f := &fs[i]
 		var refs []evidence.EvidenceRef
@@ -202,6 +207,9 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		}
 		if tlsRef != nil && slices.Contains(tlsFindings, f.ID) {
 			refs = append(refs, evidence.EvidenceRefOf(*tlsRef))
+		}
+		for _, r := range browserRefs[f.ID] {
+			refs = append(refs, evidence.EvidenceRefOf(r))
 		}
 		f.Evidence = f.Evidence[:0]
 		for _, r := range refs {
@@ -215,6 +223,49 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		}
 	}
 	return nil
+}
+
+// rendered archives, for each page rendered in the browser that carries
+// findings, what the browser saw (requests, cookies, storage, leaks) as a
+// metadata document and the page's screenshot, and returns the references
+// by finding ID. A screenshot of a page that shows other people's data
+// cannot be masked: it is left out unless personal data is kept.
+func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[string][]evidence.Ref, error) {
+	out := map[string][]evidence.Ref{}
+	for i := range site.Pages {
+		p := &site.Pages[i]
+		r := p.Rendering
+		if r == nil {
+			continue
+		}
+		var ids []string
+		for _, f := range fs {
+			u := finding.NormaliseURL(f.URL)
+			if u == finding.NormaliseURL(p.URL) || (p.FinalURL != "" && u == finding.NormaliseURL(p.FinalURL)) || u == finding.NormaliseURL(r.URL) {
+				ids = append(ids, f.ID)
+			}
+		}
+		if len(ids) == 0 && !ar.all {
+			continue
+		}
+		doc, err := ar.a.WriteDocument(r.URL, "browser-rendering", r, site.URL, ids)
+		if err != nil {
+			return nil, err
+		}
+		refs := []evidence.Ref{doc}
+		if len(r.Screenshot) > 0 && (ar.a.KeepsPersonalData() || !p.Personal.Has()) {
+			shot, err := ar.a.WriteScreenshot(r.URL, r.Screenshot, site.Ended, site.URL, ids)
+			if err != nil {
+				return nil, err
+			}
+			refs = append(refs, shot)
+		}
+		r.Screenshot = nil
+		for _, id := range ids {
+			out[id] = append(out[id], refs...)
+		}
+	}
+	return out, nil
 }
 
 // tlsTarget is the URI a TLS audit report is about.

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"vigie/browser"
 	"vigie/check"
 	_ "vigie/check/all" // every check family
 	"vigie/crawl"
@@ -44,6 +45,12 @@ type Options struct {
 	Settings map[string]string
 	// Evidence, when set, archives the exchanges findings rely on.
 	Evidence *Evidence
+	// Browser, when set, renders pages in headless Chromium for the
+	// targets that ask for it (browser mode).
+	Browser *Browser
+
+	// onEngine lets tests reach the engine Run starts.
+	onEngine func(*Engine)
 }
 
 // Result is one audited site.
@@ -85,6 +92,9 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 		return nil, err
 	}
 	defer eng.Close()
+	if o.onEngine != nil {
+		o.onEngine(eng)
+	}
 
 	started := time.Now().UTC()
 	sum := &Summary{
@@ -199,7 +209,8 @@ type Engine struct {
 	o      Options
 	client *fetch.Client
 	prober *tlsprobe.Prober
-	ar     *archiver // nil: no evidence
+	ar     *archiver     // nil: no evidence
+	pool   *browser.Pool // nil: static mode only
 }
 
 // NewEngine returns an engine auditing with o's fetch, crawl, TLS and store
@@ -226,21 +237,30 @@ func NewEngine(o Options) (*Engine, error) {
 		}
 		e.prober = tlsprobe.New(to)
 	}
+	if o.Browser != nil {
+		if err := e.startBrowser(context.Background()); err != nil {
+			client.Close()
+			return nil, fmt.Errorf("browser mode: %w", err)
+		}
+	}
 	return e, nil
 }
 
-// Close releases the engine's connections.
-func (e *Engine) Close() { e.client.Close() }
+// Close releases the engine's connections and stops its browser.
+func (e *Engine) Close() {
+	if e.pool != nil {
+		e.pool.Close()
+	}
+	e.client.Close()
+}
 
 // Audit crawls the site t, runs every check on what it saw and, with a
 // store, records the site and its findings in scan sc. A site that cannot
 // be audited is a Result with Site.Error set; the error return is for a
 // cancelled context or a store that failed.
 func (e *Engine) Audit(ctx context.Context, t target.Target, sc store.Scan) (*Result, error) {
-	client, prober, ar, o := e.client, e.prober, e.ar, e.o
-	sess := client.Session()
-	site := crawl.Site(ctx, sess, t, o.Crawl)
-	sess.Close()
+	prober, ar, o := e.prober, e.ar, e.o
+	site := e.crawlSite(ctx, t)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}

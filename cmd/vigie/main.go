@@ -112,6 +112,12 @@ func scopeFlags() []cli.Flag {
 		&cli.IntFlag{Name: "max-depth", Value: 3, Category: catScope, Usage: "links followed from the entry page"},
 		&cli.BoolFlag{Name: "no-tls-probe", Category: catScope, Usage: "skip the TLS audit (protocols, cipher suites, certificates) of HTTPS sites"},
 		&cli.BoolFlag{Name: "active", Category: catScope, Usage: "also send the active probes (read-only GETs): neighbouring record IDs of pages showing personal data, and 11 well-known export and backup paths"},
+		&cli.BoolFlag{Name: "browser", Category: catScope, Usage: "render every page in headless Chromium (CSV rows whose mode is \"static\" excepted; rows whose mode is \"browser\" are rendered anyway)"},
+		&cli.StringFlag{Name: "chromium", Category: catScope, Usage: "Chromium executable `PATH` for browser mode (default: chromium or chromium-headless-shell on PATH)"},
+		&cli.StringFlag{Name: "tracker-list", Category: catScope, Usage: "CSV `FILE` of known trackers (domain,name,category) added to the bundled list"},
+		&cli.BoolFlag{Name: "no-typing", Category: catScope, Usage: "browser mode: do not type canary values into form fields"},
+		&cli.BoolFlag{Name: "no-screenshots", Category: catScope, Usage: "browser mode: take no page screenshots"},
+		&cli.DurationFlag{Name: "page-timeout", Value: 20 * time.Second, Category: catScope, Usage: "browser mode: time allowed to render one page"},
 	}
 }
 
@@ -184,6 +190,10 @@ func scanOptions(cmd *cli.Command, stdout, stderr io.Writer) (runner.ScanOptions
 		NoTLSProbe:  cmd.Bool("no-tls-probe"),
 		Fetch:       fo,
 		Crawl:       crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
+		Browser: runner.BrowserSettings{
+			All: cmd.Bool("browser"), Chromium: cmd.String("chromium"), TrackerList: cmd.String("tracker-list"),
+			NoTyping: cmd.Bool("no-typing"), NoScreenshots: cmd.Bool("no-screenshots"), PageTimeout: cmd.Duration("page-timeout"),
+		},
 		DB:          cmd.String("db"),
 		Stdout:      stdout,
 		Stderr:      stderr,

@@ -1,0 +1,135 @@
+package scan
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"vigie/browser"
+	"vigie/crawl"
+	"vigie/fetch"
+	"vigie/observation"
+	"vigie/target"
+	"vigie/tracker"
+)
+
+// Browser configures browser mode: pages rendered in headless Chromium
+// (see package browser) for the targets that ask for it.
+type Browser struct {
+	// ExecPath is the Chromium executable (browser.Find).
+	ExecPath string
+	// All renders every target whose CSV row does not say "static";
+	// otherwise only rows with mode "browser" are rendered.
+	All bool
+	// Tabs is the number of sites rendered at once (default: the scan's
+	// concurrency).
+	Tabs int
+	// Trackers classifies requests and cookies (tracker.Default() when
+	// nil).
+	Trackers *tracker.List
+	// NoTyping leaves form fields untouched (no canary values).
+	NoTyping bool
+	// PageTimeout bounds each page's rendering (browser default when 0).
+	PageTimeout time.Duration
+	// Screenshots takes a full-page image of every rendered page, kept as
+	// evidence for pages with findings.
+	Screenshots bool
+}
+
+// startBrowser starts the engine's Chromium, whose connections go through
+// the engine's fetcher (its resolve rules, politeness and trusted CAs).
+func (e *Engine) startBrowser(ctx context.Context) error {
+	b := e.o.Browser
+	trackers := b.Trackers
+	if trackers == nil {
+		trackers = tracker.Default()
+	}
+	tabs := b.Tabs
+	if tabs <= 0 {
+		tabs = max(1, e.o.Concurrency)
+	}
+	// Chromium is told to trust the same extra authorities as the
+	// fetcher.
+	cas := bytes.Join(e.o.Fetch.CACertPEM, []byte("\n"))
+	for _, f := range e.o.Fetch.CACertFiles {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("reading CA certificates: %w", err)
+		}
+		cas = append(append(cas, '\n'), b...)
+	}
+	pool, err := browser.Start(ctx, browser.Options{
+		ExecPath:    b.ExecPath,
+		Tabs:        tabs,
+		Dial:        e.client.DialContext,
+		CACertPEM:   cas,
+		UserAgent:   cmp.Or(e.o.Fetch.UserAgent, fetch.DefaultUserAgent),
+		PageTimeout: b.PageTimeout,
+		Classify:    trackers.Classify,
+		Screenshot:  b.Screenshots,
+	})
+	if err != nil {
+		return err
+	}
+	e.pool = pool
+	return nil
+}
+
+// rendered reports whether target t is audited in browser mode.
+func (e *Engine) rendered(t target.Target) bool {
+	if e.pool == nil {
+		return false
+	}
+	switch t.Mode {
+	case target.ModeBrowser:
+		return true
+	case target.ModeStatic:
+		return false
+	}
+	return e.o.Browser.All
+}
+
+// crawlSite crawls t, in the browser when its mode asks for it. A site
+// whose browser failed (crashed) is crawled once more in a fresh browser
+// context before its failure is recorded.
+func (e *Engine) crawlSite(ctx context.Context, t target.Target) *observation.Site {
+	co := e.o.Crawl
+	if !e.rendered(t) {
+		sess := e.client.Session()
+		defer sess.Close()
+		return crawl.Site(ctx, sess, t, co)
+	}
+	co.NoTyping = e.o.Browser.NoTyping
+	var site *observation.Site
+	for attempt := 0; attempt < 2; attempt++ {
+		site = e.renderSite(ctx, t, co)
+		if site.ErrorKind != observation.KindBrowser || ctx.Err() != nil {
+			break
+		}
+	}
+	return site
+}
+
+func (e *Engine) renderSite(ctx context.Context, t target.Target, co crawl.Options) *observation.Site {
+	bs, err := e.pool.Open(ctx)
+	if err != nil {
+		now := time.Now().UTC()
+		return &observation.Site{Input: t.Input, URL: t.URL, Host: t.Host, Organisation: t.Organisation, Tags: t.Tags,
+			Mode: target.ModeBrowser, Error: "browser: " + err.Error(), ErrorKind: observation.KindBrowser, Started: now, Ended: now}
+	}
+	defer bs.Close()
+	co.Renderer = renderer{bs}
+	sess := e.client.Session()
+	defer sess.Close()
+	return crawl.Site(ctx, sess, t, co)
+}
+
+// renderer adapts a browser session to the crawler.
+type renderer struct{ s *browser.Session }
+
+func (r renderer) Render(ctx context.Context, pageURL string, c crawl.Canaries) (*observation.Rendering, error) {
+	return r.s.Render(ctx, pageURL, browser.CanaryFunc(c))
+}

@@ -1,0 +1,226 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"vigie/browser"
+	"vigie/farm"
+	"vigie/finding"
+	"vigie/observation"
+	"vigie/target"
+	"vigie/tracker"
+)
+
+// chromium returns the Chromium to test with: a missing browser fails the
+// test under CI=true and skips it otherwise.
+func chromium(t testing.TB) string {
+	t.Helper()
+	exe, err := browser.Find("")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("Chromium is not installed; CI must install it: %v", err)
+		}
+		t.Skipf("no Chromium: %v", err)
+	}
+	return exe
+}
+
+// browserFarm starts the farm and returns its browser-mode sites as
+// targets, with scan options rendering them through the farm's trackers.
+func browserFarm(t testing.TB) (*farm.Farm, []target.Target, Options) {
+	t.Helper()
+	exe := chromium(t)
+	f, err := farm.Start(farm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(f.Close)
+	var csv bytes.Buffer
+	if err := f.WriteTargetsCSV(&csv, "browser"); err != nil {
+		t.Fatal(err)
+	}
+	targets, errs := target.ParseCSV(&csv, "farm")
+	if len(errs) > 0 || len(targets) == 0 {
+		t.Fatalf("farm browser targets: %d, errors %v", len(targets), errs)
+	}
+	farmTrackers, err := tracker.Load(bytes.NewReader(farm.TrackerListCSV()), "farm trackers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := farmOptions(f)
+	o.Concurrency = 2
+	o.TLSProbe = false
+	o.Fetch.Timeout = 5 * time.Second
+	o.Browser = &Browser{ExecPath: exe, All: true, Trackers: tracker.Default().Merge(farmTrackers), PageTimeout: 20 * time.Second}
+	return f, targets, o
+}
+
+// TestBrowserFarm renders the farm's browser sites in the real Chromium
+// and compares every finding (TLS aside) with the browser-mode ground
+// truth, then checks that each leak expected was seen with the right
+// field, party and encoding, and that no other leak was reported.
+func TestBrowserFarm(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders a dozen sites in Chromium")
+	}
+	f, targets, o := browserFarm(t)
+	inScan := map[string]bool{}
+	for _, tg := range targets {
+		inScan[farm.SiteID(tg.Input)] = true
+	}
+
+	var mu sync.Mutex
+	got := map[farmKey]int{}
+	type leakKey struct{ site, url, field, party string }
+	leaks := map[leakKey][]string{}
+	var failed []string
+	sum, err := Run(context.Background(), targets, o, func(r *Result) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Site.Error != "" {
+			failed = append(failed, r.Site.URL+": "+r.Site.Error)
+		}
+		if r.Site.Mode != target.ModeBrowser {
+			t.Errorf("site %s audited in mode %q", r.Site.URL, r.Site.Mode)
+		}
+		for _, fd := range r.Findings {
+			if !strings.HasPrefix(fd.Check, "tls.") {
+				got[keyOf(fd)]++
+			}
+		}
+		for _, p := range r.Site.Pages {
+			if p.Rendering == nil {
+				continue
+			}
+			for _, l := range p.Rendering.Leaks {
+				k := leakKey{r.Site.URL, finding.NormaliseURL(p.Rendering.URL), l.Field, l.Party}
+				leaks[k] = append(leaks[k], l.Encoding)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sites != len(targets) || len(failed) > 0 {
+		t.Fatalf("audited %d of %d sites; failed: %v", sum.Sites, len(targets), failed)
+	}
+
+	want := map[farmKey]int{}
+	for _, e := range f.ExpectedFor(farm.ModeBrowser) {
+		if inScan[e.Site] && !e.Active {
+			want[farmKey{e.Check, e.Site, finding.NormaliseURL(e.URL), e.Form}]++
+		}
+	}
+	compareFindings(t, want, got)
+
+	for _, l := range f.ExpectedLeaks() {
+		k := leakKey{l.Site, finding.NormaliseURL(l.URL), l.Field, l.Party}
+		encs, ok := leaks[k]
+		if !ok {
+			t.Errorf("leak of %s to %s on %s not seen", l.Field, l.Party, l.URL)
+			continue
+		}
+		delete(leaks, k)
+		found := false
+		for _, e := range encs {
+			// URL-encoding leaves a value without reserved characters
+			// as it is: the two cannot be told apart.
+			found = found || e == l.Encoding || (l.Encoding == observation.EncodingURL && e == observation.EncodingPlain)
+		}
+		if !found {
+			t.Errorf("leak of %s to %s on %s seen as %v, want %s", l.Field, l.Party, l.URL, encs, l.Encoding)
+		}
+	}
+	for k, encs := range leaks {
+		t.Errorf("unexpected leak %+v (%v)", k, encs)
+	}
+}
+
+// compareFindings fails on any difference between the findings expected
+// and those got, listing both sides.
+func compareFindings(t *testing.T, want, got map[farmKey]int) {
+	t.Helper()
+	var missing, extra []string
+	for k, n := range want {
+		if got[k] < n {
+			missing = append(missing, fmt.Sprintf("%v", k))
+		}
+	}
+	for k, n := range got {
+		if n > want[k] {
+			extra = append(extra, fmt.Sprintf("%v", k))
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	t.Logf("%d expected findings, %d missing, %d extra", len(want), len(missing), len(extra))
+	if len(missing)+len(extra) > 0 {
+		t.Errorf("missing:\n  %s\nextra:\n  %s", strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
+	}
+}
+
+// TestBrowserCrash kills Chromium while a scan renders: the scan goes on
+// (the browser restarts, the interrupted sites are rendered again) and
+// every site is accounted for, audited or recorded as failed.
+func TestBrowserCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders sites in Chromium")
+	}
+	_, targets, o := browserFarm(t)
+	// Each site twice under two names would be deduplicated: repeat the
+	// list instead, so the scan outlives the kill.
+	var all []target.Target
+	for range 3 {
+		all = append(all, targets...)
+	}
+	var kills atomic.Int32
+	o.onEngine = func(e *Engine) {
+		go func() {
+			// Kill the browser once a few sites are under way.
+			time.Sleep(3 * time.Second)
+			for _, pid := range e.pool.PIDs() {
+				if syscall.Kill(pid, syscall.SIGKILL) == nil {
+					kills.Add(1)
+				}
+			}
+		}()
+	}
+	var mu sync.Mutex
+	browserFailures := 0
+	sum, err := Run(context.Background(), all, o, func(r *Result) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Site.ErrorKind == observation.KindBrowser {
+			browserFailures++
+		} else if r.Site.Error != "" {
+			t.Errorf("site %s failed: %s", r.Site.URL, r.Site.Error)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kills.Load() == 0 {
+		t.Fatal("the browser was not killed")
+	}
+	if sum.Sites != len(all) {
+		t.Fatalf("%d sites recorded, want %d", sum.Sites, len(all))
+	}
+	t.Logf("%d sites, browser killed once, %d sites recorded as browser failures", len(all), browserFailures)
+	// One kill interrupts at most Concurrency sites, each retried once in
+	// the restarted browser: none should need to be given up.
+	if browserFailures > 0 {
+		t.Errorf("%d sites gave up after one crash; a retry in the restarted browser should have rendered them", browserFailures)
+	}
+}
