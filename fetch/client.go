@@ -88,6 +88,9 @@ func New(o Options) (*Client, error) {
 		retryBase: 200 * time.Millisecond,
 		rootCAs:   pool,
 	}
+	if o.DenyPrivate {
+		c.dialer.ControlContext = denyPrivate
+	}
 	if o.Rate > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(o.Rate), 1)
 	}

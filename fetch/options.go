@@ -72,6 +72,13 @@ type Options struct {
 	// body bytes, addresses, TLS state), for evidence. Off by default:
 	// bodies are then kept only for the final response.
 	Capture bool
+	// DenyPrivate refuses to connect to loopback, private, link-local,
+	// unspecified, shared (CGNAT) and multicast addresses (see
+	// PrivateAddr). It checks the address actually dialled, after any
+	// resolution, so a name that resolves to such an address at the last
+	// moment (DNS rebinding) is refused too. Scans launched by others, as
+	// from the dashboard, set it.
+	DenyPrivate bool
 }
 
 // withDefaults returns o with zero fields set to their defaults, or an
