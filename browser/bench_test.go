@@ -1,13 +1,8 @@
 package browser
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -31,14 +26,12 @@ func BenchmarkRender(b *testing.B) {
 			var sampler sync.WaitGroup
 			sampler.Go(func() {
 				for {
-					if pids := p.PIDs(); len(pids) > 0 {
-						rss, pss := treeMemory(pids[0])
-						if rss > peak.Load() {
-							peak.Store(rss)
-						}
-						if pss > peakPSS.Load() {
-							peakPSS.Store(pss)
-						}
+					rss, pss := p.Memory()
+					if rss > peak.Load() {
+						peak.Store(rss)
+					}
+					if pss > peakPSS.Load() {
+						peakPSS.Store(pss)
 					}
 					select {
 					case <-stop:
@@ -86,55 +79,3 @@ func BenchmarkRender(b *testing.B) {
 type nopWriter struct{}
 
 func (nopWriter) Write(p []byte) (int, error) { return len(p), nil }
-
-// treeMemory sums the resident memory, in bytes, of pid and its
-// descendants: RSS counts pages shared between the browser's processes once
-// per process, PSS shares them out.
-func treeMemory(pid int) (rss, pss int64) {
-	children := map[int][]int{}
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, st := range stats {
-		data, err := os.ReadFile(st)
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...: comm may hold spaces, so cut at ')'.
-		s := string(data)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 2 {
-			continue
-		}
-		self, _ := strconv.Atoi(filepath.Base(filepath.Dir(st)))
-		ppid, _ := strconv.Atoi(f[1])
-		children[ppid] = append(children[ppid], self)
-	}
-	for todo := []int{pid}; len(todo) > 0; {
-		p := todo[len(todo)-1]
-		todo = todo[:len(todo)-1]
-		rss += procField(fmt.Sprintf("/proc/%d/status", p), "VmRSS:")
-		pss += procField(fmt.Sprintf("/proc/%d/smaps_rollup", p), "Pss:")
-		todo = append(todo, children[p]...)
-	}
-	return rss, pss
-}
-
-// procField reads a "Name:   123 kB" line of a /proc file, in bytes.
-func procField(path, name string) int64 {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}

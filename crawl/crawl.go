@@ -52,6 +52,8 @@ type Options struct {
 	// mode, see render.go); NoTyping then leaves forms untouched.
 	Renderer Renderer
 	NoTyping bool
+	// KeepScreenshots keeps the renderings' screenshots (for evidence).
+	KeepScreenshots bool
 }
 
 func (o *Options) defaults() {

@@ -85,7 +85,7 @@ func (c *crawler) render(pg *observation.Page, resp *fetch.Response, final strin
 	for i := range r.Requests {
 		r.Requests[i].PostData, r.Requests[i].Header = "", nil
 	}
-	if !c.o.KeepBodies {
+	if !c.o.KeepScreenshots {
 		r.Screenshot = nil
 	}
 	return true

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 
@@ -26,6 +27,8 @@ type BrowserSettings struct {
 	NoScreenshots bool
 	// PageTimeout bounds each page's rendering (--page-timeout).
 	PageTimeout time.Duration
+	// trackerCSV adds trackers given as data (the demo farm's).
+	trackerCSV []byte
 }
 
 // scanBrowser returns the scan's browser settings, nil when no target is
@@ -52,6 +55,13 @@ func (b BrowserSettings) scanBrowser(targets []target.Target, concurrency int) (
 			return nil, fmt.Errorf("--tracker-list: %w", err)
 		}
 		trackers = trackers.Merge(user)
+	}
+	if len(b.trackerCSV) > 0 {
+		more, err := tracker.Load(bytes.NewReader(b.trackerCSV), "built-in")
+		if err != nil {
+			return nil, err
+		}
+		trackers = trackers.Merge(more)
 	}
 	return &scan.Browser{
 		ExecPath: exe, All: b.All, Tabs: concurrency, Trackers: trackers,

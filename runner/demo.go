@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"vigie/farm"
@@ -42,10 +43,22 @@ func Demo(ctx context.Context, o DemoOptions) (int, error) {
 		return ExitError, fmt.Errorf("demo farm targets: %v", errs[0])
 	}
 	so := o.Scan
+	if so.Browser.All {
+		// Rendering every page of every site takes minutes: the demo
+		// renders the sites made to show what only a browser sees.
+		so.Browser.All = false
+		for i := range targets {
+			if slices.Contains(targets[i].Tags, "browser") {
+				targets[i].Mode = target.ModeBrowser
+			}
+		}
+	}
 	so.Targets = TargetSources{Extra: targets}
 	so.Fetch.ConnectTo = append(f.ConnectTo(), so.Fetch.ConnectTo...)
 	so.Fetch.CACertPEM = append(so.Fetch.CACertPEM, f.CACertPEM())
 	so.Fetch.NoDNS = true
+	// The farm's trackers are fictitious: tell browser mode about them.
+	so.Browser.trackerCSV = farm.TrackerListCSV()
 	if so.Fetch.Timeout == 0 || so.Fetch.Timeout > 5*time.Second {
 		so.Fetch.Timeout = 5 * time.Second
 	}

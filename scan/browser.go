@@ -35,7 +35,7 @@ type Browser struct {
 	// PageTimeout bounds each page's rendering (browser default when 0).
 	PageTimeout time.Duration
 	// Screenshots takes a full-page image of every rendered page, kept as
-	// evidence for pages with findings.
+	// evidence for pages with findings (when the scan keeps evidence).
 	Screenshots bool
 }
 
@@ -69,7 +69,8 @@ func (e *Engine) startBrowser(ctx context.Context) error {
 		UserAgent:   cmp.Or(e.o.Fetch.UserAgent, fetch.DefaultUserAgent),
 		PageTimeout: b.PageTimeout,
 		Classify:    trackers.Classify,
-		Screenshot:  b.Screenshots,
+		// Screenshots are only kept as evidence.
+		Screenshot: b.Screenshots && e.o.Crawl.KeepScreenshots,
 	})
 	if err != nil {
 		return err

@@ -3,8 +3,12 @@ package scan
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -14,6 +18,7 @@ import (
 	"time"
 
 	"vigie/browser"
+	"vigie/evidence"
 	"vigie/farm"
 	"vigie/finding"
 	"vigie/observation"
@@ -74,6 +79,10 @@ func TestBrowserFarm(t *testing.T) {
 		t.Skip("renders a dozen sites in Chromium")
 	}
 	f, targets, o := browserFarm(t)
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	evDir := t.TempDir()
+	o.Evidence = &Evidence{Dir: evDir, Key: key}
+	o.Browser.Screenshots = true
 	inScan := map[string]bool{}
 	for _, tg := range targets {
 		inScan[farm.SiteID(tg.Input)] = true
@@ -145,6 +154,37 @@ func TestBrowserFarm(t *testing.T) {
 	for k, encs := range leaks {
 		t.Errorf("unexpected leak %+v (%v)", k, encs)
 	}
+
+	// Pages with findings have their screenshot in the signed evidence,
+	// except those that show other people's data (masked evidence).
+	rep, err := evidence.Verify(evDir, evidence.VerifyOptions{TrustedKey: key.Public().(ed25519.PublicKey)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() {
+		t.Fatalf("evidence problems: %v", rep.Problems)
+	}
+	raw, err := os.ReadFile(filepath.Join(evDir, evidence.ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m evidence.Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	shot := map[string]bool{}
+	for _, s := range m.Screenshots {
+		shot[finding.NormaliseURL(s.URL)] = true
+		if len(s.SHA256) != 64 || s.Finding == "" {
+			t.Errorf("screenshot entry %+v", s)
+		}
+	}
+	for k := range want {
+		if strings.HasPrefix(k.check, "thirdparty.") && !shot[k.url] {
+			t.Errorf("no screenshot of %s, which has %s", k.url, k.check)
+		}
+	}
+	t.Logf("%d screenshots in the evidence", len(m.Screenshots))
 }
 
 // compareFindings fails on any difference between the findings expected
@@ -222,5 +262,70 @@ func TestBrowserCrash(t *testing.T) {
 	// the restarted browser: none should need to be given up.
 	if browserFailures > 0 {
 		t.Errorf("%d sites gave up after one crash; a retry in the restarted browser should have rendered them", browserFailures)
+	}
+}
+
+// BenchmarkScanBrowser audits the farm's browser-mode sites (every page
+// rendered, canaries typed into personal forms, screenshots taken) at
+// concurrency 1, 2 and 4, and reports rendered pages per second, seconds
+// per page, and the peak memory of the browser's process tree (RSS, and
+// PSS which shares out the pages its processes have in common).
+//
+//	go test -bench ScanBrowser -benchtime 1x -run '^$' ./scan/
+func BenchmarkScanBrowser(b *testing.B) {
+	_, targets, o := browserFarm(b)
+	for _, c := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("c=%d", c), func(b *testing.B) {
+			o := o
+			o.Concurrency = c
+			o.Browser = &Browser{ExecPath: o.Browser.ExecPath, All: true, Trackers: o.Browser.Trackers, Screenshots: true}
+			var peakRSS, peakPSS atomic.Int64
+			stop := make(chan struct{})
+			var sampler sync.WaitGroup
+			o.onEngine = func(e *Engine) {
+				sampler.Go(func() {
+					for {
+						rss, pss := e.pool.Memory()
+						if rss > peakRSS.Load() {
+							peakRSS.Store(rss)
+						}
+						if pss > peakPSS.Load() {
+							peakPSS.Store(pss)
+						}
+						select {
+						case <-stop:
+							return
+						case <-time.After(100 * time.Millisecond):
+						}
+					}
+				})
+			}
+			var elapsed time.Duration
+			pages := 0
+			for b.Loop() {
+				start := time.Now()
+				sum, err := Run(context.Background(), targets, o, func(r *Result) error {
+					for _, p := range r.Site.Pages {
+						if p.Rendering != nil {
+							pages++
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if sum.Failed != 0 {
+					b.Fatalf("%d sites failed", sum.Failed)
+				}
+				elapsed += time.Since(start)
+			}
+			close(stop)
+			sampler.Wait()
+			b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
+			b.ReportMetric(elapsed.Seconds()/float64(pages), "s/page")
+			b.ReportMetric(float64(peakRSS.Load())/(1<<20), "browserRSS-MB")
+			b.ReportMetric(float64(peakPSS.Load())/(1<<20), "browserPSS-MB")
+		})
 	}
 }

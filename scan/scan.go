@@ -86,6 +86,7 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 	}
 	if o.Evidence != nil {
 		o.Fetch.Capture = true
+		o.Crawl.KeepScreenshots = true
 	}
 	eng, err := NewEngine(o) // draws the scan's salt
 	if err != nil {
