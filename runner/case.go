@@ -57,55 +57,15 @@ func CaseOpen(ctx context.Context, o CaseOpenOptions) ([]cases.Case, error) {
 		return nil, err
 	}
 	defer st.Close()
-	if _, err := st.Scan(ctx, o.ScanID); err != nil {
-		return nil, err
-	}
-	fs, err := st.Findings(ctx, store.Filter{Scan: o.ScanID, Open: true})
-	if err != nil {
-		return nil, err
-	}
-	if len(fs) == 0 {
-		return nil, fmt.Errorf("scan %s has no open finding: no case to open", o.ScanID)
-	}
-	// A finding already followed by a case (not withdrawn) gets no second
-	// one, so opening cases from the same scan twice opens nothing new.
-	existing, err := cs.Cases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	followed := map[string]bool{}
-	for _, c := range existing {
-		if c.State != cases.Withdrawn {
-			for _, id := range c.Findings {
-				followed[id] = true
-			}
-		}
-	}
-	fs = slices.DeleteFunc(fs, func(f finding.Finding) bool { return followed[f.ID] })
-	if len(fs) == 0 {
-		return nil, fmt.Errorf("every open finding of scan %s is already followed by a case", o.ScanID)
-	}
-	orgs, err := cs.Organisations(ctx)
-	if err != nil {
-		return nil, err
-	}
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now().UTC()
 	}
-	sites, err := st.Sites(ctx, o.ScanID)
+	opened, err := cases.OpenFromScan(ctx, st, cs, o.ScanID, now)
 	if err != nil {
 		return nil, err
 	}
-	tags := make(map[string][]string, len(sites))
-	for _, s := range sites {
-		tags[s.URL] = s.Tags
-	}
-	opened := cases.Group(fs, cases.NewDirectory(orgs).WithSiteTags(tags), now)
 	for i := range opened {
-		if err := cs.CreateCase(ctx, &opened[i]); err != nil {
-			return nil, err
-		}
 		if o.Stdout != nil {
 			fmt.Fprintf(o.Stdout, "%s\t%s\t%d findings\n", opened[i].ID, opened[i].Title, len(opened[i].Findings))
 		}

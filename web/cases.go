@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -127,53 +126,14 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, v *view) {
 func (s *Server) caseOpen(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
 	scanID := r.PostFormValue("scan")
-	if _, err := s.o.Store.Scan(ctx, scanID); err != nil {
-		s.fail(w, r, v, http.StatusBadRequest, fmt.Errorf("scan %q: %w", scanID, err))
-		return
-	}
-	fs, err := s.o.Store.Findings(ctx, store.Filter{Scan: scanID, Open: true})
+	opened, err := cases.OpenFromScan(ctx, s.o.Store, s.o.Cases, scanID, s.o.Now().UTC())
 	if err != nil {
-		s.fail(w, r, v, http.StatusInternalServerError, err)
-		return
-	}
-	existing, err := s.o.Cases.Cases(ctx)
-	if err != nil {
-		s.fail(w, r, v, http.StatusInternalServerError, err)
-		return
-	}
-	followed := map[string]bool{}
-	for _, c := range existing {
-		if c.State != cases.Withdrawn {
-			for _, id := range c.Findings {
-				followed[id] = true
-			}
+		status := http.StatusInternalServerError
+		if errors.Is(err, cases.ErrNothingToOpen) || errors.Is(err, store.ErrNotFound) {
+			status = http.StatusBadRequest
 		}
-	}
-	fs = slices.DeleteFunc(fs, func(f finding.Finding) bool { return followed[f.ID] })
-	if len(fs) == 0 {
-		s.fail(w, r, v, http.StatusBadRequest, fmt.Errorf("scan %s has no open finding that no case follows", scanID))
+		s.fail(w, r, v, status, err)
 		return
-	}
-	orgs, err := s.o.Cases.Organisations(ctx)
-	if err != nil {
-		s.fail(w, r, v, http.StatusInternalServerError, err)
-		return
-	}
-	sites, err := s.o.Store.Sites(ctx, scanID)
-	if err != nil {
-		s.fail(w, r, v, http.StatusInternalServerError, err)
-		return
-	}
-	tags := make(map[string][]string, len(sites))
-	for _, site := range sites {
-		tags[site.URL] = site.Tags
-	}
-	opened := cases.Group(fs, cases.NewDirectory(orgs).WithSiteTags(tags), s.o.Now().UTC())
-	for i := range opened {
-		if err := s.o.Cases.CreateCase(ctx, &opened[i]); err != nil {
-			s.fail(w, r, v, http.StatusInternalServerError, err)
-			return
-		}
 	}
 	s.o.Log.Info("cases opened", "scan", scanID, "user", v.User.Name, "cases", len(opened))
 	if len(opened) == 1 {
