@@ -20,6 +20,7 @@ import (
 	"vigie/check"
 	"vigie/evidence"
 	"vigie/finding"
+	"vigie/store"
 )
 
 // bodyExcerpt is how much of a captured body the finding page shows.
@@ -335,17 +336,32 @@ func (s *Server) findingPage(w http.ResponseWriter, r *http.Request, v *view) {
 	s.render(w, r, v, http.StatusOK, "finding.html", d)
 }
 
-// recordPayload serves the payload of one record a finding cites: images
-// as themselves (screenshots, say), anything else as a text download.
-func (s *Server) recordPayload(w http.ResponseWriter, r *http.Request, v *view) {
+// findingEvidenceDir loads the finding the request names and the
+// evidence directory of the scan that last saw it; when either is missing
+// it answers the request and returns false.
+func (s *Server) findingEvidenceDir(w http.ResponseWriter, r *http.Request, v *view) (*finding.Finding, string, bool) {
 	f, err := s.o.Browser.Finding(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.fail(w, r, v, http.StatusInternalServerError, err)
-		return
+		status := http.StatusInternalServerError
+		if errors.Is(err, store.ErrNotFound) {
+			status, err = http.StatusNotFound, nil
+		}
+		s.fail(w, r, v, status, err)
+		return nil, "", false
 	}
 	dir, err := s.evidenceDir(r, f)
 	if err != nil {
 		s.fail(w, r, v, http.StatusNotFound, nil)
+		return nil, "", false
+	}
+	return f, dir, true
+}
+
+// recordPayload serves the payload of one record a finding cites: images
+// as themselves (screenshots, say), anything else as a text download.
+func (s *Server) recordPayload(w http.ResponseWriter, r *http.Request, v *view) {
+	f, dir, ok := s.findingEvidenceDir(w, r, v)
+	if !ok {
 		return
 	}
 	m, err := readManifest(dir)
@@ -383,14 +399,8 @@ func (s *Server) recordPayload(w http.ResponseWriter, r *http.Request, v *view) 
 
 // findingBundle serves the evidence bundle (zip) of a finding.
 func (s *Server) findingBundle(w http.ResponseWriter, r *http.Request, v *view) {
-	f, err := s.o.Browser.Finding(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, v, http.StatusInternalServerError, err)
-		return
-	}
-	dir, err := s.evidenceDir(r, f)
-	if err != nil {
-		s.fail(w, r, v, http.StatusNotFound, nil)
+	f, dir, ok := s.findingEvidenceDir(w, r, v)
+	if !ok {
 		return
 	}
 	tmp, err := os.MkdirTemp("", "vigie-bundle-")
