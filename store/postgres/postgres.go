@@ -84,6 +84,9 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		// site's rows, which a concurrent delivery of the same site would
 		// change.
 		LockSite: "SELECT pg_advisory_xact_lock(hashtext(?))",
+		// A shared row lock: records of one scan do not wait for one
+		// another, only for (or hold off) EndScan's update of the row.
+		LockScan: "SELECT 1 FROM scans WHERE id = ? FOR SHARE",
 		Retry:    retryable,
 	})
 	if err != nil {

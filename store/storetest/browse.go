@@ -31,6 +31,7 @@ func RunBrowse(t *testing.T, open func(t *testing.T) BrowseStore) {
 		{"SiteSummaries", testSiteSummaries},
 		{"SiteHistory", testSiteHistory},
 		{"ScanSummaries", testScanSummaries},
+		{"StoredScanSummaries", testStoredScanSummaries},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, func(t *testing.T) store.Store { return open(t) })
@@ -413,5 +414,105 @@ func testScanSummaries(t *testing.T, h *harness, b store.Browser) {
 	}
 	if len(got) == 1 && (got[0].Version != "test" || !got[0].Started.Equal(t3)) {
 		t.Errorf("ScanSummaries carries scan %+v, want scan4 as Store.Scan reports it", got[0].Scan)
+	}
+}
+
+// scanRow is what a scan summary counts.
+type scanRow struct {
+	scan                  string
+	sites, failed         int
+	seen                  map[string]int
+	new, fixed, regressed int
+}
+
+// scanRows returns the counts of every scan's summary, newest first, and
+// their end times by scan ID.
+func scanRows(t *testing.T, h *harness, b store.Browser) ([]scanRow, map[string]time.Time) {
+	t.Helper()
+	got, err := b.ScanSummaries(h.ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []scanRow
+	ended := map[string]time.Time{}
+	for _, s := range got {
+		if s.Seen == nil {
+			t.Errorf("scan %s: nil Seen", s.ID)
+		}
+		rows = append(rows, scanRow{s.ID, s.Sites, s.Failed, maps.Clone(s.Seen), s.New, s.Fixed, s.Regressed})
+		ended[s.ID] = s.Ended
+	}
+	return rows, ended
+}
+
+// testStoredScanSummaries ends scans: their summaries, which may now come
+// from totals kept at the end, equal the counts made while they ran; a
+// site recorded after a scan's end changes them; a running scan's change
+// with each record.
+func testStoredScanSummaries(t *testing.T, h *harness, b store.Browser) {
+	browseHistory(h)
+	running, _ := scanRows(t, h, b)
+
+	ends := map[string]time.Time{}
+	for _, id := range []string{"scan1", "scan2", "scan4"} {
+		sc, err := h.s.Scan(h.ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ends[id] = sc.Started.Add(90 * time.Minute)
+		if err := h.s.EndScan(h.ctx, id, ends[id]); err != nil {
+			t.Fatalf("EndScan(%s): %v", id, err)
+		}
+	}
+	rows, ended := scanRows(t, h, b)
+	if !reflect.DeepEqual(rows, running) {
+		t.Errorf("after EndScan, ScanSummaries =\n%+v\nwant the counts made while running\n%+v", rows, running)
+	}
+	for id, want := range ends {
+		if !ended[id].Equal(want) {
+			t.Errorf("scan %s: Ended %v, want %v", id, ended[id], want)
+		}
+	}
+	if !ended["scan3"].IsZero() {
+		t.Errorf("scan3 is running, yet Ended is %v", ended["scan3"])
+	}
+	// Ending again (a repeated EndScan) counts again, to the same totals.
+	if err := h.s.EndScan(h.ctx, "scan1", ends["scan1"]); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := scanRows(t, h, b); !reflect.DeepEqual(rows, running) {
+		t.Errorf("after a second EndScan, ScanSummaries =\n%+v\nwant\n%+v", rows, running)
+	}
+
+	// A late redelivery of scan1's audit of A sees a1 alone: a2 and a3 are
+	// no longer new in scan1; a3, now never seen, is forgotten with the fix
+	// scan2 recorded. scan3, still running, audits one more site.
+	h.record(h.s, "scan1", audit(siteA, orgA, t0), a1)
+	f1 := fnd("https://www.finistere.gouv.fr/", "transport.no-https", "/", finding.Info)
+	h.record(h.s, "scan3", audit(f1.Site, "Préfecture du Finistère", t2), f1)
+	want := []scanRow{
+		{"scan4", 0, 0, sev(), 0, 0, 0},
+		{"scan3", 6, 1, sev(finding.High, 2, finding.Medium, 2, finding.Info, 1), 2, 2, 1},
+		{"scan2", 3, 1, sev(finding.High, 1, finding.Low, 1), 1, 1, 0},
+		{"scan1", 3, 0, sev(finding.High, 3, finding.Low, 1), 4, 0, 0},
+	}
+	rows, _ = scanRows(t, h, b)
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("after late records, ScanSummaries =\n%+v\nwant\n%+v", rows, want)
+	}
+	// The counts agree with the scans' diffs.
+	for _, r := range want {
+		d := h.diff(h.s, r.scan)
+		if len(d.New) != r.new || len(d.Fixed) != r.fixed || len(d.Regressed) != r.regressed {
+			t.Errorf("Diff(%s) has %d new, %d fixed, %d regressed; its summary counts %d, %d, %d",
+				r.scan, len(d.New), len(d.Fixed), len(d.Regressed), r.new, r.fixed, r.regressed)
+		}
+	}
+	// Ending scan1 again keeps the new totals.
+	if err := h.s.EndScan(h.ctx, "scan1", ends["scan1"]); err != nil {
+		t.Fatal(err)
+	}
+	if rows, _ := scanRows(t, h, b); !reflect.DeepEqual(rows, want) {
+		t.Errorf("after ending scan1 again, ScanSummaries =\n%+v\nwant\n%+v", rows, want)
 	}
 }

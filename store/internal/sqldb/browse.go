@@ -312,9 +312,21 @@ WHERE fixed_at IS NULL AND site IN (`+strings.Join(marks, `, `)+`) GROUP BY site
 	return out, n, nil
 }
 
+// querier runs reads on a pool or in a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
 // counts runs a query of (key, subkey, count) rows and hands each to add.
 func (db *Queries) counts(ctx context.Context, query string, args []any, add func(key, sub string, n int)) error {
-	rows, err := db.r.QueryContext(ctx, query, args...)
+	return countRows(ctx, db.r, query, args, add)
+}
+
+// countRows runs a query of (key, subkey, count) rows on q and hands each
+// to add.
+func countRows(ctx context.Context, q querier, query string, args []any, add func(key, sub string, n int)) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -423,39 +435,110 @@ WHERE f.site = ? GROUP BY c.scan_id, c.kind`, []any{siteURL}, func(scan, kind st
 }
 
 // ScanSummaries implements store.Browser. Each summary's Seen map is
-// non-nil. Counting what a scan saw reads each of its sightings once.
+// non-nil. An ended scan's totals are those EndScan stored; a scan without
+// them (running, ended before they were kept, or recorded again after its
+// end) is counted live, reading each of its sightings once. Kept totals
+// count each finding at the severity it had when the scan ended, where live
+// counts use its current one: a finding whose severity a later scan
+// changed (same ID) is not counted again.
 func (db *Queries) ScanSummaries(ctx context.Context, limit int) ([]store.ScanSummary, error) {
 	scans, err := db.Scans(ctx, limit)
 	if err != nil {
 		return nil, err
 	}
+	var ended []any
+	for _, sc := range scans {
+		if !sc.Ended.IsZero() {
+			ended = append(ended, sc.ID)
+		}
+	}
+	stored, err := db.storedCounts(ctx, ended)
+	if err != nil {
+		return nil, fmt.Errorf("%s: scan summaries: stored counts: %w", db.name, err)
+	}
 	out := make([]store.ScanSummary, len(scans))
 	for i, sc := range scans {
-		s := &out[i]
-		s.Scan, s.Seen = sc, map[string]int{}
-		err := db.r.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN error <> '' THEN 1 ELSE 0 END), 0)
-FROM scan_sites WHERE scan_id = ?`, sc.ID).Scan(&s.Sites, &s.Failed)
-		if err != nil {
-			return nil, fmt.Errorf("%s: summary of scan %s: sites: %w", db.name, sc.ID, err)
+		if c, ok := stored[sc.ID]; ok {
+			out[i] = c
+			out[i].Scan = sc
+			continue
 		}
-		err = db.counts(ctx, `SELECT f.severity, '', COUNT(*) FROM finding_sightings s JOIN findings f ON f.id = s.finding_id
-WHERE s.scan_id = ? GROUP BY f.severity`, []any{sc.ID}, func(severity, _ string, n int) {
-			s.Seen[severity] = n
-		})
-		if err != nil {
-			return nil, fmt.Errorf("%s: summary of scan %s: sightings: %w", db.name, sc.ID, err)
-		}
-		var bad error
-		err = db.counts(ctx, `SELECT kind, '', COUNT(*) FROM finding_changes WHERE scan_id = ? GROUP BY kind`,
-			[]any{sc.ID}, func(kind, _ string, n int) {
-				bad = errors.Join(bad, addChange(kind, n, &s.New, &s.Fixed, &s.Regressed))
-			})
-		if err == nil {
-			err = bad
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: summary of scan %s: changes: %w", db.name, sc.ID, err)
+		out[i].Scan = sc
+		if err := countScan(ctx, db.r, &out[i]); err != nil {
+			return nil, fmt.Errorf("%s: summary of scan %s: %w", db.name, sc.ID, err)
 		}
 	}
 	return out, nil
+}
+
+// storedCounts returns the totals scan_counts holds for the scans ids, by
+// scan ID, reading a bounded IN list at a time.
+func (db *Queries) storedCounts(ctx context.Context, ids []any) (map[string]store.ScanSummary, error) {
+	out := make(map[string]store.ScanSummary, len(ids))
+	const chunk = 500
+	for i := 0; i < len(ids); i += chunk {
+		part := ids[i:min(i+chunk, len(ids))]
+		marks := strings.TrimSuffix(strings.Repeat(`?, `, len(part)), `, `)
+		err := db.storedChunk(ctx, `SELECT scan_id, sites, failed, seen, changes_new, changes_fixed, changes_regressed
+FROM scan_counts WHERE scan_id IN (`+marks+`)`, part, out)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (db *Queries) storedChunk(ctx context.Context, query string, args []any, out map[string]store.ScanSummary) error {
+	rows, err := db.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			c    store.ScanSummary
+			seen sql.NullString
+		)
+		if err := rows.Scan(&c.ID, &c.Sites, &c.Failed, &seen, &c.New, &c.Fixed, &c.Regressed); err != nil {
+			return err
+		}
+		if err := column.DecodeJSON(seen, &c.Seen); err != nil {
+			return fmt.Errorf("scan %s: %w", c.ID, err)
+		}
+		if c.Seen == nil {
+			c.Seen = map[string]int{}
+		}
+		out[c.ID] = c
+	}
+	return rows.Err()
+}
+
+// countScan counts the sites, sightings and changes s.ID recorded into s,
+// on q: the pool, or EndScan's transaction.
+func countScan(ctx context.Context, q querier, s *store.ScanSummary) error {
+	s.Seen = map[string]int{}
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN error <> '' THEN 1 ELSE 0 END), 0)
+FROM scan_sites WHERE scan_id = ?`, s.ID).Scan(&s.Sites, &s.Failed)
+	if err != nil {
+		return fmt.Errorf("sites: %w", err)
+	}
+	err = countRows(ctx, q, `SELECT f.severity, '', COUNT(*) FROM finding_sightings s JOIN findings f ON f.id = s.finding_id
+WHERE s.scan_id = ? GROUP BY f.severity`, []any{s.ID}, func(severity, _ string, n int) {
+		s.Seen[severity] = n
+	})
+	if err != nil {
+		return fmt.Errorf("sightings: %w", err)
+	}
+	var bad error
+	err = countRows(ctx, q, `SELECT kind, '', COUNT(*) FROM finding_changes WHERE scan_id = ? GROUP BY kind`,
+		[]any{s.ID}, func(kind, _ string, n int) {
+			bad = errors.Join(bad, addChange(kind, n, &s.New, &s.Fixed, &s.Regressed))
+		})
+	if err == nil {
+		err = bad
+	}
+	if err != nil {
+		return fmt.Errorf("changes: %w", err)
+	}
+	return nil
 }

@@ -43,18 +43,60 @@ VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 	return nil
 }
 
-// EndScan implements store.Store.
+// EndScan implements store.Store. In the transaction that sets the end, it
+// counts what the scan recorded and keeps the totals in scan_counts, which
+// ScanSummaries reads instead of counting every sighting again; a zero
+// ended time (the scan running again) drops them.
 func (db *Queries) EndScan(ctx context.Context, scanID string, ended time.Time) error {
-	res, err := db.w.ExecContext(ctx, `UPDATE scans SET ended = ? WHERE id = ?`, column.NullTime(ended), scanID)
-	if err != nil {
+	if err := db.endScan(ctx, scanID, ended); err != nil {
 		return fmt.Errorf("%s: end scan %s: %w", db.name, scanID, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("%s: end scan %s: %w", db.name, scanID, err)
-	} else if n == 0 {
-		return fmt.Errorf("%s: end scan %s: scan %w", db.name, scanID, store.ErrNotFound)
 	}
 	return nil
+}
+
+func (db *Queries) endScan(ctx context.Context, scanID string, ended time.Time) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// First, so that records of the scan still running wait until the
+	// totals are stored, and those already waiting to commit are counted.
+	res, err := tx.ExecContext(ctx, `UPDATE scans SET ended = ? WHERE id = ?`, column.NullTime(ended), scanID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("scan %w", store.ErrNotFound)
+	}
+	if ended.IsZero() {
+		if _, err := tx.ExecContext(ctx, queries.dropCounts, scanID); err != nil {
+			return fmt.Errorf("dropping the counts: %w", err)
+		}
+		return tx.Commit()
+	}
+	s := store.ScanSummary{Scan: store.Scan{ID: scanID}}
+	if err := countScan(ctx, tx, &s); err != nil {
+		return err
+	}
+	seen, err := json.Marshal(s.Seen)
+	if err != nil {
+		return fmt.Errorf("counts: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO scan_counts (scan_id, sites, failed, seen,
+	changes_new, changes_fixed, changes_regressed)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (scan_id) DO UPDATE SET
+	sites = excluded.sites, failed = excluded.failed, seen = excluded.seen,
+	changes_new = excluded.changes_new, changes_fixed = excluded.changes_fixed,
+	changes_regressed = excluded.changes_regressed`,
+		scanID, s.Sites, s.Failed, string(seen), s.New, s.Fixed, s.Regressed)
+	if err != nil {
+		return fmt.Errorf("storing the counts: %w", err)
+	}
+	return tx.Commit()
 }
 
 // RecordSite implements store.Store.
@@ -244,6 +286,10 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		changes = append(changes, c)
 	}
 
+	if err := r.invalidate(); err != nil {
+		return nil, nil, fmt.Errorf("dropping the scan's counts: %w", err)
+	}
+
 	out := make([]finding.Finding, len(fs))
 	byID := make(map[string]finding.Finding, len(fs))
 	for i, f := range fs {
@@ -271,6 +317,31 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		}
 	}
 	return out, changes, nil
+}
+
+// invalidate drops the totals EndScan stored for the scan: a site recorded
+// after the end (a job redelivered late) changes them, and the scan is
+// counted live from then on, never stored again unless EndScan runs again.
+// Recounting here instead would read every sighting of the scan on each
+// late record; late records are rare, reads of the scan list are not.
+//
+// It runs last, after every write of the record, and first writes the
+// scan's row, which EndScan updates first. Under PostgreSQL's read
+// committed, where neither side sees the other's uncommitted rows, that
+// row lock orders the two: a record that touched the row first commits
+// before EndScan counts; one that comes second waits for EndScan to commit,
+// then deletes the totals it stored. Records of one scan queue on that lock
+// only for the end of their transactions. With SQLite, writes are
+// serialised anyway.
+func (r *recorder) invalidate() error {
+	if r.db.lockScan != "" {
+		if err := r.exec(r.db.lockScan, r.scan); err != nil {
+			return err
+		}
+	} else if err := r.exec(r.st.touchScan, r.scan); err != nil {
+		return err
+	}
+	return r.exec(r.st.dropCounts, r.scan)
 }
 
 func (r *recorder) saveSite() error {
@@ -354,6 +425,12 @@ func (r *recorder) history(id string) (state, error) {
 	var s state
 	err := r.queryRow(r.st.firstSighting, id).Scan(&s.firstSeen, &s.firstScan)
 	if errors.Is(err, sql.ErrNoRows) {
+		// Deleting it deletes its changes in later scans too (a fix
+		// recorded after the sighting this delivery withdrew): their
+		// stored totals no longer hold.
+		if err := r.exec(r.st.dropChangedCounts, id); err != nil {
+			return s, err
+		}
 		return s, r.exec(r.st.deleteFinding, id)
 	}
 	if err != nil {

@@ -24,6 +24,9 @@ type Queries struct {
 	// lockSite, when set, runs first in RecordSite's transaction with the
 	// site URL as argument.
 	lockSite string
+	// lockScan, when set, replaces the write of the scan's row a record
+	// makes to order itself with EndScan.
+	lockScan string
 	// retry reports whether RecordSite may run again after err.
 	retry func(error) bool
 	// prepared holds RecordSite's statements by SQL text, when prepared.
@@ -43,6 +46,11 @@ type Options struct {
 	// LockSite is a statement run first when recording a site, with the
 	// site's URL as its one argument, or "".
 	LockSite string
+	// LockScan is a statement a record runs, with the scan ID as its one
+	// argument, to wait for (or hold off) a concurrent EndScan of that
+	// scan (see recorder.invalidate); "" writes the scan's row instead,
+	// which also serialises the records of a scan with one another.
+	LockScan string
 	// Retry, when set, reports whether RecordSite may run again after an
 	// error (deadlocks, serialisation failures); it tries five times.
 	Retry func(error) bool
@@ -58,7 +66,7 @@ func New(ctx context.Context, o Options) (*Queries, error) {
 		rb = func(q string) string { return q }
 	}
 	q := &Queries{name: o.Name, r: handle{o.Read, rb}, w: handle{o.Write, rb},
-		lockCases: o.LockCases, lockSite: o.LockSite, retry: o.Retry}
+		lockCases: o.LockCases, lockSite: o.LockSite, lockScan: o.LockScan, retry: o.Retry}
 	if o.Prepare {
 		q.prepared = make(map[string]*sql.Stmt)
 		for _, sq := range queries.all() {

@@ -24,6 +24,11 @@ type statements struct {
 	updateState     string
 	deleteFinding   string
 	findingByID     string
+	touchScan       string
+	dropCounts      string
+	// dropChangedCounts drops the totals of the scans that changed a
+	// finding, before it is deleted with its changes.
+	dropChangedCounts string
 }
 
 var queries = statements{
@@ -78,6 +83,12 @@ WHERE finding_id = ? AND kind = 'regressed' ORDER BY at DESC LIMIT 1`,
 WHERE id = ?`,
 	deleteFinding: `DELETE FROM findings WHERE id = ?`,
 	findingByID:   `SELECT ` + column.Findings + ` FROM findings f WHERE f.id = ?`,
+	// A write to the scan's row, so that a record and EndScan, which
+	// updates that row too, wait for each other; see recorder.invalidate.
+	touchScan:  `UPDATE scans SET ended = ended WHERE id = ?`,
+	dropCounts: `DELETE FROM scan_counts WHERE scan_id = ?`,
+	dropChangedCounts: `DELETE FROM scan_counts
+WHERE scan_id IN (SELECT scan_id FROM finding_changes WHERE finding_id = ?)`,
 }
 
 // all returns every statement's SQL.
@@ -86,5 +97,5 @@ func (st *statements) all() []string {
 		st.upsertFinding, st.insertSighting, st.prevSighting, st.auditBetween,
 		st.upsertChange, st.deleteChange, st.firstSighting, st.lastSighting,
 		st.firstAuditAfter, st.lastRegression, st.updateState, st.deleteFinding,
-		st.findingByID}
+		st.findingByID, st.touchScan, st.dropCounts, st.dropChangedCounts}
 }
