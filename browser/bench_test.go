@@ -21,25 +21,7 @@ func BenchmarkRender(b *testing.B) {
 			p := startPool(b, e, Options{Tabs: tabs, Log: nopWriter{}})
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
-			var peak, peakPSS atomic.Int64
-			stop := make(chan struct{})
-			var sampler sync.WaitGroup
-			sampler.Go(func() {
-				for {
-					rss, pss := p.Memory()
-					if rss > peak.Load() {
-						peak.Store(rss)
-					}
-					if pss > peakPSS.Load() {
-						peakPSS.Store(pss)
-					}
-					select {
-					case <-stop:
-						return
-					case <-time.After(100 * time.Millisecond):
-					}
-				}
-			})
+			stopWatch := p.WatchMemory(100 * time.Millisecond)
 			var next atomic.Int64
 			var failed atomic.Int64
 			b.ResetTimer()
@@ -64,14 +46,13 @@ func BenchmarkRender(b *testing.B) {
 			wg.Wait()
 			elapsed := time.Since(start)
 			b.StopTimer()
-			close(stop)
-			sampler.Wait()
+			peakRSS, peakPSS := stopWatch()
 			if n := failed.Load(); n > 0 {
 				b.Fatalf("%d of %d renders failed", n, b.N)
 			}
 			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "pages/s")
-			b.ReportMetric(float64(peak.Load())/(1<<20), "peakRSS-MB")
-			b.ReportMetric(float64(peakPSS.Load())/(1<<20), "peakPSS-MB")
+			b.ReportMetric(float64(peakRSS)/(1<<20), "peakRSS-MB")
+			b.ReportMetric(float64(peakPSS)/(1<<20), "peakPSS-MB")
 		})
 	}
 }

@@ -263,13 +263,7 @@ func TestTypingFrame(t *testing.T) {
 	}
 	// The canaries come with the call, not the options.
 	p := startPool(t, e, Options{Settle: 200 * time.Millisecond})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	s, err := p.Open(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	ctx, s := openSession(t, p, time.Minute)
 	r, err := s.Render(ctx, "https://www.site.test/", canaries)
 	if err != nil {
 		t.Fatal(err)
@@ -311,12 +305,7 @@ func TestScreenshot(t *testing.T) {
 func TestBrowserKilled(t *testing.T) {
 	e := newSite(t, true)
 	p := startPool(t, e, Options{PageTimeout: time.Minute})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	s, err := p.Open(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, s := openSession(t, p, 2*time.Minute)
 	pids := p.PIDs()
 	if len(pids) != 1 {
 		t.Fatalf("PIDs = %v", pids)
@@ -349,13 +338,7 @@ func TestBrowserKilled(t *testing.T) {
 func TestPageTimeout(t *testing.T) {
 	e := newSite(t, true)
 	p := startPool(t, e, Options{PageTimeout: 3 * time.Second, Settle: 100 * time.Millisecond})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	s, err := p.Open(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	ctx, s := openSession(t, p, time.Minute)
 	r, err := s.Render(ctx, "https://www.site.test/never", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -394,13 +377,7 @@ func TestDownloadRefused(t *testing.T) {
 func TestRendererCrash(t *testing.T) {
 	e := newSite(t, true)
 	p := startPool(t, e, Options{PageTimeout: time.Minute})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	s, err := p.Open(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	ctx, s := openSession(t, p, 2*time.Minute)
 	go func() {
 		for e.count("www.site.test/slow.png") == 0 && ctx.Err() == nil {
 			time.Sleep(10 * time.Millisecond)

@@ -2,16 +2,9 @@ package browser
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie/internal/testpki"
 	"vigie/observation"
 )
 
@@ -80,44 +74,11 @@ func (e *testEnv) dial(ctx context.Context, network, addr string) (net.Conn, err
 // the CA certificate after their leaf, as most servers do.
 func newTestEnv(t testing.TB, h http.Handler, withCAInChain bool) *testEnv {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Vigie browser test CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature, BasicConstraintsValid: true, IsCA: true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leafTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: testHosts[0]}, DNSNames: testHosts,
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, caCert, &leafKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chain := [][]byte{leafDER}
-	if withCAInChain {
-		chain = append(chain, caDER)
-	}
-	e := &testEnv{
-		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-		hits:  map[string]int{}, bodies: map[string][]string{},
-	}
+	ca := testpki.NewCA(t, "Vigie browser test CA")
+	cert := ca.Issue(t, testpki.LeafOptions{Names: testHosts, OmitCA: !withCAInChain})
+	e := &testEnv{caPEM: ca.PEM(), hits: map[string]int{}, bodies: map[string][]string{}}
 	e.tlsSrv = httptest.NewUnstartedServer(h)
-	e.tlsSrv.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: chain, PrivateKey: leafKey}}}
+	e.tlsSrv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	e.tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // refused handshakes are expected
 	e.tlsSrv.StartTLS()
 	e.httpSrv = httptest.NewServer(h)
@@ -183,16 +144,25 @@ func (l testLog) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// render opens a session, renders u and closes the session.
-func render(t testing.TB, p *Pool, u string) *observation.Rendering {
+// openSession opens a session on p, with d for the test to use it; the
+// session closes when the test ends, if not before.
+func openSession(t testing.TB, p *Pool, d time.Duration) (context.Context, *Session) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
 	s, err := p.Open(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
+	return ctx, s
+}
+
+// render opens a session, renders u and closes the session.
+func render(t testing.TB, p *Pool, u string) *observation.Rendering {
+	t.Helper()
+	ctx, s := openSession(t, p, time.Minute)
+	defer s.Close() // now: the next render may need the tab
 	r, err := s.Render(ctx, u, nil)
 	if err != nil {
 		t.Fatal(err)

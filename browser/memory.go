@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Memory returns the resident memory, in bytes, of the current browser
@@ -19,6 +21,34 @@ func (p *Pool) Memory() (rss, pss int64) {
 		return 0, 0
 	}
 	return treeMemory(pids[0])
+}
+
+// WatchMemory samples Memory now and then every interval, in a goroutine,
+// until the returned stop function is called; stop returns the highest
+// RSS and PSS seen. Benchmarks use it to report the browser's peak
+// memory. Calling stop again returns the same peaks.
+func (p *Pool) WatchMemory(every time.Duration) (stop func() (peakRSS, peakPSS int64)) {
+	done := make(chan struct{})
+	var rss, pss int64 // written by the sampler, read after it ends
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			r, s := p.Memory()
+			rss, pss = max(rss, r), max(pss, s)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return sync.OnceValues(func() (int64, int64) {
+		close(done)
+		wg.Wait()
+		return rss, pss
+	})
 }
 
 func treeMemory(pid int) (rss, pss int64) {

@@ -309,7 +309,8 @@ func profileDir() (string, error) {
 		return "", fmt.Errorf("browser: profile directory: %w", err)
 	}
 	prefs := `{"profile":{"cookie_controls_mode":0,"block_third_party_cookies":false}}`
-	if err := os.Mkdir(filepath.Join(dir, "Default"), 0o700); err == nil {
+	err = os.Mkdir(filepath.Join(dir, "Default"), 0o700)
+	if err == nil {
 		err = os.WriteFile(filepath.Join(dir, "Default", "Preferences"), []byte(prefs), 0o600)
 	}
 	if err != nil {

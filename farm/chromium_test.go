@@ -10,7 +10,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +18,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"vigie/internal/chromiumtest"
 )
 
 // These tests load the browser-mode sites in headless Chromium, type into
@@ -27,45 +28,20 @@ import (
 // the scripts behind the browser-mode expectations do what the catalogue
 // says, independently of Vigie's own browser driver.
 
-const chromiumPath = "/usr/bin/chromium"
-
 // chromium starts a headless Chromium reaching every .test host at the
 // farm's address addr and trusting the farm's CA; it returns a browser
 // context for one tab.
 func chromium(t *testing.T, f *Farm, addr string) context.Context {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts Chromium")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("chromium missing: %v", err)
-		}
-		t.Skipf("chromium missing: %v", err)
-	}
 	block, _ := pem.Decode(f.CACertPEM())
 	ca, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
 		t.Fatal(err)
 	}
 	spki := sha256.Sum256(ca.RawSubjectPublicKeyInfo)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+	return chromiumtest.Tab(t,
 		chromedp.Flag("host-resolver-rules", "MAP *.test "+addr),
-		chromedp.Flag("ignore-certificate-errors-spki-list", base64.StdEncoding.EncodeToString(spki[:])),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	return ctx
+		chromedp.Flag("ignore-certificate-errors-spki-list", base64.StdEncoding.EncodeToString(spki[:])))
 }
 
 // within runs steps with a deadline.

@@ -9,8 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
+	"vigie/internal/testpki"
 	"vigie/observation"
 )
 
@@ -87,13 +87,13 @@ func TestCaptureOffByDefault(t *testing.T) {
 }
 
 func TestCaptureHTTP2AndTLS(t *testing.T) {
-	ca := newTestCA(t)
-	cert := ca.issue(t, []string{"127.0.0.1"}, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ca := testpki.NewCA(t, "Vigie Test CA")
+	cert := ca.Issue(t, testpki.LeafOptions{Names: []string{"127.0.0.1"}})
 	srv := tlsServer(t, cert, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<p>h2</p>")
 	}))
-	r := newClient(t, Options{CACertPEM: [][]byte{ca.pem}, Capture: true}).Get(context.Background(), srv.URL)
+	r := newClient(t, Options{CACertPEM: [][]byte{ca.PEM()}, Capture: true}).Get(context.Background(), srv.URL)
 	if !r.OK() || len(r.Exchanges) != 1 {
 		t.Fatalf("error %q, %d exchanges", r.Error, len(r.Exchanges))
 	}
@@ -122,10 +122,10 @@ func TestCaptureFailures(t *testing.T) {
 		t.Errorf("truncated %v body %q error %q status %d", ex.Truncated, ex.Body, ex.Error, ex.Status)
 	}
 
-	ca, other := newTestCA(t), newTestCA(t)
-	cert := other.issue(t, []string{"127.0.0.1"}, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ca, other := testpki.NewCA(t, "Vigie Test CA"), testpki.NewCA(t, "Another CA")
+	cert := other.Issue(t, testpki.LeafOptions{Names: []string{"127.0.0.1"}})
 	srv := tlsServer(t, cert, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	r = newClient(t, Options{CACertPEM: [][]byte{ca.pem}, Capture: true, Retries: -1}).Get(context.Background(), srv.URL)
+	r = newClient(t, Options{CACertPEM: [][]byte{ca.PEM()}, Capture: true, Retries: -1}).Get(context.Background(), srv.URL)
 	if r.ErrorKind != observation.KindTLS || len(r.Exchanges) != 1 {
 		t.Fatalf("kind %q, %d exchanges", r.ErrorKind, len(r.Exchanges))
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"vigie/internal/testpki"
 	"vigie/observation"
 )
 
@@ -66,7 +67,7 @@ func TestGetInvalidURL(t *testing.T) {
 func TestHostileServers(t *testing.T) {
 	t.Parallel()
 	const timeout = 300 * time.Millisecond
-	ca := newTestCA(t)
+	ca := testpki.NewCA(t, "Vigie Test CA")
 	type result struct {
 		url     string
 		accepts *atomic.Int32
@@ -264,20 +265,20 @@ func TestHostileServers(t *testing.T) {
 		{
 			name: "expired certificate",
 			setup: func(t *testing.T) result {
-				cert := ca.issue(t, []string{"127.0.0.1"}, time.Now().Add(-48*time.Hour), time.Now().Add(-24*time.Hour))
+				cert := ca.Issue(t, testpki.LeafOptions{Names: []string{"127.0.0.1"}, NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
 				return result{url: tlsServer(t, cert, http.NotFoundHandler()).URL + "/"}
 			},
-			opts: Options{CACertPEM: [][]byte{ca.pem}},
+			opts: Options{CACertPEM: [][]byte{ca.PEM()}},
 			kind: observation.KindTLS, msg: "tls: certificate has expired", maxTime: time.Second,
 		},
 		{
 			name: "certificate for another name",
 			setup: func(t *testing.T) result {
-				cert := ca.issue(t, []string{"other.example-site.test"}, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+				cert := ca.Issue(t, testpki.LeafOptions{Names: []string{"other.example-site.test"}})
 				p := port(t, tlsServer(t, cert, http.NotFoundHandler()).URL)
 				return result{url: "https://www.example-site.test:" + p + "/", resolve: []string{"*:" + p + ":127.0.0.1"}}
 			},
-			opts: Options{CACertPEM: [][]byte{ca.pem}, NoDNS: true},
+			opts: Options{CACertPEM: [][]byte{ca.PEM()}, NoDNS: true},
 			kind: observation.KindTLS, msg: "tls: certificate is valid for other.example-site.test, not www.example-site.test", maxTime: time.Second,
 		},
 		{
@@ -736,15 +737,15 @@ func TestConnectionReuse(t *testing.T) {
 }
 
 func TestHTTP2(t *testing.T) {
-	ca := newTestCA(t)
-	cert := ca.issue(t, []string{"127.0.0.1"}, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ca := testpki.NewCA(t, "Vigie Test CA")
+	cert := ca.Issue(t, testpki.LeafOptions{Names: []string{"127.0.0.1"}})
 	var protos sync.Map
 	srv := tlsServer(t, cert, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		protos.Store(r.Proto, true)
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<p>h2</p>")
 	}))
-	c := newClient(t, Options{CACertPEM: [][]byte{ca.pem}})
+	c := newClient(t, Options{CACertPEM: [][]byte{ca.PEM()}})
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Add(1)
@@ -826,8 +827,8 @@ func TestResolve(t *testing.T) {
 }
 
 func TestConnectTo(t *testing.T) {
-	ca := newTestCA(t)
-	cert := ca.issue(t, []string{"secure.example-site.test"}, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	ca := testpki.NewCA(t, "Vigie Test CA")
+	cert := ca.Issue(t, testpki.LeafOptions{Names: []string{"secure.example-site.test"}})
 	srv := tlsServer(t, cert, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "%s %s", r.Host, r.TLS.ServerName)
 	}))
@@ -864,7 +865,7 @@ func TestConnectTo(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newClient(t, Options{ConnectTo: tt.connectTo, Resolve: tt.resolve, NoDNS: true, CACertPEM: [][]byte{ca.pem}})
+			c := newClient(t, Options{ConnectTo: tt.connectTo, Resolve: tt.resolve, NoDNS: true, CACertPEM: [][]byte{ca.PEM()}})
 			r := c.Get(context.Background(), tt.url)
 			if tt.kind != "" {
 				if r.ErrorKind != tt.kind {
@@ -883,17 +884,17 @@ func TestConnectTo(t *testing.T) {
 }
 
 func TestCACertFiles(t *testing.T) {
-	ca := newTestCA(t)
+	ca := testpki.NewCA(t, "Vigie Test CA")
 	dir := t.TempDir()
 	good := dir + "/ca.pem"
-	if err := os.WriteFile(good, ca.pem, 0o644); err != nil {
+	if err := os.WriteFile(good, ca.PEM(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	bad := dir + "/bad.pem"
 	if err := os.WriteFile(bad, []byte("not a certificate"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cert := ca.issue(t, []string{"127.0.0.1"}, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	cert := ca.Issue(t, testpki.LeafOptions{Names: []string{"127.0.0.1"}})
 	srv := tlsServer(t, cert, http.NotFoundHandler())
 	c := newClient(t, Options{CACertFiles: []string{good}})
 	if r := c.Get(context.Background(), srv.URL); r.Status != 404 || r.Error != "" {

@@ -10,40 +10,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"vigie/internal/chromiumtest"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// headlessChromium starts Debian's Chromium for one tab; it fails under
-// CI=true when Chromium is missing, and skips otherwise.
-func headlessChromium(t *testing.T) context.Context {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("starts Chromium")
-	}
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("chromium missing: %v", err)
-		}
-		t.Skipf("chromium missing: %v", err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	return ctx
-}
 
 // waitPath waits until the page's path ends with suffix: a click that
 // navigates leaves the old page's elements visible for a moment.
@@ -86,7 +55,7 @@ func artefacts(t *testing.T) string {
 // evidence, open a case, record an event with a document, and publish the
 // chronology, with a full-page screenshot of each main page.
 func TestDashboardInChromium(t *testing.T) {
-	browser := headlessChromium(t)
+	browser := chromiumtest.Tab(t)
 	f := startFarm(t)
 	d := startDashboard(t, ServeOptions{AllowPrivate: true, Fetch: farmFetch(f), Concurrency: 8})
 	shots := artefacts(t)

@@ -2,18 +2,12 @@ package runner
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -27,6 +21,7 @@ import (
 
 	"vigie/farm"
 	"vigie/fetch"
+	"vigie/internal/testpki"
 	"vigie/store"
 	"vigie/store/sqlite"
 )
@@ -322,51 +317,22 @@ func TestResolverLookup(t *testing.T) {
 // certificate paths.
 func testCertificate(t *testing.T, dir, name string) (caPEM []byte, certFile, keyFile string) {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Vigie test CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(365 * 24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leafTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
-		// 80 days, with revocation information, like a certificate of
-		// a public CA: nothing for the TLS checks to report.
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(80 * 24 * time.Hour),
-		CRLDistributionPoints: []string{"http://crl.vigie-dashboard.test/ca.crl"},
-		KeyUsage:              x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+	ca := testpki.NewCA(t, "Vigie test CA")
+	// 80 days, with revocation information, like a certificate of a
+	// public CA: nothing for the TLS checks to report.
+	certPEM, keyPEM := ca.IssuePEM(t, testpki.LeafOptions{
+		Names:    []string{name},
+		NotAfter: time.Now().Add(80 * 24 * time.Hour),
+		CRL:      []string{"http://crl.vigie-dashboard.test/ca.crl"},
+	})
 	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	chain := append(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leafDER}), caPEM...)
-	if err := os.WriteFile(certFile, chain, 0o600); err != nil {
+	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+	if err := os.WriteFile(keyFile, keyPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return caPEM, certFile, keyFile
+	return ca.PEM(), certFile, keyFile
 }
 
 // TestSelfScan serves the dashboard over HTTPS and audits its login page

@@ -17,34 +17,20 @@ import (
 	"testing"
 	"time"
 
-	"vigie/browser"
 	"vigie/evidence"
 	"vigie/farm"
 	"vigie/finding"
+	"vigie/internal/chromiumtest"
 	"vigie/observation"
 	"vigie/target"
 	"vigie/tracker"
 )
 
-// chromium returns the Chromium to test with: a missing browser fails the
-// test under CI=true and skips it otherwise.
-func chromium(t testing.TB) string {
-	t.Helper()
-	exe, err := browser.Find("")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Chromium is not installed; CI must install it: %v", err)
-		}
-		t.Skipf("no Chromium: %v", err)
-	}
-	return exe
-}
-
 // browserFarm starts the farm and returns its browser-mode sites as
 // targets, with scan options rendering them through the farm's trackers.
 func browserFarm(t testing.TB) (*farm.Farm, []target.Target, Options) {
 	t.Helper()
-	exe := chromium(t)
+	exe := chromiumtest.Path(t)
 	f, err := farm.Start(farm.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -279,27 +265,10 @@ func BenchmarkScanBrowser(b *testing.B) {
 			o := o
 			o.Concurrency = c
 			o.Browser = &Browser{ExecPath: o.Browser.ExecPath, All: true, Trackers: o.Browser.Trackers, Screenshots: true}
-			var peakRSS, peakPSS atomic.Int64
-			stop := make(chan struct{})
-			var sampler sync.WaitGroup
-			o.onEngine = func(e *Engine) {
-				sampler.Go(func() {
-					for {
-						rss, pss := e.pool.Memory()
-						if rss > peakRSS.Load() {
-							peakRSS.Store(rss)
-						}
-						if pss > peakPSS.Load() {
-							peakPSS.Store(pss)
-						}
-						select {
-						case <-stop:
-							return
-						case <-time.After(100 * time.Millisecond):
-						}
-					}
-				})
-			}
+			// Each Run starts its own browser pool: watch each, keep the
+			// highest peaks.
+			var stops []func() (int64, int64)
+			o.onEngine = func(e *Engine) { stops = append(stops, e.pool.WatchMemory(100*time.Millisecond)) }
 			var elapsed time.Duration
 			pages := 0
 			for b.Loop() {
@@ -320,12 +289,15 @@ func BenchmarkScanBrowser(b *testing.B) {
 				}
 				elapsed += time.Since(start)
 			}
-			close(stop)
-			sampler.Wait()
+			var peakRSS, peakPSS int64
+			for _, stop := range stops {
+				rss, pss := stop()
+				peakRSS, peakPSS = max(peakRSS, rss), max(peakPSS, pss)
+			}
 			b.ReportMetric(float64(pages)/elapsed.Seconds(), "pages/s")
 			b.ReportMetric(elapsed.Seconds()/float64(pages), "s/page")
-			b.ReportMetric(float64(peakRSS.Load())/(1<<20), "browserRSS-MB")
-			b.ReportMetric(float64(peakPSS.Load())/(1<<20), "browserPSS-MB")
+			b.ReportMetric(float64(peakRSS)/(1<<20), "browserRSS-MB")
+			b.ReportMetric(float64(peakPSS)/(1<<20), "browserPSS-MB")
 		})
 	}
 }
