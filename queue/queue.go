@@ -37,13 +37,48 @@ type Settings struct {
 	Fetch    fetch.Options `json:"fetch"`
 	Crawl    crawl.Options `json:"crawl"`
 	TLSProbe bool          `json:"tls_probe"`
+	// Browser holds the scan's browser-mode settings; nil when the scan
+	// renders no site (and in jobs queued before workers rendered any).
+	Browser *Browser `json:"browser,omitempty"`
 }
 
-// Job is one site of a scan.
+// Browser are the browser-mode settings of a scan, carried as data: a
+// worker renders with its own Chromium and may not see the coordinator's
+// files.
+type Browser struct {
+	// All renders every target whose mode is not "static"; otherwise only
+	// targets whose mode is "browser" are rendered.
+	All bool `json:"all,omitempty"`
+	// NoTyping leaves form fields untouched.
+	NoTyping bool `json:"no_typing,omitempty"`
+	// PageTimeout bounds each page's rendering (browser default when 0).
+	PageTimeout time.Duration `json:"page_timeout,omitempty"`
+	// TrackerLists hold tracker lists (CSV domain,name,category, as read
+	// on the coordinator) added to the bundled list, in order.
+	TrackerLists [][]byte `json:"tracker_lists,omitempty"`
+}
+
+// Job is one site of a scan. Its target's Mode says how the site asked to
+// be audited.
 type Job struct {
 	Scan     string        `json:"scan"`
 	Target   target.Target `json:"target"`
 	Settings Settings      `json:"settings"`
+}
+
+// Rendered reports whether the job's site is audited in browser mode: its
+// mode says "browser", or the scan renders every site not marked "static".
+func (j Job) Rendered() bool {
+	b := j.Settings.Browser
+	switch {
+	case b == nil:
+		return false
+	case j.Target.Mode == target.ModeBrowser:
+		return true
+	case j.Target.Mode == target.ModeStatic:
+		return false
+	}
+	return b.All
 }
 
 // Options configure the stream and the consumer.

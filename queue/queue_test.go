@@ -2,7 +2,9 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -110,5 +112,63 @@ func TestRedeliveryAfterAckWait(t *testing.T) {
 	}
 	if _, err := c.Next(context.Background(), 500*time.Millisecond); !errors.Is(err, ErrNoJob) {
 		t.Errorf("Next after ack = %v, want ErrNoJob", err)
+	}
+}
+
+// TestJobFormat decodes a job queued before browser mode reached the
+// fleet, and tells which jobs are rendered.
+func TestJobFormat(t *testing.T) {
+	old := `{"scan":"s1","target":{"Input":"a.test","URL":"https://a.test/","Host":"a.test"},"settings":{"fetch":{},"crawl":{},"tls_probe":true}}`
+	var j Job
+	if err := json.Unmarshal([]byte(old), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Scan != "s1" || j.Target.URL != "https://a.test/" || !j.Settings.TLSProbe || j.Settings.Browser != nil || j.Rendered() {
+		t.Errorf("old job = %+v, rendered %v", j, j.Rendered())
+	}
+
+	for _, tc := range []struct {
+		mode    string
+		browser *Browser
+		want    bool
+	}{
+		{"", nil, false},
+		{target.ModeBrowser, nil, false},
+		{"", &Browser{}, false},
+		{"", &Browser{All: true}, true},
+		{target.ModeBrowser, &Browser{}, true},
+		{target.ModeStatic, &Browser{All: true}, false},
+	} {
+		j := Job{Target: target.Target{URL: "https://a.test/", Mode: tc.mode}, Settings: Settings{Browser: tc.browser}}
+		if got := j.Rendered(); got != tc.want {
+			t.Errorf("mode %q, browser %+v: Rendered = %v, want %v", tc.mode, tc.browser, got, tc.want)
+		}
+	}
+}
+
+// A job's mode and browser settings travel through the queue.
+func TestBrowserJobRoundTrip(t *testing.T) {
+	ctx := t.Context()
+	q, err := Connect(ctx, natstest.Start(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	j := job("s1", "https://a.test/")
+	j.Target.Mode = target.ModeBrowser
+	j.Settings.Browser = &Browser{NoTyping: true, PageTimeout: 7 * time.Second, TrackerLists: [][]byte{[]byte("domain,name,category\nt.test,T,analytics\n")}}
+	if err := q.Enqueue(ctx, j); err != nil {
+		t.Fatal(err)
+	}
+	c, err := q.Consumer(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := next(t, c)
+	if !reflect.DeepEqual(d.Job, j) {
+		t.Errorf("delivered %+v\nwant %+v", d.Job, j)
+	}
+	if err := d.Ack(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

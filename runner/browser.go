@@ -2,10 +2,13 @@ package runner
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"vigie/browser"
+	"vigie/queue"
 	"vigie/scan"
 	"vigie/target"
 	"vigie/tracker"
@@ -31,17 +34,20 @@ type BrowserSettings struct {
 	trackerCSV []byte
 }
 
+// needed reports whether any target is to be rendered.
+func (b BrowserSettings) needed(targets []target.Target) bool {
+	for _, t := range targets {
+		if t.Mode == target.ModeBrowser || (b.All && t.Mode != target.ModeStatic) {
+			return true
+		}
+	}
+	return false
+}
+
 // scanBrowser returns the scan's browser settings, nil when no target is
 // to be rendered.
 func (b BrowserSettings) scanBrowser(targets []target.Target, concurrency int) (*scan.Browser, error) {
-	need := false
-	for _, t := range targets {
-		if t.Mode == target.ModeBrowser || (b.All && t.Mode != target.ModeStatic) {
-			need = true
-			break
-		}
-	}
-	if !need {
+	if !b.needed(targets) {
 		return nil, nil
 	}
 	exe, err := browser.Find(b.Chromium)
@@ -66,5 +72,57 @@ func (b BrowserSettings) scanBrowser(targets []target.Target, concurrency int) (
 	return &scan.Browser{
 		ExecPath: exe, All: b.All, Tabs: concurrency, Trackers: trackers,
 		NoTyping: b.NoTyping, PageTimeout: b.PageTimeout, Screenshots: !b.NoScreenshots,
+	}, nil
+}
+
+// jobBrowser returns the browser-mode settings queued with every job of a
+// scan, nil when no target is to be rendered. The tracker list is read
+// here, as data: workers may run on machines that do not have the file.
+// Chromium is the workers' business, not the coordinator's.
+func (b BrowserSettings) jobBrowser(targets []target.Target) (*queue.Browser, error) {
+	if !b.needed(targets) {
+		return nil, nil
+	}
+	jb := &queue.Browser{All: b.All, NoTyping: b.NoTyping, PageTimeout: b.PageTimeout}
+	if b.TrackerList != "" {
+		csv, err := os.ReadFile(b.TrackerList)
+		if err != nil {
+			return nil, fmt.Errorf("--tracker-list: %w", err)
+		}
+		// Refuse a bad list here rather than on every worker.
+		if _, err := tracker.Load(bytes.NewReader(csv), b.TrackerList); err != nil {
+			return nil, fmt.Errorf("--tracker-list: %w", err)
+		}
+		jb.TrackerLists = append(jb.TrackerLists, csv)
+	}
+	if len(b.trackerCSV) > 0 {
+		jb.TrackerLists = append(jb.TrackerLists, b.trackerCSV)
+	}
+	return jb, nil
+}
+
+// errNoBrowser marks a site a worker could not render because its
+// Chromium is missing or would not start.
+var errNoBrowser = errors.New("browser unavailable")
+
+// workerBrowser builds a worker's browser-mode settings from a job's:
+// the worker's Chromium (found on PATH when exe is empty) with tabs tabs,
+// and no screenshots, since workers keep no evidence.
+func workerBrowser(jb *queue.Browser, exe string, tabs int) (*scan.Browser, error) {
+	path, err := browser.Find(exe)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w (install Debian's chromium package or give vigie worker --chromium PATH)", errNoBrowser, err)
+	}
+	trackers := tracker.Default()
+	for i, csv := range jb.TrackerLists {
+		more, err := tracker.Load(bytes.NewReader(csv), fmt.Sprintf("the scan's tracker list %d", i+1))
+		if err != nil {
+			return nil, err
+		}
+		trackers = trackers.Merge(more)
+	}
+	return &scan.Browser{
+		ExecPath: path, All: jb.All, Tabs: tabs, Trackers: trackers,
+		NoTyping: jb.NoTyping, PageTimeout: jb.PageTimeout,
 	}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"vigie/finding"
@@ -23,9 +24,13 @@ const enqueueBatch = 500
 // workers; with o.Wait it then follows the scan to its end.
 func queueScan(ctx context.Context, o ScanOptions, targets []target.Target, st store.Store,
 	settings map[string]string, writers []report.Writer, closers []io.Closer, failOn finding.Severity) (int, error) {
-	js, err := jobSettings(o)
+	js, err := jobSettings(o, targets)
 	if err != nil {
 		return ExitError, err
+	}
+	if js.Browser != nil {
+		settings["browser"] = strconv.FormatBool(js.Browser.All)
+		settings["browser_typing"] = strconv.FormatBool(!js.Browser.NoTyping)
 	}
 	q, err := queue.Connect(ctx, o.Queue, queue.Options{})
 	if err != nil {
@@ -63,10 +68,15 @@ func queueScan(ctx context.Context, o ScanOptions, targets []target.Target, st s
 	return writeRecorded(ctx, st, sc, settings, writers, closers, failOn, o)
 }
 
-// jobSettings are the settings workers audit with. CA files are read here:
-// workers may run on machines that do not have them.
-func jobSettings(o ScanOptions) (queue.Settings, error) {
+// jobSettings are the settings workers audit targets with. CA files and
+// the tracker list are read here: workers may run on machines that do not
+// have them.
+func jobSettings(o ScanOptions, targets []target.Target) (queue.Settings, error) {
 	s := queue.Settings{Fetch: o.Fetch, Crawl: o.Crawl, TLSProbe: !o.NoTLSProbe}
+	var err error
+	if s.Browser, err = o.Browser.jobBrowser(targets); err != nil {
+		return s, err
+	}
 	s.Fetch.CACertPEM = append([][]byte(nil), o.Fetch.CACertPEM...)
 	for _, f := range o.Fetch.CACertFiles {
 		b, err := os.ReadFile(f)
@@ -77,6 +87,8 @@ func jobSettings(o ScanOptions) (queue.Settings, error) {
 	}
 	s.Fetch.CACertFiles = nil
 	s.Fetch.Capture = false
+	// Workers keep no evidence, hence no screenshots.
+	s.Crawl.KeepScreenshots = false
 	// One salt for the whole scan, as a local scan draws.
 	s.Crawl.Salt = make([]byte, 32)
 	rand.Read(s.Crawl.Salt)

@@ -167,6 +167,13 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	for k, v := range o.Settings {
 		settings[k] = v
 	}
+	if o.Queue != "" {
+		if ev != nil {
+			return ExitError, errors.New("--archive is not available with --queue: workers keep no evidence")
+		}
+		// Workers render the browser sites with their own Chromium.
+		return queueScan(ctx, o, targets, st, settings, writers, closers, failOn)
+	}
 	bro, err := o.Browser.scanBrowser(targets, o.Concurrency)
 	if err != nil {
 		return ExitError, err
@@ -174,15 +181,6 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	if bro != nil {
 		settings["browser"] = strconv.FormatBool(bro.All)
 		settings["browser_typing"] = strconv.FormatBool(!bro.NoTyping)
-	}
-	if o.Queue != "" {
-		if ev != nil {
-			return ExitError, errors.New("--archive is not available with --queue: workers keep no evidence")
-		}
-		if bro != nil {
-			return ExitError, errors.New("browser mode is not available with --queue yet: run the browser sites locally")
-		}
-		return queueScan(ctx, o, targets, st, settings, writers, closers, failOn)
 	}
 	prog := newProgress(o.Stderr, o.StderrIsTTY, len(targets))
 	failing := 0

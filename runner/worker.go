@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"vigie/observation"
 	"vigie/queue"
 	"vigie/scan"
 	"vigie/store"
@@ -31,6 +32,12 @@ type WorkerOptions struct {
 	// cancelled before they are handed back to the queue (default 30 s).
 	Grace time.Duration
 	Log   *slog.Logger
+	// Chromium is the executable rendering browser-mode sites (found on
+	// PATH when empty); it is started only when a job needs it.
+	Chromium string
+	// BrowserTabs is the number of sites one Chromium renders at once
+	// (default Concurrency).
+	BrowserTabs int
 
 	// abandon makes a cancelled worker drop its in-flight jobs without a
 	// word, as a killed process would (tests).
@@ -62,7 +69,21 @@ type scanEngine struct {
 	eng  *scan.Engine
 	sc   store.Scan
 	err  error
+
+	// rendering is the engine of the scan's browser-mode sites, with its
+	// own Chromium, started by the first job that needs it and stopped
+	// once no such job came for idleBrowser; renders counts the jobs using
+	// it, lastRender is when the last one ended.
+	bmu        sync.Mutex
+	rendering  *scan.Engine
+	renders    int
+	lastRender time.Time
 }
+
+// idleBrowser is how long a scan's Chromium outlives its last rendered
+// job: a worker serves scan after scan and must not keep one Chromium per
+// finished scan.
+const idleBrowser = 2 * time.Minute
 
 // NewWorker connects to the queue and the store.
 func NewWorker(ctx context.Context, o WorkerOptions) (*Worker, error) {
@@ -74,6 +95,9 @@ func NewWorker(ctx context.Context, o WorkerOptions) (*Worker, error) {
 	}
 	if o.Grace <= 0 {
 		o.Grace = 30 * time.Second
+	}
+	if o.BrowserTabs <= 0 {
+		o.BrowserTabs = o.Concurrency
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -110,6 +134,11 @@ func (w *Worker) Close() error {
 		if e.eng != nil {
 			e.eng.Close()
 		}
+		e.bmu.Lock()
+		if e.rendering != nil {
+			e.rendering.Close()
+		}
+		e.bmu.Unlock()
 	}
 	w.mu.Unlock()
 	return w.st.Close()
@@ -141,6 +170,18 @@ func (w *Worker) Run(ctx context.Context) error {
 	defer stopGrace()
 	w.log.Info("worker started", "queue", w.o.Queue, "concurrency", w.o.Concurrency)
 	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(idleBrowser / 4)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				w.stopIdleBrowsers(idleBrowser)
+			}
+		}
+	})
 	for range w.o.Concurrency {
 		wg.Go(func() {
 			for ctx.Err() == nil {
@@ -211,9 +252,15 @@ func (w *Worker) handle(ctx, hard context.Context, d *queue.Delivery) {
 
 	se := w.engine(jobCtx, d.Job)
 	var res *scan.Result
-	err := se.err
+	eng, err := se.eng, se.err
+	if err == nil && d.Job.Rendered() {
+		var release func()
+		if eng, release, err = w.renderingEngine(se, d.Job); err == nil {
+			defer release()
+		}
+	}
 	if err == nil {
-		res, err = se.eng.Audit(jobCtx, d.Job.Target, se.sc)
+		res, err = eng.Audit(jobCtx, d.Job.Target, se.sc)
 	}
 	if err != nil && jobCtx.Err() != nil {
 		if w.o.abandon {
@@ -237,8 +284,12 @@ func (w *Worker) handle(ctx, hard context.Context, d *queue.Delivery) {
 		log.Error("job failed for the last time; recording the site as failed", "err", err)
 		t := d.Job.Target
 		now := time.Now().UTC()
+		kind := "worker"
+		if errors.Is(err, errNoBrowser) {
+			kind = observation.KindBrowser
+		}
 		sr := store.SiteResult{URL: t.URL, Organisation: t.Organisation, Tags: t.Tags,
-			Error: err.Error(), ErrorKind: "worker", Started: now, Ended: now}
+			Error: err.Error(), ErrorKind: kind, Started: now, Ended: now}
 		if _, _, err := w.st.RecordSite(jobCtx, d.Job.Scan, sr, nil); err != nil {
 			log.Error("recording the failed site", "err", err)
 			return
@@ -275,13 +326,7 @@ func (w *Worker) engine(ctx context.Context, j queue.Job) *scanEngine {
 			return
 		}
 		se.sc = *sc
-		se.eng, se.err = scan.NewEngine(scan.Options{
-			Store:    w.st,
-			Fetch:    j.Settings.Fetch,
-			Crawl:    j.Settings.Crawl,
-			TLSProbe: j.Settings.TLSProbe,
-			Version:  Version,
-		})
+		se.eng, se.err = scan.NewEngine(w.engineOptions(j, nil))
 	})
 	if se.err != nil {
 		// Let a later job try again (the store may have been unreachable).
@@ -292,6 +337,66 @@ func (w *Worker) engine(ctx context.Context, j queue.Job) *scanEngine {
 		w.mu.Unlock()
 	}
 	return se
+}
+
+// engineOptions are the options of an engine auditing j's scan, rendering
+// with b when not nil.
+func (w *Worker) engineOptions(j queue.Job, b *scan.Browser) scan.Options {
+	return scan.Options{
+		Store:    w.st,
+		Fetch:    j.Settings.Fetch,
+		Crawl:    j.Settings.Crawl,
+		TLSProbe: j.Settings.TLSProbe,
+		Browser:  b,
+		Version:  Version,
+	}
+}
+
+// renderingEngine returns the browser-mode engine of se's scan, starting
+// its Chromium when it does not run, and a function to call once the job
+// is done with it. An error wraps errNoBrowser when Chromium is missing or
+// would not start; the next job tries again.
+func (w *Worker) renderingEngine(se *scanEngine, j queue.Job) (*scan.Engine, func(), error) {
+	se.bmu.Lock()
+	defer se.bmu.Unlock()
+	if se.rendering == nil {
+		b, err := workerBrowser(j.Settings.Browser, w.o.Chromium, w.o.BrowserTabs)
+		if err != nil {
+			return nil, nil, fmt.Errorf("scan %s: %w", j.Scan, err)
+		}
+		// The static engine of the same settings started: what fails now
+		// is the browser.
+		eng, err := scan.NewEngine(w.engineOptions(j, b))
+		if err != nil {
+			return nil, nil, fmt.Errorf("scan %s: %w: %w", j.Scan, errNoBrowser, err)
+		}
+		w.log.Info("Chromium started", "scan", j.Scan, "chromium", b.ExecPath, "tabs", b.Tabs)
+		se.rendering = eng
+	}
+	se.renders++
+	release := func() {
+		se.bmu.Lock()
+		se.renders--
+		se.lastRender = time.Now()
+		se.bmu.Unlock()
+	}
+	return se.rendering, release, nil
+}
+
+// stopIdleBrowsers stops the Chromium of every scan that has rendered no
+// site for idle.
+func (w *Worker) stopIdleBrowsers(idle time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for id, se := range w.engines {
+		se.bmu.Lock()
+		if se.rendering != nil && se.renders == 0 && time.Since(se.lastRender) >= idle {
+			se.rendering.Close()
+			se.rendering = nil
+			w.log.Info("Chromium stopped: no site of the scan to render", "scan", id, "idle", idle)
+		}
+		se.bmu.Unlock()
+	}
 }
 
 // handler serves /healthz and /metrics.

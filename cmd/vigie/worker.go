@@ -26,6 +26,8 @@ func workerCommand(stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "max-deliver", Value: queue.DefaultMaxDeliver, Usage: "deliveries of a job at most"},
 			&cli.DurationFlag{Name: "grace", Value: 30 * time.Second, Usage: "on SIGTERM, let in-flight jobs finish this long before handing them back"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on standard error: text or json"},
+			&cli.StringFlag{Name: "chromium", Usage: "Chromium executable `PATH` for browser-mode sites, started when a job needs it (default: found on PATH)"},
+			&cli.IntFlag{Name: "browser-tabs", HideDefault: true, Usage: "sites one Chromium renders at once (default: -c)"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			var h slog.Handler
@@ -47,6 +49,8 @@ func workerCommand(stderr io.Writer) *cli.Command {
 				AckWait:     cmd.Duration("ack-wait"),
 				MaxDeliver:  cmd.Int("max-deliver"),
 				Grace:       cmd.Duration("grace"),
+				Chromium:    cmd.String("chromium"),
+				BrowserTabs: cmd.Int("browser-tabs"),
 				Log:         slog.New(h),
 			})
 			if err != nil {
