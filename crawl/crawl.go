@@ -54,6 +54,13 @@ type Options struct {
 	NoTyping bool
 	// KeepScreenshots keeps the renderings' screenshots (for evidence).
 	KeepScreenshots bool
+	// Revisit lists URLs to examine again even when no link reached them:
+	// the pages of the site's open findings, so that the audit sees
+	// whether each failure is still where it was (a fix is only recorded
+	// for a page examined again). Those the crawl did not fetch are
+	// fetched after it, at most MaxPages more; URLs outside the site are
+	// ignored.
+	Revisit []string
 }
 
 func (o *Options) defaults() {
@@ -121,6 +128,7 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 	c.push(entry, 0, "")
 	c.seedSitemap(entry)
 	c.run()
+	c.revisit()
 	if o.Active {
 		c.active()
 	}
@@ -162,6 +170,8 @@ type crawler struct {
 	detect     detect.Options
 	// renderErr is why the browser failed; the crawl stops there.
 	renderErr error
+	// limit, when set, replaces MaxPages as the most pages (revisit).
+	limit int
 }
 
 // scopeOf returns whether a host belongs to the same site as host: same
@@ -190,9 +200,13 @@ func (c *crawler) inScope(raw string) bool {
 	return c.scope(u.Hostname())
 }
 
-func (c *crawler) push(raw string, depth int, text string) {
+func (c *crawler) push(raw string, depth int, text string) { c.pushAt(raw, depth, text, true) }
+
+// pushAt queues a URL; a link (link true) is also subject to the depth
+// limit and skipped when its extension says it is neither a page nor data.
+func (c *crawler) pushAt(raw string, depth int, text string, link bool) {
 	key := finding.NormaliseURL(raw)
-	if c.seen[key] || depth > c.o.MaxDepth || !c.inScope(raw) || skipByExtension(raw) {
+	if c.seen[key] || !c.inScope(raw) || (link && (depth > c.o.MaxDepth || skipByExtension(raw))) {
 		return
 	}
 	c.seen[key] = true
@@ -204,8 +218,45 @@ func (c *crawler) push(raw string, depth int, text string) {
 	heap.Push(&c.queue, &item{url: raw, depth: depth, score: score, order: c.order})
 }
 
+// revisit fetches the Revisit URLs the crawl did not reach.
+func (c *crawler) revisit() {
+	if len(c.o.Revisit) == 0 || c.renderErr != nil {
+		return
+	}
+	// Links are marked seen when queued: what counts is what was fetched.
+	fetched := map[string]bool{}
+	for _, p := range c.site.Pages {
+		fetched[finding.NormaliseURL(p.URL)] = true
+		if p.FinalURL != "" {
+			fetched[finding.NormaliseURL(p.FinalURL)] = true
+		}
+	}
+	c.queue = c.queue[:0]
+	n := 0
+	for _, u := range c.o.Revisit {
+		if n == c.o.MaxPages {
+			break
+		}
+		key := finding.NormaliseURL(u)
+		if fetched[key] {
+			continue
+		}
+		delete(c.seen, key)
+		before := c.queue.Len()
+		c.pushAt(u, 0, "", false)
+		n += c.queue.Len() - before
+	}
+	c.limit = len(c.site.Pages) + n
+	c.run()
+	c.queue = c.queue[:0]
+}
+
 func (c *crawler) run() {
-	for c.queue.Len() > 0 && len(c.site.Pages) < c.o.MaxPages {
+	limit := c.o.MaxPages
+	if c.limit > 0 {
+		limit = c.limit
+	}
+	for c.queue.Len() > 0 && len(c.site.Pages) < limit {
 		if c.ctx.Err() != nil {
 			return
 		}

@@ -127,8 +127,15 @@ func TestCrawlBounds(t *testing.T) {
 		{"defaults: depth 3 plus the sitemap page", Options{}, []string{"/", "/cache", "/p1", "/p2", "/p3"}},
 		{"max pages", Options{MaxPages: 2}, []string{"/", "/cache"}},
 		{"entry only, sitemap pages are one link deep", Options{MaxDepth: -1}, []string{"/"}},
+		{"revisits pages the crawl did not reach, past the depth limit",
+			Options{MaxDepth: -1, Revisit: []string{"{E}p7", "{E}cache", "http://other.test/contact", "{E}"}}, []string{"/", "/cache", "/p7"}},
+		{"revisits a page linked but not fetched", Options{MaxPages: 1, Revisit: []string{"{E}p1"}}, []string{"/", "/p1"}},
+		{"revisits at most max-pages more", Options{MaxPages: 1, Revisit: []string{"{E}p5", "{E}p6", "{E}p7"}}, []string{"/", "/p5"}},
 	}
 	for _, tt := range tests {
+		for i, u := range tt.o.Revisit {
+			tt.o.Revisit[i] = strings.ReplaceAll(u, "{E}", entry)
+		}
 		t.Run(tt.name, func(t *testing.T) {
 			s := Site(context.Background(), client, tg, tt.o)
 			if s.Error != "" {

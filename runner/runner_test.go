@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,8 @@ import (
 
 	"vigie/farm"
 	"vigie/fetch"
+	"vigie/store"
+	"vigie/store/sqlite"
 )
 
 func startFarm(t *testing.T) *farm.Farm {
@@ -131,10 +134,11 @@ func TestScanNoTargets(t *testing.T) {
 }
 
 // TestHistoryAndDiff scans one farm site four times: all findings are new
-// the first time, unchanged the second; the third scan reaches only the
-// entry page (max-pages 1), so the contact form's findings are reported
-// fixed (a known limit: history does not yet track which pages a scan
-// covered); the fourth finds them again as regressed.
+// the first time, unchanged the second; the third scan follows no link
+// (max-pages 1) but revisits the page of the open form findings, so they
+// are seen again, not fixed; the fourth finds them all again, unchanged.
+// (A finding whose page an audit does not examine stays open and unseen:
+// store/storetest covers that.)
 func TestHistoryAndDiff(t *testing.T) {
 	f := startFarm(t)
 	db := filepath.Join(t.TempDir(), "vigie.db")
@@ -152,6 +156,37 @@ func TestHistoryAndDiff(t *testing.T) {
 		}
 		return out.String()
 	}
+	// lastSeen maps each finding's ID to the scan that last
+	// saw it (1 for the first scan), after checking none is fixed.
+	lastSeen := func() map[string]int {
+		t.Helper()
+		ctx := context.Background()
+		st, err := sqlite.Open(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		scans, err := st.Scans(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		order := make(map[string]int, len(scans))
+		for i, sc := range scans {
+			order[sc.ID] = len(scans) - i
+		}
+		fs, err := st.Findings(ctx, store.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make(map[string]int, len(fs))
+		for _, fd := range fs {
+			if fd.FixedAt != nil {
+				t.Errorf("finding %s (%s) fixed at %v", fd.ID, fd.Check, fd.FixedAt)
+			}
+			out[fd.ID] = order[fd.Scan]
+		}
+		return out
+	}
 	first := run(30)
 	if !strings.Contains(first, "3 new, 0 fixed, 0 regressed") {
 		t.Errorf("first scan diff:\n%s", first)
@@ -161,11 +196,23 @@ func TestHistoryAndDiff(t *testing.T) {
 		t.Errorf("second scan diff:\n%s", second)
 	}
 	third := run(1)
-	if !strings.Contains(third, "0 new, 2 fixed, 0 regressed") {
+	if !strings.Contains(third, "0 new, 0 fixed, 0 regressed") {
 		t.Errorf("third scan diff:\n%s", third)
 	}
+	counts := map[int]int{}
+	for _, n := range lastSeen() {
+		counts[n]++
+	}
+	if want := map[int]int{3: 3}; !maps.Equal(counts, want) {
+		t.Errorf("after the third scan, findings by last scan = %v, want %v (the form's page revisited)", counts, want)
+	}
 	fourth := run(30)
-	if !strings.Contains(fourth, "0 new, 0 fixed, 2 regressed") {
+	if !strings.Contains(fourth, "0 new, 0 fixed, 0 regressed") {
 		t.Errorf("fourth scan diff:\n%s", fourth)
+	}
+	for id, n := range lastSeen() {
+		if n != 4 {
+			t.Errorf("after the fourth scan, %s last seen by scan %d, want 4", id, n)
+		}
 	}
 }

@@ -98,6 +98,7 @@ func (e *Engine) rendered(t target.Target) bool {
 // context before its failure is recorded.
 func (e *Engine) crawlSite(ctx context.Context, t target.Target) *observation.Site {
 	co := e.o.Crawl
+	co.Revisit = e.revisits(ctx, t)
 	if !e.rendered(t) {
 		sess := e.client.Session()
 		defer sess.Close()

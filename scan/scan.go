@@ -300,6 +300,7 @@ func (e *Engine) Audit(ctx context.Context, t target.Target, sc store.Scan) (*Re
 			URL: site.URL, Organisation: site.Organisation, Tags: site.Tags,
 			Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
 			Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
+			Covered: coverage(site),
 		}
 		recorded, changes, err := o.Store.RecordSite(ctx, sc.ID, sr, fs)
 		if err != nil {

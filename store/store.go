@@ -53,6 +53,16 @@ type SiteResult struct {
 	// it (see observation.Kind*). A failed audit fixes nothing.
 	Error, ErrorKind string
 
+	// Covered lists the URLs the audit examined, normalised with
+	// finding.NormaliseURL: the root probes and pages that answered (first
+	// and final URL) and the active probes sent. An open finding of the
+	// site that this successful audit did not report is fixed only when
+	// its URL is covered; otherwise the audit did not look at it and the
+	// finding stays open, its last sighting unchanged. Nil means unknown
+	// (an older caller): every finding counts as covered.
+	// It is not stored: Sites returns it nil.
+	Covered []string
+
 	Started, Ended time.Time
 }
 
@@ -110,7 +120,10 @@ type Store interface {
 	//     fixed date cleared; change "regressed";
 	//   - open findings of the site (same URL) absent now get fixed at = T;
 	//     change "fixed" — only when the site was audited successfully
-	//     (site.Error == ""); a failed audit fixes nothing.
+	//     (site.Error == "") and the audit examined the finding's URL
+	//     (site.Covered; nil covers everything): a failed audit fixes
+	//     nothing, and a finding whose page was not examined stays open,
+	//     neither seen nor fixed.
 	// Findings with an empty ID, Site or Organisation get them from
 	// finding.MakeID and site; a finding of another site is an error.
 	// It returns the findings (deduplicated by ID, in input order) with

@@ -57,7 +57,7 @@ func TestMigrationsFresh(t *testing.T) {
 			t.Errorf("applied_at: %v", err)
 		}
 	}
-	for _, table := range []string{"scans", "scan_sites", "findings", "finding_sightings", "finding_changes", "users", "sessions", "scan_counts"} {
+	for _, table := range []string{"scans", "scan_sites", "findings", "finding_sightings", "finding_changes", "users", "sessions", "scan_counts", "finding_unexamined"} {
 		var n int
 		if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
 			t.Errorf("table %s: %v", table, err)

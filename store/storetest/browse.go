@@ -32,6 +32,7 @@ func RunBrowse(t *testing.T, open func(t *testing.T) BrowseStore) {
 		{"SiteHistory", testSiteHistory},
 		{"ScanSummaries", testScanSummaries},
 		{"StoredScanSummaries", testStoredScanSummaries},
+		{"UnexaminedScanSummaries", testUnexaminedScanSummaries},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newHarness(t, func(t *testing.T) store.Store { return open(t) })

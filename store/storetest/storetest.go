@@ -35,6 +35,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SitesAreIndependent", testSitesAreIndependent},
 		{"IdempotentRerecord", testIdempotentRerecord},
 		{"RedeliveryReplaces", testRedeliveryReplaces},
+		{"Unexamined", testUnexamined},
+		{"UnexaminedRedelivery", testUnexaminedRedelivery},
 		{"DiffPerScan", testDiffPerScan},
 		{"FindingsFilters", testFindingsFilters},
 		{"ScansOrder", testScansOrder},

@@ -228,14 +228,22 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		ids = append(ids, f.ID)
 	}
 	var stale []string // seen by an earlier delivery, not by this one
+	// Absent findings whose URL this successful audit did not fetch: it
+	// neither fixes them nor counts as an audit between two sightings.
+	// Without a coverage (an older caller), every URL counts as fetched.
+	unexamined := make(map[string]bool)
+	var covered coverage
+	if r.site.OK() {
+		covered = newCoverage(r.site.Covered)
+	}
 	rows, err := r.query(r.st.siteFindings, r.scan, r.site.URL, r.scan, r.scan)
 	if err != nil {
 		return nil, nil, fmt.Errorf("listing the site's findings: %w", err)
 	}
 	for rows.Next() {
-		var id string
+		var id, u string
 		var sighted bool
-		if err := rows.Scan(&id, &sighted); err != nil {
+		if err := rows.Scan(&id, &u, &sighted); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("listing the site's findings: %w", err)
 		}
@@ -246,12 +254,30 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		if sighted {
 			stale = append(stale, id)
 		}
+		if u == "" {
+			u = r.site.URL
+		}
+		if covered != nil && !covered.covers(u) {
+			unexamined[id] = true
+		}
 	}
 	if err := rows.Close(); err != nil {
 		return nil, nil, fmt.Errorf("listing the site's findings: %w", err)
 	}
 	for _, id := range stale {
 		if err := r.exec(r.st.deleteSighting, r.scan, id); err != nil {
+			return nil, nil, fmt.Errorf("finding %s: %w", id, err)
+		}
+	}
+	// Like sightings, an earlier delivery's rows give way to this one's.
+	if err := r.exec(r.st.clearUnexamined, r.scan, r.site.URL); err != nil {
+		return nil, nil, fmt.Errorf("clearing unexamined findings: %w", err)
+	}
+	for _, id := range ids {
+		if !unexamined[id] {
+			continue
+		}
+		if err := r.exec(r.st.markUnexamined, r.scan, id); err != nil {
 			return nil, nil, fmt.Errorf("finding %s: %w", id, err)
 		}
 	}
@@ -264,7 +290,7 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 	states := make(map[string]state, len(ids))
 	var changes []store.Change
 	for _, id := range ids {
-		kind, err := r.change(id, present[id])
+		kind, err := r.change(id, present[id], unexamined[id])
 		if err != nil {
 			return nil, nil, fmt.Errorf("finding %s: %w", id, err)
 		}
@@ -384,9 +410,10 @@ func (r *recorder) saveFinding(f *finding.Finding) error {
 
 // change works out and stores the change this scan makes to finding id:
 // new when first seen now; regressed when seen now after a successful
-// audit that did not see it; fixed when this successful audit does not
-// see it and no successful audit since its last sighting already had.
-func (r *recorder) change(id string, present bool) (string, error) {
+// audit that re-examined it and did not see it; fixed when this successful
+// audit re-examined it (see unexamined) without seeing it and no
+// successful audit since its last sighting already had.
+func (r *recorder) change(id string, present, unexamined bool) (string, error) {
 	var prev sql.NullString
 	err := r.queryRow(r.st.prevSighting, id, r.at).Scan(&prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -395,9 +422,9 @@ func (r *recorder) change(id string, present bool) (string, error) {
 	kind := ""
 	if present && !prev.Valid {
 		kind = store.ChangeNew
-	} else if prev.Valid && (present || r.site.OK()) {
+	} else if prev.Valid && (present || (r.site.OK() && !unexamined)) {
 		var one int
-		err := r.queryRow(r.st.auditBetween, r.site.URL, prev.String, r.at).Scan(&one)
+		err := r.queryRow(r.st.auditBetween, r.site.URL, prev.String, r.at, id).Scan(&one)
 		switch {
 		case err == nil: // fixed in between
 			if present {
@@ -419,8 +446,9 @@ func (r *recorder) change(id string, present bool) (string, error) {
 
 // history recomputes and stores the dates of finding id: first and last
 // sightings; fixed at the first successful audit of the site after the last
-// sighting; regressed at its latest regression. A finding left with no
-// sighting (seen only by an earlier delivery of this scan) is deleted.
+// sighting that re-examined it; regressed at its latest regression. A
+// finding left with no sighting (seen only by an earlier delivery of this
+// scan) is deleted.
 func (r *recorder) history(id string) (state, error) {
 	var s state
 	err := r.queryRow(r.st.firstSighting, id).Scan(&s.firstSeen, &s.firstScan)
@@ -439,7 +467,7 @@ func (r *recorder) history(id string) (state, error) {
 	if err := r.queryRow(r.st.lastSighting, id).Scan(&s.lastSeen, &s.lastScan); err != nil {
 		return s, err
 	}
-	err = r.queryRow(r.st.firstAuditAfter, r.site.URL, s.lastSeen).Scan(&s.fixedAt)
+	err = r.queryRow(r.st.firstAuditAfter, r.site.URL, s.lastSeen, id).Scan(&s.fixedAt)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return s, err
 	}

@@ -26,6 +26,10 @@ type statements struct {
 	findingByID     string
 	touchScan       string
 	dropCounts      string
+	// clearUnexamined and markUnexamined keep finding_unexamined: the
+	// open findings this audit did not re-examine.
+	clearUnexamined string
+	markUnexamined  string
 	// dropChangedCounts drops the totals of the scans that changed a
 	// finding, before it is deleted with its changes.
 	dropChangedCounts string
@@ -43,7 +47,7 @@ ON CONFLICT (scan_id, site_url) DO UPDATE SET
 	started = excluded.started, ended = excluded.ended`,
 	// The site's findings this record may change: the open ones, and
 	// those an earlier delivery of the same scan saw or changed.
-	siteFindings: `SELECT f.id,
+	siteFindings: `SELECT f.id, f.url,
 	EXISTS (SELECT 1 FROM finding_sightings s WHERE s.scan_id = ? AND s.finding_id = f.id)
 FROM findings f
 WHERE f.site = ? AND (f.fixed_at IS NULL
@@ -65,8 +69,10 @@ ON CONFLICT (id) DO UPDATE SET
 ON CONFLICT (scan_id, finding_id) DO NOTHING`,
 	prevSighting: `SELECT seen_at FROM finding_sightings
 WHERE finding_id = ? AND seen_at < ? ORDER BY seen_at DESC LIMIT 1`,
-	auditBetween: `SELECT 1 FROM scan_sites
-WHERE site_url = ? AND error = '' AND scan_started > ? AND scan_started < ? LIMIT 1`,
+	// A successful audit of the site between two times that re-examined
+	// finding ? (see reexamined).
+	auditBetween: `SELECT 1 FROM scan_sites a
+WHERE a.site_url = ? AND a.error = '' AND a.scan_started > ? AND a.scan_started < ?` + reexamined + ` LIMIT 1`,
 	upsertChange: `INSERT INTO finding_changes (scan_id, finding_id, kind, at) VALUES (?, ?, ?, ?)
 ON CONFLICT (scan_id, finding_id) DO UPDATE SET kind = excluded.kind, at = excluded.at`,
 	deleteChange: `DELETE FROM finding_changes WHERE scan_id = ? AND finding_id = ?`,
@@ -74,8 +80,9 @@ ON CONFLICT (scan_id, finding_id) DO UPDATE SET kind = excluded.kind, at = exclu
 WHERE finding_id = ? ORDER BY seen_at, scan_id LIMIT 1`,
 	lastSighting: `SELECT seen_at, scan_id FROM finding_sightings
 WHERE finding_id = ? ORDER BY seen_at DESC, scan_id DESC LIMIT 1`,
-	firstAuditAfter: `SELECT scan_started FROM scan_sites
-WHERE site_url = ? AND error = '' AND scan_started > ? ORDER BY scan_started LIMIT 1`,
+	firstAuditAfter: `SELECT a.scan_started FROM scan_sites a
+WHERE a.site_url = ? AND a.error = '' AND a.scan_started > ?` + reexamined + `
+ORDER BY a.scan_started LIMIT 1`,
 	lastRegression: `SELECT at FROM finding_changes
 WHERE finding_id = ? AND kind = 'regressed' ORDER BY at DESC LIMIT 1`,
 	updateState: `UPDATE findings SET first_seen = ?, first_scan = ?, last_seen = ?, last_scan = ?,
@@ -89,7 +96,17 @@ WHERE id = ?`,
 	dropCounts: `DELETE FROM scan_counts WHERE scan_id = ?`,
 	dropChangedCounts: `DELETE FROM scan_counts
 WHERE scan_id IN (SELECT scan_id FROM finding_changes WHERE finding_id = ?)`,
+	clearUnexamined: `DELETE FROM finding_unexamined
+WHERE scan_id = ? AND finding_id IN (SELECT id FROM findings WHERE site = ?)`,
+	markUnexamined: `INSERT INTO finding_unexamined (scan_id, finding_id) VALUES (?, ?)
+ON CONFLICT (scan_id, finding_id) DO NOTHING`,
 }
+
+// reexamined keeps the audits a of scan_sites that looked at the finding
+// whose ID is its one parameter: those that did not are in
+// finding_unexamined.
+const reexamined = `
+	AND NOT EXISTS (SELECT 1 FROM finding_unexamined u WHERE u.scan_id = a.scan_id AND u.finding_id = ?)`
 
 // all returns every statement's SQL.
 func (st *statements) all() []string {
@@ -97,5 +114,6 @@ func (st *statements) all() []string {
 		st.upsertFinding, st.insertSighting, st.prevSighting, st.auditBetween,
 		st.upsertChange, st.deleteChange, st.firstSighting, st.lastSighting,
 		st.firstAuditAfter, st.lastRegression, st.updateState, st.deleteFinding,
-		st.findingByID, st.touchScan, st.dropCounts, st.dropChangedCounts}
+		st.findingByID, st.touchScan, st.dropCounts, st.dropChangedCounts,
+		st.clearUnexamined, st.markUnexamined}
 }

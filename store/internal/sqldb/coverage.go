@@ -1,0 +1,69 @@
+package sqldb
+
+import (
+	"strings"
+
+	"vigie/finding"
+)
+
+// coverage is the set of normalised URLs an audit examined
+// (store.SiteResult.Covered); nil covers every URL.
+type coverage map[string]bool
+
+func newCoverage(urls []string) coverage {
+	if urls == nil {
+		return nil
+	}
+	c := make(coverage, len(urls))
+	for _, u := range urls {
+		c[finding.NormaliseURL(u)] = true
+	}
+	return c
+}
+
+// maskedValue is what checks put in a finding's URL instead of a secret
+// (a session identifier, a token): the URL they saw had the real value.
+const maskedValue = "***"
+
+// covers reports whether the audit examined raw, a finding's URL. A URL
+// whose secrets were masked is covered by any examined URL that differs
+// only in those values.
+func (c coverage) covers(raw string) bool {
+	if c == nil {
+		return true
+	}
+	u := finding.NormaliseURL(raw)
+	if c[u] {
+		return true
+	}
+	if !strings.Contains(u, "="+maskedValue) {
+		return false
+	}
+	for seen := range c {
+		if matchMasked(u, seen) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchMasked reports whether s is the masked URL pattern with each masked
+// value replaced by a non-empty value (which stops at the next separator).
+func matchMasked(pattern, s string) bool {
+	parts := strings.Split(pattern, maskedValue)
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for _, p := range parts[1:] {
+		end := strings.IndexAny(s, "&;/?#")
+		if end < 0 {
+			end = len(s)
+		}
+		if end == 0 || !strings.HasPrefix(s[end:], p) {
+			return false
+		}
+		s = s[end+len(p):]
+	}
+	return s == ""
+}
