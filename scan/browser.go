@@ -107,6 +107,9 @@ func (e *Engine) crawlSite(ctx context.Context, t target.Target) *observation.Si
 	co.NoTyping = e.o.Browser.NoTyping
 	var site *observation.Site
 	for attempt := 0; attempt < 2; attempt++ {
+		if attempt > 0 {
+			e.browserRetries.Add(1)
+		}
 		site = e.renderSite(ctx, t, co)
 		if site.ErrorKind != observation.KindBrowser || ctx.Err() != nil {
 			break

@@ -206,12 +206,15 @@ func TestBrowserCrash(t *testing.T) {
 	_, targets, o := browserFarm(t)
 	// Each site twice under two names would be deduplicated: repeat the
 	// list instead, so the scan outlives the kill.
+	o.Crawl.MaxPages = 3 // enough pages to be mid-render when the kill comes
 	var all []target.Target
-	for range 3 {
+	for range 2 {
 		all = append(all, targets...)
 	}
 	var kills atomic.Int32
+	var eng *Engine
 	o.onEngine = func(e *Engine) {
+		eng = e
 		go func() {
 			// Kill the browser once a few sites are under way.
 			time.Sleep(3 * time.Second)
@@ -243,7 +246,11 @@ func TestBrowserCrash(t *testing.T) {
 	if sum.Sites != len(all) {
 		t.Fatalf("%d sites recorded, want %d", sum.Sites, len(all))
 	}
-	t.Logf("%d sites, browser killed once, %d sites recorded as browser failures", len(all), browserFailures)
+	retried := eng.browserRetries.Load()
+	t.Logf("%d sites, browser killed once, %d sites rendered again, %d recorded as browser failures", len(all), retried, browserFailures)
+	if retried == 0 {
+		t.Error("the kill interrupted no site: nothing was rendered again")
+	}
 	// One kill interrupts at most Concurrency sites, each retried once in
 	// the restarted browser: none should need to be given up.
 	if browserFailures > 0 {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"vigie/browser"
@@ -212,6 +213,9 @@ type Engine struct {
 	prober *tlsprobe.Prober
 	ar     *archiver     // nil: no evidence
 	pool   *browser.Pool // nil: static mode only
+	// browserRetries counts the sites rendered again after the browser
+	// failed.
+	browserRetries atomic.Int64
 }
 
 // NewEngine returns an engine auditing with o's fetch, crawl, TLS and store
