@@ -363,8 +363,7 @@ func addChange(kind string, n int, newC, fixed, regressed *int) error {
 // counts go from the site's findings (by index) to their sightings and
 // changes, never through a whole scan's.
 func (db *Queries) SiteHistory(ctx context.Context, siteURL string) ([]store.SiteAudit, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT scan_id, site_url, organisation, tags, pages, forms, personal_forms,
-	error, error_kind, started, ended
+	rows, err := db.r.QueryContext(ctx, `SELECT scan_id, `+siteColumns+`
 FROM scan_sites WHERE site_url = ? ORDER BY scan_started DESC, scan_id DESC`, siteURL)
 	if err != nil {
 		return nil, fmt.Errorf("%s: history of %s: %w", db.name, siteURL, err)
@@ -375,28 +374,11 @@ FROM scan_sites WHERE site_url = ? ORDER BY scan_started DESC, scan_id DESC`, si
 		index = map[string]int{}
 	)
 	for rows.Next() {
-		var (
-			a              store.SiteAudit
-			s              = &a.Result
-			tags           sql.NullString
-			started, ended string
-		)
-		err := rows.Scan(&a.Scan, &s.URL, &s.Organisation, &tags, &s.Pages, &s.Forms, &s.PersonalForms,
-			&s.Error, &s.ErrorKind, &started, &ended)
-		if err == nil {
-			err = column.DecodeJSON(tags, &s.Tags)
-		}
-		if err == nil {
-			s.Started, err = column.ParseTime(started)
-		}
-		if err == nil {
-			s.Ended, err = column.ParseTime(ended)
-		}
+		var a store.SiteAudit
+		var err error
+		a.Result, err = scanSite(rows, &a.Scan)
 		if err != nil {
 			return nil, fmt.Errorf("%s: history of %s: %w", db.name, siteURL, err)
-		}
-		if len(s.Tags) == 0 {
-			s.Tags = nil
 		}
 		index[a.Scan] = len(out)
 		out = append(out, a)

@@ -96,8 +96,7 @@ func (db *Queries) Sites(ctx context.Context, scanID string) ([]store.SiteResult
 	if err := db.scanExists(ctx, scanID); err != nil {
 		return nil, fmt.Errorf("%s: sites of scan %s: %w", db.name, scanID, err)
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT site_url, organisation, tags, pages, forms, personal_forms,
-	error, error_kind, started, ended
+	rows, err := db.r.QueryContext(ctx, `SELECT `+siteColumns+`
 FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 	if err != nil {
 		return nil, fmt.Errorf("%s: sites of scan %s: %w", db.name, scanID, err)
@@ -105,27 +104,9 @@ FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 	defer rows.Close()
 	var out []store.SiteResult
 	for rows.Next() {
-		var (
-			s              store.SiteResult
-			tags           sql.NullString
-			started, ended string
-		)
-		err := rows.Scan(&s.URL, &s.Organisation, &tags, &s.Pages, &s.Forms, &s.PersonalForms,
-			&s.Error, &s.ErrorKind, &started, &ended)
-		if err == nil {
-			err = column.DecodeJSON(tags, &s.Tags)
-		}
-		if err == nil {
-			s.Started, err = column.ParseTime(started)
-		}
-		if err == nil {
-			s.Ended, err = column.ParseTime(ended)
-		}
+		s, err := scanSite(rows)
 		if err != nil {
 			return nil, fmt.Errorf("%s: sites of scan %s: %w", db.name, scanID, err)
-		}
-		if len(s.Tags) == 0 {
-			s.Tags = nil
 		}
 		out = append(out, s)
 	}
@@ -133,6 +114,34 @@ FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 		return nil, fmt.Errorf("%s: sites of scan %s: %w", db.name, scanID, err)
 	}
 	return out, nil
+}
+
+// siteColumns are the columns of scan_sites scanSite reads, in order.
+const siteColumns = `site_url, organisation, tags, pages, forms, personal_forms, error, error_kind, started, ended`
+
+// scanSite reads the siteColumns of one row, after the destinations in
+// first (columns selected before them).
+func scanSite(r column.Scanner, first ...any) (store.SiteResult, error) {
+	var (
+		s              store.SiteResult
+		tags           sql.NullString
+		started, ended string
+	)
+	err := r.Scan(append(first, &s.URL, &s.Organisation, &tags, &s.Pages, &s.Forms, &s.PersonalForms,
+		&s.Error, &s.ErrorKind, &started, &ended)...)
+	if err == nil {
+		err = column.DecodeJSON(tags, &s.Tags)
+	}
+	if err == nil {
+		s.Started, err = column.ParseTime(started)
+	}
+	if err == nil {
+		s.Ended, err = column.ParseTime(ended)
+	}
+	if len(s.Tags) == 0 {
+		s.Tags = nil
+	}
+	return s, err
 }
 
 // findingOrder is how lists of findings are sorted.
