@@ -38,6 +38,7 @@ func startProxy(dial func(ctx context.Context, network, addr string) (net.Conn, 
 	if err != nil {
 		return nil, fmt.Errorf("browser: proxy listener: %w", err)
 	}
+	ln = restrictToOwner(ln)
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &proxy{ln: ln, dial: dial, ctx: ctx, cancel: cancel}
 	p.tr = &http.Transport{
