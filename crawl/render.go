@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"strconv"
+	"strings"
 	"sync"
 
 	"vigie/fetch"
@@ -139,6 +140,10 @@ func leaks(r *observation.Rendering, set *canary.Set, typed map[string]canaryFie
 	}
 	var out []observation.Leak
 	seen := map[string]bool{}
+	text := make(map[string]string, len(vals))
+	for _, v := range vals {
+		text[v.Key] = v.Text
+	}
 	search := canary.NewSearcher(vals)
 	for _, req := range r.Requests {
 		if !req.AfterTyping || !req.ThirdParty {
@@ -158,10 +163,27 @@ func leaks(r *observation.Rendering, set *canary.Set, typed map[string]canaryFie
 				Form: fld.form, Frame: fld.frame, Field: fld.name, Category: fld.category,
 				Party: req.Party, Tracker: req.Tracker, RequestURL: canary.MaskURL(req.URL),
 				Method: req.Method, Where: m.Where, Encoding: m.Encoding,
+				Value: text[m.Key], Request: leakRequest(req),
 			})
 		}
 	}
 	return out
+}
+
+// leakRequest copies the request that carried a canary for the evidence,
+// without its Cookie header (the audit's own session, no proof of
+// anything).
+func leakRequest(req observation.Request) *observation.LeakRequest {
+	lr := &observation.LeakRequest{Method: req.Method, URL: req.URL, Body: req.PostData}
+	for k, v := range req.Header {
+		if !strings.EqualFold(k, "Cookie") {
+			if lr.Header == nil {
+				lr.Header = map[string]string{}
+			}
+			lr.Header[k] = v
+		}
+	}
+	return lr
 }
 
 // typable reports whether a canary can be typed into the field: text-like

@@ -153,4 +153,19 @@ type Leak struct {
 	Method     string `json:"method"`
 	Where      string `json:"where"`
 	Encoding   string `json:"encoding"`
+	// Value is the canary typed into the field: fictitious, so it is no
+	// one's personal data and is kept as proof.
+	Value string `json:"value,omitempty"`
+	// Request is the request that carried it, as sent (URL unmasked,
+	// header fields but Cookie, body up to 64 KiB): it holds the canary,
+	// not a person's data, and goes to the evidence.
+	Request *LeakRequest `json:"request,omitempty"`
+}
+
+// LeakRequest is a request that carried a canary value to another party.
+type LeakRequest struct {
+	Method string            `json:"method"`
+	URL    string            `json:"url"`
+	Header map[string]string `json:"header,omitempty"`
+	Body   string            `json:"body,omitempty"`
 }

@@ -98,6 +98,13 @@ func TestBrowserFarm(t *testing.T) {
 				continue
 			}
 			for _, l := range p.Rendering.Leaks {
+				// The proof: the canary typed and the request that
+				// carried it, as sent.
+				if l.Value == "" || l.Request == nil || l.Request.URL == "" {
+					t.Errorf("leak of %s to %s without its value or request: %+v", l.Field, l.Party, l)
+				} else if l.Encoding == observation.EncodingPlain && !strings.Contains(l.Request.URL+l.Request.Body, l.Value) {
+					t.Errorf("plain leak of %q not in its request %s %q", l.Value, l.Request.URL, l.Request.Body)
+				}
 				k := leakKey{r.Site.URL, finding.NormaliseURL(p.Rendering.URL), l.Field, l.Party}
 				leaks[k] = append(leaks[k], l.Encoding)
 			}

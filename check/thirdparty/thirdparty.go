@@ -155,6 +155,8 @@ type leaked struct {
 	Where      string `json:"where"`
 	Method     string `json:"method"`
 	RequestURL string `json:"request_url"`
+	// Value is the canary typed (fictitious data).
+	Value string `json:"value,omitempty"`
 }
 
 // formDataLeak reports, for each party other than the page's own, the typed
@@ -167,7 +169,7 @@ func formDataLeak(p *observation.Page, pageURL, own string, r *check.Reporter) {
 			continue
 		}
 		e := leaked{Form: lk.Form, Frame: lk.Frame, Field: lk.Field, Category: lk.Category, Encoding: lk.Encoding,
-			Where: lk.Where, Method: lk.Method, RequestURL: lk.RequestURL}
+			Where: lk.Where, Method: lk.Method, RequestURL: lk.RequestURL, Value: lk.Value}
 		dup := false
 		for _, x := range byParty[lk.Party] {
 			if x == e {
