@@ -223,7 +223,7 @@ func TestServeLaunchesScans(t *testing.T) {
 	if err != nil || len(fs) == 0 {
 		t.Fatalf("form.http-page findings: %v %d", err, len(fs))
 	}
-	resp, body := w.get("/findings/" + fs[0].ID)
+	_, body := w.get("/findings/" + fs[0].ID)
 	for _, want := range []string{`<pre class="head">GET /`, "HTTP/1.1 200 OK", "class=\"ok\"", "/findings/" + fs[0].ID + "/bundle"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("finding page lacks %q:\n%s", want, body)

@@ -138,10 +138,14 @@ func (s *Server) exportFindings(w http.ResponseWriter, r *http.Request, v *view,
 			return
 		}
 	}
-	if err := flush(); err == nil {
+	err = flush()
+	if err == nil {
 		err = rw.Close(report.Scan{})
 	}
-	if err := buf.Flush(); err != nil {
+	if err == nil {
+		err = buf.Flush()
+	}
+	if err != nil {
 		s.o.Log.Warn("export", "err", err)
 	}
 }
