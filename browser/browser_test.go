@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 
+	"vigie/internal/testpki"
 	"vigie/observation"
 )
 
@@ -438,29 +439,105 @@ func TestTabsIsolated(t *testing.T) {
 	}
 }
 
-// TestTrust checks that the throwaway CA is trusted through its SPKI hash
-// when the server sends the CA after its leaf, and that without it the
-// certificate is refused. Chromium matches the SPKI list only against the
-// chain the server sent: a server sending its leaf alone stays refused, a
-// known limitation this test pins down.
+// TestTrust checks which certificates Chromium accepts. With certutil, the
+// CA given is a root in the browser's NSS database: a server sending its
+// leaf alone is trusted, one signed by another CA is not. Without certutil
+// the pool falls back to the SPKI list, which Chromium only matches against
+// the chain the server sent: the leaf alone is then refused, as the log
+// warns.
 func TestTrust(t *testing.T) {
+	const (
+		own = iota
+		other
+		none
+	)
 	for _, tc := range []struct {
-		name          string
-		caInChain     bool
-		trust, wantOK bool
+		name      string
+		caInChain bool
+		trust     int
+		nss       bool
+		wantOK    bool
 	}{
-		{"CA sent and trusted", true, true, true},
-		{"leaf alone, CA trusted", false, true, false},
-		{"CA not trusted", true, false, false},
+		{"NSS, CA sent", true, own, true, true},
+		{"NSS, leaf alone", false, own, true, true},
+		{"NSS, other CA given, leaf alone", false, other, true, false},
+		{"NSS, other CA given, CA sent", true, other, true, false},
+		{"no CA given", true, none, true, false},
+		{"SPKI fallback, CA sent", true, own, false, true},
+		{"SPKI fallback, leaf alone", false, own, false, false},
+		{"SPKI fallback, other CA given", true, other, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			certutil := ""
+			if tc.nss {
+				certutil = needCertutil(t)
+			}
 			e := newSite(t, tc.caInChain)
-			p := startPoolCA(t, e, Options{Settle: 50 * time.Millisecond}, tc.trust)
-			r := render(t, p, "https://www.site.test/setck?v=x")
-			if ok := r.Error == ""; ok != tc.wantOK {
-				t.Errorf("Error = %q, want success %v", r.Error, tc.wantOK)
+			var caPEM []byte
+			switch tc.trust {
+			case own:
+				caPEM = e.caPEM
+			case other:
+				caPEM = testpki.NewCA(t, "Vigie browser test CA").PEM() // same name, other key
+			}
+			log := &syncLog{}
+			p := startTrusting(t, e, caPEM, certutil, log)
+			// The second browser, started after the first is killed, gets
+			// a database of its own and must trust the same.
+			var homes []string
+			for _, when := range []string{"first browser", "after restart"} {
+				if when == "after restart" {
+					killBrowser(t, p)
+				}
+				r := render(t, p, "https://www.site.test/setck?v=x")
+				if ok := r.Error == ""; ok != tc.wantOK {
+					t.Errorf("%s: Error = %q, want success %v", when, r.Error, tc.wantOK)
+				}
+				if !tc.wantOK && !strings.Contains(r.Error, "ERR_CERT_AUTHORITY_INVALID") {
+					t.Errorf("%s: Error = %q, want ERR_CERT_AUTHORITY_INVALID", when, r.Error)
+				}
+				p.mu.Lock()
+				home := filepath.Join(p.cur.dir, "home")
+				p.mu.Unlock()
+				homes = append(homes, home)
+				_, err := os.Stat(filepath.Join(nssDir(home), "cert9.db"))
+				if inNSS := err == nil; inNSS != (tc.nss && tc.trust != none) {
+					t.Errorf("%s: NSS database in HOME: %v (%v)", when, inNSS, err)
+				}
+			}
+			if homes[0] == homes[1] {
+				t.Errorf("the restarted browser kept the profile %s", homes[0])
+			}
+			fallback := strings.Contains(log.String(), "ignore-certificate-errors-spki-list")
+			if want := !tc.nss && tc.trust != none; fallback != want {
+				t.Errorf("log tells of the SPKI fallback: %v, want %v:\n%s", fallback, want, log)
+			}
+			if err := p.Close(); err != nil {
+				t.Fatal(err)
+			}
+			for _, home := range homes {
+				if _, err := os.Stat(home); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("HOME %s still there after Close: %v", home, err)
+				}
 			}
 		})
+	}
+}
+
+// killBrowser kills p's Chromium and waits until the pool sees it gone.
+func killBrowser(t *testing.T, p *Pool) {
+	t.Helper()
+	pids := p.PIDs()
+	if len(pids) != 1 {
+		t.Fatalf("PIDs = %v", pids)
+	}
+	if err := syscall.Kill(pids[0], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); len(p.PIDs()) > 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("pid %d still seen alive 30s after SIGKILL", pids[0])
+		}
 	}
 }
 

@@ -16,8 +16,8 @@
 // frame, each frame's DOM is read in an isolated world of this package
 // (out of the page scripts' reach), and memory stays lower.
 //
-// Extra certificate authorities are trusted with
-// --ignore-certificate-errors-spki-list, which Chromium matches against the
-// chain the server sent: a server must send its CA certificate after its
-// leaf, as most do, for the CA to be honoured.
+// Extra certificate authorities become trusted roots of an NSS database in
+// a temporary HOME given to Chromium, made with certutil (libnss3-tools);
+// without certutil they fall back to --ignore-certificate-errors-spki-list,
+// which Chromium matches only against the chain the server sent.
 package browser

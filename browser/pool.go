@@ -2,10 +2,7 @@ package browser
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -106,6 +103,10 @@ type Pool struct {
 	proxy *proxy
 	flags []chromedp.ExecAllocatorOption
 	slots chan struct{}
+	// cas are the extra authorities; certutil, when not empty, adds them
+	// to the NSS database of each browser started.
+	cas      []*x509.Certificate
+	certutil string
 
 	mu     sync.Mutex
 	cur    *instance
@@ -118,7 +119,7 @@ type instance struct {
 	ctx         context.Context // chromedp browser context; done when the browser is gone
 	cancel      context.CancelFunc
 	pid         int
-	dir         string // profile directory, removed by stop
+	dir         string // profile directory (and HOME, when trusting CAs in NSS), removed by stop
 	lost        <-chan struct{}
 }
 
@@ -135,7 +136,23 @@ func (in *instance) alive() bool {
 
 // Start launches Chromium with its proxy. The browser lives until Close;
 // ctx bounds only the start.
+//
+// The authorities of Options.CACertPEM are added as trusted roots to an
+// NSS database in a temporary HOME given to Chromium, made with certutil
+// (Debian package libnss3-tools) found on PATH. Without certutil they are
+// passed in --ignore-certificate-errors-spki-list instead, which Chromium
+// only matches against the chain a server sends: a server must then send
+// the CA certificate after its leaf. The log says which way is taken.
 func Start(ctx context.Context, o Options) (*Pool, error) {
+	certutil, err := exec.LookPath("certutil")
+	if err != nil {
+		certutil = ""
+	}
+	return start(ctx, o, certutil)
+}
+
+// start is Start with the certutil executable to use, "" for none.
+func start(ctx context.Context, o Options, certutil string) (*Pool, error) {
 	if o.ExecPath == "" {
 		return nil, errors.New("browser: Options.ExecPath is empty (use Find)")
 	}
@@ -154,15 +171,26 @@ func Start(ctx context.Context, o Options) (*Pool, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	spki, err := spkiList(o.CACertPEM)
+	cas, err := parseCAs(o.CACertPEM)
 	if err != nil {
 		return nil, err
+	}
+	var spki []string
+	switch {
+	case len(cas) == 0:
+		certutil = ""
+	case certutil != "":
+		fmt.Fprintf(o.Log, "browser: trusting %d CA certificate(s) as roots in an NSS database made with %s\n", len(cas), certutil)
+	default:
+		spki = spkiList(cas)
+		fmt.Fprintf(o.Log, "browser: certutil (Debian package libnss3-tools) not found on PATH: trusting %d CA certificate(s) "+
+			"through --ignore-certificate-errors-spki-list, which needs servers to send them in their chain\n", len(cas))
 	}
 	px, err := startProxy(o.Dial)
 	if err != nil {
 		return nil, err
 	}
-	p := &Pool{o: o, proxy: px, slots: make(chan struct{}, o.Tabs)}
+	p := &Pool{o: o, proxy: px, slots: make(chan struct{}, o.Tabs), cas: cas, certutil: certutil}
 	p.flags = p.execOptions(spki)
 	in, err := p.launch(ctx)
 	if err != nil {
@@ -225,41 +253,24 @@ func (p *Pool) execOptions(spki []string) []chromedp.ExecAllocatorOption {
 	return opts
 }
 
-// spkiList returns base64(SHA-256(SubjectPublicKeyInfo)) of every
-// certificate in pemData, the form --ignore-certificate-errors-spki-list
-// takes.
-func spkiList(pemData []byte) ([]string, error) {
-	var out []string
-	for rest := pemData; ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("browser: CA certificate: %w", err)
-		}
-		sum := sha256.Sum256(c.RawSubjectPublicKeyInfo)
-		out = append(out, base64.StdEncoding.EncodeToString(sum[:]))
-	}
-	if len(pemData) > 0 && len(out) == 0 {
-		return nil, errors.New("browser: CACertPEM holds no certificate")
-	}
-	return out, nil
-}
-
 // launch starts one Chromium process and waits until its DevTools
 // connection answers, within ctx.
 func (p *Pool) launch(ctx context.Context) (*instance, error) {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
 	dir, err := profileDir()
 	if err != nil {
 		return nil, err
 	}
 	flags := append(p.flags[:len(p.flags):len(p.flags)], chromedp.UserDataDir(dir))
+	if p.certutil != "" {
+		home := filepath.Join(dir, "home")
+		if err := trustInNSS(ctx, p.certutil, home, p.cas); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		flags = append(flags, chromedp.Env("HOME="+home))
+	}
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), flags...)
 	bctx, bcancel := chromedp.NewContext(allocCtx)
 	in := &instance{allocCancel: allocCancel, ctx: bctx, cancel: bcancel, dir: dir}
@@ -267,8 +278,6 @@ func (p *Pool) launch(ctx context.Context) (*instance, error) {
 	// chromedp ties the browser's life to the context given to the first
 	// Run, so ctx cannot be that context: it only bounds the wait.
 	go func() { _, err := chromedp.Run(bctx, attach); errc <- err }()
-	ctx, cancel := context.WithTimeout(ctx, startTimeout)
-	defer cancel()
 	select {
 	case err := <-errc:
 		if err != nil {
@@ -354,8 +363,9 @@ func (p *Pool) PIDs() []int {
 	return []int{p.cur.pid}
 }
 
-// Close kills the browser, removes its profile directory and stops the
-// proxy. Sessions still open fail from then on.
+// Close kills the browser, removes its profile directory (and with it the
+// temporary HOME holding its NSS database) and stops the proxy. Sessions
+// still open fail from then on.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	if p.closed {
