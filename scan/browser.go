@@ -126,15 +126,22 @@ func (e *Engine) renderSite(ctx context.Context, t target.Target, co crawl.Optio
 			Mode: target.ModeBrowser, Error: "browser: " + err.Error(), ErrorKind: observation.KindBrowser, Started: now, Ended: now}
 	}
 	defer bs.Close()
-	co.Renderer = renderer{bs}
+	co.Renderer = renderer{bs, e.onRender}
 	sess := e.client.Session()
 	defer sess.Close()
 	return crawl.Site(ctx, sess, t, co)
 }
 
 // renderer adapts a browser session to the crawler.
-type renderer struct{ s *browser.Session }
+type renderer struct {
+	s *browser.Session
+	// onRender, a test hook, is called as each render starts.
+	onRender func()
+}
 
 func (r renderer) Render(ctx context.Context, pageURL string, c crawl.Canaries) (*observation.Rendering, error) {
+	if r.onRender != nil {
+		r.onRender()
+	}
 	return r.s.Render(ctx, pageURL, browser.CanaryFunc(c))
 }

@@ -217,7 +217,7 @@ func TestBrowserCrash(t *testing.T) {
 	_, targets, o := browserFarm(t)
 	// Each site twice under two names would be deduplicated: repeat the
 	// list instead, so the scan outlives the kill.
-	o.Crawl.MaxPages = 3 // enough pages to be mid-render when the kill comes
+	o.Crawl.MaxPages = 3
 	var all []target.Target
 	for range 2 {
 		all = append(all, targets...)
@@ -226,15 +226,21 @@ func TestBrowserCrash(t *testing.T) {
 	var eng *Engine
 	o.onEngine = func(e *Engine) {
 		eng = e
-		go func() {
-			// Kill the browser once a few sites are under way.
-			time.Sleep(3 * time.Second)
-			for _, pid := range e.pool.PIDs() {
-				if syscall.Kill(pid, syscall.SIGKILL) == nil {
-					kills.Add(1)
-				}
+		var renders atomic.Int32
+		e.onRender = func() {
+			// Kill the browser while the fifth page renders, once.
+			if renders.Add(1) != 5 {
+				return
 			}
-		}()
+			go func() {
+				time.Sleep(200 * time.Millisecond)
+				for _, pid := range e.pool.PIDs() {
+					if syscall.Kill(pid, syscall.SIGKILL) == nil {
+						kills.Add(1)
+					}
+				}
+			}()
+		}
 	}
 	var mu sync.Mutex
 	browserFailures := 0

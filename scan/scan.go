@@ -216,6 +216,8 @@ type Engine struct {
 	// browserRetries counts the sites rendered again after the browser
 	// failed.
 	browserRetries atomic.Int64
+	// onRender, a test hook, is called as each page render starts.
+	onRender func()
 }
 
 // NewEngine returns an engine auditing with o's fetch, crawl, TLS and store
