@@ -357,6 +357,47 @@ func TestPageTimeout(t *testing.T) {
 	}
 }
 
+// TestHostilePages renders pages that fight the browser: each Render ends
+// within the page timeout with the page's failure recorded, never a hang,
+// and the session renders the next page.
+func TestHostilePages(t *testing.T) {
+	e := newSite(t, true)
+	p := startPool(t, e, Options{PageTimeout: 5 * time.Second, Settle: 100 * time.Millisecond})
+	for _, tc := range []struct {
+		path    string
+		wantErr bool
+	}{
+		{"/busy", true},   // the renderer never yields
+		{"/bounce", true}, // navigates forever
+		{"/popups", false},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			ctx, s := openSession(t, p, time.Minute)
+			start := time.Now()
+			r, err := s.Render(ctx, "https://www.site.test"+tc.path, nil)
+			if err != nil {
+				t.Fatalf("a hostile page is the page's failure, not the browser's: %v", err)
+			}
+			if took := time.Since(start); took > 20*time.Second {
+				t.Errorf("Render took %v with a 5 s page timeout", took)
+			}
+			if (r.Error != "") != tc.wantErr {
+				t.Errorf("Error = %q, want an error: %v", r.Error, tc.wantErr)
+			}
+			if !tc.wantErr && (len(r.Frames) == 0 || !strings.Contains(r.Frames[0].HTML, `id="stay"`)) {
+				t.Errorf("the page itself was lost: %+v", r.Frames)
+			}
+			// The browser is still usable.
+			s.Close()
+			ctx2, s2 := openSession(t, p, time.Minute)
+			r, err = s2.Render(ctx2, "https://www.site.test/setck?v=next", nil)
+			if err != nil || r.Error != "" || findCookie(r, "only-next") == nil {
+				t.Errorf("next Render: %v, %+v", err, r)
+			}
+		})
+	}
+}
+
 func TestDialogsDismissed(t *testing.T) {
 	e := newSite(t, true)
 	p := startPool(t, e, Options{PageTimeout: time.Minute, Settle: 100 * time.Millisecond})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"golang.org/x/net/websocket"
@@ -48,6 +49,18 @@ func site(e **testEnv) http.Handler {
 		case "www.site.test/setck":
 			http.SetCookie(w, &http.Cookie{Name: "only-" + r.URL.Query().Get("v"), Value: "1", Path: "/"})
 			fmt.Fprint(w, `<!doctype html><p>cookie set</p>`)
+		case "www.site.test/busy":
+			// A script that never yields: the renderer is stuck.
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, `<!doctype html><title>busy</title><p>busy</p><script>setTimeout(function () { for (;;) {} }, 50)</script>`)
+		case "www.site.test/bounce":
+			// Navigates to itself forever.
+			w.Header().Set("Content-Type", "text/html")
+			n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+			fmt.Fprintf(w, `<!doctype html><p>bounce %d</p><script>location.replace("/bounce?n=%d")</script>`, n, n+1)
+		case "www.site.test/popups":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, `<!doctype html><p id="stay">popups</p><script>for (var i = 0; i < 50; i++) { window.open("/setck?v=popup" + i); }</script>`)
 		case "www.site.test/alert":
 			w.Header().Set("Content-Type", "text/html")
 			fmt.Fprint(w, `<!doctype html><script>alert("hello"); confirm("sure?");</script><p id="after">after the dialogs</p>`)
