@@ -123,9 +123,16 @@ func startPoolCA(t testing.TB, e *testEnv, o Options, trust bool) *Pool {
 	if testing.Verbose() && o.Log == nil {
 		o.Log = testLog{t}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	return startTest(t, func(ctx context.Context) (*Pool, error) { return Start(ctx, o) })
+}
+
+// startTest starts a pool with start, failing the test on error, and
+// closes it when the test ends.
+func startTest(t testing.TB, start func(context.Context) (*Pool, error)) *Pool {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	p, err := Start(ctx, o)
+	p, err := start(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

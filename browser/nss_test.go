@@ -133,16 +133,5 @@ func (l *syncLog) String() string {
 func startTrusting(t testing.TB, e *testEnv, caPEM []byte, certutil string, log *syncLog) *Pool {
 	t.Helper()
 	o := Options{ExecPath: chromium(t), Dial: e.dial, CACertPEM: caPEM, Settle: 50 * time.Millisecond, Log: log}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	p, err := start(ctx, o, certutil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := p.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	return p
+	return startTest(t, func(ctx context.Context) (*Pool, error) { return start(ctx, o, certutil) })
 }

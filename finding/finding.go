@@ -92,6 +92,10 @@ type Finding struct {
 	Location string `json:"location"`
 }
 
+// MaskedSecret replaces the value of a secret (a session identifier, a
+// token) in the URL a finding names: the site's URL had the real value.
+const MaskedSecret = "***"
+
 // MakeID returns the stable identifier of a finding: a hash of the check,
 // the site and the normalised location, so that the same failure seen in
 // two scans has the same ID.

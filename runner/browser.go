@@ -54,20 +54,13 @@ func (b BrowserSettings) scanBrowser(targets []target.Target, concurrency int) (
 	if err != nil {
 		return nil, fmt.Errorf("browser mode: %w (install Debian's chromium package or give --chromium PATH)", err)
 	}
-	trackers := tracker.Default()
-	if b.TrackerList != "" {
-		user, err := tracker.LoadFile(b.TrackerList)
-		if err != nil {
-			return nil, fmt.Errorf("--tracker-list: %w", err)
-		}
-		trackers = trackers.Merge(user)
+	lists, err := b.trackerLists()
+	if err != nil {
+		return nil, err
 	}
-	if len(b.trackerCSV) > 0 {
-		more, err := tracker.Load(bytes.NewReader(b.trackerCSV), "built-in")
-		if err != nil {
-			return nil, err
-		}
-		trackers = trackers.Merge(more)
+	trackers, err := mergeTrackers(lists)
+	if err != nil {
+		return nil, err
 	}
 	return &scan.Browser{
 		ExecPath: exe, All: b.All, Tabs: concurrency, Trackers: trackers,
@@ -83,21 +76,11 @@ func (b BrowserSettings) jobBrowser(targets []target.Target) (*queue.Browser, er
 	if !b.needed(targets) {
 		return nil, nil
 	}
-	jb := &queue.Browser{All: b.All, NoTyping: b.NoTyping, PageTimeout: b.PageTimeout}
-	if b.TrackerList != "" {
-		csv, err := os.ReadFile(b.TrackerList)
-		if err != nil {
-			return nil, fmt.Errorf("--tracker-list: %w", err)
-		}
-		// Refuse a bad list here rather than on every worker.
-		if _, err := tracker.Load(bytes.NewReader(csv), b.TrackerList); err != nil {
-			return nil, fmt.Errorf("--tracker-list: %w", err)
-		}
-		jb.TrackerLists = append(jb.TrackerLists, csv)
+	lists, err := b.trackerLists()
+	if err != nil {
+		return nil, err
 	}
-	if len(b.trackerCSV) > 0 {
-		jb.TrackerLists = append(jb.TrackerLists, b.trackerCSV)
-	}
+	jb := &queue.Browser{All: b.All, NoTyping: b.NoTyping, PageTimeout: b.PageTimeout, TrackerLists: lists}
 	return jb, nil
 }
 
@@ -113,16 +96,47 @@ func workerBrowser(jb *queue.Browser, exe string, tabs int) (*scan.Browser, erro
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w (install Debian's chromium package or give vigie worker --chromium PATH)", errNoBrowser, err)
 	}
+	trackers, err := mergeTrackers(jb.TrackerLists)
+	if err != nil {
+		return nil, err
+	}
+	return &scan.Browser{
+		ExecPath: path, All: jb.All, Tabs: tabs, Trackers: trackers,
+		NoTyping: jb.NoTyping, PageTimeout: jb.PageTimeout,
+	}, nil
+}
+
+// trackerLists returns the tracker lists the scan adds to the bundled one,
+// as CSV data: --tracker-list read and checked here, then the built-in
+// extra list (the demo farm's).
+func (b BrowserSettings) trackerLists() ([][]byte, error) {
+	var lists [][]byte
+	if b.TrackerList != "" {
+		csv, err := os.ReadFile(b.TrackerList)
+		if err == nil {
+			_, err = tracker.Load(bytes.NewReader(csv), b.TrackerList)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--tracker-list: %w", err)
+		}
+		lists = append(lists, csv)
+	}
+	if len(b.trackerCSV) > 0 {
+		lists = append(lists, b.trackerCSV)
+	}
+	return lists, nil
+}
+
+// mergeTrackers returns the bundled tracker list extended by lists, later
+// entries winning.
+func mergeTrackers(lists [][]byte) (*tracker.List, error) {
 	trackers := tracker.Default()
-	for i, csv := range jb.TrackerLists {
+	for i, csv := range lists {
 		more, err := tracker.Load(bytes.NewReader(csv), fmt.Sprintf("the scan's tracker list %d", i+1))
 		if err != nil {
 			return nil, err
 		}
 		trackers = trackers.Merge(more)
 	}
-	return &scan.Browser{
-		ExecPath: path, All: jb.All, Tabs: tabs, Trackers: trackers,
-		NoTyping: jb.NoTyping, PageTimeout: jb.PageTimeout,
-	}, nil
+	return trackers, nil
 }

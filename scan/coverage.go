@@ -31,9 +31,9 @@ func (e *Engine) revisits(ctx context.Context, t target.Target) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, f := range fs {
-		// A URL whose secret a check masked ("=***") is not the one the
-		// site used: fetching it would examine another page.
-		if f.URL == "" || strings.Contains(f.URL, "=***") || (activeChecks[f.Check] && !e.o.Crawl.Active) || seen[f.URL] {
+		// A URL whose secret a check masked is not the one the site
+		// used: fetching it would examine another page.
+		if f.URL == "" || strings.Contains(f.URL, "="+finding.MaskedSecret) || (activeChecks[f.Check] && !e.o.Crawl.Active) || seen[f.URL] {
 			continue
 		}
 		seen[f.URL] = true

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"vigie/finding"
 )
 
 // sessionParams name session identifiers and tokens in URLs (lower case).
@@ -115,7 +117,8 @@ func Find(raw string) []Param {
 	return out
 }
 
-// Mask returns raw with the values of its secrets replaced by "***",
+// Mask returns raw with the values of its secrets replaced by
+// finding.MaskedSecret,
 // however they are escaped; the rest of the URL is left as written.
 func Mask(raw string) string {
 	rest, frag, hasFrag := strings.Cut(raw, "#")
@@ -157,7 +160,7 @@ func maskPair(pair string, unescape func(string) (string, error)) string {
 		v = value
 	}
 	if Secret(n, v) {
-		return name + "=***"
+		return name + "=" + finding.MaskedSecret
 	}
 	return pair
 }

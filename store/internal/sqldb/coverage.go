@@ -21,10 +21,6 @@ func newCoverage(urls []string) coverage {
 	return c
 }
 
-// maskedValue is what checks put in a finding's URL instead of a secret
-// (a session identifier, a token): the URL they saw had the real value.
-const maskedValue = "***"
-
 // covers reports whether the audit examined raw, a finding's URL. A URL
 // whose secrets were masked is covered by any examined URL that differs
 // only in those values.
@@ -36,7 +32,7 @@ func (c coverage) covers(raw string) bool {
 	if c[u] {
 		return true
 	}
-	if !strings.Contains(u, "="+maskedValue) {
+	if !strings.Contains(u, "="+finding.MaskedSecret) {
 		return false
 	}
 	for seen := range c {
@@ -50,7 +46,7 @@ func (c coverage) covers(raw string) bool {
 // matchMasked reports whether s is the masked URL pattern with each masked
 // value replaced by a non-empty value (which stops at the next separator).
 func matchMasked(pattern, s string) bool {
-	parts := strings.Split(pattern, maskedValue)
+	parts := strings.Split(pattern, finding.MaskedSecret)
 	if !strings.HasPrefix(s, parts[0]) {
 		return false
 	}
