@@ -161,7 +161,7 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		}
 		u := finding.NormaliseURL(f.URL)
 		for _, p := range probes {
-			if p != nil && (finding.NormaliseURL(p.URL) == u || p.FinalURL != "" && finding.NormaliseURL(p.FinalURL) == u) {
+			if p != nil && probeAt(p, u) {
 				add(use(p, f.ID))
 			}
 		}
@@ -241,7 +241,7 @@ func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[
 		var ids []string
 		for _, f := range fs {
 			u := finding.NormaliseURL(f.URL)
-			if u == finding.NormaliseURL(p.URL) || (p.FinalURL != "" && u == finding.NormaliseURL(p.FinalURL)) || u == finding.NormaliseURL(r.URL) {
+			if probeAt(&p.Probe, u) || u == finding.NormaliseURL(r.URL) {
 				ids = append(ids, f.ID)
 			}
 		}
@@ -266,6 +266,12 @@ func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[
 		}
 	}
 	return out, nil
+}
+
+// probeAt reports whether the probe requested, or ended at, the
+// normalised URL u.
+func probeAt(p *observation.Probe, u string) bool {
+	return finding.NormaliseURL(p.URL) == u || (p.FinalURL != "" && finding.NormaliseURL(p.FinalURL) == u)
 }
 
 // tlsTarget is the URI a TLS audit report is about.
