@@ -358,11 +358,11 @@ func TestPageTimeout(t *testing.T) {
 }
 
 // TestHostilePages renders pages that fight the browser: each Render ends
-// within the page timeout with the page's failure recorded, never a hang,
+// soon after the page timeout with the page's failure recorded, never a hang,
 // and the session renders the next page.
 func TestHostilePages(t *testing.T) {
 	e := newSite(t, true)
-	p := startPool(t, e, Options{PageTimeout: 5 * time.Second, Settle: 100 * time.Millisecond})
+	p := startPool(t, e, Options{PageTimeout: 8 * time.Second, Settle: 100 * time.Millisecond})
 	for _, tc := range []struct {
 		path    string
 		wantErr bool
@@ -378,8 +378,8 @@ func TestHostilePages(t *testing.T) {
 			if err != nil {
 				t.Fatalf("a hostile page is the page's failure, not the browser's: %v", err)
 			}
-			if took := time.Since(start); took > 20*time.Second {
-				t.Errorf("Render took %v with a 5 s page timeout", took)
+			if took := time.Since(start); took > 30*time.Second {
+				t.Errorf("Render took %v with an 8 s page timeout", took)
 			}
 			if (r.Error != "") != tc.wantErr {
 				t.Errorf("Error = %q, want an error: %v", r.Error, tc.wantErr)
