@@ -94,7 +94,8 @@ func TestSniff(t *testing.T) {
 		want                    Format
 	}{
 		{"pdf magic", "text/html", "index.html", []byte("%PDF-1.7\n..."), PDF},
-		{"pdf after junk", "", "", []byte("\r\n%PDF-1.4\n"), PDF},
+		{"pdf after white space", "", "", []byte("\r\n%PDF-1.4\n"), PDF},
+		{"html about pdf", "text/html", "/aide", []byte("<p>Un fichier commence par %PDF-1.7</p>"), Unknown},
 		{"xlsx by entries", "application/octet-stream", "download", xlsx, XLSX},
 		{"ods by mimetype", "application/zip", "x.zip", ods, ODS},
 		{"xlsx by type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "", []byte("<html>"), XLSX},
