@@ -80,15 +80,13 @@ var severityFR = map[finding.Severity]string{
 	finding.High: "élevée", finding.Critical: "critique",
 }
 
-var kindNames = map[string][2]string{
-	detect.KindNIR:     {"social security number", "numéro de sécurité sociale"},
-	detect.KindIBAN:    {"IBAN", "IBAN"},
-	detect.KindCard:    {"payment card number", "numéro de carte bancaire"},
-	detect.KindBirth:   {"date of birth", "date de naissance"},
-	detect.KindIP:      {"IP address", "adresse IP"},
-	detect.KindEmail:   {"e-mail address", "adresse électronique"},
-	detect.KindPhone:   {"phone number", "numéro de téléphone"},
-	detect.KindAddress: {"postal address", "adresse postale"},
+// kindNames name the kinds of identifiers: English singular and plural,
+// French singular and plural.
+var kindNames = map[string][4]string{
+	detect.KindNIR:   {"social security number", "social security numbers", "numéro de sécurité sociale", "numéros de sécurité sociale"},
+	detect.KindIBAN:  {"IBAN", "IBANs", "IBAN", "IBAN"},
+	detect.KindCard:  {"payment card number", "payment card numbers", "numéro de carte bancaire", "numéros de carte bancaire"},
+	detect.KindBirth: {"date of birth", "dates of birth", "date de naissance", "dates de naissance"},
 }
 
 var specialNames = map[string][2]string{
@@ -114,9 +112,13 @@ func assess(pd *observation.PersonalData, ex *observation.PageExposure) verdict 
 			continue
 		}
 		name := kindNames[k]
+		en, fr := name[0], name[2]
+		if n > 1 {
+			en, fr = name[1], name[3]
+		}
 		v.add(reason{Code: "identifier:" + k, Severity: finding.Critical,
-			EN: fmt.Sprintf("%d %s(s) of people in the open", n, name[0]),
-			FR: fmt.Sprintf("%d %s(s) de personnes en accès libre", n, name[1])})
+			EN: fmt.Sprintf("%d %s in the open", n, en),
+			FR: fmt.Sprintf("%d %s en accès libre", n, fr)})
 	}
 	special := map[string]bool{}
 	for _, c := range pii.Categories {

@@ -1,0 +1,65 @@
+package crawl
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"vigie/observation"
+	"vigie/pii/detect"
+)
+
+// TestExposureOf checks what the crawl tells the exposure checks of a
+// page showing personal data: published attribution by the file's name,
+// the page's title or a text's lines, and the special categories a
+// record about one person names in its fields, not in its navigation.
+func TestExposureOf(t *testing.T) {
+	authors := "Jean Dupont <jean.dupont@gmail.com>\nMarie Curie <marie.curie@free.fr>\nLuc Petit <luc.petit@orange.fr>\n"
+	tests := []struct {
+		name, url, ct, body string
+		attribution         string
+		special             map[string][]string
+	}{
+		{name: "a Debian copyright file", url: "http://x.test/doc/bash/copyright", ct: "application/octet-stream",
+			body: "Copyright: 1998 " + authors, attribution: "name"},
+		{name: "an AUTHORS file", url: "http://x.test/AUTHORS.md", ct: "text/plain", body: authors, attribution: "name"},
+		{name: "a credits page", url: "http://x.test/a-propos/equipe.html", ct: "text/html",
+			body: "<title>Crédits et remerciements</title><ul><li>" + strings.NewReplacer("<", "(", ">", ")", "\n", "</li><li>").Replace(authors) + "</li></ul>", attribution: "title"},
+		{name: "copyright lines in a text", url: "http://x.test/files/notes.txt", ct: "text/plain",
+			body: "Copyright (C) 2001 Jean Dupont <jean.dupont@gmail.com>\nCopyright (C) 2003 Marie Curie <marie.curie@free.fr>\nAuthor: Luc Petit <luc.petit@orange.fr>\n", attribution: "content"},
+		{name: "a changelog's signatures", url: "http://x.test/files/historique", ct: "text/plain",
+			body: "pkg (1.2-1) unstable; urgency=low\n\n  * New upstream release.\n\n -- Jean Dupont <jean.dupont@gmail.com>  Mon, 01 Jan 2024 12:00:00 +0100\n\npkg (1.1-1) unstable; urgency=low\n\n  * Fix.\n\n -- Marie Curie <marie.curie@free.fr>  Mon, 01 Jan 2023 12:00:00 +0100\n", attribution: "content"},
+		{name: "a list of members is no attribution", url: "http://x.test/files/liste.txt", ct: "text/plain", body: authors},
+		{name: "a patient's record names a disease in its fields", url: "http://x.test/dossier?id=4", ct: "text/html",
+			body: `<nav><a href="/handicap">Handicap et accessibilité</a></nav><table><tr><th>Patient</th><td>M. Roger Blanc</td></tr>` +
+				`<tr><th>Né le</th><td>04/05/1938</td></tr><tr><th>Pathologie</th><td>Diabète de type 2</td></tr></table>`,
+			special: map[string][]string{"health": {"diabete", "pathologie"}}},
+		{name: "a record's navigation says nothing of the person", url: "http://x.test/fiche?id=4", ct: "text/html",
+			body: `<nav><a href="/handicap">Handicap et accessibilité</a></nav><table><tr><th>Nom</th><td>Roger Blanc</td></tr>` +
+				`<tr><th>Né le</th><td>04/05/1938</td></tr></table><footer>Association des paralysés — santé</footer>`},
+		{name: "a member's record names the party's activists", url: "http://x.test/fiche.php?id=1042", ct: "text/html",
+			body: `<table><tr><th>Nom</th><td>NGUYEN Linh</td></tr><tr><th>Née le</th><td>09/09/1999</td></tr>` +
+				`<tr><th>Statut</th><td>Adhérente, militante de la section de Roanne</td></tr></table>`,
+			special: map[string][]string{"political": {"militante"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pg := &observation.Page{}
+			pg.Personal = detect.Scan([]byte(tt.body), tt.ct, detect.Options{OwnDomains: []string{"x.test"}})
+			if !pg.Personal.Has() {
+				t.Fatalf("the detectors see no personal data in %q", tt.body)
+			}
+			ex := exposureOf(pg, []byte(tt.body), tt.url, strings.HasPrefix(tt.ct, "text/html"))
+			var got observation.PageExposure
+			if ex != nil {
+				got = *ex
+			}
+			if got.Attribution != tt.attribution {
+				t.Errorf("attribution %q, want %q", got.Attribution, tt.attribution)
+			}
+			if !reflect.DeepEqual(got.Special, tt.special) {
+				t.Errorf("special %v, want %v", got.Special, tt.special)
+			}
+		})
+	}
+}
