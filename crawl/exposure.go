@@ -26,7 +26,8 @@ var attributionNames = map[string]bool{
 	"contributor": true, "credits": true, "credit": true, "thanks": true, "maintainers": true,
 	"maintainer": true, "changelog": true, "license": true, "licence": true, "acknowledgements": true,
 	"acknowledgments": true, "humans": true, "readme": true, "auteurs": true,
-	"contributeurs": true, "remerciements": true, "uploaders": true,
+	"contributeurs": true, "remerciements": true, "uploaders": true, "translators": true,
+	"traducteurs": true,
 }
 
 // attributionTitles are the normalised words of a title or first heading
@@ -34,7 +35,7 @@ var attributionNames = map[string]bool{
 var attributionTitles = map[string]bool{
 	"credits": true, "auteurs": true, "authors": true, "contributeurs": true, "contributors": true,
 	"remerciements": true, "acknowledgements": true, "acknowledgments": true, "mainteneurs": true,
-	"maintainers": true, "copyright": true,
+	"maintainers": true, "copyright": true, "translators": true, "traducteurs": true,
 }
 
 // attributionMarkers are the lower-case marks of a line that credits
@@ -63,7 +64,7 @@ func exposureOf(pg *observation.Page, body []byte, final string, isHTML bool) *o
 		e.Attribution = "name"
 	case doc != nil && attributionTitle(doc):
 		e.Attribution = "title"
-	case !isHTML && attributionContent(body):
+	case !isHTML && attributionContent(body), doc != nil && attributionSections(doc):
 		e.Attribution = "content"
 	}
 	if pd.Distinct[detect.KindBirth]+pd.Distinct[detect.KindNIR]+pd.Distinct[detect.KindIBAN]+pd.Distinct[detect.KindCard] > 0 && pd.People <= 1 {
@@ -151,6 +152,61 @@ func attributionContent(body []byte) bool {
 		}
 	}
 	return with > 0 && credited*3 >= with*2
+}
+
+// attributionSections reports whether at least two thirds of the e-mail
+// addresses of a page (in its text or its mailto: links) sit in sections
+// that credit people: after a heading or a label such as "Authors",
+// "Copyright", "Crédits", "Maintainers", up to the next heading.
+func attributionSections(doc *html.Node) bool {
+	credits := false
+	with, credited := 0, 0
+	count := func() {
+		with++
+		if credits {
+			credited++
+		}
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.ElementNode:
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Template:
+				return
+			case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				credits = creditsLabel(textOf(n))
+				return
+			case atom.A:
+				for _, a := range n.Attr {
+					if a.Key == "href" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Val)), "mailto:") {
+						count()
+						return // its text is the same address
+					}
+				}
+			}
+		case html.TextNode:
+			t := strings.TrimSpace(n.Data)
+			if len(t) < 60 && creditsLabel(t) {
+				credits = true
+			}
+			if at := strings.IndexByte(t, '@'); at > 0 && strings.Contains(t[at:], ".") {
+				count()
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return with > 0 && credited*3 >= with*2
+}
+
+// creditsLabel reports whether a heading or a short label starts with a
+// word that announces credits ("Authors:", "Copyright", "Crédits").
+func creditsLabel(t string) bool {
+	w := strings.Fields(pii.Normalise(t))
+	return len(w) > 0 && attributionTitles[w[0]]
 }
 
 // recordText returns the text of a page's record fields: its tables and

@@ -29,6 +29,13 @@ func TestExposureOf(t *testing.T) {
 			body: "Copyright (C) 2001 Jean Dupont <jean.dupont@gmail.com>\nCopyright (C) 2003 Marie Curie <marie.curie@free.fr>\nAuthor: Luc Petit <luc.petit@orange.fr>\n", attribution: "content"},
 		{name: "a changelog's signatures", url: "http://x.test/files/historique", ct: "text/plain",
 			body: "pkg (1.2-1) unstable; urgency=low\n\n  * New upstream release.\n\n -- Jean Dupont <jean.dupont@gmail.com>  Mon, 01 Jan 2024 12:00:00 +0100\n\npkg (1.1-1) unstable; urgency=low\n\n  * Fix.\n\n -- Marie Curie <marie.curie@free.fr>  Mon, 01 Jan 2023 12:00:00 +0100\n", attribution: "content"},
+		{name: "a document's authors section", url: "http://x.test/python3/", ct: "text/html",
+			body: `<title>Debian Python Policy</title><h1>Debian Python Policy</h1><h2>1. Copyright</h2><dl><dt>Authors:</dt><dd><p>Neil Schemenauer &lt;<a href="mailto:nas%40debian.org">nas@debian.org</a>&gt;</p>` +
+				`<p>Matthias Klose &lt;<a href="mailto:doko%40debian.org">doko@debian.org</a>&gt;</p><p>Barry Warsaw &lt;<a href="mailto:barry%40gmail.com">barry@gmail.com</a>&gt;</p></dd></dl>` +
+				`<h2>2. Python packaging</h2><p>Packages must depend on python3.</p>`, attribution: "content"},
+		{name: "addresses outside a credits section", url: "http://x.test/membres.html", ct: "text/html",
+			body: `<title>Membres</title><h1>Nos membres</h1><p>Jean Dupont, jean.dupont@gmail.com</p><p>Marie Curie, marie.curie@free.fr</p><p>Luc Petit, luc.petit@orange.fr</p>` +
+				`<h2>Crédits</h2><p>Photos : Anne Roux, anne.roux@gmail.com</p>`},
 		{name: "a list of members is no attribution", url: "http://x.test/files/liste.txt", ct: "text/plain", body: authors},
 		{name: "a patient's record names a disease in its fields", url: "http://x.test/dossier?id=4", ct: "text/html",
 			body: `<nav><a href="/handicap">Handicap et accessibilité</a></nav><table><tr><th>Patient</th><td>M. Roger Blanc</td></tr>` +

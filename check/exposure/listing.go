@@ -29,14 +29,16 @@ var ExportFormats = map[string]bool{
 	"vcf": true, "ldif": true,
 }
 
-// archiveFormats hold many files, or a database of any kind: what they
-// hold cannot be told from outside.
+// archiveFormats hold many files: what they hold cannot be told from
+// outside.
 var archiveFormats = map[string]bool{
-	"zip": true, "7z": true, "rar": true, "tar": true, "tgz": true, "tbz2": true, "db": true,
+	"zip": true, "7z": true, "rar": true, "tar": true, "tgz": true, "tbz2": true,
 }
 
-// dataFormats are structured data that may hold records or anything else.
-var dataFormats = map[string]bool{"json": true, "jsonl": true, "ndjson": true, "xml": true}
+// dataFormats are structured data that may hold records or anything
+// else: a ".db" is as often a thumbnail cache (Thumbs.db) or a
+// documentation index as a database of people.
+var dataFormats = map[string]bool{"json": true, "jsonl": true, "ndjson": true, "xml": true, "db": true}
 
 // compressions wrap one file, whose own extension then tells what it is
 // ("changelog.Debian.gz" is a document, "base.sql.gz" a dump).
@@ -232,8 +234,8 @@ func listingReasons(sev finding.Severity, count map[string]int, dirs, files int)
 		"%d fichier(s) listé(s) au format d'export, de sauvegarde ou de base de données (non lus)")
 	add("export-name", finding.Critical, "%d listed file(s) named as exports or backups of people (not read)",
 		"%d fichier(s) listé(s) nommés comme des exports ou sauvegardes de personnes (non lus)")
-	add("archive", finding.Medium, "%d archive(s) or database(s) whose content was not read",
-		"%d archive(s) ou base(s) de données dont le contenu n'a pas été lu")
+	add("archive", finding.Medium, "%d archive(s) whose content was not read",
+		"%d archive(s) dont le contenu n'a pas été lu")
 	if sev <= finding.Low {
 		rs = append(rs, reason{Code: fmt.Sprintf("documents:%d", files), Severity: finding.Low,
 			EN: fmt.Sprintf("%d folder(s) listing %d file(s): documents, and data files read without other people's personal data", dirs, files),

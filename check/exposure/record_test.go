@@ -152,7 +152,7 @@ func TestClassifyFile(t *testing.T) {
 	for name, want := range map[string]finding.Severity{
 		"adherents-2024.csv": finding.Critical, "base.sql.gz": finding.Critical, "dump.SQL": finding.Critical,
 		"inscrits.xlsx": finding.Critical, "tableau.ods": finding.Critical, "export-membres.json": finding.Critical,
-		"backup-2023.tar.gz": finding.Critical, "site.zip": finding.Medium, "xtrans.html.db": finding.Medium,
+		"backup-2023.tar.gz": finding.Critical, "site.zip": finding.Medium, "xtrans.html.db": finding.Low, "Thumbs.db": finding.Low, "users.db": finding.Critical,
 		"changelog.Debian.gz": finding.Low, "README.gz": finding.Low, "copyright": finding.Low, "logo.png": finding.Low,
 		"package.xml.gz": finding.Low, "cm-2024-01-15.pdf": finding.Low, "export-0.11.xsd.gz": finding.Low,
 		"module.json.gz": finding.Low,
