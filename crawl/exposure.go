@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -75,7 +76,11 @@ func exposureOf(pg *observation.Page, body []byte, final string, isHTML bool) *o
 		}
 		e.Special = detect.SpecialCategories(text)
 	}
-	if e.Attribution == "" && len(e.Special) == 0 {
+	if doc != nil && pd.Distinct[detect.KindBirth] > 0 {
+		rec := detect.Scan(recordHTML(doc), "text/html", detect.Options{})
+		e.BirthInProse = rec == nil || rec.Distinct[detect.KindBirth] == 0
+	}
+	if e.Attribution == "" && len(e.Special) == 0 && !e.BirthInProse {
 		return nil
 	}
 	return e
@@ -233,6 +238,43 @@ func recordText(doc *html.Node) []byte {
 		}
 	}
 	walk(doc, false)
+	return b.Bytes()
+}
+
+// birthLabel matches a field that gives a date of birth: "Date de
+// naissance :", "Né(e) le :", "DOB:".
+var birthLabel = regexp.MustCompile(`(?i)^\s*(date de naissance|date of birth|birth ?date|dob|ddn|n[ée]e?\s*(\(e\))?\s*le)\s*:`)
+
+// recordHTML returns the record structures of a page as HTML: its tables
+// and definition lists, and the paragraphs and items that give a date of
+// birth as a labelled field, outside navigation, header, footer and side
+// blocks. A date of birth elsewhere is in running text: a birth
+// announcement, a biography, an obituary.
+func recordHTML(doc *html.Node) []byte {
+	var b bytes.Buffer
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Nav, atom.Header, atom.Footer, atom.Aside, atom.Script, atom.Style, atom.Template:
+				return
+			case atom.Table, atom.Dl:
+				html.Render(&b, n)
+				return
+			case atom.P, atom.Li, atom.Div:
+				if birthLabel.MatchString(textOf(n)) {
+					b.WriteString("<div>")
+					html.Render(&b, n)
+					b.WriteString("</div>")
+					return
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
 	return b.Bytes()
 }
 

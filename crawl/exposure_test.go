@@ -19,6 +19,7 @@ func TestExposureOf(t *testing.T) {
 		name, url, ct, body string
 		attribution         string
 		special             map[string][]string
+		prose               bool
 	}{
 		{name: "a Debian copyright file", url: "http://x.test/doc/bash/copyright", ct: "application/octet-stream",
 			body: "Copyright: 1998 " + authors, attribution: "name"},
@@ -36,6 +37,11 @@ func TestExposureOf(t *testing.T) {
 		{name: "addresses outside a credits section", url: "http://x.test/membres.html", ct: "text/html",
 			body: `<title>Membres</title><h1>Nos membres</h1><p>Jean Dupont, jean.dupont@gmail.com</p><p>Marie Curie, marie.curie@free.fr</p><p>Luc Petit, luc.petit@orange.fr</p>` +
 				`<h2>Crédits</h2><p>Photos : Anne Roux, anne.roux@gmail.com</p>`},
+		{name: "birth announcements in a town's news", url: "http://x.test/actualites/carnet.html", ct: "text/html",
+			body: `<h1>Carnet</h1><p>Naissances : Léa Morel, née le 03/01/2024 ; Noé Brun, né le 17/02/2024.</p><p>Mme Yvette Roche, née le 2 mars 1924, a fêté ses cent ans.</p>`,
+			prose: true},
+		{name: "a date of birth as a labelled field", url: "http://x.test/fiche", ct: "text/html",
+			body: `<h1>Fiche</h1><p>Nom : Mathilde Faure</p><p><strong>Date de naissance :</strong> 17/05/1991</p>`},
 		{name: "a list of members is no attribution", url: "http://x.test/files/liste.txt", ct: "text/plain", body: authors},
 		{name: "a patient's record names a disease in its fields", url: "http://x.test/dossier?id=4", ct: "text/html",
 			body: `<nav><a href="/handicap">Handicap et accessibilité</a></nav><table><tr><th>Patient</th><td>M. Roger Blanc</td></tr>` +
@@ -63,6 +69,9 @@ func TestExposureOf(t *testing.T) {
 			}
 			if got.Attribution != tt.attribution {
 				t.Errorf("attribution %q, want %q", got.Attribution, tt.attribution)
+			}
+			if got.BirthInProse != tt.prose {
+				t.Errorf("birth in prose %v, want %v", got.BirthInProse, tt.prose)
 			}
 			if !reflect.DeepEqual(got.Special, tt.special) {
 				t.Errorf("special %v, want %v", got.Special, tt.special)

@@ -63,7 +63,8 @@ func init() {
 		archetype{
 			// Look-alike: the elected officials' page, with their
 			// contacts (some on personal addresses and mobiles) and a
-			// year of birth in a biography.
+			// year of birth in a biography; the town's news announce
+			// births and a centenarian's birthday with dates of birth.
 			ID: "elus-municipaux", Domain: "mairie-feurs.test", Input: "https://www.{D}/",
 			Org: "Ville de Feurs", Tags: []string{"commune", "dept:42"},
 			Layout: "moderne",

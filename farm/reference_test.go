@@ -203,7 +203,7 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 			continue
 		}
 		responseChecks(r)
-		if r.status == http.StatusOK && strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") && refExposes(string(r.body), scope, false) {
+		if r.status == http.StatusOK && strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") && refExposes(string(r.body), string(r.body), scope, false) {
 			once(CheckPIIExposed, r.final)
 		}
 		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
@@ -220,7 +220,7 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 					listing = dir
 				}
 			}
-			if refExposes(p.text, scope, refCredits(p.title, r.final)) {
+			if refExposes(p.text, p.records, scope, refCredits(p.title, r.final)) {
 				once(CheckPIIExposed, r.final)
 			}
 		}
@@ -308,6 +308,8 @@ type refPage struct {
 	mixed       bool
 	links       []string
 	title, text string
+	// records is the text of the page's tables and definition lists.
+	records string
 }
 
 var (
@@ -319,10 +321,11 @@ var (
 )
 
 // refExposes reports whether a text shows an IBAN, a NIR, a date of
-// birth or, unless it credits its authors, the e-mail addresses of three
-// people (not the organisation's, not roles').
-func refExposes(text, domain string, credits bool) bool {
-	if refIBAN.MatchString(text) || refNIR.MatchString(text) || refBirth.MatchString(text) {
+// birth in its records (tables, not running text) or, unless it credits
+// its authors, the e-mail addresses of three people (not the
+// organisation's, not roles').
+func refExposes(text, records, domain string, credits bool) bool {
+	if refIBAN.MatchString(text) || refNIR.MatchString(text) || refBirth.MatchString(records) {
 		return true
 	}
 	if credits {
@@ -449,6 +452,8 @@ func refParse(r *refResponse) refPage {
 			}
 		case "body":
 			p.text = textOf(n)
+		case "table", "dl":
+			p.records += textOf(n)
 		}
 	}
 	formIndex := map[*html.Node]int{}

@@ -17,4 +17,9 @@ type PageExposure struct {
 	// party membership), by category; set only for pages that identify
 	// one person by a birth date, a NIR, an IBAN or a card number.
 	Special map[string][]string `json:"special,omitempty"`
+	// BirthInProse is set when the dates of birth an HTML page shows are
+	// all in running text (a birth announcement, a biography, an
+	// obituary), none in a record's fields (a table, a definition list,
+	// a "Date de naissance :" field).
+	BirthInProse bool `json:"birth_in_prose,omitempty"`
 }

@@ -106,6 +106,12 @@ func assess(pd *observation.PersonalData, ex *observation.PageExposure) verdict 
 		return v
 	}
 	attribution := ex != nil && ex.Attribution != ""
+	if ex != nil && ex.BirthInProse && len(ex.Special) == 0 && onlyKind(pd, detect.KindBirth) {
+		// Dates of birth in running text and nothing else about anyone:
+		// a birth announcement, a centenarian's portrait, an obituary,
+		// published as news rather than kept as records.
+		return v
+	}
 	for _, k := range identifierKinds {
 		n := pd.Distinct[k]
 		if n == 0 {
@@ -200,4 +206,14 @@ func personal(r *check.Reporter, u string, p *observation.Page) {
 	}
 	v.detail(d)
 	r.Report(check.Issue{Check: "exposure.pii-unauthenticated", URL: u, Severity: v.severity, Confidence: v.confidence, Detail: d})
+}
+
+// onlyKind reports whether every personal value of pd is of kind k.
+func onlyKind(pd *observation.PersonalData, k string) bool {
+	for kind, n := range pd.Distinct {
+		if n > 0 && kind != k {
+			return false
+		}
+	}
+	return true
 }
