@@ -38,7 +38,7 @@ func TestExposureOf(t *testing.T) {
 			body: `<title>Membres</title><h1>Nos membres</h1><p>Jean Dupont, jean.dupont@gmail.com</p><p>Marie Curie, marie.curie@free.fr</p><p>Luc Petit, luc.petit@orange.fr</p>` +
 				`<h2>Crédits</h2><p>Photos : Anne Roux, anne.roux@gmail.com</p>`},
 		{name: "birth announcements in a town's news", url: "http://x.test/actualites/carnet.html", ct: "text/html",
-			body: `<h1>Carnet</h1><p>Naissances : Léa Morel, née le 03/01/2024 ; Noé Brun, né le 17/02/2024.</p><p>Mme Yvette Roche, née le 2 mars 1924, a fêté ses cent ans.</p>`,
+			body:  `<h1>Carnet</h1><p>Naissances : Léa Morel, née le 03/01/2024 ; Noé Brun, né le 17/02/2024.</p><p>Mme Yvette Roche, née le 2 mars 1924, a fêté ses cent ans.</p>`,
 			prose: true},
 		{name: "a date of birth as a labelled field", url: "http://x.test/fiche", ct: "text/html",
 			body: `<h1>Fiche</h1><p>Nom : Mathilde Faure</p><p><strong>Date de naissance :</strong> 17/05/1991</p>`},
