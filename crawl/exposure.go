@@ -28,7 +28,7 @@ var attributionNames = map[string]bool{
 	"maintainer": true, "changelog": true, "license": true, "licence": true, "acknowledgements": true,
 	"acknowledgments": true, "humans": true, "readme": true, "auteurs": true,
 	"contributeurs": true, "remerciements": true, "uploaders": true, "translators": true,
-	"traducteurs": true,
+	"traducteurs": true, "contributing": true, "codeowners": true, "owners": true, "people": true,
 }
 
 // attributionTitles are the normalised words of a title or first heading
