@@ -62,10 +62,19 @@ type fileVerdict struct {
 }
 
 // classifyFile weighs one listed file: by the personal data of the page
-// the crawl read at its URL (read nil when not read), else by its name.
+// the crawl read at its URL (read nil when not requested), else by its
+// name; a file the server refuses to serve (401, 403, 404, 410) exposes
+// nothing but its name.
 func classifyFile(name string, read *observation.Page) fileVerdict {
 	fv := fileVerdict{name: maskName(name), severity: finding.Low, code: "document"}
-	if read != nil {
+	if read != nil && read.Error == "" {
+		switch read.Status {
+		case 401, 403, 404, 410:
+			fv.code = "not-served"
+			return fv
+		}
+	}
+	if read != nil && fetched(read) {
 		v := assess(read.Personal, read.Exposure)
 		if v.severity > 0 {
 			fv.severity, fv.code, fv.people = v.severity, "read:personal-data", max(read.Personal.People, 1)
@@ -125,8 +134,11 @@ func listing(site *observation.Site, r *check.Reporter, pages []*observation.Pag
 	read := map[string]*observation.Page{}
 	for i := range site.Pages {
 		p := &site.Pages[i]
-		if fetched(p) && len(p.Listing) == 0 {
-			read[fileKey(pageURL(p))] = p
+		if len(p.Listing) == 0 {
+			read[fileKey(p.URL)] = p
+			if fetched(p) {
+				read[fileKey(pageURL(p))] = p
+			}
 		}
 	}
 	dirs := map[string]bool{}
@@ -238,8 +250,8 @@ func listingReasons(sev finding.Severity, count map[string]int, dirs, files int)
 		"%d archive(s) dont le contenu n'a pas été lu")
 	if sev <= finding.Low {
 		rs = append(rs, reason{Code: fmt.Sprintf("documents:%d", files), Severity: finding.Low,
-			EN: fmt.Sprintf("%d folder(s) listing %d file(s): documents, and data files read without other people's personal data", dirs, files),
-			FR: fmt.Sprintf("%d dossier(s) listant %d fichier(s) : documents, et fichiers de données lus sans données personnelles de tiers", dirs, files)})
+			EN: fmt.Sprintf("%d folder(s) listing %d file(s): documents, data files read without other people's personal data, files the server does not serve", dirs, files),
+			FR: fmt.Sprintf("%d dossier(s) listant %d fichier(s) : documents, fichiers de données lus sans données personnelles de tiers, fichiers que le serveur ne sert pas", dirs, files)})
 	}
 	return rs
 }

@@ -110,6 +110,11 @@ func TestListingSeverity(t *testing.T) {
 			finding.Low, []string{"documents:1"}, 1},
 		{"an export not read", []observation.Page{listed("https://www.mairie.test/exports/", "tarifs-2024.csv", "base.sql.gz")},
 			finding.Critical, []string{"export-format:2"}, 1},
+		{"an export the server refuses to serve", []observation.Page{listed("https://www.mairie.test/exports/", "base.sql"), func() observation.Page {
+			p := page("https://www.mairie.test/exports/base.sql", nil)
+			p.Status = 403
+			return p
+		}()}, finding.Low, []string{"documents:1"}, 1},
 		{"an archive named as a backup of members", []observation.Page{listed("https://www.mairie.test/old/", "sauvegarde-membres.zip")},
 			finding.Critical, []string{"export-name:1"}, 1},
 		{"a documentation tree", []observation.Page{
