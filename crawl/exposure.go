@@ -60,6 +60,9 @@ func exposureOf(pg *observation.Page, body []byte, final string, isHTML bool) *o
 	if isHTML {
 		doc, _ = html.Parse(bytes.NewReader(body))
 	}
+	if doc != nil && contactsTitle(doc) {
+		e.Contacts = "title"
+	}
 	switch {
 	case attributionName(final):
 		e.Attribution = "name"
@@ -80,7 +83,7 @@ func exposureOf(pg *observation.Page, body []byte, final string, isHTML bool) *o
 		rec := detect.Scan(recordHTML(doc), "text/html", detect.Options{})
 		e.BirthInProse = rec == nil || rec.Distinct[detect.KindBirth] == 0
 	}
-	if e.Attribution == "" && len(e.Special) == 0 && !e.BirthInProse {
+	if e.Attribution == "" && e.Contacts == "" && len(e.Special) == 0 && !e.BirthInProse {
 		return nil
 	}
 	return e
@@ -99,9 +102,27 @@ func attributionName(raw string) bool {
 	return len(first) > 0 && attributionNames[first[0]]
 }
 
+// contactsTitles are the normalised words of a title or first heading
+// that announce contacts an organisation publishes for the press or as
+// its organisation chart. Directories are left out: a directory of
+// members is what an exposure looks like.
+var contactsTitles = map[string]bool{
+	"presse": true, "press": true, "media": true, "medias": true, "journalistes": true,
+	"organigramme": true,
+}
+
 // attributionTitle reports whether the title or first heading of a page
 // announces credits.
-func attributionTitle(doc *html.Node) bool {
+func attributionTitle(doc *html.Node) bool { return titleHas(doc, attributionTitles, true) }
+
+// contactsTitle reports whether the first heading of a page announces
+// press contacts or an organisation chart; not its title, which often
+// ends with the site's name ("Média citoyen").
+func contactsTitle(doc *html.Node) bool { return titleHas(doc, contactsTitles, false) }
+
+// titleHas reports whether the first heading of a page, or its title
+// with withTitle, has one of words.
+func titleHas(doc *html.Node, words map[string]bool, withTitle bool) bool {
 	var title, h1 string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -118,9 +139,12 @@ func attributionTitle(doc *html.Node) bool {
 		}
 	}
 	walk(doc)
+	if !withTitle {
+		title = ""
+	}
 	for _, t := range []string{title, h1} {
 		for _, w := range strings.Fields(pii.Normalise(t)) {
-			if attributionTitles[w] {
+			if words[w] {
 				return true
 			}
 		}

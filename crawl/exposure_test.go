@@ -18,6 +18,7 @@ func TestExposureOf(t *testing.T) {
 	tests := []struct {
 		name, url, ct, body string
 		attribution         string
+		contacts            string
 		special             map[string][]string
 		prose               bool
 	}{
@@ -42,6 +43,10 @@ func TestExposureOf(t *testing.T) {
 			prose: true},
 		{name: "a date of birth as a labelled field", url: "http://x.test/fiche", ct: "text/html",
 			body: `<h1>Fiche</h1><p>Nom : Mathilde Faure</p><p><strong>Date de naissance :</strong> 17/05/1991</p>`},
+		{name: "press contacts", url: "http://x.test/presse.html", ct: "text/html",
+			body: `<title>Presse - Média citoyen</title><h1>Espace presse</h1><p>Julie Carpentier, julie.c@agence-rp.fr, 06 12 34 56 78</p>`, contacts: "title"},
+		{name: "a site named after the media", url: "http://x.test/membres.html", ct: "text/html",
+			body: `<title>Nos membres - Média citoyen</title><h1>Nos membres</h1><p>Julie Carpentier, julie.c@gmail.com, 06 12 34 56 78</p>`},
 		{name: "a list of members is no attribution", url: "http://x.test/files/liste.txt", ct: "text/plain", body: authors},
 		{name: "a patient's record names a disease in its fields", url: "http://x.test/dossier?id=4", ct: "text/html",
 			body: `<nav><a href="/handicap">Handicap et accessibilité</a></nav><table><tr><th>Patient</th><td>M. Roger Blanc</td></tr>` +
@@ -69,6 +74,9 @@ func TestExposureOf(t *testing.T) {
 			}
 			if got.Attribution != tt.attribution {
 				t.Errorf("attribution %q, want %q", got.Attribution, tt.attribution)
+			}
+			if got.Contacts != tt.contacts {
+				t.Errorf("contacts %q, want %q", got.Contacts, tt.contacts)
 			}
 			if got.BirthInProse != tt.prose {
 				t.Errorf("birth in prose %v, want %v", got.BirthInProse, tt.prose)

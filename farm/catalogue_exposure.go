@@ -54,7 +54,8 @@ func init() {
 		// Look-alikes.
 		archetype{
 			// Look-alike: a town hall's staff directory, names with
-			// professional addresses, direct lines and duty mobiles.
+			// professional addresses, direct lines and duty mobiles, and
+			// its press contacts (agency and personal addresses, mobiles).
 			ID: "annuaire-agents", Domain: "mairie-saint-chamond.test", Input: "https://www.{D}/",
 			Org: "Ville de Saint-Chamond", Tags: []string{"commune", "dept:42"},
 			Layout: "moderne",

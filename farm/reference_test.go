@@ -348,12 +348,13 @@ next:
 	return len(people) >= 3
 }
 
-// refCredits reports whether a page credits people: its title says
-// credits or authors, or its name is an AUTHORS or copyright file.
+// refCredits reports whether a page credits people or gives press
+// contacts: its title says credits, authors or press, or its name is an
+// AUTHORS or copyright file.
 func refCredits(title, u string) bool {
 	t := strings.ToLower(title)
 	base := strings.ToLower(path.Base(u))
-	return strings.Contains(t, "crédits") || strings.Contains(t, "credits") || strings.Contains(t, "auteurs") ||
+	return strings.Contains(t, "crédits") || strings.Contains(t, "credits") || strings.Contains(t, "auteurs") || strings.Contains(t, "presse") ||
 		strings.HasPrefix(base, "authors") || strings.HasPrefix(base, "copyright")
 }
 

@@ -12,6 +12,10 @@ type PageExposure struct {
 	// (its title or first heading) or "content" (most addresses sit on
 	// copyright, author or maintainer lines).
 	Attribution string `json:"attribution,omitempty"`
+	// Contacts is set when the page's title or first heading announces
+	// the contacts an organisation publishes on purpose (press contacts,
+	// an organisation chart): "title".
+	Contacts string `json:"contacts,omitempty"`
 	// Special lists the special categories (GDPR art. 9) that the record
 	// fields of a page about one person name (a "Pathologie" row, a
 	// party membership), by category; set only for pages that identify

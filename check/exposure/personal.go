@@ -105,7 +105,9 @@ func assess(pd *observation.PersonalData, ex *observation.PageExposure) verdict 
 	if !pd.Has() {
 		return v
 	}
-	attribution := ex != nil && ex.Attribution != ""
+	// Credited authors and published contacts are there on purpose:
+	// their names and addresses are no records about them.
+	attribution := ex != nil && (ex.Attribution != "" || ex.Contacts != "")
 	if ex != nil && ex.BirthInProse && len(ex.Special) == 0 && onlyKind(pd, detect.KindBirth) {
 		// Dates of birth in running text and nothing else about anyone:
 		// a birth announcement, a centenarian's portrait, an obituary,
@@ -165,7 +167,7 @@ func assess(pd *observation.PersonalData, ex *observation.PageExposure) verdict 
 	list := pd.People >= MinPeople && (kinds >= 2 || pd.People >= ListPeople)
 	switch {
 	case attribution && len(v.reasons) == 0:
-		return verdict{} // credited authors and maintainers: published on purpose
+		return verdict{} // credited authors, published contacts
 	case list && pd.People >= ManyPeople && kinds >= 2:
 		v.add(reason{Code: fmt.Sprintf("people:%d,kinds:%d", pd.People, kinds), Severity: finding.Critical,
 			EN: fmt.Sprintf("records of %d people with %d kinds of data", pd.People, kinds),

@@ -54,6 +54,8 @@ func TestSingleRecords(t *testing.T) {
 		{name: "elected officials' contacts", file: "elus.html", ct: "text/html"},
 		{name: "a copyright file crediting 26 authors", file: "copyright", ct: "application/octet-stream",
 			ex: &observation.PageExposure{Attribution: "name"}},
+		{name: "press contacts", file: "liste.txt", ct: "text/plain",
+			ex: &observation.PageExposure{Contacts: "title"}},
 		{name: "the same addresses as a plain list", file: "liste.txt", ct: "text/plain",
 			severity: finding.High, reasons: []string{"people:25,kinds:1"}},
 	}
