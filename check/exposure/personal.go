@@ -37,6 +37,11 @@ var contactKinds = []string{detect.KindEmail, detect.KindPhone, detect.KindAddre
 // number or date of birth in the open is one too many.
 var identifierKinds = []string{detect.KindNIR, detect.KindIBAN, detect.KindCard, detect.KindBirth}
 
+// personKinds are the kinds of data about people that count towards the
+// "kinds of data" of a list.
+var personKinds = []string{detect.KindEmail, detect.KindPhone, detect.KindAddress,
+	detect.KindNIR, detect.KindIBAN, detect.KindCard, detect.KindBirth, detect.KindIP}
+
 // reason is one ground of a finding's severity, in both languages, with a
 // stable code for machines ("identifier:nir", "people:25"...).
 type reason struct {
@@ -159,7 +164,7 @@ func assess(pd *observation.PersonalData, ex *observation.PageExposure) verdict 
 			FR: fmt.Sprintf("%d adresse(s) IP à côté de données de personnes", n)})
 	}
 	kinds := 0
-	for _, k := range append(append([]string(nil), contactKinds...), append(identifierKinds, detect.KindIP)...) {
+	for _, k := range personKinds {
 		if pd.Distinct[k] > 0 {
 			kinds++
 		}
@@ -168,11 +173,14 @@ func assess(pd *observation.PersonalData, ex *observation.PageExposure) verdict 
 	switch {
 	case attribution && len(v.reasons) == 0:
 		return verdict{} // credited authors, published contacts
+	case attribution:
+		// Identifiers or sensitive data where people are credited: they
+		// are reported, the credited contacts do not add to them.
 	case list && pd.People >= ManyPeople && kinds >= 2:
 		v.add(reason{Code: fmt.Sprintf("people:%d,kinds:%d", pd.People, kinds), Severity: finding.Critical,
 			EN: fmt.Sprintf("records of %d people with %d kinds of data", pd.People, kinds),
 			FR: fmt.Sprintf("fiches de %d personnes avec %d sortes de données", pd.People, kinds)})
-	case list && !attribution:
+	case list:
 		v.add(reason{Code: fmt.Sprintf("people:%d,kinds:%d", pd.People, kinds), Severity: finding.High,
 			EN: fmt.Sprintf("contact data of %d people", pd.People),
 			FR: fmt.Sprintf("coordonnées de %d personnes", pd.People)})

@@ -56,6 +56,8 @@ func TestSingleRecords(t *testing.T) {
 			ex: &observation.PageExposure{Attribution: "name"}},
 		{name: "press contacts", file: "liste.txt", ct: "text/plain",
 			ex: &observation.PageExposure{Contacts: "title"}},
+		{name: "a date of birth on a credits page is still reported", file: "fiche-naissance.html", ct: "text/html",
+			ex: &observation.PageExposure{Attribution: "title"}, severity: finding.Critical, reasons: []string{"identifier:birth"}},
 		{name: "the same addresses as a plain list", file: "liste.txt", ct: "text/plain",
 			severity: finding.High, reasons: []string{"people:25,kinds:1"}},
 	}
