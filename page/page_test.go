@@ -173,7 +173,7 @@ func TestParseForms(t *testing.T) {
 				{Tag: "input", Type: "checkbox", Name: "c"}}}}},
 		{"select and textarea", `<form><select name=s><option>Nom</option></select><textarea name=t>Votre nom</textarea></form>`,
 			[]observation.Form{{Action: self, Method: "get", Fields: []observation.Field{
-				{Tag: "select", Name: "s"}, {Tag: "textarea", Name: "t"}}}}},
+				{Tag: "select", Name: "s", Options: []string{"Nom"}, OptionCount: 1}, {Tag: "textarea", Name: "t"}}}}},
 		{"form in table", `<table><form action=/t><tr><td><input name=nom></td></tr></form></table><input name=after>`,
 			[]observation.Form{{Action: "https://www.example.fr/t", Method: "get", Fields: []observation.Field{
 				{Tag: "input", Type: "text", Name: "nom", Category: pii.Identity}}}}},
@@ -193,7 +193,7 @@ func TestParseForms(t *testing.T) {
 			<input type=submit formmethod=GET name=m>
 			<input type=image formaction="" name=i>
 			<button formmethod=bogus name=x>x</button></form>`,
-			[]observation.Form{{Action: "https://www.example.fr/a", Method: "post", Submitters: []observation.Submitter{
+			[]observation.Form{{Action: "https://www.example.fr/a", Method: "post", Buttons: []string{"plain", "b", "x"}, Submitters: []observation.Submitter{
 				{Name: "b", Action: "https://www.example.fr/b", Method: "post"},
 				{Name: "m", Action: "https://www.example.fr/a", Method: "get"},
 				{Name: "i", Action: self, Method: "post"},
@@ -227,7 +227,7 @@ func TestParseLabels(t *testing.T) {
 		{"for names the first element with the id", `<span id=a></span><label for=a>Nom</label><form><input id=a name=a></form>`,
 			f(observation.Field{Tag: "input", Type: "text", Name: "a", ID: "a"})},
 		{"option text is not label text", `<form><label>Pays <select name=p><option>Ville</option></select></label></form>`,
-			f(observation.Field{Tag: "select", Name: "p", Label: "Pays", Category: pii.Contact})},
+			f(observation.Field{Tag: "select", Name: "p", Label: "Pays", Options: []string{"Ville"}, OptionCount: 1, Category: pii.Contact})},
 		{"aria-labelledby and aria-label", `<form><input name=a aria-labelledby="x y" aria-label="extra"></form><p id=x>Date de</p><p id=y><b>naissance</b></p>`,
 			f(observation.Field{Tag: "input", Type: "text", Name: "a", Aria: "Date de naissance extra", Category: pii.Birth})},
 		{"title as a last resort", `<form><input name=a title=" Code   postal "></form>`,
@@ -239,6 +239,51 @@ func TestParseLabels(t *testing.T) {
 			f(observation.Field{Tag: "input", Type: "text", Name: "a", ID: "a", Label: strings.Repeat("é", 200)})},
 	}
 	runFormCases(t, page, tests)
+}
+
+// TestParseQuestions covers what a field asks beyond its label (the
+// legend of its fieldset, a select's options), whether it can be filled
+// in at all, and what tells a navigation form from one that collects.
+func TestParseQuestions(t *testing.T) {
+	const page = "https://www.example.fr/"
+	f := func(fields ...observation.Field) []observation.Form {
+		return []observation.Form{{Action: page, Method: "get", Fields: fields}}
+	}
+	tests := []formCase{
+		{"legend of the innermost fieldset with one",
+			`<form><fieldset><legend>Vos <b>coordonnées</b></legend><fieldset><input name=a>` +
+				`<fieldset><legend>Êtes-vous syndiqué ?</legend><input type=radio name=b id=b1><label for=b1>Oui</label></fieldset></fieldset></fieldset>` +
+				`<input name=c></form>`,
+			f(observation.Field{Tag: "input", Type: "text", Name: "a", Legend: "Vos coordonnées", Category: pii.Contact},
+				observation.Field{Tag: "input", Type: "radio", Name: "b", ID: "b1", Label: "Oui", Legend: "Êtes-vous syndiqué ?", Category: pii.Union},
+				observation.Field{Tag: "input", Type: "text", Name: "c"})},
+		{"only the first legend counts", `<form><fieldset><legend>Nom</legend><legend>Religion</legend><input name=a></fieldset></form>`,
+			f(observation.Field{Tag: "input", Type: "text", Name: "a", Legend: "Nom", Category: pii.Identity})},
+		{"disabled attribute and disabled fieldset", `<form><input name=nom disabled><fieldset disabled><legend><input name=prenom></legend><input name=email type=email></fieldset><input name=tel type=tel></form>`,
+			f(observation.Field{Tag: "input", Type: "text", Name: "nom", Disabled: true},
+				observation.Field{Tag: "input", Type: "text", Name: "prenom", Category: pii.Identity},
+				observation.Field{Tag: "input", Type: "email", Name: "email", Disabled: true},
+				observation.Field{Tag: "input", Type: "tel", Name: "tel", Category: pii.Contact})},
+		{"options of a select, capped", `<form><select name=d><option value="">Choisir</option><option>Ain<option>Aisne` + strings.Repeat("<option>Allier", 50) + `</select></form>`,
+			f(observation.Field{Tag: "select", Name: "d", Options: append([]string{"Choisir", "Ain", "Aisne"}, repeat("Allier", 37)...), OptionCount: 53})},
+		{"a select that navigates on change", `<form><select name=l onchange="this.form.submit()"><option>Français</option></select><select name=v onchange="check(this)"></select></form>`,
+			f(observation.Field{Tag: "select", Name: "l", Options: []string{"Français"}, OptionCount: 1, Navigates: true},
+				observation.Field{Tag: "select", Name: "v"})},
+		{"a select whose options are addresses", `<form><select name=go><option value="">Aller à</option><option value="/ain/">Ain</option><option value="https://x.example/aisne">Aisne</option></select></form>`,
+			f(observation.Field{Tag: "select", Name: "go", Options: []string{"Aller à", "Ain", "Aisne"}, OptionCount: 3, Navigates: true})},
+		{"role, accessible name and buttons of a form", `<form role=Search aria-label="Rechercher dans le site"><input type=search name=q><button><svg><title>x</title></svg></button><button aria-label="Lancer la recherche"></button><input type=submit value=" OK "><input type=image alt=Go><button type=button>Effacer</button></form>`,
+			[]observation.Form{{Action: page, Method: "get", Role: "search", Label: "Rechercher dans le site", Buttons: []string{"x", "Lancer la recherche", "OK", "Go"},
+				Fields: []observation.Field{{Tag: "input", Type: "search", Name: "q"}}}}},
+	}
+	runFormCases(t, page, tests)
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
 }
 
 func runFormCases(t *testing.T, page string, tests []formCase) {
