@@ -134,6 +134,7 @@ var lexicon = []entry{
 	{"city", Contact, weak},
 	{"town", Contact, weak},
 	{"commune", Contact, weak},
+	{"département", Contact, weak},
 	{"nom de la commune", Contact, weak},
 	{"nom de la ville", Contact, weak},
 	{"localité", Contact, weak},
