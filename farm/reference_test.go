@@ -430,6 +430,7 @@ func refParse(r *refResponse) refPage {
 		}
 	}
 	formIndex := map[*html.Node]int{}
+	var formNodes []*html.Node
 	byID := map[string]int{}
 	labels := map[string]string{}
 	for _, n := range all {
@@ -437,6 +438,7 @@ func refParse(r *refResponse) refPage {
 		case "form":
 			i := len(p.forms)
 			formIndex[n] = i
+			formNodes = append(formNodes, n)
 			if id, ok := attr(n, "id"); ok {
 				if _, dup := byID[id]; !dup {
 					byID[id] = i
@@ -488,7 +490,7 @@ func refParse(r *refResponse) refPage {
 		if typ == "password" {
 			p.forms[owner].password = true
 		}
-		if refPersonal(n, typ, labels) {
+		if refPersonal(n, typ, labels, refNavigation(formNodes[owner])) {
 			p.forms[owner].personal = true
 			personalForm = true
 		}
@@ -539,7 +541,64 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
-func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
+// refNavigation reports whether a form is a search or navigation form:
+// role "search", or sent with GET and every submit button saying
+// "Rechercher", "Aller", "OK"...
+func refNavigation(form *html.Node) bool {
+	if r, _ := attr(form, "role"); strings.EqualFold(r, "search") {
+		return true
+	}
+	if m, _ := attr(form, "method"); strings.EqualFold(strings.TrimSpace(m), "post") {
+		return false
+	}
+	buttons := 0
+	nav := true
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			typ, _ := attr(n, "type")
+			typ = strings.ToLower(typ)
+			text := ""
+			switch {
+			case n.Data == "button" && (typ == "" || typ == "submit"):
+				text = textOf(n)
+			case n.Data == "input" && typ == "submit":
+				text, _ = attr(n, "value")
+			default:
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+				return
+			}
+			buttons++
+			if !refNavButtons[deaccent.Replace(strings.ToLower(strings.TrimSpace(text)))] {
+				nav = false
+			}
+		}
+	}
+	walk(form)
+	return buttons > 0 && nav
+}
+
+var (
+	refNavButtons        = wordSet("aller go ok afficher filtrer rechercher trouver")
+	refPlaceWords        = wordSet("commune ville cp postal adresse")
+	refPlaceAutocomplete = wordSet("street-address postal-code address-level2")
+)
+
+// refPersonal reports whether a field collects personal data: free entry
+// of identifying words, never a choice from a list (select, radio,
+// checkbox) nor a disabled field; in a navigation form, places do not
+// count either.
+func refPersonal(n *html.Node, typ string, labels map[string]string, nav bool) bool {
+	if _, ok := attr(n, "disabled"); ok || n.Data == "select" {
+		return false
+	}
+	for a := n.Parent; a != nil; a = a.Parent {
+		if _, ok := attr(a, "disabled"); ok && a.Type == html.ElementNode && a.Data == "fieldset" {
+			return false
+		}
+	}
 	switch typ {
 	case "hidden", "submit", "button", "image", "reset", "checkbox", "radio":
 		return false
@@ -549,7 +608,8 @@ func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
 	if n.Data == "textarea" {
 		return true
 	}
-	if ac, _ := attr(n, "autocomplete"); refAutocomplete[strings.ToLower(strings.TrimSpace(ac))] {
+	if ac, _ := attr(n, "autocomplete"); refAutocomplete[strings.ToLower(strings.TrimSpace(ac))] &&
+		!(nav && refPlaceAutocomplete[strings.ToLower(strings.TrimSpace(ac))]) {
 		return true
 	}
 	var text []string
@@ -576,7 +636,7 @@ func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
 		}
 	}
 	for _, w := range words {
-		if refPersonalWords[w] {
+		if refPersonalWords[w] && !(nav && refPlaceWords[w]) {
 			return true
 		}
 	}

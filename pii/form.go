@@ -159,7 +159,7 @@ func navigation(f *observation.Form) string {
 	if get {
 		if u, err := url.Parse(f.Action); err == nil {
 			if w := navWord(u.Path, navActionWords); w != "" {
-				return "method get to a " + w + " page"
+				return "method get to " + quote(u.Path)
 			}
 		}
 		if len(f.Buttons) > 0 {

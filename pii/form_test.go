@@ -85,7 +85,7 @@ func TestCollectsPersonalData(t *testing.T) {
 		{"site search", formOf("get "+home+"recherche", []string{"Rechercher"}, "input|text|q|||Rechercher"),
 			false, "", "no personal field"},
 		{"postcode to find a town hall", formOf("get "+home+"annuaire", []string{"Trouver"}, "input|text|cp|||Code postal"),
-			false, "", "navigation or search form (method get to a annuaire page)"},
+			false, "", "navigation or search form (method get to “/annuaire”)"},
 		{"search role with a doctor's name", &observation.Form{Method: "post", Action: home + "annuaire", Role: "search", Fields: []observation.Field{
 			{Tag: "input", Type: "text", Name: "medecin", Label: "Nom du médecin", Category: Health}}},
 			false, "", `role "search"`},
