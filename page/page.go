@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"vigie/finding"
 	"vigie/observation"
 	"vigie/pii"
 )
@@ -32,8 +33,13 @@ type Document struct {
 	// <meta http-equiv=refresh>, without fragment, first occurrence only,
 	// in document order.
 	Links []string `json:"links,omitempty"`
-	// LinkText maps a link to the text of its first anchor that has text
-	// (collapsed, at most 120 bytes); crawlers rank links with it.
+	// Routes are the links to routes of a single-page application that
+	// routes with the fragment ("#/contact", "#!/contact", see
+	// finding.IsHashRoute), absolute and with their fragment, first
+	// occurrence only, in document order. Only a browser sees those pages.
+	Routes []string `json:"routes,omitempty"`
+	// LinkText maps a link or route to the text of its first anchor that
+	// has text (collapsed, at most 120 bytes); crawlers rank links with it.
 	LinkText map[string]string `json:"-"`
 	// Resources are the subresources the page loads, absolute http(s)
 	// URLs without fragment, first occurrence of each kind and URL only.
@@ -964,6 +970,13 @@ func (p *parser) document() *Document {
 		if !seen[u] {
 			seen[u] = true
 			d.Links = append(d.Links, u)
+		}
+		if _, frag, found := strings.Cut(cleanURL(raw), "#"); found && finding.IsHashRoute(frag) {
+			u += "#" + frag
+			if !seen[u] {
+				seen[u] = true
+				d.Routes = append(d.Routes, u)
+			}
 		}
 		if txt := p.linkText[i]; txt != "" {
 			if d.LinkText == nil {

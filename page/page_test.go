@@ -435,3 +435,30 @@ func TestLinkText(t *testing.T) {
 		t.Errorf("LinkText = %q, want %q", d.LinkText, want)
 	}
 }
+
+func TestParseRoutes(t *testing.T) {
+	const body = `<nav><a href="#/">Accueil</a> <a href="#/contact">Nous contacter</a> <a href="#!/inscription?etape=1">Inscription</a>
+<a href="/portail/#!/demarches">Démarches</a> <a href="#contenu">Aller au contenu</a> <a href="#/contact">Encore</a>
+<a href="https://autre.example/#/x">Ailleurs</a> <a href="/page.html#haut">Haut</a></nav>`
+	doc, err := Parse([]byte(body), "https://www.example.fr/portail/#/accueil")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRoutes := []string{
+		"https://www.example.fr/portail/#/",
+		"https://www.example.fr/portail/#/contact",
+		"https://www.example.fr/portail/#!/inscription?etape=1",
+		"https://www.example.fr/portail/#!/demarches",
+		"https://autre.example/#/x",
+	}
+	wantLinks := []string{"https://www.example.fr/portail/", "https://autre.example/", "https://www.example.fr/page.html"}
+	if !reflect.DeepEqual(doc.Routes, wantRoutes) {
+		t.Errorf("routes %q, want %q", doc.Routes, wantRoutes)
+	}
+	if !reflect.DeepEqual(doc.Links, wantLinks) {
+		t.Errorf("links %q, want %q", doc.Links, wantLinks)
+	}
+	if got := doc.LinkText["https://www.example.fr/portail/#/contact"]; got != "Nous contacter" {
+		t.Errorf("route text %q", got)
+	}
+}
