@@ -21,7 +21,9 @@ func TestNormaliseURLHashRoutes(t *testing.T) {
 		}
 	}
 	// Routes are distinct findings; anchors of one page are one.
-	id := func(loc string) string { return MakeID("form.http-page", "https://example.fr/", NormaliseURL(loc)+"#form=0") }
+	id := func(loc string) string {
+		return MakeID("form.http-page", "https://example.fr/", NormaliseURL(loc)+"#form=0")
+	}
 	if id("https://example.fr/#/contact") == id("https://example.fr/#/inscription") {
 		t.Error("two hash routes share a finding ID")
 	}
