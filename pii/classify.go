@@ -64,9 +64,11 @@ func Explain(f observation.Field) (category, cue string) {
 	a.mute = false
 	a.text(srcPlaceholder, f.Placeholder)
 	a.text(srcAria, f.Aria)
-	if k == kindChoice || !a.visible {
+	if k == kindChoice || !a.visible && (a.best == nil || k == kindTextArea) {
 		// The legend is the question of a group of choices, and what a
-		// field without words of its own asks.
+		// field without words of its own asks ("Votre état de santé"
+		// over a text area named "details"); a field whose own name
+		// says what it holds ("nom") keeps it.
 		a.text(srcLegend, f.Legend)
 	}
 	if k == kindSelect && a.special == nil {
@@ -459,6 +461,9 @@ func (a *analysis) match(src source, raw string, e *entry, attr, poss bool) {
 	f := e.flags
 	if f&attrOnly != 0 && !attr || f&needPoss != 0 && !poss || f&neutral != 0 {
 		return
+	}
+	if src == srcOption && !IsSpecial(e.cat) {
+		return // an option only ever states a special category
 	}
 	if visibleSource(src) && src != srcOption {
 		a.visible = true

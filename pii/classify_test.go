@@ -194,6 +194,11 @@ var personalFields = []struct {
 	{"textarea||precisions||||||Votre état de santé", Health},
 	{"input|text|x||||||Are you disabled?", Health},
 	{"input|text|religion_label||||Quelle est votre religion ?", Religious},
+	{"input|text|nom||||||Vos coordonnées", Identity},
+	{"input|text|x1||||||Vos coordonnées", Contact},
+	{"textarea||details||||||Votre état de santé", Health},
+	{"input|text|nom||||||Informations médicales", Identity},
+	{"select||situation|||Votre situation||||Je suis en recherche d'emploi;Je suis en situation de handicap", Health},
 
 	// Location.
 	{"input|text|geolocalisation|||Géolocalisation", Location},
