@@ -101,3 +101,12 @@ func TestCrawlHashRoutes(t *testing.T) {
 		t.Errorf("static pages %v, want the document once", got)
 	}
 }
+
+func TestScoreReadsHashRoutes(t *testing.T) {
+	if Score("https://x.test/#!/contact", "") <= Score("https://x.test/#!/actualites", "") {
+		t.Error("a route to a contact form is not ranked first")
+	}
+	if Score("https://x.test/#contact", "") != Score("https://x.test/", "") {
+		t.Error("a plain anchor is scored")
+	}
+}
