@@ -30,6 +30,7 @@ var fixtures = []struct{ name, url string }{
 	{"malformed", "http://www.example.fr/casse.html"},
 	{"newsletter", "https://www.tourisme.example.fr/actualites"},
 	{"resources", "https://www.example.gouv.fr/mediatheque/index.html"},
+	{"dsfr-name", "https://demarche.example.gouv.fr/identite"},
 }
 
 func TestParseGolden(t *testing.T) {
@@ -99,6 +100,38 @@ func TestParseFixtureProperties(t *testing.T) {
 	doc = parseFixture(t, "newsletter")
 	if f := doc.Forms[0]; len(f.Fields) != 3 || f.Fields[0].Category != pii.Contact || f.Fields[1].Category != "" || f.Fields[2].Category != "" {
 		t.Errorf("newsletter form: %+v", f.Fields)
+	}
+}
+
+// TestParseDSFR: the design system's name block and its disabled
+// components claim no special category; the name fields are identity, the
+// disabled fields collect nothing, and only the name form is personal.
+func TestParseDSFR(t *testing.T) {
+	doc := parseFixture(t, "dsfr-name")
+	if len(doc.Forms) != 2 {
+		t.Fatalf("%d forms, want 2", len(doc.Forms))
+	}
+	got := map[string]string{}
+	disabled := map[string]bool{}
+	for _, f := range doc.Forms {
+		for _, fl := range f.Fields {
+			got[fl.Name] = fl.Category
+			disabled[fl.Name] = fl.Disabled
+		}
+	}
+	want := map[string]string{"family-name": pii.Identity, "given-name": pii.Identity, "firstname-disabled": "",
+		"text-disabled-1": "", "radio-disabled": "", "email-disabled": ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("categories %v, want %v", got, want)
+	}
+	if !disabled["text-disabled-1"] || !disabled["radio-disabled"] || !disabled["email-disabled"] || disabled["firstname-disabled"] {
+		t.Errorf("disabled %v", disabled)
+	}
+	if v := pii.CollectsPersonalData(&doc.Forms[0]); !v.Personal || !reflect.DeepEqual(v.Categories, []string{pii.Identity}) {
+		t.Errorf("name form: %+v", v)
+	}
+	if v := pii.CollectsPersonalData(&doc.Forms[1]); v.Personal {
+		t.Errorf("disabled demonstration form: %+v", v)
 	}
 }
 
