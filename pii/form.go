@@ -2,6 +2,7 @@ package pii
 
 import (
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -45,8 +46,16 @@ type Verdict struct {
 // search term ("Nom du médecin"): it takes what to show, not who is
 // asking. Names, e-mail addresses, identifiers and uploads typed into
 // such a form still count.
+//
+// A form whose selects list places or languages (departments by number,
+// languages by their own names) is a finder: its place fields and choices
+// do not count either, though what it asks beyond them does.
 func CollectsPersonalData(f *observation.Form) Verdict {
 	nav := navigation(f)
+	finder := nav
+	if finder == "" {
+		finder = placeList(f)
+	}
 	var (
 		v        Verdict
 		decisive = -1 // the field that makes the form personal
@@ -61,13 +70,13 @@ func CollectsPersonalData(f *observation.Form) Verdict {
 		v.Fields = append(v.Fields, i)
 		switch entryOf(fl) {
 		case entryFree:
-			if nav != "" && (IsSpecial(fl.Category) || isPlace(fl) || fl.Category == OtherPersonal || fl.Category == Location) {
+			if nav != "" && (IsSpecial(fl.Category) || fl.Category == OtherPersonal || fl.Category == Location) || finder != "" && isPlace(fl) {
 				excused = append(excused, describe(fl))
 				continue
 			}
 		case entryUpload:
 		default: // a choice
-			if !IsSpecial(fl.Category) || nav != "" || fl.Navigates {
+			if !IsSpecial(fl.Category) || finder != "" || fl.Navigates {
 				choices = append(choices, describe(fl))
 				continue
 			}
@@ -81,8 +90,8 @@ func CollectsPersonalData(f *observation.Form) Verdict {
 		switch {
 		case len(excused)+len(choices) == 0:
 			v.Reason = "no personal field"
-		case nav != "":
-			v.Reason = "navigation or search form (" + nav + "): " + strings.Join(append(excused, choices...), ", ") + " choose what to show"
+		case finder != "":
+			v.Reason = "navigation or search form (" + finder + "): " + strings.Join(append(excused, choices...), ", ") + " choose what to show"
 		default:
 			v.Reason = "only choices from fixed lists, nothing typed identifies the person: " + strings.Join(choices, ", ")
 		}
@@ -190,6 +199,44 @@ func navigation(f *observation.Form) string {
 		return "choices that navigate on change"
 	}
 	return ""
+}
+
+// placeList returns why a form's selects list places or languages, or "".
+func placeList(f *observation.Form) string {
+	for _, fl := range f.Fields {
+		if fl.Tag != "select" || fl.Disabled || len(fl.Options) < 3 {
+			continue
+		}
+		depts, langs := 0, 0
+		for _, o := range fl.Options {
+			if departmentOption.MatchString(o) {
+				depts++
+			}
+			if languageNames[strings.ToLower(strings.TrimSpace(o))] {
+				langs++
+			}
+		}
+		switch {
+		case depts >= 3 && 2*depts >= len(fl.Options):
+			return "a list of departments"
+		case langs >= 2:
+			return "a list of languages"
+		}
+	}
+	return ""
+}
+
+// departmentOption is an option naming a French department by its number:
+// "01 - Ain", "2A Corse-du-Sud", "974 – La Réunion".
+var departmentOption = regexp.MustCompile(`^\s*(?:\d{2,3}|2[AaBb])\s*[-–—.:]?\s*\p{Lu}`)
+
+// languageNames are languages in their own names, as language pickers
+// list them.
+var languageNames = map[string]bool{
+	"français": true, "english": true, "deutsch": true, "español": true, "italiano": true,
+	"português": true, "nederlands": true, "brezhoneg": true, "occitan": true, "euskara": true,
+	"corsu": true, "català": true, "alsacien": true, "polski": true, "română": true,
+	"العربية": true, "中文": true, "русский": true, "türkçe": true,
 }
 
 // navFormWords name search, filter and navigation forms.

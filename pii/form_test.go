@@ -95,6 +95,21 @@ func TestCollectsPersonalData(t *testing.T) {
 			"select||civilite|||Civilité||||M.;Mme", "select||sexe|||Sexe||||F;M"),
 			false, "", "only choices from fixed lists"},
 
+		{"department finder posted", formOf("post "+home+"centres", []string{"Valider"},
+			"select||dep|||Département||||01 - Ain;02 - Aisne;03 - Allier;2A - Corse-du-Sud", "input|text|commune|||Votre commune"),
+			false, "", "navigation or search form (a list of departments)"},
+		{"department finder with a health question still asks it", formOf("post "+home+"centres", []string{"Valider"},
+			"select||dep|||Département||||01 - Ain;02 - Aisne;03 - Allier", "textarea||sante|||Votre état de santé"),
+			true, "contact,health", "free entry of health data"},
+		{"birth department beside a name", formOf("post "+home+"naissance", []string{"Valider"},
+			"input|text|nom|||Nom", "select||dep|||Département de naissance||||01 - Ain;02 - Aisne;03 - Allier", "input|text|commune|||Commune de naissance"),
+			true, "birth,identity", "free entry of identity data"},
+		{"ages are no departments", formOf("post "+home+"inscription", []string{"Valider"},
+			"select||age|||Âge||||18 ans;19 ans;20 ans;21 ans", "input|text|ville|||Votre ville"),
+			true, "contact,other-personal", "free entry of contact data"},
+		{"language picker posted", formOf("post "+home+"langue", []string{"Valider"}, "select||l|||Votre pays||||Français;English;Deutsch"),
+			false, "", "navigation or search form (a list of languages)"},
+
 		// Disabled fields and DSFR demonstration markup.
 		{"disabled fields only", formOf("post "+home+"demo", []string{"Envoyer"},
 			"input|text|text-disabled-1|||Nom|disabled", "input|email|email-disabled|||Courriel|disabled"),
