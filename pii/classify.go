@@ -238,7 +238,6 @@ type analysis struct {
 	// (for a select) label and aria text: it vetoes special categories
 	// read in the answers.
 	questionNeg string
-	src         source // the source being read
 }
 
 func (a *analysis) firstNegative() string {
@@ -407,7 +406,6 @@ func (a *analysis) text(src source, raw string) {
 	if strings.TrimSpace(raw) == "" {
 		return
 	}
-	a.src = src
 	var buf [24]string
 	ws := words(raw, buf[:0])
 	attr := src == srcName || src == srcID
