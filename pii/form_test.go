@@ -110,6 +110,15 @@ func TestCollectsPersonalData(t *testing.T) {
 		{"language picker posted", formOf("post "+home+"langue", []string{"Valider"}, "select||l|||Votre pays||||Français;English;Deutsch"),
 			false, "", "navigation or search form (a list of languages)"},
 
+		{"English city finder", formOf("get "+home+"en/offices", []string{"Find"}, "input|text|city|||Your city", "input|text|zip|||ZIP code"),
+			false, "", "navigation or search form (method get, button “Find”)"},
+		{"English filter", formOf("get "+home+"en/news", []string{"Apply filters"},
+			"select||topic|||Topic||||Health;Disability;Jobs", "select||sort|||Sort by||||Newest;Oldest", "input|checkbox|mine|||I have a disability"),
+			false, "", "navigation or search form"},
+		{"English contact form", formOf("post "+home+"en/contact", []string{"Send"},
+			"input|text|name|||Full name", "input|email|email|||Email", "input|radio|q1|||Yes|||Are you a trade union member?"),
+			true, "contact,identity,union", "free entry of identity data"},
+
 		// Disabled fields and DSFR demonstration markup.
 		{"disabled fields only", formOf("post "+home+"demo", []string{"Envoyer"},
 			"input|text|text-disabled-1|||Nom|disabled", "input|email|email-disabled|||Courriel|disabled"),
