@@ -43,13 +43,13 @@ func run(site *observation.Site, r *check.Reporter) {
 			}
 			detail := func() map[string]any {
 				d := map[string]any{
-					"form_action":  f.Action,
-					"method":       f.Method,
-					"form_index":   f.Index,
-					"fields":       fieldDetail(f, v),
-					"categories":   cats,
-					"personal":     v.Reason,
-					"http_actions": httpActions,
+					"form_action":     f.Action,
+					"method":          f.Method,
+					"form_index":      f.Index,
+					"fields":          fieldDetail(f, v),
+					"categories":      cats,
+					"personal_reason": v.Reason,
+					"http_actions":    httpActions,
 				}
 				if f.Frame != "" {
 					d["frame"] = f.Frame

@@ -2,6 +2,7 @@ package form
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"vigie/check"
@@ -62,6 +63,9 @@ func TestNavigationAndDisabledFields(t *testing.T) {
 				n++
 				for _, fi := range f.Detail["fields"].([]fieldInfo) {
 					names = append(names, fi.Name)
+				}
+				if r, _ := f.Detail["personal_reason"].(string); !strings.HasPrefix(r, "free entry of identity data") {
+					t.Errorf("personal_reason %q", r)
 				}
 				if f.Severity != finding.High {
 					// Nothing here is a special category: not critical.
