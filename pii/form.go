@@ -171,6 +171,10 @@ func navigation(f *observation.Form) string {
 				return "method get to " + quote(u.Path)
 			}
 		}
+	}
+	// A single select sent by "Aller" is a menu whatever the method (an
+	// ASP.NET page posts back even to navigate).
+	if get || len(f.Fields) == 1 && f.Fields[0].Tag == "select" {
 		if len(f.Buttons) > 0 {
 			all := true
 			for _, b := range f.Buttons {
@@ -180,7 +184,11 @@ func navigation(f *observation.Form) string {
 				}
 			}
 			if all {
-				return "method get, button " + quote(f.Buttons[0])
+				m := "get"
+				if !get {
+					m = strings.ToLower(f.Method)
+				}
+				return "method " + m + ", button " + quote(f.Buttons[0])
 			}
 		}
 	}
