@@ -97,6 +97,8 @@ var eventNames = map[string][2]string{
 	"note":               {"Note", "Note"},
 	"reminder":           {"Relance", "Reminder"},
 	"answer-received":    {"Réponse reçue", "Answer received"},
+	"partially-fixed":    {"Correction partielle vérifiée", "Partial fix verified"},
+	"new-findings":       {"Nouveaux manquements constatés", "New failures found"},
 }
 
 func eventName(lang, kind string) string { return pick(lang, eventNames, kind) }
