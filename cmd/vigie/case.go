@@ -105,7 +105,7 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 			},
 			{
 				Name:      "event",
-				Usage:     "record an event; a kind naming a state (dpo-alerted, complaint-filed, authority-answered, verified-fixed, closed, regressed, withdrawn) moves the case there if allowed; note, reminder and answer-received do not",
+				Usage:     "record an event; a kind naming a state (dpo-alerted, complaint-filed, authority-answered, verified-fixed, closed, regressed, withdrawn) moves the case there if allowed; note, reminder, answer-received, partially-fixed and new-findings do not",
 				ArgsUsage: "ID",
 				Flags: []cli.Flag{
 					dbFlag(dbUsage),
