@@ -18,6 +18,7 @@ import (
 	"vigie/cases"
 	"vigie/check"
 	"vigie/finding"
+	"vigie/finding/facts"
 )
 
 //go:embed templates/*.tmpl
@@ -205,7 +206,7 @@ func New(in Input) (*Data, error) {
 		d.Failures = append(d.Failures, *fl)
 	}
 	sort.Slice(d.Failures, func(i, j int) bool { return d.Failures[i].Check < d.Failures[j].Check })
-	for _, c := range categoryOrder {
+	for _, c := range facts.CategoryOrder {
 		if allCats[c] {
 			d.Categories = append(d.Categories, category(in.Lang, c))
 		}
