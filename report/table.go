@@ -64,6 +64,8 @@ type tableWriter struct {
 	max       int
 	counts    bySeverity
 	sites     int
+	// failing counts the sites with a failure.
+	failing int
 }
 
 func newTable(w io.Writer, o Options) *tableWriter {
@@ -85,8 +87,10 @@ func (t *tableWriter) WriteSite(s *Site) error {
 		return errNilSite
 	}
 	t.sites++
+	failing := false
 	for i := range s.Findings {
 		f := &s.Findings[i]
+		failing = failing || f.Severity.IsFailure(t.o.threshold())
 		url := f.URL
 		if url == "" {
 			url = f.Site
@@ -95,6 +99,9 @@ func (t *tableWriter) WriteSite(s *Site) error {
 			Severity: f.Severity, Site: f.Site, Check: f.Check, URL: url, ID: f.ID,
 		})
 		t.counts.add(f.Severity)
+	}
+	if failing {
+		t.failing++
 	}
 	// Trimming at twice the bound sorts each row a bounded number of
 	// times.
@@ -148,6 +155,7 @@ func (t *tableWriter) Close(scan Scan) error {
 	fmt.Fprintln(b)
 	audited, failed := siteCounts(scan, t.sites, len(t.failed)+t.failedCut)
 	fmt.Fprintln(b, summaryLine(lang, audited, failed, &t.counts))
+	fmt.Fprintln(b, fmt.Sprintf(label(lang, "failing-summary"), t.failing, t.o.threshold().String(), t.counts.notes(t.o.threshold())))
 
 	if len(t.failed) > 0 {
 		fmt.Fprintln(b)
