@@ -62,6 +62,16 @@ func TestFailureThreshold(t *testing.T) {
 			if !slices.Equal(sites2, tt.caseSites) {
 				t.Errorf("cases cover %v, want %v", sites2, tt.caseSites)
 			}
+			// Recording the alert keeps what it notified: the case's failures.
+			c := all[0]
+			token := ed.csrf("/cases/" + c.ID)
+			if rec := ed.postMultipart("/cases/"+c.ID+"/events", map[string]string{"csrf": token, "kind": "dpo-alerted", "date": "2026-11-03"}, "document", "alerte.eml", "the letter"); rec.Code != http.StatusSeeOther {
+				t.Fatalf("recording the alert: %d", rec.Code)
+			}
+			back, err := env.db.Case(t.Context(), c.ID)
+			if err != nil || len(back.Notified()) != len(c.Findings) {
+				t.Errorf("alert recorded from the dashboard notified %v, want the case's %d findings (%v)", back.Notified(), len(c.Findings), err)
+			}
 		})
 	}
 }
