@@ -7,7 +7,8 @@ package facts
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,12 +92,7 @@ func Of(f *finding.Finding, lang string) Facts {
 			delete(d, k)
 		}
 	}
-	rest := make([]string, 0, len(d))
-	for k := range d {
-		rest = append(rest, k)
-	}
-	sort.Strings(rest)
-	for _, k := range rest {
+	for _, k := range slices.Sorted(maps.Keys(d)) {
 		add(k, d[k])
 	}
 	return out
@@ -132,13 +128,8 @@ func valuesOf(v any, fr bool) []string {
 		}
 		return out
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		var out []string
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			out = append(out, words(k)+colon(fr)+scalar(v[k], fr))
 		}
 		return out
@@ -176,13 +167,8 @@ func scalar(v any, fr bool) string {
 		}
 		return strings.Join(parts, ", ")
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, 0, len(keys))
-		for _, k := range keys {
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(v)) {
 			if s := scalar(v[k], fr); s != "" {
 				parts = append(parts, words(k)+colon(fr)+s)
 			}
