@@ -159,7 +159,7 @@ func (h *htmlWriter) Close(scan Scan) error {
 		NotAudited: h.failed,
 		Failing:    h.failing,
 		Notes:      h.counts.notes(h.min),
-		Threshold:  h.min.String(),
+		Threshold:  severityLabel(h.lang, h.min),
 	}
 	page.Failures = page.Findings - page.Notes - h.counts[0]
 	page.Audited, page.Failed = siteCounts(scan, h.seen, len(h.failed))
