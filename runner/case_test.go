@@ -91,9 +91,7 @@ func storyOpen(t *testing.T, f *farm.Farm, dir string, prefectures, overHTTP int
 			notes[x.Check]++
 		}
 	}
-	// (An HTTP-only prefecture may get a tls.no-tls13 note too: the TLS
-	// prober shares protocol results between names on one address.)
-	if https := prefectures - overHTTP; notes["tls.cert-no-revocation"] != https || notes["tls.no-tls13"] < https {
+	if https := prefectures - overHTTP; notes["tls.cert-no-revocation"] != https || notes["tls.no-tls13"] != https {
 		t.Fatalf("notes of the scan: %v; want tls.cert-no-revocation and tls.no-tls13 on the %d HTTPS prefectures", notes, https)
 	}
 

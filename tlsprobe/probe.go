@@ -130,7 +130,10 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 
 	var sp *sharedProbe
 	owner := true
-	if !p.opts.NoShare {
+	// A name whose own handshake failed (one the server refuses, or a
+	// server crypto/tls cannot talk to) is probed on its own: the
+	// address's results may not hold for it.
+	if !p.opts.NoShare && certErr == nil {
 		sp, owner = p.claim(remote, host)
 		if !owner {
 			select {

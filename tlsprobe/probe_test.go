@@ -258,6 +258,12 @@ func TestProbeSharesNoRefusal(t *testing.T) {
 	if len(refused.Accepted()) != 0 || len(served.Accepted()) == 0 || served.SharedFrom != "" {
 		t.Errorf("refused name accepts %v; served name accepts %v, shared from %q", refused.Accepted(), served.Accepted(), served.SharedFrom)
 	}
+	// The other way round: the served name's results are not lent to the
+	// refused one.
+	again, _ := p.Probe(context.Background(), "c.example.test", port)
+	if len(again.Accepted()) != 0 || again.SharedFrom != "" {
+		t.Errorf("refused name after a served one accepts %v, shared from %q", again.Accepted(), again.SharedFrom)
+	}
 }
 
 func TestProbeBudget(t *testing.T) {
