@@ -48,6 +48,34 @@ func ParseSeverity(s string) (Severity, error) {
 	return 0, fmt.Errorf("unknown severity %q (want info, low, medium, high, critical or none)", s)
 }
 
+// DefaultThreshold is the severity from which a finding is a failure
+// (a "manquement"); below it, a finding is a note. Informational findings
+// are never failures.
+const DefaultThreshold = Low
+
+// IsFailure reports whether a finding of severity s is a failure under the
+// threshold min: at or above it, and above Info whatever min says. A zero
+// min means DefaultThreshold.
+func (s Severity) IsFailure(min Severity) bool {
+	if min == 0 {
+		min = DefaultThreshold
+	}
+	return s >= max(min, Low) && s <= Critical
+}
+
+// ParseThreshold parses a failure threshold: a severity from low to
+// critical ("info" would make notes failures and is refused).
+func ParseThreshold(s string) (Severity, error) {
+	v, err := ParseSeverity(s)
+	if err != nil {
+		return 0, err
+	}
+	if v < Low || v > Critical {
+		return 0, fmt.Errorf("failure threshold %q: want low, medium, high or critical (info findings are notes, never failures)", s)
+	}
+	return v, nil
+}
+
 // MarshalText encodes s as its name.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
