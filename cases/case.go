@@ -84,7 +84,8 @@ type Event struct {
 	Private bool
 }
 
-// Case is an action against one organisation about a set of findings.
+// Case is an action against one organisation about a set of findings, or
+// a data subject's rights request to it (Kind KindRightsRequest).
 type Case struct {
 	ID           string // "C-1"
 	Organisation string
@@ -94,6 +95,10 @@ type Case struct {
 	Sites        []string
 	Created      time.Time
 	Events       []Event // in date order
+	// Kind is KindFindings ("") or KindRightsRequest.
+	Kind string
+	// Request is the request of a rights-request case, nil otherwise.
+	Request *Request
 }
 
 // IsTransition reports whether kind names a state.
@@ -109,6 +114,9 @@ func ValidKind(kind string) bool {
 // Apply checks e against the case's state and, when allowed, appends it and
 // moves the case to its new state.
 func (c *Case) Apply(e Event) error {
+	if c.IsRights() {
+		return c.applyRights(e)
+	}
 	if !ValidKind(e.Kind) {
 		return fmt.Errorf("case %s: unknown event kind %q (want one of %s, %s, %s, %s)", c.ID, e.Kind, joinStates(States()[1:]), KindNote, KindReminder, KindAnswer)
 	}
@@ -172,6 +180,9 @@ func ParseDelays(s string) (Delays, error) {
 // that date is at or before now. A case whose state has no delay is never
 // due.
 func (c *Case) Due(now time.Time, delays Delays) (time.Time, bool) {
+	if c.IsRights() {
+		return c.rightsDue(now, delays)
+	}
 	d, ok := delays[c.State]
 	if !ok {
 		return time.Time{}, false
