@@ -37,6 +37,9 @@ type Request struct {
 	// About names the data or the processing concerned, with what lets the
 	// controller find them (a file or customer number).
 	About string `json:"about,omitempty"`
+	// Reason gives the grounds of an erasure (art. 17(1)) or the particular
+	// situation an objection rests on (art. 21(1)).
+	Reason string `json:"reason,omitempty"`
 }
 
 // States proper to rights requests; the others (open, complaint-filed,
