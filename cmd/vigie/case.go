@@ -241,11 +241,11 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 	}
 }
 
-func organisationCommand(stdout io.Writer) *cli.Command {
+func organisationCommand(stdout io.Writer, more ...*cli.Command) *cli.Command {
 	return &cli.Command{
 		Name:  "organisation",
-		Usage: "import or export the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags)",
-		Commands: []*cli.Command{
+		Usage: "import, export or discover the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags)",
+		Commands: append([]*cli.Command{
 			{
 				Name:      "import",
 				ArgsUsage: "FILE",
@@ -271,6 +271,6 @@ func organisationCommand(stdout io.Writer) *cli.Command {
 					return runner.OrganisationExport(ctx, cmd.String("db"), cmd.Args().First(), stdout)
 				},
 			},
-		},
+		}, more...),
 	}
 }

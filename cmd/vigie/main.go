@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			evidenceCommand(stdout, stderr),
 			keyCommand(stdout),
 			caseCommand(stdout, stderr),
-			organisationCommand(stdout),
+			organisationCommand(stdout, discoverCommand(stdin, stdout)),
 			workerCommand(stderr),
 			serveCommand(stderr), userCommand(stdin, stdout),
 		},
