@@ -12,6 +12,7 @@ ALTER TABLE cases ADD COLUMN request TEXT NOT NULL DEFAULT '{}';
 -- the next number), so that `vigie report` writes them in the order the
 -- scan did. 0 for sites recorded before this migration.
 ALTER TABLE scan_sites ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX scan_sites_seq ON scan_sites (scan_id, seq);
 
 -- Each sighting keeps the finding as that scan reported it (JSON, the
 -- JSONL record) and its place among the site's findings: the findings
