@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"vigie/store/postgres/pgtest"
+	"vigie/store"
 	"vigie/store/storetest"
 )
 
@@ -11,4 +12,8 @@ func TestRights(t *testing.T) {
 	db := open(t, pgtest.URL(t))
 	defer db.Close()
 	storetest.RunRights(t, db)
+}
+
+func TestReplay(t *testing.T) {
+	storetest.RunReplay(t, func(t *testing.T) store.Store { return open(t, pgtest.URL(t)) })
 }

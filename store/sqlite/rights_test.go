@@ -3,6 +3,7 @@ package sqlite
 import (
 	"testing"
 
+	"vigie/store"
 	"vigie/store/storetest"
 )
 
@@ -13,4 +14,15 @@ func TestRights(t *testing.T) {
 	}
 	defer db.Close()
 	storetest.RunRights(t, db)
+}
+
+func TestReplay(t *testing.T) {
+	storetest.RunReplay(t, func(t *testing.T) store.Store {
+		db, err := Open(t.Context(), Memory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
 }

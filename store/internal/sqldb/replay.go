@@ -15,10 +15,11 @@ import (
 // Statements of the record each scan keeps of its sites and findings
 // (migration 0008), for Replay.
 const (
-	// The site takes the next number of its scan; a redelivered site
-	// moves to the end, where the redelivery put it in the results.
+	// The site takes the next number of its scan when first recorded; a
+	// redelivered site keeps its place, where the results already written
+	// (a fleet scan's --wait output) may have put it.
 	numberSite = `UPDATE scan_sites SET seq = (SELECT COALESCE(MAX(s.seq), 0) + 1 FROM scan_sites s WHERE s.scan_id = ?)
-WHERE scan_id = ? AND site_url = ?`
+WHERE scan_id = ? AND site_url = ? AND seq = 0`
 	keepSighting = `UPDATE finding_sightings SET seq = ?, record = ? WHERE scan_id = ? AND finding_id = ?`
 )
 
