@@ -3,8 +3,8 @@ package postgres
 import (
 	"testing"
 
-	"vigie/store/postgres/pgtest"
 	"vigie/store"
+	"vigie/store/postgres/pgtest"
 	"vigie/store/storetest"
 )
 

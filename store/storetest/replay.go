@@ -20,9 +20,9 @@ func RunReplay(t *testing.T, open func(t *testing.T) store.Store) {
 		t.Fatalf("%T is no store.Replayer", h.s)
 	}
 	h.scans(h.s, 2)
-	wantB, _ := h.record(h.s, "scan1", site(siteB), b1, b2)
+	h.record(h.s, "scan1", site(siteB), b1, b2)
 	wantA, _ := h.record(h.s, "scan1", site(siteA), a2, a1)
-	wantB, _ = h.record(h.s, "scan1", site(siteB), b1) // redelivered
+	wantB, _ := h.record(h.s, "scan1", site(siteB), b1) // redelivered
 	want2, _ := h.record(h.s, "scan2", site(siteA), a1) // a2 fixed, a1 seen again
 	if len(wantA) != 2 || wantA[0].ID != a2.ID || len(wantB) != 1 {
 		t.Fatalf("RecordSite returned %v and %v", ids(wantA), ids(wantB))
