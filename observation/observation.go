@@ -117,6 +117,9 @@ type Page struct {
 	// Listing holds the entries of an open directory index ("Index of
 	// /exports/"), directories with a trailing slash; nil for other pages.
 	Listing []string `json:"listing,omitempty"`
+	// Exposure says what the page is published as (attribution) and what
+	// a record about one person names; nil when nothing was seen.
+	Exposure *PageExposure `json:"exposure,omitempty"`
 	// Links are the absolute URLs of the page's hyperlinks, in order.
 	// Rendering is what headless Chromium saw of the page in browser
 	// mode (nil in static mode). Forms, Resources and Links then come from
