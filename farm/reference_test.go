@@ -244,7 +244,8 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 			if fm.personal && strings.HasPrefix(final, "http://") {
 				add(CheckHTTPPage, final, i)
 			}
-			if fm.personal && httpAction {
+			// On an HTTP page, posting over HTTP is the page's defect.
+			if fm.personal && httpAction && !strings.HasPrefix(final, "http://") {
 				add(CheckHTTPAction, final, i)
 			}
 			if fm.password && (strings.HasPrefix(final, "http://") || httpAction) {
