@@ -314,13 +314,12 @@ type refForm struct {
 	names  []string
 }
 
-// key identifies a form wherever it shows: method, first action without
-// its query values, sorted field names.
+// key identifies a form wherever it shows: method, actions without their
+// query, sorted field names.
 func (f *refForm) key() string {
 	a := f.actions[0]
 	if u, err := url.Parse(a); err == nil {
-		names := slices.Sorted(maps.Keys(u.Query()))
-		u.RawQuery, u.Fragment = strings.Join(names, "&"), ""
+		u.RawQuery, u.Fragment = "", ""
 		a = finding.NormaliseURL(u.String())
 	}
 	names := slices.Clone(f.names)

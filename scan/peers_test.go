@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -25,15 +26,20 @@ type peerExpect struct {
 
 // peerCase is what a scan of one application over one scheme must report:
 // exactly the findings listed, one per defect, none else (precision and
-// recall 1). pending names the work of issue 13 that the case needs and
-// that is not merged yet: such a case runs only with
-// VIGIE_PEERS_PENDING=1.
+// recall 1). pending lists forms, by the name of one of their fields, that
+// the expectations say are not personal data but that Vigie reports until
+// work of issue 13 not merged yet lands (the value names it): their
+// absence is checked in a sub-test of its own, run only with
+// VIGIE_PEERS_PENDING=1, so that the rest of the case stays in force.
 type peerCase struct {
 	app     string
 	tls     bool
 	want    []peerExpect
-	pending string
+	pending map[string]string
 }
+
+// classifierWork is the pending work on navigation and filter forms.
+const classifierWork = "the field classifier's rule on navigation and filter forms (issue 13, item 2)"
 
 // peerCases were written from what each application serves to a visitor
 // who is not logged in, and from Vigie's rules, before Vigie was run on
@@ -44,9 +50,9 @@ type peerCase struct {
 //     many pages show it (MediaWiki's log-in page comes with a different
 //     "returnto" on every page that links to it); MediaWiki's account
 //     creation form is another pair; its password reset form asks a user
-//     name, personal (credentials) but no password: form.http-page only.
-//     No form.http-action beside form.http-page: posting an HTTP page's form
-//     over HTTP is the page's defect. The site has no HTTPS:
+//     name and an email address, personal but no password: form.http-page
+//     only. No form.http-action beside form.http-page: posting an HTTP
+//     page's form over HTTP is the page's defect. The site has no HTTPS:
 //     transport.no-https.
 //   - Over HTTPS, with HTTP redirected (301) and no Strict-Transport-Security
 //     header: transport.hsts, nothing else of transport, no form finding (the
@@ -55,26 +61,34 @@ type peerCase struct {
 //   - MediaWiki's session cookie (peerwiki_session) is HttpOnly, Secure over
 //     HTTPS, without SameSite: one auth.cookie-flags finding, whichever pages
 //     set it. phpMyAdmin's session cookie is named "phpMyAdmin", not a name
-//     Vigie knows as a session's, and is set HttpOnly, SameSite=Strict;
-//     Roundcube's roundcube_sessid is HttpOnly, SameSite=Lax and Secure over
-//     HTTPS: no finding.
+//     Vigie knows as a session's, and is set HttpOnly, SameSite=Strict: no
+//     finding. Roundcube's roundcube_sessid is HttpOnly, and Secure over
+//     HTTPS, but Roundcube 1.6 leaves SameSite to PHP's
+//     session.cookie_samesite, empty by default (the first version of these
+//     expectations said SameSite=Lax; Roundcube's defaults.inc.php says
+//     otherwise): one auth.cookie-flags finding.
 //   - Search boxes (MediaWiki's on every page, its search page), MediaWiki's
-//     recent-changes filters and phpMyAdmin's language menu are navigation,
-//     not personal data: no finding. No page shows anyone's personal data to
-//     an anonymous visitor: no exposure finding.
+//     recent-changes and contributions filters and phpMyAdmin's language
+//     menu are navigation, not personal data: no finding. No page shows
+//     anyone's personal data to an anonymous visitor: no exposure finding.
+//
+// Forms are named by a field only they have: MediaWiki's log-in form by
+// wpRemember, its account creation form by retype (both have wpName and
+// wpPassword), its password reset form by wpUsername; the contributions
+// and log filters (pending) by tagfilter.
 var peerCases = []peerCase{
 	{app: peers.MediaWiki, want: []peerExpect{
 		{"transport.no-https", "", 0},
-		{"form.http-page", "wpName1", 2},
-		{"form.password-http", "wpPassword1", 2},
-		{"form.http-page", "wpName2", 1},
-		{"form.password-http", "wpPassword2", 1},
+		{"form.http-page", "wpRemember", 2},
+		{"form.password-http", "wpRemember", 2},
+		{"form.http-page", "retype", 2},
+		{"form.password-http", "retype", 2},
 		{"form.http-page", "wpUsername", 1},
-		{"auth.cookie-flags", "", 1},
-	}},
+		{"auth.cookie-flags", "", 2},
+	}, pending: map[string]string{"tagfilter": classifierWork}},
 	{app: peers.MediaWiki, tls: true, want: []peerExpect{
 		{"transport.hsts", "", 0},
-		{"auth.cookie-flags", "", 1},
+		{"auth.cookie-flags", "", 2},
 	}},
 	{app: peers.PhpMyAdmin, want: []peerExpect{
 		{"transport.no-https", "", 0},
@@ -88,10 +102,19 @@ var peerCases = []peerCase{
 		{"transport.no-https", "", 0},
 		{"form.http-page", "_user", 1},
 		{"form.password-http", "_pass", 1},
+		{"auth.cookie-flags", "", 1},
 	}},
 	{app: peers.Roundcube, tls: true, want: []peerExpect{
 		{"transport.hsts", "", 0},
+		{"auth.cookie-flags", "", 1},
 	}},
+}
+
+// hasField reports whether a form finding's location (its signature)
+// names field.
+func hasField(f finding.Finding, field string) bool {
+	_, fields, ok := strings.Cut(f.Location, " fields=")
+	return ok && slices.Contains(strings.Split(fields, ","), field)
 }
 
 // matches reports whether finding f is the one e expects.
@@ -99,11 +122,7 @@ func (e peerExpect) matches(f finding.Finding) bool {
 	if f.Check != e.check {
 		return false
 	}
-	if e.field == "" {
-		return true
-	}
-	_, fields, ok := strings.Cut(f.Location, " fields=")
-	return ok && slices.Contains(strings.Split(fields, ","), e.field)
+	return e.field == "" || hasField(f, e.field)
 }
 
 // TestRealSoftwarePeers audits MediaWiki, phpMyAdmin and Roundcube from
@@ -131,7 +150,7 @@ func TestRealSoftwarePeers(t *testing.T) {
 			NoDNS:     true,
 		},
 	}
-	o.Crawl.MaxPages = 60
+	o.Crawl.MaxPages = 100
 	var mu sync.Mutex
 	got := map[string][]finding.Finding{}
 	errs := map[string]string{}
@@ -149,15 +168,22 @@ func TestRealSoftwarePeers(t *testing.T) {
 		if c.tls {
 			scheme = "https"
 		}
-		t.Run(c.app+"/"+scheme, func(t *testing.T) {
-			if c.pending != "" && os.Getenv("VIGIE_PEERS_PENDING") != "1" {
-				t.Skipf("needs %s (not merged yet); run with VIGIE_PEERS_PENDING=1", c.pending)
+		site := targets[i].URL
+		fs := got[site]
+		// pendingFinding tells the findings the expectations rule out but
+		// that only pending work removes.
+		pendingFinding := func(f finding.Finding) string {
+			for field, work := range c.pending {
+				if strings.HasPrefix(f.Check, "form.") && hasField(f, field) {
+					return work
+				}
 			}
-			site := targets[i].URL
+			return ""
+		}
+		t.Run(c.app+"/"+scheme, func(t *testing.T) {
 			if errs[site] != "" {
 				t.Fatalf("site failed: %s", errs[site])
 			}
-			fs := got[site]
 			used := make([]bool, len(fs))
 			for _, e := range c.want {
 				n := 0
@@ -167,8 +193,8 @@ func TestRealSoftwarePeers(t *testing.T) {
 					}
 					n++
 					used[k] = true
-					if pages := f.Detail[finding.DetailPagesCount]; e.minPages > 0 && (pages == nil || pages.(int) < e.minPages) {
-						t.Errorf("%s (%s): %v pages listed, want at least %d", e.check, e.field, pages, e.minPages)
+					if pages, _ := f.Detail[finding.DetailPagesCount].(int); e.minPages > 0 && pages < e.minPages {
+						t.Errorf("%s (%s): %d pages listed, want at least %d", e.check, e.field, pages, e.minPages)
 					}
 				}
 				if n != 1 {
@@ -176,15 +202,25 @@ func TestRealSoftwarePeers(t *testing.T) {
 				}
 			}
 			for k, f := range fs {
-				if !used[k] {
+				if !used[k] && pendingFinding(f) == "" {
 					t.Errorf("unexpected finding %s at %s (%s)", f.Check, f.URL, f.Location)
 				}
 			}
 			for _, f := range fs {
 				t.Logf("%s %s %s pages=%v %s", f.Check, f.Severity, f.URL, f.Detail[finding.DetailPagesCount], f.Location)
 			}
-			if t.Failed() {
-				t.Logf("peers' logs in %s", s.Dir)
+		})
+		if len(c.pending) == 0 {
+			continue
+		}
+		t.Run(c.app+"/"+scheme+"/pending", func(t *testing.T) {
+			if os.Getenv("VIGIE_PEERS_PENDING") != "1" {
+				t.Skipf("needs work not merged yet: %v; run with VIGIE_PEERS_PENDING=1", slices.Sorted(maps.Values(c.pending)))
+			}
+			for _, f := range fs {
+				if work := pendingFinding(f); work != "" {
+					t.Errorf("finding %s at %s (%s) on a form that collects no personal data; needs %s", f.Check, f.URL, f.Location, work)
+				}
 			}
 		})
 	}

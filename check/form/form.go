@@ -4,9 +4,7 @@ package form
 
 import (
 	_ "embed"
-	"maps"
 	"net/url"
-	"slices"
 	"sort"
 	"strings"
 
@@ -87,8 +85,8 @@ func run(site *observation.Site, r *check.Reporter) {
 // Signature identifies a form independently of the page it shows on, so
 // that the same form on several pages is one finding whose ID does not
 // depend on which page the crawl met first: "form:" and the method, the
-// normalised action (see signatureURL), the frame's when the form lives
-// in one, and the sorted names of its fields.
+// normalised action (see signatureURL) and formactions, the frame's URL
+// when the form lives in one, and the sorted names of its fields.
 func Signature(f *observation.Form) string {
 	var b strings.Builder
 	b.WriteString("form:")
@@ -124,18 +122,17 @@ func Signature(f *observation.Form) string {
 }
 
 // signatureURL normalises an action or frame URL for a form's signature:
-// scheme, host and path, and the sorted names of its query parameters
-// without their values. Values are what a page puts there about itself (a
-// wiki's login form returns to the page it was opened from; a form
-// without an action posts to its own page, ?id=41 or ?id=42): the form is
-// the same.
+// scheme, host and path, without the query. The query is what a page
+// puts there about itself: a wiki's log-in form returns to the page it was
+// opened from (returnto=, returntoquery=, present or not), a form without
+// an action posts to its own page (?id=41, ?id=42). The form is the same;
+// its fields tell it from another form posting to the same script.
 func signatureURL(raw string) string {
 	u, err := url.Parse(finding.NormaliseURL(raw))
 	if err != nil {
 		return raw
 	}
-	u.RawQuery = strings.Join(slices.Sorted(maps.Keys(u.Query())), "&")
-	u.ForceQuery = false
+	u.RawQuery, u.ForceQuery = "", false
 	u.Fragment, u.RawFragment = "", ""
 	return u.String()
 }

@@ -168,23 +168,23 @@ func TestSignature(t *testing.T) {
 	base := observation.Form{Action: "http://Wiki.test:80/index.php?title=Special:UserLogin&returnto=Accueil", Method: "post",
 		Fields: []observation.Field{field("wpName", "text", "credentials"), field("wpPassword", "password", "credentials")}}
 	same := base
-	same.Action = "http://wiki.test/index.php?returnto=Aide&title=Special:UserLogin#top"
+	same.Action = "http://wiki.test/index.php?title=Special:UserLogin&returnto=Aide&returntoquery=action%3Dedit#top"
 	same.Fields = []observation.Field{base.Fields[1], base.Fields[0], base.Fields[0]}
 	same.Index = 3
 	if a, b := Signature(&base), Signature(&same); a != b {
 		t.Errorf("signatures differ for the same form:\n%s\n%s", a, b)
 	}
-	want := "form:post http://wiki.test/index.php?returnto&title fields=wpName,wpPassword"
+	want := "form:post http://wiki.test/index.php fields=wpName,wpPassword"
 	if got := Signature(&base); got != want {
 		t.Errorf("Signature = %q, want %q", got, want)
 	}
 	other := base
-	other.Action = "http://wiki.test/index.php?title=Special:CreateAccount&type=signup"
+	other.Fields = append([]observation.Field{field("retype", "password", "credentials")}, base.Fields...)
 	framed := base
 	framed.Frame = "http://autre.test/connexion"
 	formaction := base
 	formaction.Submitters = []observation.Submitter{{Action: "http://wiki.test/ancien", Method: "post"}}
-	for name, f := range map[string]observation.Form{"other query names": other, "in a frame": framed, "formaction": formaction} {
+	for name, f := range map[string]observation.Form{"another field": other, "in a frame": framed, "formaction": formaction} {
 		if Signature(&f) == Signature(&base) {
 			t.Errorf("%s: same signature as the base form", name)
 		}
