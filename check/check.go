@@ -173,9 +173,8 @@ type Reporter struct {
 	out  []finding.Finding
 	// index maps a finding ID to its position in out.
 	index map[string]int
-	// groups holds the pages of grouped findings by ID: normalised URL
-	// to the URL reported.
-	groups map[string]map[string]string
+	// groups holds the pages of grouped findings by ID, normalised.
+	groups map[string]map[string]bool
 }
 
 // Report records an issue. A second report with the same ID is dropped,
@@ -219,17 +218,12 @@ func (r *Reporter) Report(is Issue) {
 		return
 	}
 	if r.groups == nil {
-		r.groups = map[string]map[string]string{}
+		r.groups = map[string]map[string]bool{}
 	}
-	pages := r.groups[id]
-	if pages == nil {
-		pages = map[string]string{}
-		r.groups[id] = pages
+	if r.groups[id] == nil {
+		r.groups[id] = map[string]bool{}
 	}
-	page := finding.NormaliseURL(is.URL)
-	if prev, ok := pages[page]; !ok || is.URL < prev {
-		pages[page] = is.URL
-	}
+	r.groups[id][finding.NormaliseURL(is.URL)] = true
 	switch {
 	case !seen:
 		r.index[id] = len(r.out)
@@ -254,12 +248,12 @@ func before(a, b string) bool {
 }
 
 // listPages adds to each grouped finding's detail the pages where it
-// showed, sorted, and their number.
+// showed, normalised and sorted, and their number.
 func (r *Reporter) listPages() {
 	for id, pages := range r.groups {
 		f := &r.out[r.index[id]]
 		urls := make([]string, 0, len(pages))
-		for _, u := range pages {
+		for u := range pages {
 			urls = append(urls, u)
 		}
 		sort.Slice(urls, func(i, j int) bool { return before(urls[i], urls[j]) })
