@@ -139,6 +139,9 @@ func MakeID(check, site, location string) string {
 
 // NormaliseURL lower-cases scheme and host, drops default ports and the
 // fragment, and turns an empty path into "/". Invalid URLs come back as is.
+// A fragment that is a single-page application's route ("#/contact",
+// "#!/contact", see IsHashRoute) is kept: each route is a page of its own,
+// while "#top" is a place in one.
 func NormaliseURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -157,10 +160,21 @@ func NormaliseURL(raw string) string {
 		host += ":" + port
 	}
 	u.Host = host
-	u.Fragment = ""
+	if !IsHashRoute(u.Fragment) {
+		u.Fragment = ""
+	}
 	u.RawFragment = ""
 	if u.Path == "" {
 		u.Path = "/"
 	}
 	return u.String()
+}
+
+// IsHashRoute reports whether a URL fragment is the route of a
+// single-page application that routes with the fragment (AngularJS, older
+// Vue and React routers): "/contact" of "#/contact", "!/contact" of
+// "#!/contact", and the older hash-bang "!contact". Other fragments
+// ("top", "section-2") name a place in the page.
+func IsHashRoute(fragment string) bool {
+	return strings.HasPrefix(fragment, "/") || len(fragment) > 1 && fragment[0] == '!'
 }
