@@ -245,8 +245,9 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 	}
 	for rows.Next() {
 		var id, u string
+		var detail sql.NullString
 		var sighted bool
-		if err := rows.Scan(&id, &u, &sighted); err != nil {
+		if err := rows.Scan(&id, &u, &detail, &sighted); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("listing the site's findings: %w", err)
 		}
@@ -260,7 +261,7 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		if u == "" {
 			u = r.site.URL
 		}
-		if covered != nil && !covered.covers(u) {
+		if covered != nil && !covered.coversAny(u, pagesOf(detail)) {
 			unexamined[id] = true
 		}
 	}
