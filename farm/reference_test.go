@@ -13,11 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -107,6 +109,7 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 	// Authentication and exposure checks on every response, root probes
 	// first: each finding once per site.
 	reported := map[string]bool{}
+	formFindings := map[string]Expectation{}
 	once := func(check, u string) {
 		if k := check + " " + finding.NormaliseURL(u); !reported[k] {
 			reported[k] = true
@@ -240,6 +243,12 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 				continue
 			}
 			reported[key] = true
+			add := func(check, final string, i int) {
+				k := check + " " + fm.key()
+				if g, ok := formFindings[k]; !ok || final < g.URL {
+					formFindings[k] = Expectation{Check: check, Site: id, URL: final, Form: i}
+				}
+			}
 			httpAction := false
 			for _, a := range fm.actions {
 				if strings.HasPrefix(a, "http://") {
@@ -249,7 +258,8 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 			if fm.personal && strings.HasPrefix(final, "http://") {
 				add(CheckHTTPPage, final, i)
 			}
-			if fm.personal && httpAction {
+			// On an HTTP page, posting over HTTP is the page's defect.
+			if fm.personal && httpAction && !strings.HasPrefix(final, "http://") {
 				add(CheckHTTPAction, final, i)
 			}
 			if fm.password && (strings.HasPrefix(final, "http://") || httpAction) {
@@ -269,6 +279,11 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 				queue = append(queue, item{l, it.depth + 1})
 			}
 		}
+	}
+	// The same form on several pages is one finding, at the first page
+	// in URL order.
+	for _, k := range slices.Sorted(maps.Keys(formFindings)) {
+		out = append(out, formFindings[k])
 	}
 	if listing != "" {
 		add(CheckDirListing, listing, -1)
@@ -301,6 +316,23 @@ func refHSTSValid(v string) bool {
 type refForm struct {
 	personal, password bool
 	actions            []string
+	// method and names (the fields' names) identify the form with its
+	// action: the same form on several pages is one finding.
+	method string
+	names  []string
+}
+
+// key identifies a form wherever it shows: method, actions without their
+// query, sorted field names.
+func (f *refForm) key() string {
+	a := f.actions[0]
+	if u, err := url.Parse(a); err == nil {
+		u.RawQuery, u.Fragment = "", ""
+		a = finding.NormaliseURL(u.String())
+	}
+	names := slices.Clone(f.names)
+	slices.Sort(names)
+	return f.method + " " + strings.Join(f.actions[1:], " ") + " " + a + " " + strings.Join(slices.Compact(names), ",")
 }
 
 type refPage struct {
@@ -458,6 +490,7 @@ func refParse(r *refResponse) refPage {
 		}
 	}
 	formIndex := map[*html.Node]int{}
+	var formNodes []*html.Node
 	byID := map[string]int{}
 	labels := map[string]string{}
 	for _, n := range all {
@@ -465,6 +498,7 @@ func refParse(r *refResponse) refPage {
 		case "form":
 			i := len(p.forms)
 			formIndex[n] = i
+			formNodes = append(formNodes, n)
 			if id, ok := attr(n, "id"); ok {
 				if _, dup := byID[id]; !dup {
 					byID[id] = i
@@ -474,7 +508,8 @@ func refParse(r *refResponse) refPage {
 			if a, ok := attr(n, "action"); ok && strings.TrimSpace(a) != "" {
 				action = resolve(a)
 			}
-			p.forms = append(p.forms, refForm{actions: []string{action}})
+			method, _ := attr(n, "method")
+			p.forms = append(p.forms, refForm{actions: []string{action}, method: strings.ToLower(method)})
 		case "label":
 			if f, ok := attr(n, "for"); ok {
 				labels[f] += " " + textOf(n)
@@ -513,10 +548,13 @@ func refParse(r *refResponse) refPage {
 		if n.Data == "button" {
 			continue
 		}
+		if name, ok := attr(n, "name"); ok {
+			p.forms[owner].names = append(p.forms[owner].names, name)
+		}
 		if typ == "password" {
 			p.forms[owner].password = true
 		}
-		if refPersonal(n, typ, labels) {
+		if refPersonal(n, typ, labels, refNavigation(formNodes[owner])) {
 			p.forms[owner].personal = true
 			personalForm = true
 		}
@@ -567,7 +605,64 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
-func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
+// refNavigation reports whether a form is a search or navigation form:
+// role "search", or sent with GET and every submit button saying
+// "Rechercher", "Aller", "OK"...
+func refNavigation(form *html.Node) bool {
+	if r, _ := attr(form, "role"); strings.EqualFold(r, "search") {
+		return true
+	}
+	if m, _ := attr(form, "method"); strings.EqualFold(strings.TrimSpace(m), "post") {
+		return false
+	}
+	buttons := 0
+	nav := true
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			typ, _ := attr(n, "type")
+			typ = strings.ToLower(typ)
+			text := ""
+			switch {
+			case n.Data == "button" && (typ == "" || typ == "submit"):
+				text = textOf(n)
+			case n.Data == "input" && typ == "submit":
+				text, _ = attr(n, "value")
+			default:
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+				return
+			}
+			buttons++
+			if !refNavButtons[deaccent.Replace(strings.ToLower(strings.TrimSpace(text)))] {
+				nav = false
+			}
+		}
+	}
+	walk(form)
+	return buttons > 0 && nav
+}
+
+var (
+	refNavButtons        = wordSet("aller go ok afficher filtrer rechercher trouver")
+	refPlaceWords        = wordSet("commune ville cp postal adresse")
+	refPlaceAutocomplete = wordSet("street-address postal-code address-level2")
+)
+
+// refPersonal reports whether a field collects personal data: free entry
+// of identifying words, never a choice from a list (select, radio,
+// checkbox) nor a disabled field; in a navigation form, places do not
+// count either.
+func refPersonal(n *html.Node, typ string, labels map[string]string, nav bool) bool {
+	if _, ok := attr(n, "disabled"); ok || n.Data == "select" {
+		return false
+	}
+	for a := n.Parent; a != nil; a = a.Parent {
+		if _, ok := attr(a, "disabled"); ok && a.Type == html.ElementNode && a.Data == "fieldset" {
+			return false
+		}
+	}
 	switch typ {
 	case "hidden", "submit", "button", "image", "reset", "checkbox", "radio":
 		return false
@@ -577,7 +672,8 @@ func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
 	if n.Data == "textarea" {
 		return true
 	}
-	if ac, _ := attr(n, "autocomplete"); refAutocomplete[strings.ToLower(strings.TrimSpace(ac))] {
+	if ac, _ := attr(n, "autocomplete"); refAutocomplete[strings.ToLower(strings.TrimSpace(ac))] &&
+		!(nav && refPlaceAutocomplete[strings.ToLower(strings.TrimSpace(ac))]) {
 		return true
 	}
 	var text []string
@@ -604,7 +700,7 @@ func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
 		}
 	}
 	for _, w := range words {
-		if refPersonalWords[w] {
+		if refPersonalWords[w] && !(nav && refPlaceWords[w]) {
 			return true
 		}
 	}

@@ -48,6 +48,34 @@ func ParseSeverity(s string) (Severity, error) {
 	return 0, fmt.Errorf("unknown severity %q (want info, low, medium, high, critical or none)", s)
 }
 
+// DefaultThreshold is the severity from which a finding is a failure
+// (a "manquement"); below it, a finding is a note. Informational findings
+// are never failures.
+const DefaultThreshold = Low
+
+// IsFailure reports whether a finding of severity s is a failure under the
+// threshold min: at or above it, and above Info whatever min says. A zero
+// min means DefaultThreshold.
+func (s Severity) IsFailure(min Severity) bool {
+	if min == 0 {
+		min = DefaultThreshold
+	}
+	return s >= max(min, Low) && s <= Critical
+}
+
+// ParseThreshold parses a failure threshold: a severity from low to
+// critical ("info" would make notes failures and is refused).
+func ParseThreshold(s string) (Severity, error) {
+	v, err := ParseSeverity(s)
+	if err != nil {
+		return 0, err
+	}
+	if v < Low || v > Critical {
+		return 0, fmt.Errorf("failure threshold %q: want low, medium, high or critical (info findings are notes, never failures)", s)
+	}
+	return v, nil
+}
+
 // MarshalText encodes s as its name.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
@@ -92,6 +120,35 @@ type Finding struct {
 	Location string `json:"location"`
 }
 
+// Detail keys of a finding that groups the pages where one defect shows
+// (an identical form in every page's header, a session cookie set by
+// every page): DetailPages lists the pages, sorted, at most
+// MaxListedPages of them; DetailPagesCount says how many there were.
+const (
+	DetailPages      = "pages"
+	DetailPagesCount = "pages_count"
+	MaxListedPages   = 50
+)
+
+// Pages returns the pages a grouped finding's detail lists (DetailPages),
+// nil when it lists none. It reads the detail as checks build it
+// ([]string) and as it comes back from JSON ([]any).
+func Pages(detail map[string]any) []string {
+	switch v := detail[DetailPages].(type) {
+	case []string:
+		return v
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, p := range v {
+			if s, ok := p.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 // MaskedSecret replaces the value of a secret (a session identifier, a
 // token) in the URL a finding names: the site's URL had the real value.
 const MaskedSecret = "***"
@@ -110,6 +167,9 @@ func MakeID(check, site, location string) string {
 
 // NormaliseURL lower-cases scheme and host, drops default ports and the
 // fragment, and turns an empty path into "/". Invalid URLs come back as is.
+// A fragment that is a single-page application's route ("#/contact",
+// "#!/contact", see IsHashRoute) is kept: each route is a page of its own,
+// while "#top" is a place in one.
 func NormaliseURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -128,10 +188,21 @@ func NormaliseURL(raw string) string {
 		host += ":" + port
 	}
 	u.Host = host
-	u.Fragment = ""
+	if !IsHashRoute(u.Fragment) {
+		u.Fragment = ""
+	}
 	u.RawFragment = ""
 	if u.Path == "" {
 		u.Path = "/"
 	}
 	return u.String()
+}
+
+// IsHashRoute reports whether a URL fragment is the route of a
+// single-page application that routes with the fragment (AngularJS, older
+// Vue and React routers): "/contact" of "#/contact", "!/contact" of
+// "#!/contact", and the older hash-bang "!contact". Other fragments
+// ("top", "section-2") name a place in the page.
+func IsHashRoute(fragment string) bool {
+	return strings.HasPrefix(fragment, "/") || len(fragment) > 1 && fragment[0] == '!'
 }

@@ -11,6 +11,7 @@ import (
 	"vigie/check"
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/pii"
 )
 
 //go:embed catalogue.json
@@ -56,16 +57,21 @@ func run(site *observation.Site, r *check.Reporter) {
 		if p.Error != "" || !isHTTPS(p.FinalURL) || !collectsPersonalData(p) {
 			continue
 		}
-		var insecure []observation.Resource
+		// One finding per insecure resource, listing the pages that load
+		// it: a script in the site's template is one defect to fix, however
+		// many pages carry it.
+		seen := map[string]bool{}
 		for _, res := range p.Resources {
-			if activeKinds[res.Kind] && strings.HasPrefix(strings.ToLower(res.URL), "http://") {
-				insecure = append(insecure, res)
+			if !activeKinds[res.Kind] || !strings.HasPrefix(strings.ToLower(res.URL), "http://") {
+				continue
 			}
-		}
-		if len(insecure) > 0 {
-			r.Report(check.Issue{Check: "transport.mixed-content", URL: p.FinalURL,
-				Location: "mixed:" + finding.NormaliseURL(p.FinalURL),
-				Detail:   map[string]any{"resources": insecure}})
+			loc := "mixed:" + finding.NormaliseURL(res.URL)
+			if seen[loc] {
+				continue
+			}
+			seen[loc] = true
+			r.Report(check.Issue{Check: "transport.mixed-content", URL: p.FinalURL, Location: loc, Grouped: true,
+				Detail: map[string]any{"resources": []observation.Resource{res}}})
 		}
 	}
 }
@@ -113,11 +119,9 @@ func hstsProblem(values []string) string {
 }
 
 func collectsPersonalData(p *observation.Page) bool {
-	for _, f := range p.Forms {
-		for _, fl := range f.Fields {
-			if fl.Category != "" {
-				return true
-			}
+	for i := range p.Forms {
+		if pii.CollectsPersonalData(&p.Forms[i]).Personal {
+			return true
 		}
 	}
 	return false
