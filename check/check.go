@@ -12,6 +12,7 @@ import (
 
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/pii/detect"
 )
 
 // Text is a sentence in French and English.
@@ -179,18 +180,22 @@ func (r *Reporter) Report(is Issue) {
 		return
 	}
 	r.seen[id] = true
+	// A finding names where it was seen, never whom: values of query
+	// parameters that name a person's data ("?nom=...") and identifiers
+	// in a URL are masked. The ID, computed above from the URL as seen,
+	// stays stable across scans without carrying them.
 	f := finding.Finding{
 		ID:           id,
 		Check:        m.ID,
 		Severity:     m.Severity,
 		Confidence:   m.Confidence,
 		Site:         r.site.URL,
-		URL:          is.URL,
+		URL:          detect.MaskText(is.URL),
 		Organisation: r.site.Organisation,
 		Title:        m.Title.EN,
 		Detail:       is.Detail,
 		Legal:        append([]string(nil), m.Legal...),
-		Location:     loc,
+		Location:     detect.MaskText(loc),
 	}
 	if is.Severity != 0 {
 		f.Severity = is.Severity
