@@ -1,0 +1,14 @@
+#!/bin/sh
+# Regenerates the spreadsheet and PDF fixtures from members.csv with
+# LibreOffice Calc (Debian: apt-get install libreoffice-calc-nogui). The
+# people are fictitious. Not run by the tests or by CI: the outputs are
+# committed.
+set -eu
+cd "$(dirname "$0")"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# CSV import: comma (44), double quote (34), UTF-8 (76), from line 1.
+for fmt in xlsx ods pdf; do
+	HOME=$tmp soffice --headless --infilter=CSV:44,34,76,1 --convert-to "$fmt" --outdir "$tmp" members.csv >/dev/null
+	cp "$tmp/members.$fmt" "members-libreoffice.$fmt"
+done
