@@ -117,6 +117,9 @@ func maskFormat(body []byte, contentType string) (Format, bool) {
 	if bytes.HasPrefix(body, []byte{0xFE, 0xFF}) || bytes.HasPrefix(body, []byte{0xFF, 0xFE}) {
 		return FormatNone, false
 	}
+	if bytes.HasPrefix(body, []byte("%PDF-")) || bytes.HasPrefix(body, []byte("PK\x03\x04")) {
+		return FormatNone, false // a PDF file or a zip archive, however it is labelled
+	}
 	f := FormatOf(typ, body)
 	if f == FormatNone {
 		if (typ == "text/css" || strings.Contains(typ, "javascript") || strings.Contains(typ, "ecmascript")) && looksText(body) {
