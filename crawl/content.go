@@ -81,6 +81,7 @@ func formatOf(resp *fetch.Response, final string) detect.Format {
 // Listing.
 func (c *crawler) inspect(pg *observation.Page, resp *fetch.Response, final string, html bool) {
 	pg.Personal, pg.Unreadable = c.personal(resp, final)
+	pg.Exposure = exposureOf(pg, resp.Body, final, html)
 	if html {
 		if entries, ok := dirindex.Parse(resp.Body, final); ok {
 			pg.Listing = entries

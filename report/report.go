@@ -62,6 +62,18 @@ type Options struct {
 	// Color turns on ANSI colours in the table format; set it only when
 	// writing to a terminal.
 	Color bool
+	// MinSeverity is the failure threshold (zero: finding.DefaultThreshold):
+	// the HTML report and the table count the sites with a finding at or
+	// above it as failing, and label the others' findings as notes.
+	MinSeverity finding.Severity
+}
+
+// threshold returns the failure threshold of o.
+func (o Options) threshold() finding.Severity {
+	if o.MinSeverity == 0 {
+		return finding.DefaultThreshold
+	}
+	return o.MinSeverity
 }
 
 // Writer writes one report. WriteSite is called once per site, in the
@@ -148,6 +160,18 @@ func (c *bySeverity) add(s finding.Severity) {
 		s = 0
 	}
 	c[s]++
+}
+
+// notes counts the findings below the failure threshold min, unset
+// severities apart.
+func (c *bySeverity) notes(min finding.Severity) int {
+	n := 0
+	for s := finding.Info; s <= finding.Critical; s++ {
+		if !s.IsFailure(min) {
+			n += c[s]
+		}
+	}
+	return n
 }
 
 func (c *bySeverity) total() int {

@@ -130,7 +130,10 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 
 	var sp *sharedProbe
 	owner := true
-	if !p.opts.NoShare {
+	// A name whose own handshake failed (one the server refuses, or a
+	// server crypto/tls cannot talk to) is probed on its own: the
+	// address's results may not hold for it.
+	if !p.opts.NoShare && certErr == nil {
 		sp, owner = p.claim(remote, host)
 		if !owner {
 			select {
@@ -150,7 +153,9 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 		rep.Protocols = protos
 		rep.Incomplete, rep.Notes = r.incomplete, append(rep.Notes, r.notes...)
 		if owner && sp != nil {
-			p.publish(remote, sp, protos, err == nil, r.incomplete, r.notes)
+			// A host that accepted nothing (a name the server refuses, say)
+			// does not speak for the other names on its address.
+			p.publish(remote, sp, protos, err == nil && anyAccepted(protos), r.incomplete, r.notes)
 		}
 		if err != nil {
 			rep.Error, rep.ErrorKind = err.Error(), errorKind(err)
@@ -175,6 +180,15 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 	}
 	rep.Profiles = Evaluate(rep)
 	return rep, nil
+}
+
+func anyAccepted(protos []observation.TLSProtocol) bool {
+	for _, p := range protos {
+		if p.Accepted {
+			return true
+		}
+	}
+	return false
 }
 
 // claim returns the shared results of addr and whether the caller is the
