@@ -255,6 +255,10 @@ var personLabels = map[string]string{
 	"ip": pii.OtherPersonal, "ipv4": pii.OtherPersonal, "ipv6": pii.OtherPersonal,
 	"iban": pii.Financial, "rib": pii.Financial, "bic": pii.Financial,
 	"nir": pii.NationalID, "domicile": pii.Contact,
+	"soins": pii.Health, "soin": pii.Health, "traitement": pii.Health, "traitements": pii.Health,
+	"ordonnance": pii.Health, "prescription": pii.Health, "diagnostic": pii.Health,
+	"pathologie": pii.Health, "pathologies": pii.Health, "antecedents": pii.Health,
+	"handicap": pii.Health, "care": pii.Health, "treatment": pii.Health, "diagnosis": pii.Health,
 }
 
 // labelledFields masks the values under labels that name personal data.
