@@ -193,7 +193,7 @@ func (r *Reporter) Report(is Issue) {
 		URL:          detect.MaskText(is.URL),
 		Organisation: r.site.Organisation,
 		Title:        m.Title.EN,
-		Detail:       is.Detail,
+		Detail:       maskDetail(is.Detail),
 		Legal:        append([]string(nil), m.Legal...),
 		Location:     detect.MaskText(loc),
 	}
@@ -204,4 +204,32 @@ func (r *Reporter) Report(is Issue) {
 		f.Confidence = is.Confidence
 	}
 	r.out = append(r.out, f)
+}
+
+// maskDetail returns a finding's detail with the personal data its
+// strings may hold masked by the one masker (URLs of the pages seen,
+// names of files, excerpts); samples are masked already.
+func maskDetail(d map[string]any) map[string]any {
+	for k, v := range d {
+		d[k] = maskValue(v)
+	}
+	return d
+}
+
+func maskValue(v any) any {
+	switch v := v.(type) {
+	case string:
+		return detect.MaskText(v)
+	case []string:
+		for i, s := range v {
+			v[i] = detect.MaskText(s)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = maskValue(e)
+		}
+	case map[string]any:
+		return maskDetail(v)
+	}
+	return v
 }

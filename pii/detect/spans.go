@@ -356,12 +356,19 @@ func (s *scanner) queryValue(i int) int {
 	if start == i || i-start > 40 {
 		return i + 1
 	}
-	if start > 0 {
+	switch {
+	case start > 0:
 		switch t[start-1] {
-		case '?', '&', ';', '\t', '\n', '\r':
+		case '?', '&', ';':
+		case '\t', '\n', '\r':
+			if s.surround {
+				return i + 1
+			}
 		default:
 			return i + 1
 		}
+	case s.surround:
+		return i + 1 // around a body, pairs are a URL's: after "?" or "&"
 	}
 	end := i + 1
 	for end < len(t) {
@@ -505,8 +512,8 @@ func (s *scanner) name(i, j int) int {
 			continue
 		}
 		s.buf = foldWord(s.buf[:0], t[a:b])
-		if !nameParticles[string(s.buf)] {
-			break
+		if !nameParticles[string(s.buf)] || start < 0 {
+			break // "M. le Maire" names a function
 		}
 		if c, d := nextWord(t, b); c >= 0 && isCapital(t, c) {
 			if start < 0 {

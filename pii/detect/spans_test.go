@@ -54,6 +54,7 @@ func TestFind(t *testing.T) {
 			"Bonjour, je suis [masked:name] et j'habite au [masked:address]. Merci"},
 		{"surname first", "text/plain", "adhérent : DUPONT Jean, section Loire", "adhérent : [masked:identity]"},
 		{"civility", "text/plain", "reçu de Mme Zorglub hier", "reçu de Mme [masked:name] hier"},
+		{"civility and function", "text/plain", "reçu par M. le Maire et Monsieur le Préfet", "reçu par M. le Maire et Monsieur le Préfet"},
 		{"address without postcode", "text/plain", "livré au 3, place du Marché hier", "livré au [masked:address] hier"},
 		{"places named after people", "text/plain", "travaux rue Victor Hugo, près du lycée Jean Moulin", "travaux rue Victor Hugo, près du lycée Jean Moulin"},
 		{"words that are no names", "text/plain", "La Poste, France Services et le Conseil Départemental", "La Poste, France Services et le Conseil Départemental"},
