@@ -12,7 +12,7 @@ import (
 // keeps its ID whatever it masks.
 func TestReportMasks(t *testing.T) {
 	const page = "https://www.exemple.test/fiche.php?nom=Zorglub&prenom=Zoe&id=3"
-	r := &Reporter{site: &observation.Site{URL: "https://www.exemple.test/"}, seen: map[string]bool{}}
+	r := &Reporter{site: &observation.Site{URL: "https://www.exemple.test/"}, index: map[string]int{}}
 	r.Report(Issue{Check: testCheck, URL: page, Detail: map[string]any{
 		"files":  []string{"liste-adherents.csv", "jean.dupont@orange.fr.vcf"},
 		"nested": map[string]any{"page": page},
@@ -33,7 +33,7 @@ func TestReportMasks(t *testing.T) {
 			t.Errorf("%q lost from %s", kept, b)
 		}
 	}
-	r2 := &Reporter{site: r.site, seen: map[string]bool{}}
+	r2 := &Reporter{site: r.site, index: map[string]int{}}
 	r2.Report(Issue{Check: f.Check, URL: "https://www.exemple.test/fiche.php?nom=Autre&prenom=Zoe&id=3"})
 	if r2.out[0].ID == f.ID {
 		t.Error("two pages about two people share a finding ID")
