@@ -141,7 +141,8 @@ type Table struct {
 // by the content type and the file name (the last segment of a URL path
 // will do). A body whose bytes contradict its name or type (an HTML error
 // page served as report.pdf) is still reported under the claimed format,
-// so that Extract can record that it could not be read.
+// so that Extract can record that it could not be read; a caller that
+// finds such a body readable as text may fall back to reading it so.
 func Sniff(contentType, name string, body []byte) Format {
 	if isPDF(body) {
 		return PDF
@@ -176,10 +177,10 @@ func Sniff(contentType, name string, body []byte) Format {
 	return Unknown
 }
 
-// isPDF reports whether the PDF header is in the first kilobyte, where
-// readers look for it.
+// isPDF reports whether body starts with the PDF header, after white
+// space at most: a text that merely mentions "%PDF-" is not a PDF.
 func isPDF(body []byte) bool {
-	return bytes.Contains(body[:min(len(body), 1024)], []byte("%PDF-"))
+	return bytes.HasPrefix(bytes.TrimLeft(body[:min(len(body), 1024)], " \t\r\n\x00"), []byte("%PDF-"))
 }
 
 // Extract reads body as the format Sniff finds for it and returns its

@@ -1,7 +1,10 @@
 package document
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -67,4 +70,41 @@ func FuzzExtractPDF(f *testing.F) {
 	seed(f, "members-libreoffice.pdf")
 	f.Add(textPDF("BT /F1 12 Tf 72 720 Td (Jean Dupont) Tj [(A) -300 (B)] TJ ET"))
 	f.Fuzz(func(t *testing.T, body []byte) { fuzzExtract(t, "f.pdf", body) })
+}
+
+// FuzzXLSXParts fuzzes the worksheet and the shared strings of a real
+// workbook (LibreOffice's), zipped anew for each run, so that mutations
+// reach excelize's XML reading rather than stop at the zip's checksums.
+func FuzzXLSXParts(f *testing.F) {
+	b, err := os.ReadFile("testdata/members-libreoffice.xlsx")
+	if err != nil {
+		f.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	for _, e := range zr.File {
+		rc, err := e.Open()
+		if err != nil {
+			f.Fatal(err)
+		}
+		parts[e.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	f.Add(parts["xl/worksheets/sheet1.xml"], parts["xl/sharedStrings.xml"])
+	f.Fuzz(func(t *testing.T, sheet, shared []byte) {
+		var entries []entry
+		for name, body := range parts {
+			switch name {
+			case "xl/worksheets/sheet1.xml":
+				body = sheet
+			case "xl/sharedStrings.xml":
+				body = shared
+			}
+			entries = append(entries, entry{name, body})
+		}
+		fuzzExtract(t, "f.xlsx", zipOf(t, entries...))
+	})
 }

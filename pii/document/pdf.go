@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/ledongthuc/pdf"
@@ -63,9 +64,14 @@ func readPDF(body []byte, b *budget) (*Document, error) {
 	return doc, nil
 }
 
+// ligatures spells out the typographic ligatures fonts map glyphs to
+// ("ﬁ" for "fi"), so that "ﬁère" reads as the word it is.
+var ligatures = strings.NewReplacer("\ufb00", "ff", "\ufb01", "fi", "\ufb02", "fl", "\ufb03", "ffi", "\ufb04", "ffl", "\ufb05", "st", "\ufb06", "st")
+
 // tidy drops the blank lines and the spaces at the ends of lines that
-// text positioning leaves, keeping page breaks.
+// text positioning leaves, keeping page breaks, and spells out ligatures.
 func tidy(s string) string {
+	s = ligatures.Replace(s)
 	pages := strings.Split(s, "\f")
 	for i, p := range pages {
 		var lines []string
@@ -102,19 +108,26 @@ func recoverPDF(err *error, b *budget) {
 }
 
 // pageText writes the text shown on p to w. Text operators are read as
-// the PDF library decodes them (font encodings, ToUnicode maps); a move
-// to another line becomes a line break and a move along the line or a
-// wide gap in a TJ array a space, so that the cells of a table do not run
-// into each other.
+// the PDF library decodes them (font encodings, ToUnicode maps). Where
+// text goes is followed well enough to tell words and cells apart: a move
+// to another line is a line break, and a move along the line is a space
+// only when it leaves a gap after the text shown (generators position
+// kerned pieces of one word with moves too), the text's advance being
+// measured with the font's glyph widths.
 func pageText(p pdf.Page, w *strings.Builder, b *budget) (err error) {
 	defer recoverPDF(&err, b)
 	contents := p.V.Key("Contents")
 	if contents.IsNull() {
 		return nil
 	}
-	encoders := map[string]pdf.TextEncoding{}
-	var enc pdf.TextEncoding
-	lastY, ops := 0.0, 0
+	type font struct {
+		enc     pdf.TextEncoding
+		metrics *fontMetrics
+	}
+	fonts := map[string]font{}
+	var cur font
+	var size, lineX, lineY, scale, advance float64 = 0, 0, 0, 1, 0
+	ops := 0
 	write := func(s string) {
 		if err := b.addText(len(s)); err != nil {
 			panic(stop{err})
@@ -125,11 +138,25 @@ func pageText(p pdf.Page, w *strings.Builder, b *budget) (err error) {
 		if v.Kind() != pdf.String {
 			return
 		}
-		if enc == nil {
-			write(v.RawString())
+		raw := v.RawString()
+		advance += cur.metrics.advance(raw) / 1000 * size
+		if cur.enc == nil {
+			write(raw)
 			return
 		}
-		write(enc.Decode(v.RawString()))
+		write(cur.enc.Decode(raw))
+	}
+	// moveTo starts a piece of text at x, y (text space; y as the PDF
+	// gives it): on another line, a line break; on the same line, a
+	// space when there is a gap since the text shown.
+	moveTo := func(x, y float64) {
+		switch {
+		case y != lineY:
+			write("\n")
+		case (x-lineX)-advance*scale > 0.2*size*scale:
+			write(" ")
+		}
+		lineX, lineY, advance = x, y, 0
 	}
 	pdf.Interpret(contents, func(stk *pdf.Stack, op string) {
 		if ops++; ops%256 == 0 {
@@ -144,39 +171,37 @@ func pageText(p pdf.Page, w *strings.Builder, b *budget) (err error) {
 		switch op {
 		case "BT":
 			write("\n")
+			lineX, lineY, scale, advance = 0, 0, 1, 0
 		case "T*":
-			write("\n")
+			moveTo(lineX, lineY+1)
 		case "Td", "TD":
-			if len(args) == 2 && args[1].Float64() != 0 {
-				write("\n")
-			} else {
-				write(" ")
+			if len(args) == 2 {
+				moveTo(lineX+args[0].Float64()*scale, lineY+args[1].Float64()*scale)
 			}
 		case "Tm":
 			if len(args) == 6 {
-				if y := args[5].Float64(); y != lastY {
-					lastY = y
-					write("\n")
-				} else {
-					write(" ")
+				if a := math.Abs(args[0].Float64()); a > 0 {
+					scale = a
 				}
+				moveTo(args[4].Float64(), args[5].Float64())
 			}
 		case "Tf":
 			if len(args) != 2 {
 				return
 			}
 			name := args[0].Name()
-			e, ok := encoders[name]
+			f, ok := fonts[name]
 			if !ok {
-				f := p.Font(name)
-				if !f.V.IsNull() {
-					e = f.Encoder()
+				pf := p.Font(name)
+				if !pf.V.IsNull() {
+					f.enc = pf.Encoder()
 				}
-				encoders[name] = e
+				f.metrics = newFontMetrics(pf.V)
+				fonts[name] = f
 			}
-			enc = e
+			cur, size = f, args[1].Float64()
 		case "'", "\"":
-			write("\n")
+			moveTo(lineX, lineY+1)
 			if len(args) > 0 {
 				show(args[len(args)-1])
 			}
@@ -192,7 +217,11 @@ func pageText(p pdf.Page, w *strings.Builder, b *budget) (err error) {
 				x := args[0].Index(i)
 				if x.Kind() == pdf.String {
 					show(x)
-				} else if x.Float64() < -200 {
+					continue
+				}
+				n := x.Float64()
+				advance -= n / 1000 * size
+				if n < -200 {
 					// A shift of more than a fifth of the font size
 					// is a word space in most generators' output.
 					write(" ")
@@ -201,6 +230,112 @@ func pageText(p pdf.Page, w *strings.Builder, b *budget) (err error) {
 		}
 	})
 	return nil
+}
+
+// fontMetrics gives the advance of shown strings, from the font's glyph
+// widths (in thousandths of the font size): Widths for simple fonts, W and
+// DW of the descendant font for composite (Type0) fonts, whose codes are
+// two bytes. A font without widths (the standard 14) is taken as half an
+// em per glyph.
+type fontMetrics struct {
+	twoByte bool
+	first   int
+	widths  []float64
+	cid     []cidWidths
+	dflt    float64
+}
+
+// cidWidths is one entry of a W array: codes from lo to hi, each of width
+// w, or of the widths ws in turn.
+type cidWidths struct {
+	lo, hi int
+	w      float64
+	ws     []float64
+}
+
+// maxWidths bounds the widths read from one font.
+const maxWidths = 65536
+
+func newFontMetrics(f pdf.Value) *fontMetrics {
+	m := &fontMetrics{dflt: 500}
+	if f.IsNull() {
+		return m
+	}
+	if f.Key("Subtype").Name() == "Type0" {
+		m.twoByte = true
+		d := f.Key("DescendantFonts").Index(0)
+		m.dflt = 1000
+		if dw := d.Key("DW"); dw.Kind() == pdf.Integer || dw.Kind() == pdf.Real {
+			m.dflt = dw.Float64()
+		}
+		warr := d.Key("W")
+		read := 0
+		for i := 0; i < warr.Len() && read < maxWidths; {
+			lo := int(warr.Index(i).Int64())
+			next := warr.Index(i + 1)
+			if next.Kind() == pdf.Array {
+				var ws []float64
+				for j := 0; j < next.Len() && read < maxWidths; j++ {
+					ws = append(ws, next.Index(j).Float64())
+					read++
+				}
+				m.cid = append(m.cid, cidWidths{lo: lo, hi: lo + len(ws) - 1, ws: ws})
+				i += 2
+				continue
+			}
+			m.cid = append(m.cid, cidWidths{lo: lo, hi: int(next.Int64()), w: warr.Index(i + 2).Float64()})
+			read++
+			i += 3
+		}
+		return m
+	}
+	m.first = int(f.Key("FirstChar").Int64())
+	ws := f.Key("Widths")
+	for i := 0; i < ws.Len() && i < maxWidths; i++ {
+		m.widths = append(m.widths, ws.Index(i).Float64())
+	}
+	if mw := f.Key("FontDescriptor").Key("MissingWidth"); mw.Kind() == pdf.Integer || mw.Kind() == pdf.Real {
+		m.dflt = mw.Float64()
+	} else if len(m.widths) > 0 {
+		m.dflt = 0
+	}
+	return m
+}
+
+// advance returns the advance of raw (codes as shown), in thousandths of
+// the font size.
+func (m *fontMetrics) advance(raw string) float64 {
+	if m == nil {
+		return 500 * float64(len(raw))
+	}
+	total := 0.0
+	if m.twoByte {
+		for i := 0; i+1 < len(raw); i += 2 {
+			total += m.cidWidth(int(raw[i])<<8 | int(raw[i+1]))
+		}
+		return total
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := int(raw[i]) - m.first; c >= 0 && c < len(m.widths) {
+			total += m.widths[c]
+		} else {
+			total += m.dflt
+		}
+	}
+	return total
+}
+
+func (m *fontMetrics) cidWidth(c int) float64 {
+	for _, r := range m.cid {
+		if c < r.lo || c > r.hi {
+			continue
+		}
+		if r.ws != nil {
+			return r.ws[c-r.lo]
+		}
+		return r.w
+	}
+	return m.dflt
 }
 
 // headerReaderAt presents a PDF 2.0 header ("%PDF-2.0") as "%PDF-1.7",

@@ -178,22 +178,22 @@ func guardXrefTables(body []byte) error {
 func xrefEntries(dict []string, data []byte, inStream map[int64]int64) error {
 	w := dictInts(dict, "/W")
 	if len(w) != 3 {
-		return fmt.Errorf("W %v: %w", w, ErrMalformed)
+		return fmt.Errorf("/W %v: %w", w, ErrMalformed)
 	}
 	width := int64(0)
 	for _, x := range w {
 		if x < 0 || x > 8 {
-			return fmt.Errorf("W %v: %w", w, ErrMalformed)
+			return fmt.Errorf("/W %v: %w", w, ErrMalformed)
 		}
 		width += x
 	}
 	if width == 0 {
-		return fmt.Errorf("W %v: %w", w, ErrMalformed)
+		return fmt.Errorf("/W %v: %w", w, ErrMalformed)
 	}
 	if pred := dictInt(dict, "/Predictor"); pred >= 10 {
 		cols := dictInt(dict, "/Columns")
 		if cols < 1 || cols > maxPDFColumns {
-			return fmt.Errorf("Columns %d: %w", cols, ErrMalformed)
+			return fmt.Errorf("/Columns %d: %w", cols, ErrMalformed)
 		}
 		var err error
 		if data, err = unpredict(data, int(cols)); err != nil {
@@ -207,12 +207,12 @@ func xrefEntries(dict []string, data []byte, inStream map[int64]int64) error {
 		index = []int64{0, dictInt(dict, "/Size")}
 	}
 	if len(index)%2 != 0 {
-		return fmt.Errorf("Index %v: %w", index, ErrMalformed)
+		return fmt.Errorf("/Index %v: %w", index, ErrMalformed)
 	}
 	for ; len(index) > 0; index = index[2:] {
 		first, count := index[0], index[1]
 		if first < 0 || count < 0 || first+count > maxPDFObjects {
-			return fmt.Errorf("Index %d %d: %w (%d objects)", first, count, ErrTooLarge, maxPDFObjects)
+			return fmt.Errorf("/Index %d %d: %w (%d objects)", first, count, ErrTooLarge, maxPDFObjects)
 		}
 		for i := range count {
 			if int64(len(data)) < width {
