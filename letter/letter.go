@@ -372,17 +372,22 @@ func Markdown(d *Data, kind, dir string) ([]byte, error) {
 // HTML renders the public chronology as an HTML page, from the template
 // chronology.<lang>.html.tmpl of dir or the embedded one.
 func HTML(d *Data, dir string) ([]byte, error) {
-	name := "chronology." + d.Lang + ".html.tmpl"
+	return renderHTML("chronology."+d.Lang+".html.tmpl", dir, funcs(d.Lang), d)
+}
+
+// renderHTML executes the HTML template name of dir (or the embedded one)
+// with fns on data.
+func renderHTML(name, dir string, fns htmltemplate.FuncMap, data any) ([]byte, error) {
 	src, err := source(dir, name)
 	if err != nil {
 		return nil, err
 	}
-	t, err := htmltemplate.New(name).Funcs(funcs(d.Lang)).Parse(string(src))
+	t, err := htmltemplate.New(name).Funcs(fns).Parse(string(src))
 	if err != nil {
 		return nil, fmt.Errorf("letter: %s: %w", name, err)
 	}
 	var b bytes.Buffer
-	if err := t.Execute(&b, d); err != nil {
+	if err := t.Execute(&b, data); err != nil {
 		return nil, fmt.Errorf("letter: %s: %w", name, err)
 	}
 	return b.Bytes(), nil

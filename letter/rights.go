@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	htmltemplate "html/template"
 	"text/template"
 	"time"
 
@@ -193,18 +192,5 @@ func RightsMarkdown(d *RightsData, kind, dir string) ([]byte, error) {
 // from the template rights-chronology.<lang>.html.tmpl of dir or the
 // embedded one.
 func RightsHTML(d *RightsData, dir string) ([]byte, error) {
-	name := "rights-chronology." + d.Lang + ".html.tmpl"
-	src, err := source(dir, name)
-	if err != nil {
-		return nil, err
-	}
-	t, err := htmltemplate.New(name).Funcs(rightsFuncs(d.Lang)).Parse(string(src))
-	if err != nil {
-		return nil, fmt.Errorf("letter: %s: %w", name, err)
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, d); err != nil {
-		return nil, fmt.Errorf("letter: %s: %w", name, err)
-	}
-	return b.Bytes(), nil
+	return renderHTML("rights-chronology."+d.Lang+".html.tmpl", dir, rightsFuncs(d.Lang), d)
 }

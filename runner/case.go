@@ -357,15 +357,24 @@ func CasePublish(ctx context.Context, o CaseLetterOptions) error {
 	if err != nil {
 		return err
 	}
-	var out []byte
+	return writeChronology(o,
+		func() ([]byte, error) { return letter.Markdown(d, "chronology", o.Templates) },
+		func() ([]byte, error) { return letter.HTML(d, o.Templates) })
+}
+
+// writeChronology renders a chronology in o.Format (md, the default, or
+// html) and writes it to o.Output.
+func writeChronology(o CaseLetterOptions, md, html func() ([]byte, error)) error {
+	var render func() ([]byte, error)
 	switch o.Format {
 	case "", "md":
-		out, err = letter.Markdown(d, "chronology", o.Templates)
+		render = md
 	case "html":
-		out, err = letter.HTML(d, o.Templates)
+		render = html
 	default:
 		return fmt.Errorf("chronology format %q: want md or html", o.Format)
 	}
+	out, err := render()
 	if err != nil {
 		return err
 	}

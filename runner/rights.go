@@ -135,19 +135,9 @@ func rightsPublish(ctx context.Context, o CaseLetterOptions) error {
 	if err != nil {
 		return err
 	}
-	var out []byte
-	switch o.Format {
-	case "", "md":
-		out, err = letter.RightsMarkdown(d, "chronology", o.Templates)
-	case "html":
-		out, err = letter.RightsHTML(d, o.Templates)
-	default:
-		return fmt.Errorf("chronology format %q: want md or html", o.Format)
-	}
-	if err != nil {
-		return err
-	}
-	return writeOut(o.Output, o.Stdout, out)
+	return writeChronology(o,
+		func() ([]byte, error) { return letter.RightsMarkdown(d, "chronology", o.Templates) },
+		func() ([]byte, error) { return letter.RightsHTML(d, o.Templates) })
 }
 
 // rightsNextStep says what a due rights request needs.
