@@ -118,6 +118,9 @@ func transient(err error) bool {
 // describe says what failed in err, in a few words, without the request
 // line that url.Error repeats.
 func describe(err error) string {
+	if e, ok := errors.AsType[*LegacyTLSError](err); ok {
+		return e.Error()
+	}
 	if e, ok := errors.AsType[*DNSDisabledError](err); ok {
 		return e.Error()
 	}
