@@ -22,6 +22,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"vigie/observation"
+	"vigie/weburl"
 )
 
 // Request headers sent besides User-Agent. Vigie audits French public
@@ -232,9 +233,11 @@ func (c *Client) Get(ctx context.Context, rawURL string) *Response {
 	}
 }
 
-// requestURL parses an absolute http or https URL, dropping its fragment.
+// requestURL parses an absolute http or https URL, dropping its fragment,
+// and encodes it as a browser would send it (see package weburl): no raw
+// byte beyond ASCII goes into a request line or a Host header.
 func requestURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
+	u, err := weburl.Parse(raw)
 	if err != nil {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
@@ -259,7 +262,7 @@ func (c *Client) redirect(u *url.URL, resp *http.Response) (*url.URL, string) {
 	if loc == "" {
 		return nil, ""
 	}
-	ref, err := url.Parse(loc)
+	ref, err := url.Parse(weburl.Escape(loc))
 	if err != nil {
 		return nil, loc
 	}
