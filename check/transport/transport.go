@@ -45,10 +45,14 @@ func run(site *observation.Site, r *check.Reporter) {
 	if httpsOK {
 		values := site.HTTPS.Header.Values("Strict-Transport-Security")
 		if problem := hstsProblem(values); problem != "" {
-			r.Report(check.Issue{Check: "transport.hsts", URL: site.HTTPS.FinalURL, Detail: map[string]any{
+			d := map[string]any{
 				"header":  strings.Join(values, ", "),
 				"problem": problem,
-			}})
+			}
+			if c := LegacyConnection(site); c != nil {
+				d["crawl_connection"] = c
+			}
+			r.Report(check.Issue{Check: "transport.hsts", URL: site.HTTPS.FinalURL, Detail: d})
 		}
 	}
 	for i := range site.Pages {
@@ -67,6 +71,25 @@ func run(site *observation.Site, r *check.Reporter) {
 				Location: "mixed:" + finding.NormaliseURL(p.FinalURL),
 				Detail:   map[string]any{"resources": insecure}})
 		}
+	}
+}
+
+// LegacyConnection describes, for a finding's detail, the connection the
+// crawl used to the site's HTTPS root when the server refused Go's default
+// handshake and was reached with the legacy protocols and suites (see
+// fetch): the protocol and suite used and why the default failed. It is
+// nil for an ordinary connection: auditing over a legacy fallback is
+// never silent.
+func LegacyConnection(site *observation.Site) map[string]any {
+	if site.HTTPS == nil || site.HTTPS.TLS == nil || !site.HTTPS.TLS.LegacyFallback {
+		return nil
+	}
+	st := site.HTTPS.TLS
+	return map[string]any{
+		"protocol":        st.Version,
+		"cipher_suite":    st.CipherSuite,
+		"legacy_fallback": true,
+		"fallback_reason": st.FallbackReason,
 	}
 }
 
