@@ -236,9 +236,10 @@ func (f *Farm) listen() error {
 	f.httpsSrv = &http.Server{
 		Handler: f, ErrorLog: quiet, ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: &tls.Config{
-			GetCertificate: f.certificate,
-			NextProtos:     []string{"h2", "http/1.1"},
-			MinVersion:     tls.VersionTLS12,
+			GetCertificate:     f.certificate,
+			GetConfigForClient: f.tlsConfigFor,
+			NextProtos:         []string{"h2", "http/1.1"},
+			MinVersion:         tls.VersionTLS12,
 		},
 	}
 	f.served.Add(2)
