@@ -17,16 +17,19 @@ func TestJSONLRoundTrip(t *testing.T) {
 	out := render(t, "jsonl", Options{}, sites, fixtureScan())
 
 	var want []finding.Finding
-	var wantErrors []*Site
+	var wantErrors, wantSites []*Site
 	for _, s := range sites {
 		want = append(want, s.Findings...)
 		if s.Failed() {
 			wantErrors = append(wantErrors, s)
+		} else {
+			wantSites = append(wantSites, s)
 		}
 	}
 
 	var got []finding.Finding
 	var gotErrors []siteError
+	var gotSites []siteRecord
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -36,6 +39,16 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 		if err := json.Unmarshal(line, &probe); err != nil {
 			t.Fatalf("line %q: %v", line, err)
+		}
+		if probe.Record != nil && *probe.Record == recordSite {
+			var r siteRecord
+			dec := json.NewDecoder(bytes.NewReader(line))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&r); err != nil {
+				t.Fatalf("site line %q: %v", line, err)
+			}
+			gotSites = append(gotSites, r)
+			continue
 		}
 		if probe.Record != nil {
 			var e siteError
@@ -87,6 +100,17 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 	}
 
+	if len(gotSites) != len(wantSites) {
+		t.Fatalf("decoded %d site records, want %d", len(gotSites), len(wantSites))
+	}
+	for i, s := range wantSites {
+		r := gotSites[i]
+		if r.Site != s.URL || r.Organisation != s.Organisation || r.Pages != s.Pages || r.Forms != s.Forms ||
+			r.PersonalForms != s.PersonalForms || (r.TLS == nil) != (s.TLS == nil) || (r.TLS != nil && *r.TLS != *s.TLS) {
+			t.Errorf("site record %d = %+v, want the summary of %s", i, r, s.URL)
+		}
+	}
+
 	// No HTML escaping: the hostile organisation appears as written.
 	if !strings.Contains(string(out), `"organisation":"<script>alert(\"org\")</script>"`) {
 		t.Error("JSONL escapes HTML characters")
@@ -104,8 +128,8 @@ func TestJSONLStreams(t *testing.T) {
 	if err := w.WriteSite(sites[0]); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(b.String(), "\n"); n != len(sites[0].Findings) {
-		t.Errorf("after one site: %d lines, want %d", n, len(sites[0].Findings))
+	if n := strings.Count(b.String(), "\n"); n != len(sites[0].Findings)+1 {
+		t.Errorf("after one site: %d lines, want its %d findings and its site record", n, len(sites[0].Findings))
 	}
 	if err := w.Close(Scan{}); err != nil {
 		t.Fatal(err)

@@ -32,6 +32,22 @@ type Site struct {
 	Error     string
 	ErrorKind string
 	Findings  []finding.Finding
+	// TLS is the connection the crawl made to the site's HTTPS root, nil
+	// when there was none (HTTP only, a failed handshake) or it is not
+	// known (results read back from a store).
+	TLS *SiteTLS
+}
+
+// SiteTLS is the TLS connection the crawl used to audit a site's pages.
+type SiteTLS struct {
+	Protocol    string `json:"protocol"`
+	CipherSuite string `json:"cipher_suite"`
+	// LegacyFallback is set when the server refused the default handshake
+	// and the pages were audited over TLS 1.0/1.1 or suites disabled by
+	// default (RSA key exchange, 3DES, RC4, CBC-SHA1); FallbackReason is
+	// why the default handshake failed.
+	LegacyFallback bool   `json:"legacy_fallback,omitempty"`
+	FallbackReason string `json:"fallback_reason,omitempty"`
 }
 
 // Failed reports whether the site could not be audited.
