@@ -15,8 +15,8 @@
 //
 // Each line is one record. A finding is exactly the JSON form of
 // finding.Finding (see DESIGN.md, "Finding record"); it has no "record"
-// field. Each audited site produces, after its findings, one line of the
-// form
+// field. With Options.SiteRecords (scans), each audited site produces,
+// after its findings, one line of the form
 //
 //	{"record":"site","site":"https://…","organisation":"…","pages":12,"forms":3,"personal_forms":1,
 //	 "tls":{"protocol":"TLS 1.0","cipher_suite":"TLS_RSA_WITH_AES_128_CBC_SHA","legacy_fallback":true,"fallback_reason":"…"}}

@@ -33,8 +33,9 @@ type siteRecord struct {
 const recordSite = "site"
 
 type jsonlWriter struct {
-	buf *bufio.Writer
-	enc *json.Encoder
+	buf         *bufio.Writer
+	enc         *json.Encoder
+	siteRecords bool // Options.SiteRecords
 }
 
 func newJSONL(w io.Writer) *jsonlWriter {
@@ -44,9 +45,9 @@ func newJSONL(w io.Writer) *jsonlWriter {
 	return &jsonlWriter{buf: buf, enc: enc}
 }
 
-// WriteSite writes the site's findings, then its site record (or its error
-// record if it failed), and flushes, so that a reader of the stream sees
-// each site whole.
+// WriteSite writes the site's findings, then its error record if it failed
+// or, with Options.SiteRecords, its site record, and flushes, so that a
+// reader of the stream sees each site whole.
 func (j *jsonlWriter) WriteSite(s *Site) error {
 	if s == nil {
 		return errNilSite
@@ -56,7 +57,7 @@ func (j *jsonlWriter) WriteSite(s *Site) error {
 			return err
 		}
 	}
-	if !s.Failed() {
+	if j.siteRecords && !s.Failed() {
 		rec := siteRecord{
 			Record: recordSite, Site: s.URL, Organisation: s.Organisation,
 			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms, TLS: s.TLS,

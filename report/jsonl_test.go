@@ -14,7 +14,7 @@ import (
 // site-error line must carry the site's error.
 func TestJSONLRoundTrip(t *testing.T) {
 	sites := fixture()
-	out := render(t, "jsonl", Options{}, sites, fixtureScan())
+	out := render(t, "jsonl", Options{SiteRecords: true}, sites, fixtureScan())
 
 	var want []finding.Finding
 	var wantErrors, wantSites []*Site
@@ -120,7 +120,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 // Lines must reach the writer as each site is written, not at Close.
 func TestJSONLStreams(t *testing.T) {
 	var b bytes.Buffer
-	w, err := New("jsonl", &b, Options{})
+	w, err := New("jsonl", &b, Options{SiteRecords: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,5 +133,13 @@ func TestJSONLStreams(t *testing.T) {
 	}
 	if err := w.Close(Scan{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Without Options.SiteRecords (exports of findings), no site record.
+func TestJSONLNoSiteRecords(t *testing.T) {
+	out := render(t, "jsonl", Options{}, fixture(), fixtureScan())
+	if bytes.Contains(out, []byte(`"record":"site"`)) {
+		t.Errorf("site records without SiteRecords:\n%s", out)
 	}
 }

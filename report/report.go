@@ -78,6 +78,9 @@ type Options struct {
 	// Color turns on ANSI colours in the table format; set it only when
 	// writing to a terminal.
 	Color bool
+	// SiteRecords makes JSONL write a site record after each audited
+	// site's findings: a scan's output, not an export of findings.
+	SiteRecords bool
 }
 
 // Writer writes one report. WriteSite is called once per site, in the
@@ -102,7 +105,9 @@ func New(format string, w io.Writer, o Options) (Writer, error) {
 	o.Lang = lang
 	switch strings.ToLower(strings.TrimSpace(format)) {
 	case "jsonl":
-		return newJSONL(w), nil
+		j := newJSONL(w)
+		j.siteRecords = o.SiteRecords
+		return j, nil
 	case "csv":
 		return newCSV(w, o), nil
 	case "sarif":

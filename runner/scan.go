@@ -119,7 +119,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 			c.Close()
 		}
 	}()
-	ropts := report.Options{Lang: o.Lang}
+	ropts := report.Options{Lang: o.Lang, SiteRecords: true}
 	if o.Format != "" {
 		w := o.Stdout
 		if o.Output != "" && o.Output != "-" {
