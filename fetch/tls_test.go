@@ -176,11 +176,12 @@ func TestLegacyTLSFailures(t *testing.T) {
 		return &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10, CipherSuites: []uint16{tls.TLS_RSA_WITH_3DES_EDE_CBC_SHA}}
 	}
 	tests := []struct {
-		name  string
-		setup func(t *testing.T) (string, *atomic.Int32)
-		msg   string
-		conns int32
-		chain bool
+		name    string
+		setup   func(t *testing.T) (string, *atomic.Int32)
+		msg     string
+		conns   int32
+		chain   bool
+		retries int
 	}{
 		{
 			name:  "legacy server, untrusted certificate",
@@ -199,6 +200,17 @@ func TestLegacyTLSFailures(t *testing.T) {
 				return p, n
 			},
 			msg: "tls: no common protocol or cipher suite: tls: server rejected the handshake: protocol version not supported; with TLS 1.0-1.2 legacy suites: ", conns: 2,
+		},
+		{
+			// Both hellos cut short, as a busy server does: retried
+			// (twice, as a single cut was before the fallback).
+			name: "connection closed at every hello",
+			setup: func(t *testing.T) (string, *atomic.Int32) {
+				addr, n := rawServer(t, func(c net.Conn) { c.Read(make([]byte, 4096)) })
+				_, p, _ := net.SplitHostPort(addr)
+				return p, n
+			},
+			msg: "tls: no common protocol or cipher suite: ", conns: 6, retries: 2,
 		},
 		{
 			name: "plain HTTP on the HTTPS port",
@@ -223,8 +235,11 @@ func TestLegacyTLSFailures(t *testing.T) {
 			p, conns := tt.setup(t)
 			c := newClient(t, Options{
 				ConnectTo: []string{host + ":443:127.0.0.1:" + p},
-				CACertPEM: [][]byte{ca.PEM()}, Retries: -1, Timeout: 5 * time.Second,
+				CACertPEM: [][]byte{ca.PEM()}, Retries: tt.retries, Timeout: 5 * time.Second,
 			})
+			if tt.retries == 0 {
+				c.opts.Retries = 0
+			}
 			r := c.Get(context.Background(), "https://"+host+"/")
 			if r.ErrorKind != observation.KindTLS || !strings.Contains(r.Error, tt.msg) {
 				t.Errorf("error %q (%s), want kind tls with %q", r.Error, r.ErrorKind, tt.msg)
