@@ -177,7 +177,7 @@ func (a *authority) custom(name string, s *tlsServer) (*tls.Certificate, error) 
 	var key crypto.Signer
 	var err error
 	if s.RSABits > 0 {
-		key, err = rsa.GenerateKey(rand.Reader, s.RSABits)
+		key, err = a.rsaKey(s.RSABits)
 	} else {
 		key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	}
@@ -207,4 +207,21 @@ func (a *authority) custom(name string, s *tlsServer) (*tls.Certificate, error) 
 		tmpl.SignatureAlgorithm = x509.ECDSAWithSHA1
 	}
 	return a.sign(k, name, tmpl, key)
+}
+
+type rsaKeyID int
+
+// rsaKey returns the farm's RSA key of that size, made on first use: one
+// key serves every host that needs that size, as a generated farm of
+// thousands of sites cannot afford a tenth of a second per key.
+func (a *authority) rsaKey(bits int) (*rsa.PrivateKey, error) {
+	if k, ok := a.cache.Load(rsaKeyID(bits)); ok {
+		return k.(*rsa.PrivateKey), nil
+	}
+	k, err := rsa.GenerateKey(rand.Reader, bits)
+	if err != nil {
+		return nil, err
+	}
+	got, _ := a.cache.LoadOrStore(rsaKeyID(bits), k)
+	return got.(*rsa.PrivateKey), nil
 }
