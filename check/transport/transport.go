@@ -28,10 +28,19 @@ var activeKinds = map[string]bool{"script": true, "stylesheet": true, "iframe": 
 func run(site *observation.Site, r *check.Reporter) {
 	httpsOK := site.HTTPS.OK() && isHTTPS(site.HTTPS.FinalURL)
 	if site.HTTP.OK() && !site.HTTPS.OK() && site.HTTPS != nil {
-		r.Report(check.Issue{Check: "transport.no-https", URL: site.HTTPS.URL, Detail: map[string]any{
+		d := map[string]any{
 			"https_error":      site.HTTPS.Error,
 			"https_error_kind": site.HTTPS.ErrorKind,
-		}})
+		}
+		if p := site.TLSProbe; p != nil && len(p.Accepted()) > 0 && site.HTTPS.ErrorKind == observation.KindTLS {
+			// The server answers TLS handshakes, yet no fetch
+			// succeeded (a bad certificate; a protocol or suite no
+			// client completes, SSL 3.0 or DHE only): say which
+			// versions it answers, the tls.* findings say what is
+			// wrong.
+			d["tls_probe_accepted"] = p.Accepted()
+		}
+		r.Report(check.Issue{Check: "transport.no-https", URL: site.HTTPS.URL, Detail: d})
 	}
 	// A site whose HTTPS root answers, even by bouncing back to HTTP, can
 	// serve HTTP visitors over HTTPS: staying on HTTP is a choice.

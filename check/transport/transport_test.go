@@ -100,3 +100,20 @@ func TestLegacyConnection(t *testing.T) {
 		}
 	}
 }
+
+// TestNoHTTPSWithTLSProbe: a server that answers TLS handshakes no client
+// completes is still reported without HTTPS, the detail naming the
+// versions the TLS probe saw.
+func TestNoHTTPSWithTLSProbe(t *testing.T) {
+	site := &observation.Site{URL: "https://x.test/", HTTPS: failed("https://x.test/", observation.KindTLS), HTTP: ok("http://x.test/", "http://x.test/"),
+		TLSProbe: &observation.TLSReport{Host: "x.test", Port: 443, Protocols: []observation.TLSProtocol{{Version: observation.SSL30, Accepted: true}}}}
+	var got []string
+	for _, f := range check.Run(site) {
+		if f.Check == "transport.no-https" {
+			got, _ = f.Detail["tls_probe_accepted"].([]string)
+		}
+	}
+	if !reflect.DeepEqual(got, []string{observation.SSL30}) {
+		t.Errorf("tls_probe_accepted %v, want [SSL 3.0]", got)
+	}
+}
