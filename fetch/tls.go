@@ -93,8 +93,11 @@ func (c *Client) dialTLS(ctx context.Context, network, addr string) (net.Conn, e
 		return c.handshake(ctx, network, addr, c.tlsConfig(serverName, true))
 	}
 	conn, err := c.handshake(ctx, network, addr, c.tlsConfig(serverName, false))
-	if err == nil || !legacyMayHelp(err) {
-		return conn, err
+	if err == nil {
+		return conn, nil
+	}
+	if !legacyMayHelp(err) {
+		return nil, err
 	}
 	lconn, lerr := c.handshake(ctx, network, addr, c.tlsConfig(serverName, true))
 	if lerr != nil {
@@ -109,8 +112,9 @@ func (c *Client) dialTLS(ctx context.Context, network, addr string) (net.Conn, e
 }
 
 // handshake dials addr and runs a TLS handshake with cfg, bounded by the
-// client's handshake timeout.
-func (c *Client) handshake(ctx context.Context, network, addr string, cfg *tls.Config) (*tls.Conn, error) {
+// client's handshake timeout. The connection is a *tls.Conn, which
+// net/http needs to know the connection's TLS state.
+func (c *Client) handshake(ctx context.Context, network, addr string, cfg *tls.Config) (net.Conn, error) {
 	raw, err := c.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, err
