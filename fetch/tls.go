@@ -136,7 +136,7 @@ type LegacyTLSError struct {
 }
 
 func (e *LegacyTLSError) Error() string {
-	return "tls: no common protocol or cipher suite: " + describe(e.Modern) + "; with TLS 1.0-1.2 legacy suites: " + describe(e.Legacy)
+	return "tls: no handshake completed, by default (" + describe(e.Modern) + ") nor offering TLS 1.0-1.2 legacy suites (" + describe(e.Legacy) + ")"
 }
 
 // Unwrap returns the legacy attempt's error, the last one.

@@ -199,7 +199,7 @@ func TestLegacyTLSFailures(t *testing.T) {
 				_, p, _ := net.SplitHostPort(addr)
 				return p, n
 			},
-			msg: "tls: no common protocol or cipher suite: tls: server rejected the handshake: protocol version not supported; with TLS 1.0-1.2 legacy suites: ", conns: 2,
+			msg: "tls: no handshake completed, by default (tls: server rejected the handshake: protocol version not supported) nor offering TLS 1.0-1.2 legacy suites (", conns: 2,
 		},
 		{
 			// Both hellos cut short, as a busy server does: retried
@@ -210,7 +210,7 @@ func TestLegacyTLSFailures(t *testing.T) {
 				_, p, _ := net.SplitHostPort(addr)
 				return p, n
 			},
-			msg: "tls: no common protocol or cipher suite: ", conns: 6, retries: 2,
+			msg: "tls: no handshake completed, by default (", conns: 6, retries: 2,
 		},
 		{
 			name: "plain HTTP on the HTTPS port",
