@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -216,8 +217,9 @@ func TestTyping(t *testing.T) {
 		{Tag: "input", Type: "text", Name: "nom", ID: "nom", Label: "Nom"},
 		{Tag: "input", Type: "email", Name: "email", ID: "email", Placeholder: "Votre courriel"},
 		{Tag: "textarea", Name: "message"},
+		{Tag: "input", Type: "text", Name: "demo", ID: "demo", Legend: "Are you a union member?", Disabled: true},
 	}
-	if !slices.Equal(seen, wantFields) {
+	if !reflect.DeepEqual(seen, wantFields) {
 		t.Errorf("fields offered\n got %+v\nwant %+v", seen, wantFields)
 	}
 	var keylog []observation.Request

@@ -18,6 +18,13 @@ func collectScript(forms bool) string {
 	return fmt.Sprintf(`(() => {
 %s
 const text = s => (s || "").replace(/\s+/g, " ").trim();
+const legend = e => {
+  for (let f = e.closest("fieldset"); f; f = f.parentElement && f.parentElement.closest("fieldset")) {
+    const l = Array.from(f.children).find(c => c.tagName === "LEGEND");
+    if (l && text(l.textContent)) return text(l.textContent);
+  }
+  return "";
+};
 const typable = ["text", "email", "tel", "url", "search", "password", "number"];
 const out = {html: document.documentElement ? document.documentElement.outerHTML : "",
   origin: location.origin, local: [], session: [], forms: []};
@@ -37,7 +44,8 @@ if (%t) {
       label: text(Array.from(e.labels || []).map(l => l.textContent).join(" ")),
       placeholder: e.getAttribute("placeholder") || "",
       aria: text([e.getAttribute("aria-label") || "", ...labelled].join(" ")),
-      typable: !e.disabled && !e.readOnly && (!input || typable.includes(e.type))};
+      legend: legend(e), disabled: e.matches(":disabled"),
+      typable: !e.matches(":disabled") && !e.readOnly && (!input || typable.includes(e.type))};
   }));
 }
 return JSON.stringify(out);

@@ -141,6 +141,8 @@ const formPage = `<!doctype html><html><body>
 <input name="email" id="email" type="email" placeholder="Votre courriel">
 <input type="hidden" name="token" value="t">
 <textarea name="message"></textarea>
+<fieldset disabled><legend> Are you a
+ union member? </legend><input name="demo" id="demo"></fieldset>
 <button type="submit">Envoyer</button>
 </form>
 <script>

@@ -56,7 +56,16 @@ const (
 	KindNote     = "note"
 	KindReminder = "reminder"
 	KindAnswer   = "answer-received"
+	// KindPartiallyFixed records a verification that found some, not all,
+	// of the notified failures fixed.
+	KindPartiallyFixed = "partially-fixed"
+	// KindNewFindings records failures a verification saw for the first
+	// time on the case's sites: not notified, so offered as a follow-up.
+	KindNewFindings = "new-findings"
 )
+
+// recordKinds are the event kinds that change no state.
+var recordKinds = []string{KindNote, KindReminder, KindAnswer, KindPartiallyFixed, KindNewFindings}
 
 // ErrTransition is returned, wrapped, for an event the case's state does
 // not allow.
@@ -68,6 +77,11 @@ type Document struct {
 	Name   string
 	Path   string
 	SHA256 string // hex
+}
+
+// FindingRef names one finding an event concerns, with its site.
+type FindingRef struct {
+	ID, Site string
 }
 
 // Event is one dated step of a case's timeline. Its Kind is a State for a
@@ -82,6 +96,12 @@ type Event struct {
 	Document *Document
 	// Private events stay out of the public chronology.
 	Private bool
+	// Findings are the findings the event is about: for dpo-alerted, the
+	// failures notified (what the case is then about); for verified-fixed
+	// and partially-fixed, the notified failures seen fixed; for
+	// regressed, those seen again; for new-findings, the failures first
+	// seen. Sorted by site, then ID.
+	Findings []FindingRef
 }
 
 // Case is an action against one organisation about a set of findings.
@@ -94,6 +114,87 @@ type Case struct {
 	Sites        []string
 	Created      time.Time
 	Events       []Event // in date order
+	// MinSeverity is the case's failure threshold: findings below it (and
+	// informational ones, always) are notes, never part of the case. Zero
+	// means finding.DefaultThreshold.
+	MinSeverity finding.Severity
+}
+
+// Threshold returns the case's failure threshold.
+func (c *Case) Threshold() finding.Severity {
+	if c.MinSeverity == 0 {
+		return finding.DefaultThreshold
+	}
+	return c.MinSeverity
+}
+
+// Notified returns the findings the case notified to the organisation:
+// those of its dpo-alerted events, sorted by site then ID. The case is
+// verified against them.
+func (c *Case) Notified() []FindingRef {
+	seen := map[string]bool{}
+	var out []FindingRef
+	for _, e := range c.Events {
+		if e.Kind != string(DPOAlerted) {
+			continue
+		}
+		for _, f := range e.Findings {
+			if !seen[f.ID] {
+				seen[f.ID] = true
+				out = append(out, f)
+			}
+		}
+	}
+	SortRefs(out)
+	return out
+}
+
+// SortRefs sorts finding references by site, then ID.
+func SortRefs(refs []FindingRef) {
+	slices.SortFunc(refs, func(a, b FindingRef) int {
+		if c := strings.Compare(a.Site, b.Site); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
+
+// SiteFixes returns, for each notified site whose notified failures were
+// all seen fixed by a verification, the date of the verification that
+// first saw them all fixed; a later regression of the site removes it.
+func (c *Case) SiteFixes() map[string]time.Time {
+	notified := map[string][]string{} // site -> finding IDs
+	for _, f := range c.Notified() {
+		notified[f.Site] = append(notified[f.Site], f.ID)
+	}
+	out := map[string]time.Time{}
+	fixed := map[string]bool{} // finding IDs seen fixed, since their last regression
+	for _, e := range c.Events {
+		switch e.Kind {
+		case string(VerifiedFixed), KindPartiallyFixed:
+			for _, f := range e.Findings {
+				fixed[f.ID] = true
+			}
+			for site, ids := range notified {
+				if _, done := out[site]; done {
+					continue
+				}
+				all := true
+				for _, id := range ids {
+					all = all && fixed[id]
+				}
+				if all {
+					out[site] = e.Date
+				}
+			}
+		case string(Regressed):
+			for _, f := range e.Findings {
+				delete(fixed, f.ID)
+				delete(out, f.Site)
+			}
+		}
+	}
+	return out
 }
 
 // IsTransition reports whether kind names a state.
@@ -103,14 +204,14 @@ func IsTransition(kind string) bool {
 
 // ValidKind reports whether kind may be the kind of an event.
 func ValidKind(kind string) bool {
-	return IsTransition(kind) || kind == KindNote || kind == KindReminder || kind == KindAnswer
+	return IsTransition(kind) || slices.Contains(recordKinds, kind)
 }
 
 // Apply checks e against the case's state and, when allowed, appends it and
 // moves the case to its new state.
 func (c *Case) Apply(e Event) error {
 	if !ValidKind(e.Kind) {
-		return fmt.Errorf("case %s: unknown event kind %q (want one of %s, %s, %s, %s)", c.ID, e.Kind, joinStates(States()[1:]), KindNote, KindReminder, KindAnswer)
+		return fmt.Errorf("case %s: unknown event kind %q (want one of %s, %s)", c.ID, e.Kind, joinStates(States()[1:]), strings.Join(recordKinds, ", "))
 	}
 	if e.Date.IsZero() {
 		return fmt.Errorf("case %s: event %s has no date", c.ID, e.Kind)

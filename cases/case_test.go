@@ -2,6 +2,7 @@ package cases
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,8 @@ func TestApply(t *testing.T) {
 		{"regression after fix", VerifiedFixed, "regressed", Regressed, ""},
 		{"unknown kind", Open, "escalated", Open, `unknown event kind "escalated"`},
 		{"open is not an event", DPOAlerted, "open", DPOAlerted, "unknown event kind"},
+		{"partial fix keeps state", DPOAlerted, "partially-fixed", DPOAlerted, ""},
+		{"new findings keep state", ComplaintFiled, "new-findings", ComplaintFiled, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,4 +211,35 @@ func FuzzReadOrganisations(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The case is about what its alerts notified; a site's fix date is the
+// verification that first saw all its notified failures gone, until a
+// regression.
+func TestNotifiedAndSiteFixes(t *testing.T) {
+	const a, b = "http://a.test/", "http://b.test/"
+	ref := func(id, site string) FindingRef { return FindingRef{ID: id, Site: site} }
+	c := &Case{ID: "C-1", State: Open}
+	for _, e := range []Event{
+		{Date: date("2022-01-25"), Kind: "dpo-alerted", Findings: []FindingRef{ref("b1", b), ref("a1", a), ref("a2", a)}},
+		{Date: date("2022-03-01"), Kind: "partially-fixed", Findings: []FindingRef{ref("a1", a), ref("b1", b)}},
+		{Date: date("2022-04-01"), Kind: "partially-fixed", Findings: []FindingRef{ref("a1", a), ref("a2", a), ref("b1", b)}},
+		{Date: date("2022-05-01"), Kind: "regressed", Findings: []FindingRef{ref("b1", b)}},
+		{Date: date("2022-06-01"), Kind: "dpo-alerted", Findings: []FindingRef{ref("b1", b), ref("b2", b)}},
+	} {
+		if err := c.Apply(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []FindingRef{ref("a1", a), ref("a2", a), ref("b1", b), ref("b2", b)}
+	if got := c.Notified(); !slices.Equal(got, want) {
+		t.Errorf("Notified = %v, want %v", got, want)
+	}
+	fixes := c.SiteFixes()
+	if len(fixes) != 1 || !fixes[a].Equal(date("2022-04-01")) {
+		t.Errorf("SiteFixes = %v; want only %s, fixed on 2022-04-01 (b fixed on 2022-03-01 regressed)", fixes, a)
+	}
+	if (&Case{}).Threshold() != finding.Low || (&Case{MinSeverity: finding.High}).Threshold() != finding.High {
+		t.Error("Threshold: want low by default, the case's own otherwise")
+	}
 }

@@ -79,6 +79,7 @@ func formatOf(resp *fetch.Response, final string) detect.Format {
 func (c *crawler) inspect(pg *observation.Page, resp *fetch.Response, final string, html bool) {
 	if f := formatOf(resp, final); f != detect.FormatNone {
 		pg.Personal = detect.ScanFormat(resp.Body, f, c.detect)
+		pg.Exposure = exposureOf(pg, resp.Body, final, html)
 	}
 	if html {
 		if entries, ok := dirindex.Parse(resp.Body, final); ok {

@@ -205,6 +205,11 @@ func (c *crawler) push(raw string, depth int, text string) { c.pushAt(raw, depth
 // pushAt queues a URL; a link (link true) is also subject to the depth
 // limit and skipped when its extension says it is neither a page nor data.
 func (c *crawler) pushAt(raw string, depth int, text string, link bool) {
+	if c.o.Renderer == nil {
+		// Only a browser tells the routes of a single-page application
+		// apart: a static crawl sees one document.
+		raw = withoutRoute(raw)
+	}
 	key := finding.NormaliseURL(raw)
 	if c.seen[key] || !c.inScope(raw) || (link && (depth > c.o.MaxDepth || skipByExtension(raw))) {
 		return
@@ -270,6 +275,18 @@ func (c *crawler) run() {
 		if final == "" {
 			final = it.url
 		}
+		if route := routeOf(it.url); route != "" {
+			// The request carries no fragment; the page is the route a
+			// browser shows once the document has loaded (and a redirect
+			// without fragment keeps it, as in browsers).
+			pg.URL = it.url
+			if routeOf(final) == "" {
+				final = withoutRoute(final) + "#" + route
+			}
+			if resp.Error == "" {
+				pg.FinalURL = final
+			}
+		}
 		if resp.Error == "" && c.inScope(final) {
 			// Mark the final URL seen so redirects to it are not refetched.
 			c.seen[finding.NormaliseURL(final)] = true
@@ -282,6 +299,7 @@ func (c *crawler) run() {
 					for _, l := range doc.Links {
 						c.push(l, it.depth+1, doc.LinkText[l])
 					}
+					c.pushRoutes(doc, it.depth+1)
 				}
 			}
 			c.inspect(&pg, resp, final, html)
@@ -294,6 +312,33 @@ func (c *crawler) run() {
 		}
 		c.site.Pages = append(c.site.Pages, pg)
 	}
+}
+
+// pushRoutes queues the hash routes a document links to, in browser mode:
+// each is a page of its own (bounded by MaxPages like any link).
+func (c *crawler) pushRoutes(doc *page.Document, depth int) {
+	if c.o.Renderer == nil {
+		return
+	}
+	for _, r := range doc.Routes {
+		c.push(r, depth, doc.LinkText[r])
+	}
+}
+
+// routeOf returns the hash route of a URL ("/contact" of
+// "https://host/#/contact"), "" when it has none (see
+// finding.IsHashRoute).
+func routeOf(raw string) string {
+	if _, frag, ok := strings.Cut(raw, "#"); ok && finding.IsHashRoute(frag) {
+		return frag
+	}
+	return ""
+}
+
+// withoutRoute drops the fragment of a URL.
+func withoutRoute(raw string) string {
+	u, _, _ := strings.Cut(raw, "#")
+	return u
 }
 
 func isHTML(ct string) bool {

@@ -20,11 +20,12 @@ var formWords = map[string]int{
 }
 
 // Score ranks a link by how likely it leads to a form that collects
-// personal data, from its URL path and query and the link's text.
+// personal data, from its URL path, query and hash route ("#!/contact")
+// and the link's text.
 func Score(raw, text string) int {
 	var words []string
 	if u, err := url.Parse(raw); err == nil {
-		words = append(words, strings.Fields(pii.Normalise(u.Path+" "+u.RawQuery))...)
+		words = append(words, strings.Fields(pii.Normalise(u.Path+" "+u.RawQuery+" "+routeOf(raw)))...)
 	}
 	words = append(words, strings.Fields(pii.Normalise(text))...)
 	score := 0

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"vigie/fetch"
+	"vigie/finding"
 	"vigie/observation"
 	"vigie/page"
 	"vigie/pii"
@@ -71,6 +72,13 @@ func (c *crawler) render(pg *observation.Page, resp *fetch.Response, final strin
 	}
 	pg.Rendering = r
 	if r.Error == "" && len(r.Frames) > 0 {
+		if route := routeOf(r.URL); route != "" && r.URL != final && withoutRoute(r.URL) == withoutRoute(final) {
+			// The application went to a route of its own (the home
+			// route "#/" of "/"): the page is that route, and a link
+			// to it is no other page.
+			pg.FinalURL = r.URL
+			c.seen[finding.NormaliseURL(r.URL)] = true
+		}
 		c.useRendered(pg, r, resp, final, depth)
 	}
 	if r.Typed {
@@ -115,6 +123,7 @@ func (c *crawler) useRendered(pg *observation.Page, r *observation.Rendering, re
 		for _, l := range doc.Links {
 			c.push(l, depth+1, doc.LinkText[l])
 		}
+		c.pushRoutes(doc, depth+1)
 		if fr.Top {
 			rendered := *resp
 			rendered.Body = []byte(fr.HTML)

@@ -24,6 +24,9 @@ type authority struct {
 	pem   []byte
 	now   time.Time
 	cache sync.Map // leafKey -> *tls.Certificate
+	// noRevocation issues leaves without CRL distribution points or OCSP
+	// servers, as some CAs do; set before serving.
+	noRevocation bool
 }
 
 type leafKey struct {
@@ -88,6 +91,9 @@ func (a *authority) leaf(name string, expired bool) (*tls.Certificate, error) {
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		// Revocation information as public CAs publish it; never fetched.
 		CRLDistributionPoints: []string{"http://crl.vigie-farm.test/ca.crl"},
+	}
+	if a.noRevocation {
+		tmpl.CRLDistributionPoints = nil
 	}
 	return a.sign(k, name, tmpl, key)
 }

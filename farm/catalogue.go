@@ -358,13 +358,16 @@ var catalogue = []archetype{
 	{
 		// A members' association whose record pages (/adherent/1042) need
 		// no log-in: the neighbouring identifiers show other members'
-		// birth dates, addresses and contacts. One person a page stays
-		// under the passive threshold; only --active finds it.
+		// birth dates, addresses and contacts. The linked record, one
+		// person with a date of birth, is an exposure by itself; only
+		// --active shows that the file can be walked.
 		ID: "enumerable-records", Domain: "ensemble-pays-viennois.test", Input: "https://www.{D}/",
 		Org: "Ensemble pour le pays viennois", Tags: []string{"association", "dept:38"},
 		Layout: "ancien",
 		Hosts:  []hostSpec{secure("www")},
-		Expect: activeSite(CheckEnumerable, "https://www.{D}/adherent/1042"),
+		Expect: expects(
+			site(CheckPIIExposed, "https://www.{D}/adherent/1042"),
+			activeSite(CheckEnumerable, "https://www.{D}/adherent/1042")),
 	},
 	{
 		// A campsite whose web root holds a MySQL dump of reservations and

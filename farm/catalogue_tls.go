@@ -160,6 +160,9 @@ func (f *Farm) tlsConfigFor(hello *tls.ClientHelloInfo) (*tls.Config, error) {
 	if s.MaxVersion != 0 {
 		cfg.MaxVersion = s.MaxVersion
 	}
+	if f.noTLS13 && (cfg.MaxVersion == 0 || cfg.MaxVersion > tls.VersionTLS12) {
+		cfg.MaxVersion = tls.VersionTLS12 // the farm-wide knob holds here too
+	}
 	return cfg, nil
 }
 
@@ -200,7 +203,7 @@ func (a *authority) custom(name string, s *tlsServer) (*tls.Certificate, error) 
 	if s.RSABits > 0 {
 		tmpl.KeyUsage |= x509.KeyUsageKeyEncipherment // static RSA key exchange
 	}
-	if !s.NoRevocation {
+	if !s.NoRevocation && !a.noRevocation {
 		tmpl.CRLDistributionPoints = []string{"http://crl.vigie-farm.test/ca.crl"}
 	}
 	if s.SHA1 {

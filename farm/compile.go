@@ -298,6 +298,7 @@ var dataTypes = map[string]string{
 	".txt":  "text/plain; charset=utf-8",
 	".json": "application/json",
 	".sql":  "application/sql",
+	".pdf":  "application/pdf",
 	".js":   "application/javascript",
 }
 

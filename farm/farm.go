@@ -118,6 +118,8 @@ type Farm struct {
 	// beacons holds the hits of the trackers' collector endpoints, by
 	// collectKey; the map is filled before serving and read-only after.
 	beacons map[string]*beaconLog
+	// noTLS13 caps every host at TLS 1.2; set before serving.
+	noTLS13 bool
 }
 
 type siteInst struct {
@@ -233,15 +235,16 @@ func (f *Farm) listen() error {
 	f.httpPort = httpLn.Addr().(*net.TCPAddr).Port
 	f.httpsPort = httpsLn.Addr().(*net.TCPAddr).Port
 	f.httpSrv = &http.Server{Handler: f, ErrorLog: quiet, ReadHeaderTimeout: 10 * time.Second}
-	f.httpsSrv = &http.Server{
-		Handler: f, ErrorLog: quiet, ReadHeaderTimeout: 10 * time.Second,
-		TLSConfig: &tls.Config{
-			GetCertificate:     f.certificate,
-			GetConfigForClient: f.tlsConfigFor,
-			NextProtos:         []string{"h2", "http/1.1"},
-			MinVersion:         tls.VersionTLS12,
-		},
+	tlsConfig := &tls.Config{
+		GetCertificate:     f.certificate,
+		GetConfigForClient: f.tlsConfigFor,
+		NextProtos:         []string{"h2", "http/1.1"},
+		MinVersion:         tls.VersionTLS12,
 	}
+	if f.noTLS13 {
+		tlsConfig.MaxVersion = tls.VersionTLS12
+	}
+	f.httpsSrv = &http.Server{Handler: f, ErrorLog: quiet, ReadHeaderTimeout: 10 * time.Second, TLSConfig: tlsConfig}
 	f.served.Add(2)
 	go func() { defer f.served.Done(); f.httpSrv.Serve(httpLn) }()
 	go func() { defer f.served.Done(); f.httpsSrv.ServeTLS(httpsLn, "", "") }()

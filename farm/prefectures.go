@@ -20,6 +20,30 @@ const Ministry = "Ministère de l'Intérieur"
 // plain HTTP (listed as http://www.prefNNN.test/) and the others serve
 // everything over HTTPS. It replays the 2022 story; SwitchToHTTPS ends it.
 func StartPrefectures(n, httpN int) (*Farm, error) {
+	return StartPrefecturesWith(PrefectureOptions{Sites: n, OverHTTP: httpN})
+}
+
+// PrefectureOptions shape a prefecture farm.
+type PrefectureOptions struct {
+	// Sites prefectures, of which the first OverHTTP collect personal data
+	// over plain HTTP.
+	Sites, OverHTTP int
+	// NoRevocation issues certificates that carry no revocation
+	// information (no CRL distribution point, no OCSP server): every
+	// prefecture served over HTTPS then gets a tls.cert-no-revocation
+	// note (severity info), never a failure.
+	NoRevocation bool
+	// NoTLS13 makes every prefecture accept TLS 1.2 at most: a
+	// tls.no-tls13 note (severity info) on each one served over HTTPS.
+	// (The farm serves every site on one address, which TLS probes
+	// audit once, so this is all or nothing.)
+	NoTLS13 bool
+}
+
+// StartPrefecturesWith serves a prefecture farm shaped by o (see
+// StartPrefectures).
+func StartPrefecturesWith(o PrefectureOptions) (*Farm, error) {
+	n, httpN := o.Sites, o.OverHTTP
 	if n <= 0 || httpN < 0 || httpN > n {
 		return nil, fmt.Errorf("farm: %d prefectures of which %d over HTTP: want 0 <= httpN <= n, n > 0", n, httpN)
 	}
@@ -35,7 +59,8 @@ func StartPrefectures(n, httpN int) (*Farm, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &Farm{hosts: map[string]*vhost{}, ca: ca, beacons: map[string]*beaconLog{}}
+	ca.noRevocation = o.NoRevocation
+	f := &Farm{hosts: map[string]*vhost{}, ca: ca, beacons: map[string]*beaconLog{}, noTLS13: o.NoTLS13}
 	for i := 1; i <= n; i++ {
 		a := good
 		if i <= httpN {
@@ -65,6 +90,10 @@ func findArch(archs []*compiledArch, id string) *compiledArch {
 // HSTS, forms over HTTPS), keeping its listed URL. It returns the number
 // of sites switched. It is safe to call while the farm serves.
 func (f *Farm) SwitchToHTTPS() int { return f.switchSites(prefHTTP, prefOK, -1) }
+
+// SwitchSomeToHTTPS is SwitchToHTTPS for the first n sites still over
+// HTTP only (in listing order): the others stay as they are.
+func (f *Farm) SwitchSomeToHTTPS(n int) int { return f.switchSites(prefHTTP, prefOK, n) }
 
 // RevertToHTTP undoes SwitchToHTTPS for the first n sites switched (a
 // regression), and returns how many it reverted.

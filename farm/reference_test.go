@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"strings"
 	"sync"
@@ -187,6 +188,7 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 			}
 		}
 	}
+	listing := ""
 	for pages := 0; len(queue) > 0 && pages < refMaxPages; pages++ {
 		it := queue[0]
 		queue = queue[1:]
@@ -201,7 +203,7 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 			continue
 		}
 		responseChecks(r)
-		if r.status == http.StatusOK && strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") && refExposes(string(r.body), scope) {
+		if r.status == http.StatusOK && strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") && refExposes(string(r.body), string(r.body), scope, false) {
 			once(CheckPIIExposed, r.final)
 		}
 		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
@@ -212,10 +214,13 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 		p := refParse(r)
 		if r.status == http.StatusOK {
 			if strings.HasPrefix(p.title, "Index of /") {
+				// One finding a site, at its shallowest listed folder.
 				dir, _, _ := strings.Cut(r.final, "?")
-				once(CheckDirListing, dir)
+				if d, l := strings.Count(dir, "/"), strings.Count(listing, "/"); listing == "" || d < l || d == l && dir < listing {
+					listing = dir
+				}
 			}
-			if refExposes(p.text, scope) {
+			if refExposes(p.text, p.records, scope, refCredits(p.title, r.final)) {
 				once(CheckPIIExposed, r.final)
 			}
 		}
@@ -265,6 +270,9 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 			}
 		}
 	}
+	if listing != "" {
+		add(CheckDirListing, listing, -1)
+	}
 	return out, ""
 }
 
@@ -300,20 +308,28 @@ type refPage struct {
 	mixed       bool
 	links       []string
 	title, text string
+	// records is the text of the page's tables and definition lists.
+	records string
 }
 
 var (
 	refEmail = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`)
 	refIBAN  = regexp.MustCompile(`\bFR\d{2}(?: ?[0-9A-Z]{4}){5} ?[0-9A-Z]{3}\b`)
+	refBirth = regexp.MustCompile(`(?i)(?:n[ée]e?(?:\(e\))? le|naissance)\s*:?\s*\d{1,2}/\d{1,2}/\d{4}`)
 	refNIR   = regexp.MustCompile(`\b[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b`)
-	refRoles = []string{"contact", "dpo", "mairie", "ccas", "accueil", "secretariat", "fede", "alsh", "boutique", "police"}
+	refRoles = []string{"contact", "dpo", "mairie", "ccas", "accueil", "secretariat", "fede", "alsh", "boutique", "police", "elue", "adjoint", "conseill"}
 )
 
-// refExposes reports whether a text shows an IBAN, a NIR or the e-mail
-// addresses of three people (not the organisation's, not roles').
-func refExposes(text, domain string) bool {
-	if refIBAN.MatchString(text) || refNIR.MatchString(text) {
+// refExposes reports whether a text shows an IBAN, a NIR, a date of
+// birth in its records (tables, not running text) or, unless it credits
+// its authors, the e-mail addresses of three people (not the
+// organisation's, not roles').
+func refExposes(text, records, domain string, credits bool) bool {
+	if refIBAN.MatchString(text) || refNIR.MatchString(text) || refBirth.MatchString(records) {
 		return true
+	}
+	if credits {
+		return false
 	}
 	people := map[string]bool{}
 next:
@@ -330,6 +346,16 @@ next:
 		people[local+"@"+dom] = true
 	}
 	return len(people) >= 3
+}
+
+// refCredits reports whether a page credits people or gives press
+// contacts: its title says credits, authors or press, or its name is an
+// AUTHORS or copyright file.
+func refCredits(title, u string) bool {
+	t := strings.ToLower(title)
+	base := strings.ToLower(path.Base(u))
+	return strings.Contains(t, "crédits") || strings.Contains(t, "credits") || strings.Contains(t, "auteurs") || strings.Contains(t, "presse") ||
+		strings.HasPrefix(base, "authors") || strings.HasPrefix(base, "copyright")
 }
 
 var metaCharset = regexp.MustCompile(`(?i)charset\s*=\s*["']?([a-z0-9_-]+)`)
@@ -427,9 +453,12 @@ func refParse(r *refResponse) refPage {
 			}
 		case "body":
 			p.text = textOf(n)
+		case "table", "dl":
+			p.records += textOf(n)
 		}
 	}
 	formIndex := map[*html.Node]int{}
+	var formNodes []*html.Node
 	byID := map[string]int{}
 	labels := map[string]string{}
 	for _, n := range all {
@@ -437,6 +466,7 @@ func refParse(r *refResponse) refPage {
 		case "form":
 			i := len(p.forms)
 			formIndex[n] = i
+			formNodes = append(formNodes, n)
 			if id, ok := attr(n, "id"); ok {
 				if _, dup := byID[id]; !dup {
 					byID[id] = i
@@ -488,7 +518,7 @@ func refParse(r *refResponse) refPage {
 		if typ == "password" {
 			p.forms[owner].password = true
 		}
-		if refPersonal(n, typ, labels) {
+		if refPersonal(n, typ, labels, refNavigation(formNodes[owner])) {
 			p.forms[owner].personal = true
 			personalForm = true
 		}
@@ -539,7 +569,64 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
-func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
+// refNavigation reports whether a form is a search or navigation form:
+// role "search", or sent with GET and every submit button saying
+// "Rechercher", "Aller", "OK"...
+func refNavigation(form *html.Node) bool {
+	if r, _ := attr(form, "role"); strings.EqualFold(r, "search") {
+		return true
+	}
+	if m, _ := attr(form, "method"); strings.EqualFold(strings.TrimSpace(m), "post") {
+		return false
+	}
+	buttons := 0
+	nav := true
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			typ, _ := attr(n, "type")
+			typ = strings.ToLower(typ)
+			text := ""
+			switch {
+			case n.Data == "button" && (typ == "" || typ == "submit"):
+				text = textOf(n)
+			case n.Data == "input" && typ == "submit":
+				text, _ = attr(n, "value")
+			default:
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+				return
+			}
+			buttons++
+			if !refNavButtons[deaccent.Replace(strings.ToLower(strings.TrimSpace(text)))] {
+				nav = false
+			}
+		}
+	}
+	walk(form)
+	return buttons > 0 && nav
+}
+
+var (
+	refNavButtons        = wordSet("aller go ok afficher filtrer rechercher trouver")
+	refPlaceWords        = wordSet("commune ville cp postal adresse")
+	refPlaceAutocomplete = wordSet("street-address postal-code address-level2")
+)
+
+// refPersonal reports whether a field collects personal data: free entry
+// of identifying words, never a choice from a list (select, radio,
+// checkbox) nor a disabled field; in a navigation form, places do not
+// count either.
+func refPersonal(n *html.Node, typ string, labels map[string]string, nav bool) bool {
+	if _, ok := attr(n, "disabled"); ok || n.Data == "select" {
+		return false
+	}
+	for a := n.Parent; a != nil; a = a.Parent {
+		if _, ok := attr(a, "disabled"); ok && a.Type == html.ElementNode && a.Data == "fieldset" {
+			return false
+		}
+	}
 	switch typ {
 	case "hidden", "submit", "button", "image", "reset", "checkbox", "radio":
 		return false
@@ -549,7 +636,8 @@ func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
 	if n.Data == "textarea" {
 		return true
 	}
-	if ac, _ := attr(n, "autocomplete"); refAutocomplete[strings.ToLower(strings.TrimSpace(ac))] {
+	if ac, _ := attr(n, "autocomplete"); refAutocomplete[strings.ToLower(strings.TrimSpace(ac))] &&
+		!(nav && refPlaceAutocomplete[strings.ToLower(strings.TrimSpace(ac))]) {
 		return true
 	}
 	var text []string
@@ -576,7 +664,7 @@ func refPersonal(n *html.Node, typ string, labels map[string]string) bool {
 		}
 	}
 	for _, w := range words {
-		if refPersonalWords[w] {
+		if refPersonalWords[w] && !(nav && refPlaceWords[w]) {
 			return true
 		}
 	}

@@ -48,6 +48,34 @@ func ParseSeverity(s string) (Severity, error) {
 	return 0, fmt.Errorf("unknown severity %q (want info, low, medium, high, critical or none)", s)
 }
 
+// DefaultThreshold is the severity from which a finding is a failure
+// (a "manquement"); below it, a finding is a note. Informational findings
+// are never failures.
+const DefaultThreshold = Low
+
+// IsFailure reports whether a finding of severity s is a failure under the
+// threshold min: at or above it, and above Info whatever min says. A zero
+// min means DefaultThreshold.
+func (s Severity) IsFailure(min Severity) bool {
+	if min == 0 {
+		min = DefaultThreshold
+	}
+	return s >= max(min, Low) && s <= Critical
+}
+
+// ParseThreshold parses a failure threshold: a severity from low to
+// critical ("info" would make notes failures and is refused).
+func ParseThreshold(s string) (Severity, error) {
+	v, err := ParseSeverity(s)
+	if err != nil {
+		return 0, err
+	}
+	if v < Low || v > Critical {
+		return 0, fmt.Errorf("failure threshold %q: want low, medium, high or critical (info findings are notes, never failures)", s)
+	}
+	return v, nil
+}
+
 // MarshalText encodes s as its name.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
@@ -110,6 +138,9 @@ func MakeID(check, site, location string) string {
 
 // NormaliseURL lower-cases scheme and host, drops default ports and the
 // fragment, and turns an empty path into "/". Invalid URLs come back as is.
+// A fragment that is a single-page application's route ("#/contact",
+// "#!/contact", see IsHashRoute) is kept: each route is a page of its own,
+// while "#top" is a place in one.
 func NormaliseURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
@@ -128,10 +159,21 @@ func NormaliseURL(raw string) string {
 		host += ":" + port
 	}
 	u.Host = host
-	u.Fragment = ""
+	if !IsHashRoute(u.Fragment) {
+		u.Fragment = ""
+	}
 	u.RawFragment = ""
 	if u.Path == "" {
 		u.Path = "/"
 	}
 	return u.String()
+}
+
+// IsHashRoute reports whether a URL fragment is the route of a
+// single-page application that routes with the fragment (AngularJS, older
+// Vue and React routers): "/contact" of "#/contact", "!/contact" of
+// "#!/contact", and the older hash-bang "!contact". Other fragments
+// ("top", "section-2") name a place in the page.
+func IsHashRoute(fragment string) bool {
+	return strings.HasPrefix(fragment, "/") || len(fragment) > 1 && fragment[0] == '!'
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"vigie/finding/facts"
 )
 
 // Non-breaking spaces French typography asks for: a full one before a
@@ -50,28 +51,7 @@ var (
 	beforePunct = regexp.MustCompile(` ([;?!])`)
 )
 
-var categoryOrder = []string{"identity", "contact", "message", "birth", "national-id", "financial", "credentials", "health", "political", "religious", "union", "sexual-life", "biometric", "location", "upload", "other-personal"}
-
-var categoryNames = map[string][2]string{
-	"identity":       {"identité (nom, prénom)", "identity (name, first name)"},
-	"contact":        {"coordonnées (courriel, téléphone, adresse postale)", "contact details (email, phone, postal address)"},
-	"message":        {"message libre", "free-text message"},
-	"birth":          {"date ou lieu de naissance", "date or place of birth"},
-	"national-id":    {"numéro d’identification (NIR, passeport, carte d’identité)", "national identifier (NIR, passport, identity card)"},
-	"financial":      {"données bancaires ou de paiement", "bank or payment data"},
-	"credentials":    {"identifiants et mots de passe", "credentials and passwords"},
-	"health":         {"données de santé", "health data"},
-	"political":      {"opinions politiques", "political opinions"},
-	"religious":      {"convictions religieuses", "religious beliefs"},
-	"union":          {"appartenance syndicale", "trade-union membership"},
-	"sexual-life":    {"vie sexuelle", "sex life"},
-	"biometric":      {"données biométriques", "biometric data"},
-	"location":       {"localisation", "location"},
-	"upload":         {"pièces jointes", "attachments"},
-	"other-personal": {"autres données personnelles", "other personal data"},
-}
-
-func category(lang, c string) string { return pick(lang, categoryNames, c) }
+func category(lang, c string) string { return facts.Category(lang, c) }
 
 // pick returns the French or English name of key in names, key itself when
 // it has none.
@@ -97,6 +77,8 @@ var eventNames = map[string][2]string{
 	"note":               {"Note", "Note"},
 	"reminder":           {"Relance", "Reminder"},
 	"answer-received":    {"Réponse reçue", "Answer received"},
+	"partially-fixed":    {"Correction partielle vérifiée", "Partial fix verified"},
+	"new-findings":       {"Nouveaux manquements constatés", "New failures found"},
 }
 
 func eventName(lang, kind string) string { return pick(lang, eventNames, kind) }

@@ -18,6 +18,7 @@ import (
 	"vigie/cases"
 	"vigie/check"
 	"vigie/finding"
+	"vigie/finding/facts"
 )
 
 //go:embed templates/*.tmpl
@@ -43,11 +44,14 @@ type Site struct {
 	URL          string
 	Organisation string
 	FirstSeen    time.Time
-	Pages        []Page
+	// FixedOn is the date of the verification that saw every notified
+	// failure of the site fixed, zero while one remains.
+	FixedOn time.Time
+	Pages   []Page
 }
 
 // Failure is one check failing somewhere in the case, with the
-// catalogue's text in the letter's language.
+// catalogue's text in the letter's language and the sites at fault.
 type Failure struct {
 	Check       string
 	Title       string
@@ -56,6 +60,29 @@ type Failure struct {
 	Legal       []string
 	Sites       int
 	FirstSeen   time.Time
+	// At lists the sites where the failure was seen, with its pages.
+	At []FailureSite
+	// Findings are the IDs of the failure's findings: each one's evidence
+	// bundle is exported under that ID.
+	Findings []string
+}
+
+// FailureSite is one site at fault for a failure.
+type FailureSite struct {
+	URL          string
+	Organisation string
+	FirstSeen    time.Time
+	FixedOn      time.Time
+	Pages        []FailurePage
+}
+
+// FailurePage is one finding of a failure: the page, what it collects,
+// the finding's ID and its first evidence record.
+type FailurePage struct {
+	URL        string
+	Finding    string
+	Evidence   string // "warc:FILE#urn:uuid:…", "" when none was kept
+	Categories []string
 }
 
 // Data is what templates see.
@@ -85,10 +112,13 @@ type Input struct {
 	Lang         string // "fr" or "en"
 	Case         *cases.Case
 	Organisation cases.Organisation // zero when the directory has none
-	Findings     []finding.Finding  // the case's findings
-	Date         time.Time
-	Sender       string
-	Public       bool // drop private events
+	// Findings are the case's findings at issue (cases.AtIssue). Notes
+	// (below the case's threshold) never reach a letter or chronology;
+	// letters also leave out findings since fixed.
+	Findings []finding.Finding
+	Date     time.Time
+	Sender   string
+	Public   bool // a chronology: drop private events, keep fixed findings
 }
 
 // New assembles template data from a case and its findings.
@@ -100,7 +130,10 @@ func New(in Input) (*Data, error) {
 	if d.Organisation.Name == "" {
 		d.Organisation.Name = in.Case.Organisation
 	}
-	fs := slices.Clone(in.Findings)
+	min := in.Case.Threshold()
+	fs := slices.DeleteFunc(slices.Clone(in.Findings), func(f finding.Finding) bool {
+		return !f.Severity.IsFailure(min) || !in.Public && f.FixedAt != nil
+	})
 	sort.Slice(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.Site != b.Site {
@@ -111,12 +144,12 @@ func New(in Input) (*Data, error) {
 		}
 		return a.ID < b.ID
 	})
+	fixes := in.Case.SiteFixes()
 	failures := map[string]*Failure{}
-	failureSites := map[string]map[string]bool{}
 	allCats := map[string]bool{}
 	for _, f := range fs {
 		if len(d.Sites) == 0 || d.Sites[len(d.Sites)-1].URL != f.Site {
-			d.Sites = append(d.Sites, Site{URL: f.Site, Organisation: f.Organisation, FirstSeen: f.FirstSeen})
+			d.Sites = append(d.Sites, Site{URL: f.Site, Organisation: f.Organisation, FirstSeen: f.FirstSeen, FixedOn: fixes[f.Site]})
 		}
 		s := &d.Sites[len(d.Sites)-1]
 		if f.FirstSeen.Before(s.FirstSeen) {
@@ -133,9 +166,12 @@ func New(in Input) (*Data, error) {
 			p.Checks = append(p.Checks, f.Check)
 		}
 		p.Findings = append(p.Findings, f.ID)
+		var cats []string
 		for _, c := range categories(f.Detail) {
 			allCats[c] = true
-			if l := category(in.Lang, c); !slices.Contains(p.Categories, l) {
+			l := category(in.Lang, c)
+			cats = append(cats, l)
+			if !slices.Contains(p.Categories, l) {
 				p.Categories = append(p.Categories, l)
 			}
 		}
@@ -147,19 +183,30 @@ func New(in Input) (*Data, error) {
 				fl.Legal = m.Legal
 			}
 			failures[f.Check] = fl
-			failureSites[f.Check] = map[string]bool{}
 		}
 		if f.FirstSeen.Before(fl.FirstSeen) {
 			fl.FirstSeen = f.FirstSeen
 		}
-		failureSites[f.Check][f.Site] = true
+		if len(fl.At) == 0 || fl.At[len(fl.At)-1].URL != f.Site {
+			fl.At = append(fl.At, FailureSite{URL: f.Site, Organisation: s.Organisation, FirstSeen: f.FirstSeen, FixedOn: s.FixedOn})
+		}
+		fs := &fl.At[len(fl.At)-1]
+		if f.FirstSeen.Before(fs.FirstSeen) {
+			fs.FirstSeen = f.FirstSeen
+		}
+		page := FailurePage{URL: f.URL, Finding: f.ID, Categories: cats}
+		if len(f.Evidence) > 0 {
+			page.Evidence = f.Evidence[0]
+		}
+		fs.Pages = append(fs.Pages, page)
+		fl.Findings = append(fl.Findings, f.ID)
 	}
-	for id, fl := range failures {
-		fl.Sites = len(failureSites[id])
+	for _, fl := range failures {
+		fl.Sites = len(fl.At)
 		d.Failures = append(d.Failures, *fl)
 	}
 	sort.Slice(d.Failures, func(i, j int) bool { return d.Failures[i].Check < d.Failures[j].Check })
-	for _, c := range categoryOrder {
+	for _, c := range facts.CategoryOrder {
 		if allCats[c] {
 			d.Categories = append(d.Categories, category(in.Lang, c))
 		}
@@ -168,6 +215,11 @@ func New(in Input) (*Data, error) {
 		d.Organisation.Name = French(d.Organisation.Name)
 		for i := range d.Sites {
 			d.Sites[i].Organisation = French(d.Sites[i].Organisation)
+		}
+		for i := range d.Failures {
+			for j := range d.Failures[i].At {
+				d.Failures[i].At[j].Organisation = French(d.Failures[i].At[j].Organisation)
+			}
 		}
 	}
 	for _, e := range in.Case.Events {

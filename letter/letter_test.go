@@ -28,20 +28,30 @@ func day(s string) time.Time {
 
 func fixture(lang string, public bool) *Data {
 	c := &cases.Case{ID: "C-1", Organisation: "Ministère de l'Intérieur", Title: "Ministère de l'Intérieur — 2 sites", State: cases.Open, Created: day("2022-01-20")}
+	notified := []cases.FindingRef{{ID: "aaa", Site: "http://www.ain.test"}, {ID: "ddd", Site: "http://www.isere.test"}, {ID: "bbb", Site: "http://www.rhone.test"}}
 	for _, e := range []cases.Event{
-		{Date: day("2022-01-25"), Kind: "dpo-alerted", Text: "Courriel au DPO du ministère", Document: &cases.Document{Name: "alerte.eml", SHA256: "9f86d081884c7d65"}},
+		{Date: day("2022-01-25"), Kind: "dpo-alerted", Text: "Courriel au DPO du ministère", Document: &cases.Document{Name: "alerte.eml", SHA256: "9f86d081884c7d65"}, Findings: notified},
 		{Date: day("2022-02-28"), Kind: "reminder"},
 		{Date: day("2022-03-01"), Kind: "note", Text: "Appel de M. Dupont, 06 12 34 56 78", Private: true},
 		{Date: day("2022-03-10"), Kind: "complaint-filed", Ref: "28-6912"},
+		{Date: day("2022-03-15"), Kind: "partially-fixed", Text: "1 site corrigé sur 3", Findings: notified[1:2]},
 	} {
 		if err := c.Apply(e); err != nil {
 			panic(err)
 		}
 	}
 	detail := map[string]any{"categories": []any{"identity", "contact", "message"}}
+	fixed := day("2022-03-15")
 	fs := []finding.Finding{
-		{ID: "bbb", Check: "form.http-page", Site: "http://www.rhone.test", URL: "http://www.rhone.test/contact", Organisation: "Préfecture du Rhône", Detail: detail, FirstSeen: day("2022-01-21")},
-		{ID: "aaa", Check: "form.http-page", Site: "http://www.ain.test", URL: "http://www.ain.test/contact", Organisation: "Préfecture de l'Ain", Detail: detail, FirstSeen: day("2022-01-20")},
+		{ID: "bbb", Check: "form.http-page", Severity: finding.High, Site: "http://www.rhone.test", URL: "http://www.rhone.test/contact", Organisation: "Préfecture du Rhône", Detail: detail, FirstSeen: day("2022-01-21"),
+			Evidence: []string{"warc:00001.warc.gz#urn:uuid:6a1e2b1c-0000-4000-8000-000000000002"}},
+		{ID: "aaa", Check: "form.http-page", Severity: finding.High, Site: "http://www.ain.test", URL: "http://www.ain.test/contact", Organisation: "Préfecture de l'Ain", Detail: detail, FirstSeen: day("2022-01-20"),
+			Evidence: []string{"warc:00001.warc.gz#urn:uuid:6a1e2b1c-0000-4000-8000-000000000001"}},
+		// Fixed since the alert: in the chronology (with its fix date),
+		// not in letters.
+		{ID: "ddd", Check: "form.http-action", Severity: finding.High, Site: "http://www.isere.test", URL: "http://www.isere.test/contact", Organisation: "Préfecture de l'Isère", Detail: detail, FirstSeen: day("2022-01-20"), FixedAt: &fixed},
+		// A note: never in a letter nor a chronology.
+		{ID: "ccc", Check: "tls.cert-no-revocation", Severity: finding.Info, Site: "http://www.ain.test", URL: "https://www.ain.test/", Organisation: "Préfecture de l'Ain", FirstSeen: day("2022-01-20")},
 	}
 	d, err := New(Input{Lang: lang, Case: c, Findings: fs, Date: day("2022-01-25"), Sender: "Association Vigie",
 		Organisation: cases.Organisation{Name: "Ministère de l'Intérieur", DPOEmail: "dpd@interieur.test", DPOAddress: "Place Beauvau, 75008 Paris"},
@@ -61,6 +71,12 @@ func TestLetters(t *testing.T) {
 					t.Fatal(err)
 				}
 				golden.Check(t, kind+"."+lang+".md", got)
+				if bytes.Contains(got, []byte("ccc")) || bytes.Contains(got, []byte("revocation")) || bytes.Contains(got, []byte("révocation")) {
+					t.Error("a note (info) appears among the failures")
+				}
+				if isere := bytes.Contains(got, []byte("isere")); isere != (kind == "chronology") {
+					t.Errorf("the fixed site named: %v, want %v (chronology only)", isere, kind == "chronology")
+				}
 				if kind == "chronology" && bytes.Contains(got, []byte("Dupont")) {
 					t.Error("the public chronology shows a private event")
 				}

@@ -125,6 +125,9 @@ type Page struct {
 	// Listing holds the entries of an open directory index ("Index of
 	// /exports/"), directories with a trailing slash; nil for other pages.
 	Listing []string `json:"listing,omitempty"`
+	// Exposure says what the page is published as (attribution) and what
+	// a record about one person names; nil when nothing was seen.
+	Exposure *PageExposure `json:"exposure,omitempty"`
 	// Links are the absolute URLs of the page's hyperlinks, in order.
 	// Rendering is what headless Chromium saw of the page in browser
 	// mode (nil in static mode). Forms, Resources and Links then come from
@@ -156,6 +159,13 @@ type Form struct {
 	// Method is "get", "post" or "dialog".
 	Method string  `json:"method"`
 	Fields []Field `json:"fields,omitempty"`
+	// Role is the form's ARIA role ("search"), Label its accessible name
+	// (aria-label, aria-labelledby or title), and Buttons the texts of its
+	// submit buttons ("Rechercher", "Aller", "Envoyer"), at most eight:
+	// what tells a search or navigation form from one that collects data.
+	Role    string   `json:"role,omitempty"`
+	Label   string   `json:"label,omitempty"`
+	Buttons []string `json:"buttons,omitempty"`
 	// Submitters are submit buttons that override action or method with
 	// formaction / formmethod.
 	Submitters []Submitter `json:"submitters,omitempty"`
@@ -178,6 +188,21 @@ type Field struct {
 	Label        string `json:"label,omitempty"`
 	Placeholder  string `json:"placeholder,omitempty"`
 	Aria         string `json:"aria,omitempty"` // aria-label and aria-labelledby text
+	// Legend is the text of the legend of the innermost fieldset that
+	// holds the field and has one: the question a group of radio buttons
+	// or tick boxes answers.
+	Legend string `json:"legend,omitempty"`
+	// Options are the texts of a select's options, in order (the first
+	// 40, each shortened); OptionCount is how many it has in all.
+	Options     []string `json:"options,omitempty"`
+	OptionCount int      `json:"option_count,omitempty"`
+	// Disabled is set for a field nobody can fill in: it has the disabled
+	// attribute or sits in a disabled fieldset (outside its legend).
+	Disabled bool `json:"disabled,omitempty"`
+	// Navigates is set for a choice that acts as soon as it changes (an
+	// onchange handler) or whose option values are addresses: a menu,
+	// not a question.
+	Navigates bool `json:"navigates,omitempty"`
 	// Category is the personal-data category (see package pii), "" when the
 	// field collects nothing personal.
 	Category string `json:"category,omitempty"`

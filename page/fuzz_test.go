@@ -12,6 +12,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"vigie/finding"
 )
 
 func FuzzParse(f *testing.F) {
@@ -29,6 +31,10 @@ func FuzzParse(f *testing.F) {
 		"<label for=a><label><input id=a>", "<base href=javascript:x><a href=y>",
 		"<meta http-equiv=refresh content='0;url=\"'>", "<textarea><input></textarea",
 		"<input aria-labelledby='a a a' id=a>", "\x00<form\x00 action=\x00>",
+		"<form><fieldset disabled><legend><input name=a></legend><fieldset><legend>b<select><option>c</fieldset><input name=d>",
+		"<form><select onchange=submit()><option value=/a>A<option value=/b>B<optgroup><option>C</select><button>Go</button>",
+		"<form role=search><legend>x</legend><button><select><option>y</select></button><input type=submit value=' OK '>",
+		"<a href='#/a'>a</a><a href='/x#!b'>b</a><a href='#!'>c</a><a href='#top'>",
 	} {
 		f.Add([]byte(s), "http://example.fr/a/b?c#d")
 	}
@@ -67,10 +73,26 @@ func FuzzParse(f *testing.F) {
 				default:
 					t.Fatalf("field tag %q", fl.Tag)
 				}
-				for _, s := range []string{fl.Label, fl.Aria, fl.Placeholder} {
+				for _, s := range []string{fl.Label, fl.Aria, fl.Placeholder, fl.Legend} {
 					if !utf8.ValidString(s) || utf8.RuneCountInString(s) > maxText || strings.TrimSpace(s) != s {
 						t.Fatalf("text %q not clean", s)
 					}
+				}
+				if len(fl.Options) > maxOptions || fl.OptionCount < len(fl.Options) || fl.Tag != "select" && fl.OptionCount > 0 {
+					t.Fatalf("%s field with %d options of %d", fl.Tag, len(fl.Options), fl.OptionCount)
+				}
+				for _, o := range fl.Options {
+					if o == "" || !utf8.ValidString(o) || utf8.RuneCountInString(o) > maxOptionText {
+						t.Fatalf("option %q not clean", o)
+					}
+				}
+			}
+			if len(fm.Buttons) > maxButtons {
+				t.Fatalf("%d buttons", len(fm.Buttons))
+			}
+			for _, b := range fm.Buttons {
+				if b == "" || !utf8.ValidString(b) || utf8.RuneCountInString(b) > maxOptionText {
+					t.Fatalf("button text %q not clean", b)
 				}
 			}
 		}
@@ -80,6 +102,13 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("link %q", l)
 			}
 			seen[l] = true
+		}
+		for _, r := range doc.Routes {
+			u, frag, ok := strings.Cut(r, "#")
+			if !ok || !webAbsolute(u) || !finding.IsHashRoute(frag) || seen[r] {
+				t.Fatalf("route %q", r)
+			}
+			seen[r] = true
 		}
 		for _, r := range doc.Resources {
 			if !webAbsolute(r.URL) {

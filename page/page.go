@@ -15,6 +15,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"vigie/finding"
 	"vigie/observation"
 	"vigie/pii"
 )
@@ -32,8 +33,13 @@ type Document struct {
 	// <meta http-equiv=refresh>, without fragment, first occurrence only,
 	// in document order.
 	Links []string `json:"links,omitempty"`
-	// LinkText maps a link to the text of its first anchor that has text
-	// (collapsed, at most 120 bytes); crawlers rank links with it.
+	// Routes are the links to routes of a single-page application that
+	// routes with the fragment ("#/contact", "#!/contact", see
+	// finding.IsHashRoute), absolute and with their fragment, first
+	// occurrence only, in document order. Only a browser sees those pages.
+	Routes []string `json:"routes,omitempty"`
+	// LinkText maps a link or route to the text of its first anchor that
+	// has text (collapsed, at most 120 bytes); crawlers rank links with it.
 	LinkText map[string]string `json:"-"`
 	// Resources are the subresources the page loads, absolute http(s)
 	// URLs without fragment, first occurrence of each kind and URL only.
@@ -128,6 +134,10 @@ type parser struct {
 	selectGen int  // identifies the open select element for text sinks, 0 if none
 	selects   int
 
+	fieldset  *fieldsetState // innermost open fieldset, nil if none
+	selectCtl *control       // the open select element's field, nil if none
+	buttons   []*buttonState // submit buttons, for the texts of their forms
+
 	links     []string
 	linkText  []string // text of each entry of links (anchors only)
 	anchor    int      // index in links of the open <a>, -1 if none
@@ -140,6 +150,41 @@ type elem struct {
 	name  string // tag name when tag is 0 (unknown element)
 	sinks uint8  // number of text sinks the element opened
 	label bool   // whether it opened a label
+	// fieldset is set when the element is a fieldset (it becomes
+	// p.fieldset), legend when it is the legend of p.fieldset.
+	fieldset, legend bool
+}
+
+// fieldsetState is a fieldset element: its legend gives the question of
+// the controls it groups, and a disabled fieldset disables them.
+type fieldsetState struct {
+	parent     *fieldsetState
+	disabled   bool
+	legend     *textSink // its first legend's text, nil before one is seen
+	legendOpen bool      // its first legend is open
+}
+
+// legendText returns the text of the innermost legend around the
+// fieldset chain that starts at f.
+func (f *fieldsetState) legendText() string {
+	for ; f != nil; f = f.parent {
+		if f.legend != nil {
+			if t := f.legend.String(); t != "" {
+				return t
+			}
+		}
+	}
+	return ""
+}
+
+// buttonState is a submit button and its text.
+type buttonState struct {
+	hasFormAttr bool
+	formAttr    string
+	owner       *formState
+	text        textSink
+	ariaLabel   string
+	title       string
 }
 
 type formState struct {
@@ -167,7 +212,21 @@ type control struct {
 	labelledBy string
 	ariaLabel  string
 	title      string
+
+	fieldset *fieldsetState // innermost fieldset around the control
+	options  []*textSink    // a select's option texts (the first maxOptions)
+	// optionURLs counts the options whose value is an address.
+	optionURLs int
 }
+
+// maxOptions bounds the option texts kept of a select.
+const maxOptions = 40
+
+// maxOptionText is the length in runes kept of an option text.
+const maxOptionText = 80
+
+// maxButtons bounds the button texts kept of a form.
+const maxButtons = 8
 
 type labelState struct {
 	order  int
@@ -195,6 +254,7 @@ type attrs struct {
 	formAction, formMethod, autocomplete          string
 	placeholder, ariaLabel, ariaLabelledBy, title string
 	rel, httpEquiv, content                       string
+	onchange, role, value, alt                    string
 }
 
 const (
@@ -219,6 +279,11 @@ const (
 	aRel
 	aHTTPEquiv
 	aContent
+	aDisabled
+	aOnchange
+	aRole
+	aValue
+	aAlt
 )
 
 func (a *attrs) has(bit uint32) bool { return a.set&bit != 0 }
@@ -272,6 +337,17 @@ func (p *parser) readAttrs(a *attrs) {
 			dst, bit = &a.httpEquiv, aHTTPEquiv
 		case "content":
 			dst, bit = &a.content, aContent
+		case "disabled":
+			a.set |= aDisabled
+			continue
+		case "onchange":
+			dst, bit = &a.onchange, aOnchange
+		case "role":
+			dst, bit = &a.role, aRole
+		case "value":
+			dst, bit = &a.value, aValue
+		case "alt":
+			dst, bit = &a.alt, aAlt
 		default:
 			continue
 		}
@@ -460,6 +536,11 @@ func (p *parser) start(selfClosing bool) {
 		f := &formState{action: a.action, hasAction: a.has(aAction), method: a.method}
 		f.form.Index = len(p.forms)
 		f.form.ID, f.form.Name = valid(a.id), valid(a.name)
+		f.form.Role = clean(lowerASCII(a.role), maxText)
+		f.form.Label = clean(a.ariaLabel, maxText)
+		if f.form.Label == "" {
+			f.form.Label = clean(a.title, maxText)
+		}
 		p.forms = append(p.forms, f)
 		p.current = f
 		p.registerID(&a, idRef{form: f})
@@ -479,7 +560,34 @@ func (p *parser) start(selfClosing bool) {
 		p.field("textarea", "", &a)
 		return // raw text: no element to keep open
 	case atom.Button:
-		p.button(&a)
+		if sink := p.button(&a); sink != nil {
+			p.pushSink(t, name, &a, sink)
+			return
+		}
+	case atom.Option:
+		if p.selectAt >= 0 && p.selectCtl != nil && !foreign {
+			p.option(t, name, &a)
+			return
+		}
+	case atom.Fieldset:
+		if !foreign {
+			p.registerID(&a, idRef{})
+			if p.pushSink(t, name, &a, nil) {
+				p.stack[len(p.stack)-1].fieldset = true
+				p.fieldset = &fieldsetState{parent: p.fieldset, disabled: a.has(aDisabled)}
+			}
+			return
+		}
+	case atom.Legend:
+		if fs := p.fieldset; fs != nil && fs.legend == nil && !foreign {
+			p.registerID(&a, idRef{})
+			s := &textSink{limit: maxText, gen: p.selectGen}
+			if p.pushSink(t, name, &a, s) {
+				p.stack[len(p.stack)-1].legend = true
+				fs.legend, fs.legendOpen = s, true
+			}
+			return
+		}
 	case atom.Output, atom.Meter, atom.Progress:
 		p.claimLabel()
 	case atom.Label:
@@ -531,6 +639,21 @@ func (p *parser) push(t atom.Atom, name []byte, a *attrs, l *labelState) {
 	p.stack = append(p.stack, e)
 }
 
+// pushSink opens an element whose text also goes to s (when not nil); it
+// reports whether the element was opened (the stack has a depth limit).
+func (p *parser) pushSink(t atom.Atom, name []byte, a *attrs, s *textSink) bool {
+	n := len(p.stack)
+	p.push(t, name, a, nil)
+	if len(p.stack) == n {
+		return false
+	}
+	if s != nil {
+		p.sinks = append(p.sinks, s)
+		p.stack[n].sinks++
+	}
+	return true
+}
+
 // popTo closes the element at stack index i and every element above it.
 func (p *parser) popTo(i int) {
 	if i < 0 || i >= len(p.stack) {
@@ -542,13 +665,19 @@ func (p *parser) popTo(i int) {
 		if e.label {
 			p.openLabels = p.openLabels[:len(p.openLabels)-1]
 		}
+		if e.legend && p.fieldset != nil {
+			p.fieldset.legendOpen = false
+		}
+		if e.fieldset && p.fieldset != nil {
+			p.fieldset = p.fieldset.parent
+		}
 	}
 	p.stack = p.stack[:i]
 	if p.foreignAt >= i {
 		p.foreignAt = -1
 	}
 	if p.selectAt >= i {
-		p.selectAt, p.selectGen = -1, 0
+		p.selectAt, p.selectGen, p.selectCtl = -1, 0, nil
 	}
 }
 
@@ -685,24 +814,97 @@ func (p *parser) input(a *attrs) {
 	case "submit", "image", "button", "reset":
 		p.claimLabel()
 		p.registerID(a, idRef{})
-		if (typ == "submit" || typ == "image") && (a.has(aFormAction) || a.has(aFormMethod)) {
-			p.addSubmitter(a)
+		if typ == "submit" || typ == "image" {
+			if a.has(aFormAction) || a.has(aFormMethod) {
+				p.addSubmitter(a)
+			}
+			b := p.newButton(a)
+			if typ == "submit" {
+				b.text.writeString(a.value)
+			} else {
+				b.text.writeString(a.alt)
+			}
 		}
 	default:
 		p.field("input", typ, a)
 	}
 }
 
-func (p *parser) button(a *attrs) {
+// button records a button element; for a submit button it returns the
+// sink its text goes to.
+func (p *parser) button(a *attrs) *textSink {
 	p.claimLabel()
 	p.registerID(a, idRef{})
 	switch lowerASCII(a.typ) {
 	case "button", "reset":
-		return
+		return nil
 	}
 	if a.has(aFormAction) || a.has(aFormMethod) {
 		p.addSubmitter(a)
 	}
+	return &p.newButton(a).text
+}
+
+// newButton records a submit button of the form it belongs to.
+func (p *parser) newButton(a *attrs) *buttonState {
+	b := &buttonState{hasFormAttr: a.has(aForm), formAttr: a.form, text: textSink{limit: maxOptionText},
+		ariaLabel: a.ariaLabel, title: a.title}
+	if !b.hasFormAttr {
+		b.owner = p.current
+	}
+	p.buttons = append(p.buttons, b)
+	return b
+}
+
+// option records an option of the open select and opens it.
+func (p *parser) option(t atom.Atom, name []byte, a *attrs) {
+	c := p.selectCtl
+	c.field.OptionCount++
+	if a.has(aValue) && isAddress(a.value) {
+		c.optionURLs++
+	}
+	var s *textSink
+	if len(c.options) < maxOptions {
+		s = &textSink{limit: maxOptionText, gen: p.selectGen}
+		c.options = append(c.options, s)
+	}
+	p.registerID(a, idRef{})
+	p.pushSink(t, name, a, s)
+}
+
+// isAddress reports whether an option value is a URL or a path, as in
+// the menus that go to the chosen page.
+func isAddress(v string) bool {
+	v = strings.TrimSpace(v)
+	if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "?") || strings.HasPrefix(v, "#") {
+		return true
+	}
+	l := lowerASCII(v)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// navigates reports whether an onchange handler acts at once: submits
+// the form or changes the page's address.
+func navigates(onchange string) bool {
+	l := lowerASCII(onchange)
+	for _, w := range []string{"submit", "location", "href", "window.open", "navigate"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// inDisabledFieldset reports whether a control opened now is disabled by
+// a fieldset: one around it is disabled and it is not in that fieldset's
+// first legend.
+func (p *parser) inDisabledFieldset() bool {
+	for f := p.fieldset; f != nil; f = f.parent {
+		if f.disabled && !f.legendOpen {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parser) addSubmitter(a *attrs) {
@@ -732,14 +934,18 @@ func (p *parser) field(tag, typ string, a *attrs) {
 		ID:           valid(a.id),
 		Autocomplete: clean(lowerASCII(a.autocomplete), maxText),
 		Placeholder:  clean(a.placeholder, maxText),
+		Disabled:     a.has(aDisabled) || p.inDisabledFieldset(),
+		Navigates:    a.has(aOnchange) && navigates(a.onchange),
 	}
 	c.labelledBy, c.ariaLabel, c.title = a.ariaLabelledBy, a.ariaLabel, a.title
+	c.fieldset = p.fieldset
 	if l := p.claimLabel(); l != nil {
 		c.labels = append(c.labels, l)
 	}
 	p.registerID(a, idRef{ctl: c})
 	if tag == "select" {
 		p.lastID = "" // a select's text is its options, never a label
+		p.selectCtl = c
 	}
 }
 
@@ -764,6 +970,13 @@ func (p *parser) document() *Document {
 		if !seen[u] {
 			seen[u] = true
 			d.Links = append(d.Links, u)
+		}
+		if _, frag, found := strings.Cut(cleanURL(raw), "#"); found && finding.IsHashRoute(frag) {
+			u += "#" + frag
+			if !seen[u] {
+				seen[u] = true
+				d.Routes = append(d.Routes, u)
+			}
 		}
 		if txt := p.linkText[i]; txt != "" {
 			if d.LinkText == nil {
@@ -819,8 +1032,36 @@ func (p *parser) document() *Document {
 		fl := c.field
 		fl.Label = p.labelText(c)
 		fl.Aria = p.ariaText(c)
+		fl.Legend = c.fieldset.legendText()
+		for _, o := range c.options {
+			if t := o.String(); t != "" {
+				fl.Options = append(fl.Options, t)
+			}
+		}
+		if c.optionURLs >= 2 && 2*c.optionURLs >= fl.OptionCount {
+			fl.Navigates = true
+		}
 		fl.Category = pii.ClassifyField(fl)
 		owner.form.Fields = append(owner.form.Fields, fl)
+	}
+	for _, b := range p.buttons {
+		owner := b.owner
+		if b.hasFormAttr {
+			owner = p.ids[b.formAttr].form
+		}
+		if owner == nil || len(owner.form.Buttons) >= maxButtons {
+			continue
+		}
+		t := b.text.String()
+		if t == "" {
+			t = clean(b.ariaLabel, maxOptionText)
+		}
+		if t == "" {
+			t = clean(b.title, maxOptionText)
+		}
+		if t != "" {
+			owner.form.Buttons = append(owner.form.Buttons, valid(t))
+		}
 	}
 	for _, f := range p.forms {
 		d.Forms = append(d.Forms, f.form)
@@ -938,7 +1179,7 @@ func readsAttrs(t atom.Atom) bool {
 	case atom.A, atom.Area, atom.Base, atom.Meta, atom.Link, atom.Script,
 		atom.Iframe, atom.Frame, atom.Img, atom.Object, atom.Embed, atom.Audio,
 		atom.Video, atom.Source, atom.Form, atom.Input, atom.Select,
-		atom.Textarea, atom.Button, atom.Label:
+		atom.Textarea, atom.Button, atom.Label, atom.Option, atom.Fieldset:
 		return true
 	}
 	return false

@@ -30,6 +30,7 @@ var fixtures = []struct{ name, url string }{
 	{"malformed", "http://www.example.fr/casse.html"},
 	{"newsletter", "https://www.tourisme.example.fr/actualites"},
 	{"resources", "https://www.example.gouv.fr/mediatheque/index.html"},
+	{"dsfr-name", "https://demarche.example.gouv.fr/identite"},
 }
 
 func TestParseGolden(t *testing.T) {
@@ -99,6 +100,38 @@ func TestParseFixtureProperties(t *testing.T) {
 	doc = parseFixture(t, "newsletter")
 	if f := doc.Forms[0]; len(f.Fields) != 3 || f.Fields[0].Category != pii.Contact || f.Fields[1].Category != "" || f.Fields[2].Category != "" {
 		t.Errorf("newsletter form: %+v", f.Fields)
+	}
+}
+
+// TestParseDSFR: the design system's name block and its disabled
+// components claim no special category; the name fields are identity, the
+// disabled fields collect nothing, and only the name form is personal.
+func TestParseDSFR(t *testing.T) {
+	doc := parseFixture(t, "dsfr-name")
+	if len(doc.Forms) != 2 {
+		t.Fatalf("%d forms, want 2", len(doc.Forms))
+	}
+	got := map[string]string{}
+	disabled := map[string]bool{}
+	for _, f := range doc.Forms {
+		for _, fl := range f.Fields {
+			got[fl.Name] = fl.Category
+			disabled[fl.Name] = fl.Disabled
+		}
+	}
+	want := map[string]string{"family-name": pii.Identity, "given-name": pii.Identity, "firstname-disabled": "",
+		"text-disabled-1": "", "radio-disabled": "", "email-disabled": ""}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("categories %v, want %v", got, want)
+	}
+	if !disabled["text-disabled-1"] || !disabled["radio-disabled"] || !disabled["email-disabled"] || disabled["firstname-disabled"] {
+		t.Errorf("disabled %v", disabled)
+	}
+	if v := pii.CollectsPersonalData(&doc.Forms[0]); !v.Personal || !reflect.DeepEqual(v.Categories, []string{pii.Identity}) {
+		t.Errorf("name form: %+v", v)
+	}
+	if v := pii.CollectsPersonalData(&doc.Forms[1]); v.Personal {
+		t.Errorf("disabled demonstration form: %+v", v)
 	}
 }
 
@@ -173,7 +206,7 @@ func TestParseForms(t *testing.T) {
 				{Tag: "input", Type: "checkbox", Name: "c"}}}}},
 		{"select and textarea", `<form><select name=s><option>Nom</option></select><textarea name=t>Votre nom</textarea></form>`,
 			[]observation.Form{{Action: self, Method: "get", Fields: []observation.Field{
-				{Tag: "select", Name: "s"}, {Tag: "textarea", Name: "t"}}}}},
+				{Tag: "select", Name: "s", Options: []string{"Nom"}, OptionCount: 1}, {Tag: "textarea", Name: "t"}}}}},
 		{"form in table", `<table><form action=/t><tr><td><input name=nom></td></tr></form></table><input name=after>`,
 			[]observation.Form{{Action: "https://www.example.fr/t", Method: "get", Fields: []observation.Field{
 				{Tag: "input", Type: "text", Name: "nom", Category: pii.Identity}}}}},
@@ -193,7 +226,7 @@ func TestParseForms(t *testing.T) {
 			<input type=submit formmethod=GET name=m>
 			<input type=image formaction="" name=i>
 			<button formmethod=bogus name=x>x</button></form>`,
-			[]observation.Form{{Action: "https://www.example.fr/a", Method: "post", Submitters: []observation.Submitter{
+			[]observation.Form{{Action: "https://www.example.fr/a", Method: "post", Buttons: []string{"plain", "b", "x"}, Submitters: []observation.Submitter{
 				{Name: "b", Action: "https://www.example.fr/b", Method: "post"},
 				{Name: "m", Action: "https://www.example.fr/a", Method: "get"},
 				{Name: "i", Action: self, Method: "post"},
@@ -227,7 +260,7 @@ func TestParseLabels(t *testing.T) {
 		{"for names the first element with the id", `<span id=a></span><label for=a>Nom</label><form><input id=a name=a></form>`,
 			f(observation.Field{Tag: "input", Type: "text", Name: "a", ID: "a"})},
 		{"option text is not label text", `<form><label>Pays <select name=p><option>Ville</option></select></label></form>`,
-			f(observation.Field{Tag: "select", Name: "p", Label: "Pays", Category: pii.Contact})},
+			f(observation.Field{Tag: "select", Name: "p", Label: "Pays", Options: []string{"Ville"}, OptionCount: 1, Category: pii.Contact})},
 		{"aria-labelledby and aria-label", `<form><input name=a aria-labelledby="x y" aria-label="extra"></form><p id=x>Date de</p><p id=y><b>naissance</b></p>`,
 			f(observation.Field{Tag: "input", Type: "text", Name: "a", Aria: "Date de naissance extra", Category: pii.Birth})},
 		{"title as a last resort", `<form><input name=a title=" Code   postal "></form>`,
@@ -239,6 +272,51 @@ func TestParseLabels(t *testing.T) {
 			f(observation.Field{Tag: "input", Type: "text", Name: "a", ID: "a", Label: strings.Repeat("é", 200)})},
 	}
 	runFormCases(t, page, tests)
+}
+
+// TestParseQuestions covers what a field asks beyond its label (the
+// legend of its fieldset, a select's options), whether it can be filled
+// in at all, and what tells a navigation form from one that collects.
+func TestParseQuestions(t *testing.T) {
+	const page = "https://www.example.fr/"
+	f := func(fields ...observation.Field) []observation.Form {
+		return []observation.Form{{Action: page, Method: "get", Fields: fields}}
+	}
+	tests := []formCase{
+		{"legend of the innermost fieldset with one",
+			`<form><fieldset><legend>Vos <b>coordonnées</b></legend><fieldset><input name=a>` +
+				`<fieldset><legend>Êtes-vous syndiqué ?</legend><input type=radio name=b id=b1><label for=b1>Oui</label></fieldset></fieldset></fieldset>` +
+				`<input name=c></form>`,
+			f(observation.Field{Tag: "input", Type: "text", Name: "a", Legend: "Vos coordonnées", Category: pii.Contact},
+				observation.Field{Tag: "input", Type: "radio", Name: "b", ID: "b1", Label: "Oui", Legend: "Êtes-vous syndiqué ?", Category: pii.Union},
+				observation.Field{Tag: "input", Type: "text", Name: "c"})},
+		{"only the first legend counts", `<form><fieldset><legend>Nom</legend><legend>Religion</legend><input name=a></fieldset></form>`,
+			f(observation.Field{Tag: "input", Type: "text", Name: "a", Legend: "Nom", Category: pii.Identity})},
+		{"disabled attribute and disabled fieldset", `<form><input name=nom disabled><fieldset disabled><legend><input name=prenom></legend><input name=email type=email></fieldset><input name=tel type=tel></form>`,
+			f(observation.Field{Tag: "input", Type: "text", Name: "nom", Disabled: true},
+				observation.Field{Tag: "input", Type: "text", Name: "prenom", Category: pii.Identity},
+				observation.Field{Tag: "input", Type: "email", Name: "email", Disabled: true},
+				observation.Field{Tag: "input", Type: "tel", Name: "tel", Category: pii.Contact})},
+		{"options of a select, capped", `<form><select name=d><option value="">Choisir</option><option>Ain<option>Aisne` + strings.Repeat("<option>Allier", 50) + `</select></form>`,
+			f(observation.Field{Tag: "select", Name: "d", Options: append([]string{"Choisir", "Ain", "Aisne"}, repeat("Allier", 37)...), OptionCount: 53})},
+		{"a select that navigates on change", `<form><select name=l onchange="this.form.submit()"><option>Français</option></select><select name=v onchange="check(this)"></select></form>`,
+			f(observation.Field{Tag: "select", Name: "l", Options: []string{"Français"}, OptionCount: 1, Navigates: true},
+				observation.Field{Tag: "select", Name: "v"})},
+		{"a select whose options are addresses", `<form><select name=go><option value="">Aller à</option><option value="/ain/">Ain</option><option value="https://x.example/aisne">Aisne</option></select></form>`,
+			f(observation.Field{Tag: "select", Name: "go", Options: []string{"Aller à", "Ain", "Aisne"}, OptionCount: 3, Navigates: true})},
+		{"role, accessible name and buttons of a form", `<form role=Search aria-label="Rechercher dans le site"><input type=search name=q><button><svg><title>x</title></svg></button><button aria-label="Lancer la recherche"></button><input type=submit value=" OK "><input type=image alt=Go><button type=button>Effacer</button></form>`,
+			[]observation.Form{{Action: page, Method: "get", Role: "search", Label: "Rechercher dans le site", Buttons: []string{"x", "Lancer la recherche", "OK", "Go"},
+				Fields: []observation.Field{{Tag: "input", Type: "search", Name: "q"}}}}},
+	}
+	runFormCases(t, page, tests)
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
 }
 
 func runFormCases(t *testing.T, page string, tests []formCase) {
@@ -388,5 +466,32 @@ func TestLinkText(t *testing.T) {
 	}
 	if !reflect.DeepEqual(d.LinkText, want) {
 		t.Errorf("LinkText = %q, want %q", d.LinkText, want)
+	}
+}
+
+func TestParseRoutes(t *testing.T) {
+	const body = `<nav><a href="#/">Accueil</a> <a href="#/contact">Nous contacter</a> <a href="#!/inscription?etape=1">Inscription</a>
+<a href="/portail/#!/demarches">Démarches</a> <a href="#contenu">Aller au contenu</a> <a href="#/contact">Encore</a>
+<a href="https://autre.example/#/x">Ailleurs</a> <a href="/page.html#haut">Haut</a></nav>`
+	doc, err := Parse([]byte(body), "https://www.example.fr/portail/#/accueil")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRoutes := []string{
+		"https://www.example.fr/portail/#/",
+		"https://www.example.fr/portail/#/contact",
+		"https://www.example.fr/portail/#!/inscription?etape=1",
+		"https://www.example.fr/portail/#!/demarches",
+		"https://autre.example/#/x",
+	}
+	wantLinks := []string{"https://www.example.fr/portail/", "https://autre.example/", "https://www.example.fr/page.html"}
+	if !reflect.DeepEqual(doc.Routes, wantRoutes) {
+		t.Errorf("routes %q, want %q", doc.Routes, wantRoutes)
+	}
+	if !reflect.DeepEqual(doc.Links, wantLinks) {
+		t.Errorf("links %q, want %q", doc.Links, wantLinks)
+	}
+	if got := doc.LinkText["https://www.example.fr/portail/#/contact"]; got != "Nous contacter" {
+		t.Errorf("route text %q", got)
 	}
 }

@@ -21,11 +21,23 @@ func ClassifyField(f observation.Field) string {
 //
 // The field's attributes are read in this order of trust: the input type,
 // the autocomplete tokens, then the words of the name, id, label,
-// placeholder and aria text. Special categories (GDPR art. 9) beat every
-// other cue; then a strong input type (password, email, tel, file); then
-// the autocomplete token; then the words, where a negative cue (search box,
+// placeholder and aria text, then the legend of its fieldset and the
+// options of a select. Special categories (GDPR art. 9) beat every other
+// cue; then a strong input type (password, email, tel, file); then the
+// autocomplete token; then the words, where a negative cue (search box,
 // language picker, organisation name, captcha) beats a weak positive word
 // ("nom", "adresse") but not a strong one ("prénom", "e-mail").
+//
+// A special category is claimed only from what the field asks the person
+// in words they read — label, accessible name, placeholder, the legend of
+// its fieldset, an option stated in the first person ("Je suis en
+// situation de handicap") — never from a name or id, which are the
+// developer's tokens ("firstname-disabled", "radio-disabled"): the claim
+// goes into letters and must rest on the question itself. The answers of
+// a choice (a radio button's label, a select's options) count only when
+// nothing in the question, name or id says the choice is a topic, a
+// filter or a search ("Thème", "Catégorie", name=filtre). A disabled
+// field collects nothing.
 func Explain(f observation.Field) (category, cue string) {
 	tag := strings.ToLower(strings.TrimSpace(f.Tag))
 	typ := strings.ToLower(strings.TrimSpace(f.Type))
@@ -36,16 +48,45 @@ func Explain(f observation.Field) (category, cue string) {
 		}
 		return "", "tag=" + tag
 	}
+	if f.Disabled {
+		return "", "disabled"
+	}
 
 	a := analysis{kind: k}
 	a.autocomplete(f.Autocomplete)
 	a.text(srcName, f.Name)
 	a.text(srcID, f.ID)
+	// A radio button's label is one answer among others ("Santé",
+	// "Oui"): it names a special category only when it is itself a
+	// question or a statement about the person.
+	a.mute = typ == "radio" && !aboutPerson(f.Label)
 	a.text(srcLabel, f.Label)
+	a.mute = false
 	a.text(srcPlaceholder, f.Placeholder)
 	a.text(srcAria, f.Aria)
+	if k == kindChoice || !a.visible && (a.best == nil || k == kindTextArea) {
+		// The legend is the question of a group of choices, and what a
+		// field without words of its own asks ("Votre état de santé"
+		// over a text area named "details"); a field whose own name
+		// says what it holds ("nom") keeps it.
+		a.text(srcLegend, f.Legend)
+	}
+	if k == kindSelect && a.special == nil {
+		a.answer = true
+		for _, o := range f.Options {
+			if aboutPerson(o) {
+				a.text(srcOption, o)
+			}
+		}
+		a.answer = false
+	}
 	if typ == "url" && a.soft == "" {
 		a.soft = "type=url"
+	}
+	if a.special != nil && a.special.vetoable && a.questionNeg != "" {
+		// A topic, filter or search list whose answers happen to name a
+		// special category ("Thème : Santé").
+		a.special = nil
 	}
 
 	if k == kindChoice {
@@ -132,7 +173,12 @@ const (
 	srcLabel
 	srcPlaceholder
 	srcAria
+	srcLegend
+	srcOption
 )
+
+// visibleSource reports whether s is text the person reads.
+func visibleSource(s source) bool { return s >= srcLabel }
 
 func (s source) cue(raw string) string {
 	switch s {
@@ -146,6 +192,10 @@ func (s source) cue(raw string) string {
 		return "label: " + raw
 	case srcPlaceholder:
 		return "placeholder: " + raw
+	case srcLegend:
+		return "legend: " + raw
+	case srcOption:
+		return "option: " + raw
 	}
 	return "aria: " + raw
 }
@@ -157,6 +207,10 @@ type hit struct {
 	src    source
 	rank   int
 	cue    string
+	// vetoable is set for a special category read in an answer (a
+	// radio button's label, a tick box in a group, a select's option),
+	// which a negative cue of the question, name or id overrides.
+	vetoable bool
 }
 
 // analysis accumulates the cues of one field.
@@ -170,6 +224,20 @@ type analysis struct {
 	soft    string
 	consent string
 	hits    [2]hit // storage for special and best, to avoid allocations
+
+	// answer is set while reading a text that is an answer, not the
+	// question: special categories read there are vetoable, others
+	// ignored.
+	answer bool
+	// mute is set while reading an answer that says nothing of the
+	// person: only its negative cues count.
+	mute bool
+	// visible is set once a cue came from label, placeholder or aria text.
+	visible bool
+	// questionNeg is the first negative cue of the name, id, legend or
+	// (for a select) label and aria text: it vetoes special categories
+	// read in the answers.
+	questionNeg string
 }
 
 func (a *analysis) firstNegative() string {
@@ -392,20 +460,34 @@ func (a *analysis) match(src source, raw string, e *entry, attr, poss bool) {
 	if f&attrOnly != 0 && !attr || f&needPoss != 0 && !poss || f&neutral != 0 {
 		return
 	}
+	if src == srcOption && !IsSpecial(e.cat) {
+		return // an option only ever states a special category
+	}
+	if visibleSource(src) && src != srcOption {
+		a.visible = true
+	}
 	if f&(negHard|negSoft|consent) != 0 {
 		a.negative(f, src.cue(raw))
+		if f&consent == 0 && a.questionNeg == "" && a.isQuestion(src) {
+			a.questionNeg = src.cue(raw)
+		}
 		return
 	}
-	if !allowed(e.cat, e, a.kind) {
+	if a.mute || !allowed(e.cat, e, a.kind) {
 		return
 	}
 	h := hit{cat: e.cat, strong: f&weak == 0 || poss, src: src, rank: rank(e.cat, a.kind)}
 	if IsSpecial(e.cat) {
-		if a.special == nil {
+		// A developer's token never names a special category.
+		if a.special == nil && visibleSource(src) {
 			h.cue = src.cue(raw)
+			h.vetoable = a.answer || a.kind == kindChoice && src == srcLabel
 			a.hits[0] = h
 			a.special = &a.hits[0]
 		}
+		return
+	}
+	if a.answer {
 		return
 	}
 	if b := a.best; b != nil {
@@ -425,6 +507,19 @@ func (a *analysis) match(src source, raw string, e *entry, attr, poss bool) {
 	h.cue = src.cue(raw)
 	a.hits[1] = h
 	a.best = &a.hits[1]
+}
+
+// isQuestion reports whether a negative cue read in src says what the
+// whole choice is about: the name, id and legend, and for a select its
+// label and aria text too (its answers are its options).
+func (a *analysis) isQuestion(src source) bool {
+	switch src {
+	case srcName, srcID, srcLegend:
+		return true
+	case srcLabel, srcAria, srcPlaceholder:
+		return a.kind == kindSelect
+	}
+	return false
 }
 
 func (a *analysis) negative(f flags, cue string) {
@@ -502,4 +597,27 @@ func segment(w string) []string {
 		parts[n] = w[prev[i]:i]
 	}
 	return parts
+}
+
+// aboutPerson reports whether an answer speaks about the person who
+// reads it — a statement in the first person ("Je suis en situation de
+// handicap", "I have a disability") or a question ("Êtes-vous
+// syndiqué ?") — rather than naming a topic ("Santé", "Handicap").
+func aboutPerson(s string) bool {
+	if strings.Contains(s, "?") {
+		return true
+	}
+	var buf [24]string
+	for _, w := range words(s, buf[:0]) {
+		if firstPerson[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// firstPerson are the words of a statement about oneself.
+var firstPerson = map[string]bool{
+	"je": true, "j": true, "moi": true, "mon": true, "ma": true, "mes": true,
+	"suis": true, "i": true, "im": true, "am": true, "my": true, "me": true,
 }

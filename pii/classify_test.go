@@ -7,15 +7,21 @@ import (
 	"vigie/observation"
 )
 
-// field builds a Field from "tag|type|name|id|autocomplete|label|placeholder|aria";
-// trailing parts may be left out.
+// field builds a Field from
+// "tag|type|name|id|autocomplete|label|placeholder|aria|legend|options",
+// options separated by ";"; trailing parts may be left out.
 func field(spec string) observation.Field {
 	p := strings.Split(spec, "|")
-	for len(p) < 8 {
+	for len(p) < 10 {
 		p = append(p, "")
 	}
-	return observation.Field{Tag: p[0], Type: p[1], Name: p[2], ID: p[3],
-		Autocomplete: p[4], Label: p[5], Placeholder: p[6], Aria: p[7]}
+	f := observation.Field{Tag: p[0], Type: p[1], Name: p[2], ID: p[3],
+		Autocomplete: p[4], Label: p[5], Placeholder: p[6], Aria: p[7], Legend: p[8]}
+	if p[9] != "" {
+		f.Options = strings.Split(p[9], ";")
+		f.OptionCount = len(f.Options)
+	}
+	return f
 }
 
 // personalFields are realistic fields of French public-sector and
@@ -166,19 +172,33 @@ var personalFields = []struct {
 
 	// Special categories (GDPR art. 9).
 	{"select||opinion|||Opinion politique", Political},
-	{"input|text|opinion_politique", Political},
+	{"input|text|opinion_politique|||Opinion politique", Political},
 	{"select||parti_politique|||Parti politique", Political},
-	{"input|text|political_affiliation", Political},
+	{"input|text|political_affiliation||||Political affiliation", Political},
 	{"input|text|confession|||Confession religieuse", Religious},
-	{"select||culte", Religious},
+	{"select||culte||||Culte pratiqué", Religious},
 	{"input|checkbox|syndique|||Adhérent à un syndicat", Union},
 	{"select||union_membership|||Union membership", Union},
-	{"input|radio|appartenance_syndicale|||Oui", Union},
-	{"input|text|orientation_sexuelle", SexualLife},
+	{"input|radio|appartenance_syndicale|||Oui|||Appartenance syndicale", Union},
+	{"input|radio|q3|||Non|||Êtes-vous membre d'un parti politique ?", Political},
+	{"input|text|orientation_sexuelle|||Orientation sexuelle", SexualLife},
 	{"input|file|empreinte|||Empreinte digitale", Biometric},
-	{"input|text|fingerprint_template", Biometric},
+	{"input|text|fingerprint_template|||Fingerprint", Biometric},
 	{"input|text|traitement_medical|||Traitement médical", Health},
-	{"input|radio|religion|||Catholique", Religious},
+	{"input|radio|religion|||Catholique|||Religion", Religious},
+	{"input|checkbox|f12|||Je suis en situation de handicap", Health},
+	{"input|checkbox|disability|||I have a disability", Health},
+	{"input|radio|rqth|||Oui|||Avez-vous une reconnaissance de travailleur handicapé (RQTH) ?", Health},
+	{"select||statut|||Votre situation||||Je suis valide;Je suis en situation de handicap", Health},
+	{"select||vous|||Vous êtes||||Salarié;Je suis adhérent d'un syndicat", Union},
+	{"textarea||precisions||||||Votre état de santé", Health},
+	{"input|text|x||||||Are you disabled?", Health},
+	{"input|text|religion_label||||Quelle est votre religion ?", Religious},
+	{"input|text|nom||||||Vos coordonnées", Identity},
+	{"input|text|x1||||||Vos coordonnées", Contact},
+	{"textarea||details||||||Votre état de santé", Health},
+	{"input|text|nom||||||Informations médicales", Identity},
+	{"select||situation|||Votre situation||||Je suis en recherche d'emploi;Je suis en situation de handicap", Health},
 
 	// Location.
 	{"input|text|geolocalisation|||Géolocalisation", Location},
@@ -286,6 +306,37 @@ var personalFields = []struct {
 
 // notPersonal are look-alikes that collect nothing personal.
 var notPersonal = []string{
+	// Special categories in developers' tokens only: names, ids, DSFR's
+	// demonstration markup ("disabled" is a state, not a disability).
+	"input|checkbox|firstname-disabled|checkbox-name-1518||Je n'ai pas de prénom",
+	"input|text|text-disabled-1|text-disabled-1||Libellé champ de saisie",
+	"input|radio|radio-disabled|radio-disabled-1||Libellé radio",
+	"input|checkbox|checkbox-disabled|checkbox-disabled||Libellé checkbox",
+	"select||select-disabled|select-disabled||Libellé pour liste déroulante||||Option 1;Option 2",
+	"input|radio|firstname|firstname-disabled||Disabled",
+	"input|text|opinion_politique",
+	"input|text|political_affiliation",
+	"select||culte",
+	"input|text|orientation_sexuelle",
+	"input|text|fingerprint_template",
+	"input|text|health_check",
+	"input|checkbox|handicap",
+	"input|radio|religion|||Catholique",
+	"input|radio|appartenance_syndicale|||Oui",
+
+	// Disabled fields are not filled in.
+	"input|text|nom|||Nom|||||disabled",
+
+	// Answers that name a topic, not the person.
+	"input|radio|objet|||Santé|||Votre demande concerne",
+	"input|radio|t|||Handicap|||Thème",
+	"input|checkbox|theme[]|||Santé",
+	"input|checkbox|c1|||Handicap|||Filtrer par thème",
+	"select||theme|||Thème||||Santé;Handicap;Emploi",
+	"select||public|||Public concerné||||Personnes handicapées;Jeunes;Seniors",
+	"select||rubrique|||Rubrique||||Je suis en situation de handicap;Je cherche un emploi",
+	"select||objet|||Votre demande concerne||||Santé;Transports;Syndicat des eaux",
+
 	// Search boxes.
 	"input|search|q",
 	"input|search|nom|||Nom",
@@ -419,7 +470,9 @@ func TestClassifyField(t *testing.T) {
 		}
 	}
 	for _, spec := range notPersonal {
-		if got, cue := Explain(field(spec)); got != "" {
+		f := field(strings.TrimSuffix(spec, "|disabled"))
+		f.Disabled = strings.HasSuffix(spec, "|disabled")
+		if got, cue := Explain(f); got != "" {
 			t.Errorf("%s: got %q (cue %q), want \"\"", spec, got, cue)
 		}
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	_ "embed"
+	"fmt"
 	"html/template"
 	"io"
 	"sort"
@@ -10,6 +11,7 @@ import (
 
 	"vigie/check"
 	"vigie/finding"
+	"vigie/finding/facts"
 )
 
 //go:embed report.html.tmpl
@@ -23,6 +25,10 @@ type (
 		Audited  int
 		Failed   int
 		Findings int
+		// Failing counts the sites with a failure; Failures and Notes the
+		// findings at or above the threshold and below it.
+		Failing, Failures, Notes int
+		Threshold                string
 		// BySeverity has one entry per severity, most serious first.
 		BySeverity []htmlCount
 		ByCheck    []htmlCheckCount
@@ -57,7 +63,11 @@ type (
 		Failed            bool
 	}
 	htmlFinding struct {
-		Severity, Label, Check, Title, URL, Detail, Legal string
+		Severity, Label, Check, Title, URL, Legal string
+		// Note marks a finding below the failure threshold.
+		Note bool
+		// Facts is what was seen, written for people.
+		Facts facts.Facts
 	}
 )
 
@@ -70,6 +80,8 @@ type checkTally struct {
 type htmlWriter struct {
 	w       io.Writer
 	lang    string
+	min     finding.Severity
+	failing int
 	sites   []*htmlSite
 	failed  []failedSite
 	counts  bySeverity
@@ -78,7 +90,7 @@ type htmlWriter struct {
 }
 
 func newHTML(w io.Writer, o Options) *htmlWriter {
-	return &htmlWriter{w: w, lang: o.Lang, byCheck: map[string]*checkTally{}}
+	return &htmlWriter{w: w, lang: o.Lang, min: o.threshold(), byCheck: map[string]*checkTally{}}
 }
 
 func (h *htmlWriter) WriteSite(s *Site) error {
@@ -106,17 +118,20 @@ func (h *htmlWriter) WriteSite(s *Site) error {
 	}
 	sort.SliceStable(order, func(i, j int) bool { return lessFinding(order[i], order[j]) })
 	var counts bySeverity
+	failing := false
 	for _, f := range order {
 		t := title(f, h.lang)
 		sev := severityClass(f.Severity)
+		failing = failing || f.Severity.IsFailure(h.min)
 		site.Findings = append(site.Findings, htmlFinding{
 			Severity: sev,
 			Label:    severityLabel(h.lang, f.Severity),
 			Check:    f.Check,
 			Title:    t,
 			URL:      f.URL,
-			Detail:   keyDetail(f.Detail),
 			Legal:    strings.Join(f.Legal, "; "),
+			Note:     !f.Severity.IsFailure(h.min),
+			Facts:    facts.Of(f, h.lang),
 		})
 		counts.add(f.Severity)
 		h.counts.add(f.Severity)
@@ -129,6 +144,9 @@ func (h *htmlWriter) WriteSite(s *Site) error {
 		ct.severity = max(ct.severity, f.Severity)
 	}
 	site.Counts = nonZeroCounts(h.lang, &counts)
+	if failing {
+		h.failing++
+	}
 	h.sites = append(h.sites, site)
 	return nil
 }
@@ -139,7 +157,11 @@ func (h *htmlWriter) Close(scan Scan) error {
 		Scan:       htmlScanOf(scan),
 		Findings:   h.counts.total(),
 		NotAudited: h.failed,
+		Failing:    h.failing,
+		Notes:      h.counts.notes(h.min),
+		Threshold:  severityLabel(h.lang, h.min),
 	}
+	page.Failures = page.Findings - page.Notes - h.counts[0]
 	page.Audited, page.Failed = siteCounts(scan, h.seen, len(h.failed))
 	for _, s := range severities {
 		page.BySeverity = append(page.BySeverity, htmlCount{Severity: s.String(), Label: severityLabel(h.lang, s), Count: h.counts[s]})
@@ -168,7 +190,8 @@ func (h *htmlWriter) Close(scan Scan) error {
 	sort.SliceStable(page.NotAudited, func(i, j int) bool { return page.NotAudited[i].URL < page.NotAudited[j].URL })
 
 	tmpl, err := template.New("report").Funcs(template.FuncMap{
-		"t": func(key string) string { return label(h.lang, key) },
+		"t":  func(key string) string { return label(h.lang, key) },
+		"tf": func(key string, args ...any) string { return fmt.Sprintf(label(h.lang, key), args...) },
 	}).Parse(htmlSource)
 	if err != nil {
 		return err

@@ -81,6 +81,18 @@ type Options struct {
 	// SiteRecords makes JSONL write a site record after each audited
 	// site's findings: a scan's output, not an export of findings.
 	SiteRecords bool
+	// MinSeverity is the failure threshold (zero: finding.DefaultThreshold):
+	// the HTML report and the table count the sites with a finding at or
+	// above it as failing, and label the others' findings as notes.
+	MinSeverity finding.Severity
+}
+
+// threshold returns the failure threshold of o.
+func (o Options) threshold() finding.Severity {
+	if o.MinSeverity == 0 {
+		return finding.DefaultThreshold
+	}
+	return o.MinSeverity
 }
 
 // Writer writes one report. WriteSite is called once per site, in the
@@ -169,6 +181,18 @@ func (c *bySeverity) add(s finding.Severity) {
 		s = 0
 	}
 	c[s]++
+}
+
+// notes counts the findings below the failure threshold min, unset
+// severities apart.
+func (c *bySeverity) notes(min finding.Severity) int {
+	n := 0
+	for s := finding.Info; s <= finding.Critical; s++ {
+		if !s.IsFailure(min) {
+			n += c[s]
+		}
+	}
+	return n
 }
 
 func (c *bySeverity) total() int {

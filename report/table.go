@@ -64,6 +64,8 @@ type tableWriter struct {
 	max       int
 	counts    bySeverity
 	sites     int
+	// failing counts the sites with a failure.
+	failing int
 }
 
 func newTable(w io.Writer, o Options) *tableWriter {
@@ -85,8 +87,10 @@ func (t *tableWriter) WriteSite(s *Site) error {
 		return errNilSite
 	}
 	t.sites++
+	failing := false
 	for i := range s.Findings {
 		f := &s.Findings[i]
+		failing = failing || f.Severity.IsFailure(t.o.threshold())
 		url := f.URL
 		if url == "" {
 			url = f.Site
@@ -95,6 +99,9 @@ func (t *tableWriter) WriteSite(s *Site) error {
 			Severity: f.Severity, Site: f.Site, Check: f.Check, URL: url, ID: f.ID,
 		})
 		t.counts.add(f.Severity)
+	}
+	if failing {
+		t.failing++
 	}
 	// Trimming at twice the bound sorts each row a bounded number of
 	// times.
@@ -124,7 +131,7 @@ func (t *tableWriter) Close(scan Scan) error {
 		urlHead := strings.ToUpper(label(lang, "url"))
 		sevW := utf8.RuneCountInString(sevHead)
 		for _, s := range severities {
-			sevW = max(sevW, utf8.RuneCountInString(severityLabel(lang, s)))
+			sevW = max(sevW, utf8.RuneCountInString(t.severityText(s)))
 		}
 		checkW := utf8.RuneCountInString(checkHead)
 		for i := range t.rows {
@@ -136,7 +143,7 @@ func (t *tableWriter) Close(scan Scan) error {
 		fmt.Fprintln(b, t.paint(ansiBold, pad(sevHead, sevW)+"  "+pad(checkHead, checkW)+"  "+urlHead))
 		for i := range t.rows {
 			r := &t.rows[i]
-			name := severityLabel(lang, r.Severity)
+			name := t.severityText(r.Severity)
 			sev := t.paint(severityColour[r.Severity], name) + pad("", sevW-utf8.RuneCountInString(name))
 			fmt.Fprintln(b, sev+"  "+pad(truncate(printable(r.Check), checkW), checkW)+"  "+truncate(printable(r.URL), urlW))
 		}
@@ -148,6 +155,7 @@ func (t *tableWriter) Close(scan Scan) error {
 	fmt.Fprintln(b)
 	audited, failed := siteCounts(scan, t.sites, len(t.failed)+t.failedCut)
 	fmt.Fprintln(b, summaryLine(lang, audited, failed, &t.counts))
+	fmt.Fprintf(b, label(lang, "failing-summary")+"\n", t.failing, severityLabel(lang, t.o.threshold()), t.counts.notes(t.o.threshold()))
 
 	if len(t.failed) > 0 {
 		fmt.Fprintln(b)
@@ -168,6 +176,16 @@ func (t *tableWriter) Close(scan Scan) error {
 		}
 	}
 	return b.Flush()
+}
+
+// severityText names a severity in a row: notes (below the failure
+// threshold) say so.
+func (t *tableWriter) severityText(s finding.Severity) string {
+	name := severityLabel(t.o.Lang, s)
+	if s >= finding.Info && !s.IsFailure(t.o.threshold()) {
+		name += " (" + label(t.o.Lang, "note") + ")"
+	}
+	return name
 }
 
 // paint wraps s in an ANSI colour when colours are on.

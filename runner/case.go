@@ -43,6 +43,9 @@ func openCases(ctx context.Context, db string) (store.Store, cases.Store, error)
 type CaseOpenOptions struct {
 	DB     string
 	ScanID string
+	// MinSeverity is the cases' failure threshold (zero:
+	// finding.DefaultThreshold); notes below it stay out of the cases.
+	MinSeverity finding.Severity
 	// Now is the creation date of the cases (default: the current time).
 	Now    time.Time
 	Stdout io.Writer
@@ -61,7 +64,7 @@ func CaseOpen(ctx context.Context, o CaseOpenOptions) ([]cases.Case, error) {
 	if now.IsZero() {
 		now = time.Now().UTC()
 	}
-	opened, err := cases.OpenFromScan(ctx, st, cs, o.ScanID, now)
+	opened, err := cases.OpenFromScan(ctx, st, cs, o.ScanID, now, o.MinSeverity)
 	if err != nil {
 		return nil, err
 	}
@@ -103,12 +106,19 @@ func CaseShow(ctx context.Context, db, id string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s  %s\nOrganisation: %s\nState: %s (next: %s)\nCreated: %s\n", c.ID, c.Title, c.Organisation, c.State, allowedText(c.State), c.Created.Format(time.DateOnly))
+	fmt.Fprintf(w, "%s  %s\nOrganisation: %s\nState: %s (next: %s)\nCreated: %s\nFailures: severity %s and above\n", c.ID, c.Title, c.Organisation, c.State, allowedText(c.State), c.Created.Format(time.DateOnly), c.Threshold())
 	fmt.Fprintf(w, "Sites (%d):\n", len(c.Sites))
 	for _, s := range c.Sites {
 		fmt.Fprintf(w, "  %s\n", s)
 	}
 	fmt.Fprintf(w, "Findings (%d): %s\n", len(c.Findings), strings.Join(c.Findings, " "))
+	if n := c.Notified(); len(n) > 0 {
+		fmt.Fprintf(w, "Notified (%d):", len(n))
+		for _, r := range n {
+			fmt.Fprintf(w, " %s", r.ID)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintln(w, "Events:")
 	for _, e := range c.Events {
 		fmt.Fprintf(w, "  %s  %s", e.Date.Format(time.DateOnly), e.Kind)
@@ -126,6 +136,9 @@ func CaseShow(ctx context.Context, db, id string, w io.Writer) error {
 		}
 		if e.Document != nil {
 			fmt.Fprintf(w, "  [%s sha256:%s]", e.Document.Name, e.Document.SHA256)
+		}
+		if len(e.Findings) > 0 {
+			fmt.Fprintf(w, "  (%d findings)", len(e.Findings))
 		}
 		fmt.Fprintln(w)
 	}
@@ -155,7 +168,8 @@ type CaseEventOptions struct {
 }
 
 // CaseEvent records an event on a case, refusing transitions its state does
-// not allow.
+// not allow. A dpo-alerted event records the case's open failures as the
+// findings notified.
 func CaseEvent(ctx context.Context, o CaseEventOptions) (*cases.Case, error) {
 	st, cs, err := openCases(ctx, o.DB)
 	if err != nil {
@@ -170,12 +184,15 @@ func CaseEvent(ctx context.Context, o CaseEventOptions) (*cases.Case, error) {
 		}
 		e.Document = doc
 	}
-	c, err := cases.Record(ctx, cs, o.ID, e)
+	c, err := cases.RecordAlert(ctx, cs, st, o.ID, e)
 	if err != nil {
 		return nil, err
 	}
 	if o.Stdout != nil {
 		fmt.Fprintf(o.Stdout, "%s: %s on %s; state %s\n", c.ID, e.Kind, e.Date.Format(time.DateOnly), c.State)
+		if last := c.Events[len(c.Events)-1]; e.Kind == string(cases.DPOAlerted) {
+			fmt.Fprintf(o.Stdout, "%s: notified %d failures on %d sites\n", c.ID, len(last.Findings), len(refSites(last.Findings)))
+		}
 	}
 	return c, nil
 }
@@ -193,21 +210,16 @@ func document(path string) (*cases.Document, error) {
 	return &cases.Document{Name: filepath.Base(path), Path: abs, SHA256: hex.EncodeToString(sum[:])}, nil
 }
 
-// caseFindings returns the current state of a case's findings.
-func caseFindings(ctx context.Context, st store.Store, c *cases.Case) ([]finding.Finding, error) {
-	var out []finding.Finding
-	for _, site := range c.Sites {
-		fs, err := st.Findings(ctx, store.Filter{Site: site})
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range fs {
-			if _, ok := slices.BinarySearch(c.Findings, f.ID); ok {
-				out = append(out, f)
-			}
+// refSites returns the sites of refs, sorted, without duplicates.
+func refSites(refs []cases.FindingRef) []string {
+	var out []string
+	for _, r := range refs {
+		if !slices.Contains(out, r.Site) {
+			out = append(out, r.Site)
 		}
 	}
-	return out, nil
+	slices.Sort(out)
+	return out
 }
 
 // CaseLetterOptions are the settings of `vigie case letter` and
@@ -243,7 +255,7 @@ func caseData(ctx context.Context, o CaseLetterOptions, public bool) (*letter.Da
 	if err != nil {
 		return nil, nil, err
 	}
-	fs, err := caseFindings(ctx, st, c)
+	fs, err := cases.AtIssue(ctx, st, c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -444,12 +456,18 @@ type CaseVerifyOptions struct {
 	Lang string
 }
 
-// CaseVerify re-scans a case's sites and records the outcome: verified-fixed
-// when none of the case's findings is open any more, regressed when a
-// finding the case had seen fixed is back. When the case's state does not
-// allow that transition (a case never sent to the DPO cannot be "verified
-// fixed"), or when findings are still open, a note records the result.
-// It returns the case as stored afterwards.
+// CaseVerify re-scans the sites of the failures a case notified and
+// judges those failures, site by site: verified-fixed when every one is
+// gone, partially-fixed when some are, regressed when one the case had
+// seen fixed is back; a note when nothing changed or the case's state
+// does not allow the transition (a case never sent to the DPO cannot be
+// "verified fixed"). A failure counts as fixed only where the re-scan
+// examined its page again; one whose page it did not examine is "not
+// verified". Failures the re-scan saw for the first time on those sites
+// are recorded as a new-findings event (private: nobody was told yet),
+// offered as a follow-up case, and do not block the fix. A case never
+// alerted is judged on its open failures. It returns the case as stored
+// afterwards.
 func CaseVerify(ctx context.Context, o CaseVerifyOptions) (*cases.Case, error) {
 	st, cs, err := openCases(ctx, o.Scan.DB)
 	if err != nil {
@@ -460,19 +478,30 @@ func CaseVerify(ctx context.Context, o CaseVerifyOptions) (*cases.Case, error) {
 		st.Close()
 		return nil, err
 	}
-	before, err := caseFindings(ctx, st, c)
+	before, err := cases.Current(ctx, st, c)
 	st.Close()
 	if err != nil {
 		return nil, err
 	}
+	judged := c.Notified()
+	if len(judged) == 0 {
+		for _, f := range before {
+			if f.FixedAt == nil && f.Severity.IsFailure(c.Threshold()) {
+				judged = append(judged, cases.FindingRef{ID: f.ID, Site: f.Site})
+			}
+		}
+		cases.SortRefs(judged)
+	}
+	sites := refSites(judged)
+	if len(sites) == 0 {
+		sites = c.Sites
+	}
 	orgOf := map[string]string{}
-	wasFixed := map[string]bool{}
 	for _, f := range before {
 		orgOf[f.Site] = f.Organisation
-		wasFixed[f.ID] = f.FixedAt != nil
 	}
 	var targets []target.Target
-	for _, s := range c.Sites {
+	for _, s := range sites {
 		t, err := target.Parse(s)
 		if err != nil {
 			return nil, fmt.Errorf("case %s: site %s: %w", c.ID, s, err)
@@ -498,62 +527,169 @@ func CaseVerify(ctx context.Context, o CaseVerifyOptions) (*cases.Case, error) {
 		return nil, err
 	}
 	defer st.Close()
-	after, err := caseFindings(ctx, st, c)
+	seen, err := st.Findings(ctx, store.Filter{Scan: scanID})
 	if err != nil {
 		return nil, err
 	}
-	var open, regressed []string
-	for _, f := range after {
-		if f.FixedAt == nil {
-			open = append(open, f.ID)
-			if wasFixed[f.ID] || c.State == cases.VerifiedFixed || c.State == cases.Closed {
-				regressed = append(regressed, f.ID)
-			}
-		}
+	after, err := cases.Current(ctx, st, c)
+	if err != nil {
+		return nil, err
 	}
+	v := judge(c, judged, after, seen)
 	if !o.Date.IsZero() {
 		started = o.Date
 	}
 	if started.IsZero() {
 		started = time.Now().UTC()
 	}
-	ref := "scan " + scanID
-	e := cases.Event{Date: started, Author: o.Author, Ref: ref}
 	text := verifyTexts[0]
 	if o.Lang == "fr" {
 		text = verifyTexts[1]
 	}
+	ref := "scan " + scanID
+	if len(v.news) > 0 {
+		e := cases.Event{Date: started, Author: o.Author, Ref: ref, Kind: cases.KindNewFindings, Private: true, Findings: v.news,
+			Text: fmt.Sprintf(text.news, len(v.news), len(refSites(v.news)), strings.Join(refSites(v.news), ", "), scanID)}
+		if _, err := cases.Record(ctx, cs, c.ID, e); err != nil {
+			return nil, err
+		}
+	}
+	return cases.Record(ctx, cs, c.ID, v.event(c, text, cases.Event{Date: started, Author: o.Author, Ref: ref}))
+}
+
+// verdict is what a verification concluded about the failures it judged.
+type verdict struct {
+	sites                             int      // sites judged
+	fixedSites, remaining, unverified []string // sites all fixed; with a failure seen; not examined again
+	fixed, regressed, news            []cases.FindingRef
+}
+
+// judge compares the judged failures of c, in their current state (after:
+// the store fixes a finding only where an audit examined its page), with
+// the findings a verification scan saw.
+func judge(c *cases.Case, judged []cases.FindingRef, after, seen []finding.Finding) verdict {
+	seenBy := map[string]bool{}
+	for _, f := range seen {
+		seenBy[f.ID] = true
+	}
+	fixedNow := map[string]bool{}
+	for _, f := range after {
+		fixedNow[f.ID] = f.FixedAt != nil
+	}
+	// Findings the case already saw fixed, since their last regression.
+	wasFixed := map[string]bool{}
+	for _, e := range c.Events {
+		for _, f := range e.Findings {
+			switch e.Kind {
+			case string(cases.VerifiedFixed), cases.KindPartiallyFixed:
+				wasFixed[f.ID] = true
+			case string(cases.Regressed):
+				delete(wasFixed, f.ID)
+			}
+		}
+	}
+	afterFix := c.State == cases.VerifiedFixed || c.State == cases.Closed
+	reported := map[string]bool{} // judged, or already reported as new
+	for _, r := range judged {
+		reported[r.ID] = true
+	}
+	for _, e := range c.Events {
+		if e.Kind == cases.KindNewFindings {
+			for _, f := range e.Findings {
+				reported[f.ID] = true
+			}
+		}
+	}
+	var v verdict
+	bySite := map[string][]cases.FindingRef{}
+	for _, r := range judged {
+		bySite[r.Site] = append(bySite[r.Site], r)
+	}
+	for _, site := range refSites(judged) {
+		v.sites++
+		present, unexamined := false, false
+		for _, r := range bySite[site] {
+			switch {
+			case seenBy[r.ID]:
+				present = true
+				if wasFixed[r.ID] || afterFix {
+					v.regressed = append(v.regressed, r)
+				}
+			case fixedNow[r.ID]:
+				v.fixed = append(v.fixed, r)
+			default: // open, not seen: its page was not examined again
+				unexamined = true
+			}
+		}
+		switch {
+		case present:
+			v.remaining = append(v.remaining, site)
+		case unexamined:
+			v.unverified = append(v.unverified, site)
+		default:
+			v.fixedSites = append(v.fixedSites, site)
+		}
+	}
+	for _, f := range seen {
+		if f.Severity.IsFailure(c.Threshold()) && !reported[f.ID] && len(bySite[f.Site]) > 0 {
+			v.news = append(v.news, cases.FindingRef{ID: f.ID, Site: f.Site})
+		}
+	}
+	cases.SortRefs(v.news)
+	return v
+}
+
+// event returns the verification event of v: its kind, text and findings.
+func (v verdict) event(c *cases.Case, text verifyText, e cases.Event) cases.Event {
+	progress := fmt.Sprintf(text.progress, len(v.fixedSites), v.sites)
+	if len(v.remaining) > 0 {
+		progress += fmt.Sprintf(text.remaining, strings.Join(v.remaining, ", "))
+	}
+	if len(v.unverified) > 0 {
+		progress += fmt.Sprintf(text.unverified, strings.Join(v.unverified, ", "))
+	}
 	switch {
-	case len(regressed) > 0:
-		e.Kind = string(cases.Regressed)
-		e.Text = fmt.Sprintf(text.regressed, len(regressed), len(after), strings.Join(regressed, " "))
-	case len(open) == 0:
-		e.Kind = string(cases.VerifiedFixed)
-		e.Text = fmt.Sprintf(text.fixed, len(after), len(c.Sites))
+	case len(v.regressed) > 0:
+		e.Kind, e.Findings = string(cases.Regressed), v.regressed
+		e.Text = fmt.Sprintf(text.regressed, len(refSites(v.regressed)), strings.Join(refSites(v.regressed), ", ")) + "; " + progress
+	case len(v.remaining) == 0 && len(v.unverified) == 0:
+		e.Kind, e.Findings, e.Text = string(cases.VerifiedFixed), v.fixed, progress
+	case len(v.fixed) > 0:
+		e.Kind, e.Findings, e.Text = cases.KindPartiallyFixed, v.fixed, progress
 	default:
-		e.Kind = cases.KindNote
-		e.Text = fmt.Sprintf(text.open, len(open), len(after))
+		e.Kind, e.Text = cases.KindNote, text.verification+progress
 	}
 	if cases.IsTransition(e.Kind) && !slices.Contains(cases.Allowed(c.State), cases.State(e.Kind)) {
 		e.Text = fmt.Sprintf(text.notTransition, e.Kind, c.State, e.Text)
-		e.Kind = cases.KindNote
+		e.Kind, e.Findings = cases.KindNote, nil
 	}
-	return cases.Record(ctx, cs, c.ID, e)
+	return e
+}
+
+// verifyText holds the texts of verification events in one language.
+type verifyText struct {
+	progress, remaining, unverified, regressed, verification, news, notTransition string
 }
 
 // verifyTexts are the texts of verification events, in English and French.
-var verifyTexts = [2]struct{ regressed, fixed, open, notTransition string }{
+var verifyTexts = [2]verifyText{
 	{
-		regressed:     "%d of %d findings seen again: %s",
-		fixed:         "none of the %d findings seen on the %d sites",
-		open:          "verification: %d of %d findings still seen",
+		progress:      "%d of %d sites fixed",
+		remaining:     "; remaining: %s",
+		unverified:    "; not verified (pages not examined again): %s",
+		regressed:     "failures back on %d sites: %s",
+		verification:  "verification: ",
+		news:          "%d failures first seen during verification on %d sites (%s), not notified: a follow-up case can be opened with vigie case open --from-scan %s",
 		notTransition: "verification (%s, not a transition from %s): %s",
 	},
 	{
-		regressed:     "%d constats sur %d de nouveau observés : %s",
-		fixed:         "aucun des %d constats observé sur les %d sites",
-		open:          "vérification : %d constats sur %d toujours observés",
-		notTransition: "vérification (%s, transition impossible depuis %s) : %s",
+		progress:      "%d sites corrigés sur %d",
+		remaining:     " ; restent en défaut : %s",
+		unverified:    " ; non vérifiés (pages non réexaminées) : %s",
+		regressed:     "manquements de nouveau constatés sur %d sites : %s",
+		verification:  "vérification : ",
+		news:          "%d manquements constatés pour la première fois lors de la vérification sur %d sites (%s), non notifiés : un dossier de suite peut être ouvert avec vigie case open --from-scan %s",
+		notTransition: "vérification (%s, transition impossible depuis %s) : %s",
 	},
 }
 

@@ -13,9 +13,11 @@ import (
 
 	"vigie/cases"
 	"vigie/farm"
+	"vigie/finding"
 	"vigie/internal/golden"
 	"vigie/letter"
 	"vigie/scan"
+	"vigie/store"
 )
 
 func day(s string) time.Time {
@@ -26,19 +28,25 @@ func day(s string) time.Time {
 	return t
 }
 
-// The prefecture story of 2022: 101 prefectures of which 30 collect data
-// over HTTP; one case for the ministry; the DPO alert, a reminder, two
-// complaints to the CNIL; the sites switch to HTTPS; verification and the
-// public chronology.
-func TestPrefectureStory(t *testing.T) {
-	const prefectures, overHTTP = 101, 30
-	f, err := farm.StartPrefectures(prefectures, overHTTP)
+// prefectureFarm serves the prefecture story's sites with informational
+// notes besides the failures: certificates without revocation
+// information, and TLS 1.2 at most, on every HTTPS prefecture.
+func prefectureFarm(t *testing.T, prefectures, overHTTP int) *farm.Farm {
+	t.Helper()
+	f, err := farm.StartPrefecturesWith(farm.PrefectureOptions{Sites: prefectures, OverHTTP: overHTTP, NoRevocation: true, NoTLS13: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(f.Close)
+	return f
+}
+
+// storyOpen imports the ministry and its prefectures, scans them and
+// opens the case; it checks that the case covers exactly the HTTP
+// prefectures although the notes cover them all.
+func storyOpen(t *testing.T, f *farm.Farm, dir string, prefectures, overHTTP int) (string, *scan.Summary, cases.Case) {
+	t.Helper()
 	ctx := t.Context()
-	dir := t.TempDir()
 	db := filepath.Join(dir, "vigie.db")
 
 	var targets, orgs bytes.Buffer
@@ -67,6 +75,25 @@ func TestPrefectureStory(t *testing.T) {
 	if sum.Sites != prefectures || sum.Failed != 0 {
 		t.Fatalf("scan: %d sites, %d failed", sum.Sites, sum.Failed)
 	}
+	// The notes are there, on the HTTPS prefectures, and are not failures.
+	notes := map[string]int{}
+	st, err := OpenStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := st.Findings(ctx, store.Filter{Scan: sum.Scan.ID})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range fs {
+		if x.Severity == finding.Info {
+			notes[x.Check]++
+		}
+	}
+	if https := prefectures - overHTTP; notes["tls.cert-no-revocation"] != https || notes["tls.no-tls13"] != https {
+		t.Fatalf("notes of the scan: %v; want tls.cert-no-revocation and tls.no-tls13 on the %d HTTPS prefectures", notes, https)
+	}
 
 	// One case for the ministry, covering exactly the HTTP prefectures.
 	opened, err := CaseOpen(ctx, CaseOpenOptions{DB: db, ScanID: sum.Scan.ID, Now: day("2022-01-20"), Stdout: &out})
@@ -82,9 +109,34 @@ func TestPrefectureStory(t *testing.T) {
 		t.Fatalf("opened %d cases: %+v; want one for %s with sites %v", len(opened), opened, farm.Ministry, wantSites)
 	}
 	c := opened[0]
-	if c.Title != farm.Ministry+" — 30 sites" {
-		t.Errorf("title = %q", c.Title)
+	if c.Title != fmt.Sprintf("%s — %d sites", farm.Ministry, overHTTP) || c.MinSeverity != finding.Low {
+		t.Errorf("title = %q, threshold %s", c.Title, c.MinSeverity)
 	}
+	return db, sum, c
+}
+
+// notedAsFailure reports a letter or page that shows an informational
+// note among the failures.
+func notedAsFailure(t *testing.T, what string, b []byte) {
+	t.Helper()
+	for _, note := range []string{"tls.cert-no-revocation", "révocation", "revocation", "TLS 1.3"} {
+		if bytes.Contains(b, []byte(note)) {
+			t.Errorf("%s mentions a note: %q", what, note)
+		}
+	}
+}
+
+// The prefecture story of 2022: 101 prefectures of which 30 collect data
+// over HTTP, and informational notes on many; one case for the ministry;
+// the DPO alert, a reminder, two complaints to the CNIL; the sites switch
+// to HTTPS; verification and the public chronology.
+func TestPrefectureStory(t *testing.T) {
+	const prefectures, overHTTP = 101, 30
+	f := prefectureFarm(t, prefectures, overHTTP)
+	ctx := t.Context()
+	dir := t.TempDir()
+	db, sum, c := storyOpen(t, f, dir, prefectures, overHTTP)
+	var out bytes.Buffer
 
 	// Dates in letters come from the scan (today); the story is dated 2022.
 	story := func(b []byte) []byte {
@@ -103,6 +155,10 @@ func TestPrefectureStory(t *testing.T) {
 		if got, want := bytes.Contains(md, []byte(s.Organisation+" — ")), i < overHTTP; got != want {
 			t.Errorf("alert names %s: %v, want %v", s.Organisation, got, want)
 		}
+	}
+	notedAsFailure(t, "the alert", md)
+	if !bytes.Contains(md, []byte("sur 30 site(s)")) {
+		t.Error("the alert does not count 30 sites")
 	}
 	golden.Check(t, "prefectures-alert.fr.md", story(md))
 	lo.Format, lo.Output = "eml", filepath.Join(dir, "alerte.eml")
@@ -131,9 +187,17 @@ func TestPrefectureStory(t *testing.T) {
 		t.Errorf("invalid transition: err = %v", err)
 	}
 	for _, s := range steps {
-		if _, err := CaseEvent(ctx, CaseEventOptions{DB: db, ID: c.ID, Attach: s.attach,
-			Event: cases.Event{Date: day(s.date), Kind: s.kind, Ref: s.ref, Text: s.text, Author: "Vigie", Private: s.private}}); err != nil {
+		got, err := CaseEvent(ctx, CaseEventOptions{DB: db, ID: c.ID, Attach: s.attach,
+			Event: cases.Event{Date: day(s.date), Kind: s.kind, Ref: s.ref, Text: s.text, Author: "Vigie", Private: s.private}})
+		if err != nil {
 			t.Fatal(err)
+		}
+		// The alert records what it notified: the 30 sites' failures.
+		if s.kind == "dpo-alerted" {
+			n := got.Notified()
+			if len(n) != len(c.Findings) || len(refSites(n)) != overHTTP {
+				t.Fatalf("the alert notified %d findings on %d sites; want the case's %d on %d", len(n), len(refSites(n)), len(c.Findings), overHTTP)
+			}
 		}
 	}
 
@@ -170,8 +234,12 @@ func TestPrefectureStory(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := got.Events[len(got.Events)-1]
-	if got.State != cases.VerifiedFixed || last.Kind != string(cases.VerifiedFixed) || !last.Date.Equal(day("2022-07-10")) {
+	if got.State != cases.VerifiedFixed || last.Kind != string(cases.VerifiedFixed) || !last.Date.Equal(day("2022-07-10")) ||
+		last.Text != "30 sites corrigés sur 30" {
 		t.Fatalf("verification after the fix: %+v, state %s", last, got.State)
+	}
+	if fixes := got.SiteFixes(); len(fixes) != overHTTP {
+		t.Errorf("fix dates of %d sites, want %d", len(fixes), overHTTP)
 	}
 	if _, err := CaseEvent(ctx, CaseEventOptions{DB: db, ID: c.ID, Event: cases.Event{Date: day("2022-07-11"), Kind: "closed", Text: "HTTPS déployé sur les 30 préfectures"}}); err != nil {
 		t.Fatal(err)
@@ -192,7 +260,8 @@ func TestPrefectureStory(t *testing.T) {
 				b = bytes.ReplaceAll(b, []byte(e.Ref), []byte("scan SCAN"))
 			}
 		}
-		for _, want := range []string{"28-6912", "28-7998", "25 janvier 2022", "10 juillet 2022", "Correction vérifiée"} {
+		notedAsFailure(t, "chronology."+format, b)
+		for _, want := range []string{"28-6912", "28-7998", "25 janvier 2022", "10 juillet 2022", "Correction vérifiée", "correction vérifiée le "} {
 			if !bytes.Contains(b, []byte(want)) {
 				t.Errorf("chronology.%s lacks %q", format, want)
 			}
@@ -244,5 +313,135 @@ func TestPrefectureStory(t *testing.T) {
 	cancel()
 	if err := CaseVerifyAll(stopped, VerifyAllOptions{CaseVerifyOptions: vo, Every: time.Hour, Out: &rounds}); err != nil {
 		t.Errorf("scheduled loop with a cancelled context: %v", err)
+	}
+}
+
+// The same story where 2 of the 30 prefectures stay on HTTP: the
+// verification records partially-fixed, naming the 2, with the fix dates
+// of the 28 others; the case stays open to a complaint.
+func TestPrefectureStoryPartialFix(t *testing.T) {
+	const prefectures, overHTTP, fixed = 40, 30, 28
+	f := prefectureFarm(t, prefectures, overHTTP)
+	ctx := t.Context()
+	dir := t.TempDir()
+	db, _, c := storyOpen(t, f, dir, prefectures, overHTTP)
+	if _, err := CaseEvent(ctx, CaseEventOptions{DB: db, ID: c.ID, Event: cases.Event{Date: day("2022-01-25"), Kind: "dpo-alerted"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.SwitchSomeToHTTPS(fixed); n != fixed {
+		t.Fatalf("switched %d sites, want %d", n, fixed)
+	}
+	got, err := CaseVerify(ctx, CaseVerifyOptions{ID: c.ID, Scan: farmScan(f, db, TargetSources{}), Date: day("2022-07-10")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := got.Events[len(got.Events)-1]
+	remaining := []string{f.Sites()[28].URL, f.Sites()[29].URL}
+	want := "28 of 30 sites fixed; remaining: " + strings.Join(remaining, ", ")
+	if got.State != cases.DPOAlerted || last.Kind != cases.KindPartiallyFixed || last.Text != want {
+		t.Fatalf("verification: %s %q, state %s; want partially-fixed %q", last.Kind, last.Text, got.State, want)
+	}
+	for _, e := range got.Events {
+		if e.Kind == cases.KindNewFindings {
+			t.Errorf("notes reported as new failures: %+v", e)
+		}
+	}
+	page := filepath.Join(dir, "chronology.md")
+	if err := CasePublish(ctx, CaseLetterOptions{DB: db, ID: c.ID, Lang: "en", Format: "md", Output: page}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(page)
+	notedAsFailure(t, "the chronology", b)
+	if n := bytes.Count(b, []byte("fix verified on 10 July 2022")); n != fixed {
+		t.Errorf("chronology: %d sites with a fix date, want %d:\n%s", n, fixed, b)
+	}
+	for _, u := range remaining {
+		if line := lineWith(b, u+":"); line == "" || strings.Contains(line, "fix verified") {
+			t.Errorf("chronology line of %s: %q", u, line)
+		}
+	}
+	// A reminder names only the 2 sites still at fault.
+	reminder := filepath.Join(dir, "reminder.md")
+	if err := CaseLetter(ctx, CaseLetterOptions{DB: db, ID: c.ID, Kind: letter.Reminder, Lang: "en", Format: "md", Date: day("2022-07-11"), Output: reminder}); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := os.ReadFile(reminder)
+	for i, s := range f.Sites() {
+		if got, want := bytes.Contains(r, []byte(s.URL)), i == 28 || i == 29; got != want {
+			t.Errorf("reminder names %s: %v, want %v", s.URL, got, want)
+		}
+	}
+}
+
+func lineWith(b []byte, s string) string {
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, s) {
+			return line
+		}
+	}
+	return ""
+}
+
+// judge decides per notified failure from the current state and what the
+// verification scan saw: fixed only where the page was examined again;
+// failures first seen (never notes) are new, once.
+func TestJudge(t *testing.T) {
+	const a, b, cs, d = "http://a.test/", "http://b.test/", "http://c.test/", "http://d.test/"
+	when := day("2022-06-01")
+	notified := []cases.FindingRef{{ID: "a1", Site: a}, {ID: "a2", Site: a}, {ID: "b1", Site: b}, {ID: "c1", Site: cs}, {ID: "d1", Site: d}}
+	after := []finding.Finding{
+		{ID: "a1", Site: a, FixedAt: &when}, {ID: "a2", Site: a, FixedAt: &when}, // a: fixed
+		{ID: "b1", Site: b},  // b: seen again
+		{ID: "c1", Site: cs}, // c: open, not seen (page not examined)
+		{ID: "d1", Site: d, FixedAt: &when},
+	}
+	seen := []finding.Finding{
+		{ID: "b1", Site: b, Severity: finding.High},
+		{ID: "b2", Site: b, Severity: finding.Medium},              // new failure
+		{ID: "b3", Site: b, Severity: finding.Info},                // a note
+		{ID: "d2", Site: d, Severity: finding.High},                // already reported as new
+		{ID: "x1", Site: "http://x.test/", Severity: finding.High}, // another site
+	}
+	tests := []struct {
+		name       string
+		state      cases.State
+		events     []cases.Event
+		kind       string
+		fixedSites []string
+		remaining  []string
+		unverified []string
+		regressed  []string
+		news       []string
+	}{
+		{"first verification", cases.DPOAlerted, nil, cases.KindPartiallyFixed,
+			[]string{a, d}, []string{b}, []string{cs}, nil, []string{"b2", "d2"}},
+		{"b fixed before, back now", cases.DPOAlerted, []cases.Event{
+			{Kind: cases.KindPartiallyFixed, Findings: []cases.FindingRef{{ID: "b1", Site: b}}},
+			{Kind: cases.KindNewFindings, Findings: []cases.FindingRef{{ID: "d2", Site: d}}},
+		}, string(cases.Regressed), []string{a, d}, []string{b}, []string{cs}, []string{"b1"}, []string{"b2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &cases.Case{ID: "C-1", State: tt.state, Events: tt.events}
+			v := judge(c, notified, after, seen)
+			ids := func(refs []cases.FindingRef) []string {
+				var out []string
+				for _, r := range refs {
+					out = append(out, r.ID)
+				}
+				return out
+			}
+			if v.sites != 4 || !slices.Equal(v.fixedSites, tt.fixedSites) || !slices.Equal(v.remaining, tt.remaining) ||
+				!slices.Equal(v.unverified, tt.unverified) || !slices.Equal(ids(v.regressed), tt.regressed) || !slices.Equal(ids(v.news), tt.news) {
+				t.Errorf("verdict = %+v", v)
+			}
+			e := v.event(c, verifyTexts[0], cases.Event{Date: when})
+			if e.Kind != tt.kind {
+				t.Errorf("event kind %s, want %s (%s)", e.Kind, tt.kind, e.Text)
+			}
+			if tt.kind == cases.KindPartiallyFixed && e.Text != "2 of 4 sites fixed; remaining: "+b+"; not verified (pages not examined again): "+cs {
+				t.Errorf("event text %q", e.Text)
+			}
+		})
 	}
 }

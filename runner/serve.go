@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"vigie/finding"
 
 	"vigie/cases"
 	"vigie/crawl"
@@ -48,7 +49,10 @@ type ServeOptions struct {
 	Archive string
 	// From signs the letters generated from the dashboard.
 	From string
-	Log  *slog.Logger
+	// MinSeverity is the dashboard's failure threshold (zero:
+	// finding.DefaultThreshold); see web.Options.
+	MinSeverity finding.Severity
+	Log         *slog.Logger
 	// Ready, when set, is called with the listening address once the
 	// server accepts connections.
 	Ready func(addr net.Addr)
@@ -116,7 +120,7 @@ func Serve(ctx context.Context, o ServeOptions) error {
 	dash, err := web.New(web.Options{
 		Store: st, Browser: br, Accounts: acc, Cases: cs, Launcher: l,
 		EvidenceRoot: filepath.Join(data, "evidence"), FilesDir: filepath.Join(data, "dashboard"),
-		Secure: secure, AllowPrivate: o.AllowPrivate, Lookup: lookup, LetterFrom: o.From, Log: o.Log,
+		Secure: secure, AllowPrivate: o.AllowPrivate, Lookup: lookup, LetterFrom: o.From, MinSeverity: o.MinSeverity, Log: o.Log,
 	})
 	if err != nil {
 		return err

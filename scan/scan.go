@@ -22,6 +22,7 @@ import (
 	"vigie/fetch"
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/pii"
 	"vigie/store"
 	"vigie/target"
 	"vigie/tlsprobe"
@@ -279,13 +280,10 @@ func (e *Engine) Audit(ctx context.Context, t target.Target, sc store.Scan) (*Re
 	}
 	res := &Result{Site: site}
 	for _, p := range site.Pages {
-		for _, f := range p.Forms {
+		for i := range p.Forms {
 			res.Forms++
-			for _, fl := range f.Fields {
-				if fl.Category != "" {
-					res.PersonalForms++
-					break
-				}
+			if pii.CollectsPersonalData(&p.Forms[i]).Personal {
+				res.PersonalForms++
 			}
 		}
 	}

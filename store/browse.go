@@ -107,8 +107,11 @@ type SiteQuery struct {
 	// Organisation and Tag match exactly; Text is a case-insensitive
 	// substring of the URL.
 	Organisation, Tag, Text string
-	// Failing keeps sites with at least one open finding.
+	// Failing keeps sites with at least one open finding at or above
+	// MinSeverity (any severity when zero): the dashboard passes its
+	// failure threshold, so that informational notes make no site failing.
 	Failing       bool
+	MinSeverity   finding.Severity
 	Limit, Offset int
 }
 

@@ -163,7 +163,9 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 		rep.Protocols = protos
 		rep.Incomplete, rep.Notes = r.incomplete, append(rep.Notes, r.notes...)
 		if owner && sp != nil {
-			p.publish(key, sp, protos, err == nil, r.incomplete, r.notes)
+			// A host that accepted nothing (a name the server refuses, say)
+			// does not speak for the other names of its configuration.
+			p.publish(key, sp, protos, err == nil && anyAccepted(protos), r.incomplete, r.notes)
 		}
 		if err != nil {
 			rep.Error, rep.ErrorKind = err.Error(), errorKind(err)
@@ -188,6 +190,15 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 	}
 	rep.Profiles = Evaluate(rep)
 	return rep, nil
+}
+
+func anyAccepted(protos []observation.TLSProtocol) bool {
+	for _, p := range protos {
+		if p.Accepted {
+			return true
+		}
+	}
+	return false
 }
 
 // claim returns the shared results of key (address and handshake) and

@@ -302,6 +302,37 @@ func TestProbeSharesAddress(t *testing.T) {
 	}
 }
 
+// A name the server refuses comes first: its failure is not shared with
+// the names that the server does serve on the same address.
+func TestProbeSharesNoRefusal(t *testing.T) {
+	ca := newCA(t)
+	leaf := ca.leaf(t, leafSpec{names: []string{"b.example.test"}})
+	// TLS 1.2: a TLS 1.3 server answers the hello before it picks a
+	// certificate, so the refused name would seem to accept TLS 1.3.
+	cfg := &tls.Config{MaxVersion: tls.VersionTLS12, GetCertificate: func(h *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		if h.ServerName != "b.example.test" {
+			return nil, errors.New("no such site")
+		}
+		return &leaf, nil
+	}}
+	port := goServer(t, cfg)
+	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool})
+	refused, _ := p.Probe(context.Background(), "a.example.test", port)
+	served, err := p.Probe(context.Background(), "b.example.test", port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refused.Accepted()) != 0 || len(served.Accepted()) == 0 || served.SharedFrom != "" {
+		t.Errorf("refused name accepts %v; served name accepts %v, shared from %q", refused.Accepted(), served.Accepted(), served.SharedFrom)
+	}
+	// The other way round: the served name's results are not lent to the
+	// refused one.
+	again, _ := p.Probe(context.Background(), "c.example.test", port)
+	if len(again.Accepted()) != 0 || again.SharedFrom != "" {
+		t.Errorf("refused name after a served one accepts %v, shared from %q", again.Accepted(), again.SharedFrom)
+	}
+}
+
 func TestProbeBudget(t *testing.T) {
 	ca := newCA(t)
 	port := goServer(t, &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, leafSpec{})}})

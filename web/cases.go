@@ -126,7 +126,7 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, v *view) {
 func (s *Server) caseOpen(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
 	scanID := r.PostFormValue("scan")
-	opened, err := cases.OpenFromScan(ctx, s.o.Store, s.o.Cases, scanID, s.o.Now().UTC())
+	opened, err := cases.OpenFromScan(ctx, s.o.Store, s.o.Cases, scanID, s.o.Now().UTC(), s.threshold())
 	if err != nil {
 		status := http.StatusInternalServerError
 		if errors.Is(err, cases.ErrNothingToOpen) || errors.Is(err, store.ErrNotFound) {
@@ -246,7 +246,7 @@ func (s *Server) caseEvent(w http.ResponseWriter, r *http.Request, v *view) {
 		s.renderCase(w, r, v, http.StatusBadRequest, c)
 		return
 	}
-	updated, err := cases.Record(r.Context(), s.o.Cases, c.ID, e)
+	updated, err := cases.RecordAlert(r.Context(), s.o.Cases, s.o.Store, c.ID, e)
 	if errors.Is(err, cases.ErrTransition) {
 		v.Error, v.Detail = "case.badevent", []string{err.Error()}
 		s.renderCase(w, r, v, http.StatusConflict, c)
@@ -335,7 +335,7 @@ func (s *Server) caseDocument(w http.ResponseWriter, r *http.Request, v *view) {
 
 // letterData builds what letters and the chronology are made from.
 func (s *Server) letterData(r *http.Request, c *cases.Case, lang string, public bool) (*letter.Data, cases.Organisation, error) {
-	fs, err := s.caseFindings(r, c)
+	fs, err := cases.AtIssue(r.Context(), s.o.Store, c)
 	if err != nil {
 		return nil, cases.Organisation{}, err
 	}

@@ -20,6 +20,7 @@ import (
 	"vigie/check"
 	"vigie/evidence"
 	"vigie/finding"
+	"vigie/finding/facts"
 	"vigie/store"
 )
 
@@ -312,8 +313,9 @@ type findingData struct {
 	Known       bool
 	Rationale   string
 	Remediation string
-	Detail      string
-	Evidence    evidenceView
+	// Facts is what was seen, written for people (JSON stays in exports).
+	Facts    facts.Facts
+	Evidence evidenceView
 }
 
 func (s *Server) findingPage(w http.ResponseWriter, r *http.Request, v *view) {
@@ -328,10 +330,7 @@ func (s *Server) findingPage(w http.ResponseWriter, r *http.Request, v *view) {
 		d.Rationale = v.L.Pick(d.Meta.Rationale.FR, d.Meta.Rationale.EN)
 		d.Remediation = v.L.Pick(d.Meta.Remediation.FR, d.Meta.Remediation.EN)
 	}
-	if len(f.Detail) > 0 {
-		b, _ := json.MarshalIndent(f.Detail, "", "  ")
-		d.Detail = string(b)
-	}
+	d.Facts = facts.Of(f, v.L.Code)
 	d.Evidence = s.findingEvidence(r, f)
 	s.render(w, r, v, http.StatusOK, "finding.html", d)
 }

@@ -96,6 +96,11 @@ func testFindings(site string, second bool) []finding.Finding {
 			{Check: "transport.no-https", Severity: finding.High, Confidence: finding.Certain, URL: site + "/", Location: site + "/", Title: "No HTTPS", Legal: []string{"GDPR art. 32"}},
 			{Check: "form.http-page", Severity: finding.Critical, Confidence: finding.Firm, URL: site + "/=cmd", Location: site + "/=cmd#form=1", Title: "=HYPERLINK(\"x\")", Legal: []string{"GDPR art. 5(1)(f)"}},
 		}
+	case "https://www.mairie-c.test":
+		// A note only: never a failing site.
+		return []finding.Finding{
+			{Check: "tls.cert-no-revocation", Severity: finding.Info, Confidence: finding.Certain, URL: site + "/", Location: "tls:www.mairie-c.test:443:cert", Title: "No revocation information", Detail: map[string]any{"ocsp_stapled": false}},
+		}
 	}
 	return nil
 }
@@ -105,6 +110,7 @@ func seed(t *testing.T, db *sqlite.DB) {
 	sites := []store.SiteResult{
 		{URL: "https://www.prefecture-a.test", Organisation: "Préfecture A", Tags: []string{"prefecture", "dept:01"}, Pages: 3},
 		{URL: "http://mairie-b.test", Organisation: "=Mairie B", Tags: []string{"mairie"}, Pages: 2},
+		{URL: "https://www.mairie-c.test", Organisation: "Mairie C", Tags: []string{"mairie"}, Pages: 1},
 	}
 	for i, start := range []time.Time{scan1, scan2} {
 		sc := &store.Scan{ID: store.NewScanID(start)[:16] + "-000" + string(rune('1'+i)), Started: start, Version: "test", Targets: len(sites), Settings: map[string]string{"name": "seed"}}

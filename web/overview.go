@@ -23,11 +23,15 @@ type checkCount struct {
 
 type overviewData struct {
 	Sites, Failing int
-	BySeverity     map[string]int
-	Open           int
-	ByCheck        []checkCount
-	Chart          string
-	Scans          []store.ScanSummary
+	// Threshold is the failure threshold; Notes the open findings below
+	// it (informational ones always), which make no site failing.
+	Threshold  string
+	Notes      int
+	BySeverity map[string]int
+	Open       int
+	ByCheck    []checkCount
+	Chart      string
+	Scans      []store.ScanSummary
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *view) {
@@ -38,7 +42,8 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *view) {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return
 	}
-	if _, d.Failing, err = s.o.Browser.SiteSummaries(ctx, store.SiteQuery{Failing: true, Limit: 1}); err != nil {
+	d.Threshold = s.threshold().String()
+	if _, d.Failing, err = s.o.Browser.SiteSummaries(ctx, store.SiteQuery{Failing: true, MinSeverity: s.threshold(), Limit: 1}); err != nil {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return
 	}
@@ -51,6 +56,9 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *view) {
 			return
 		}
 		d.BySeverity[sev.String()] = n - above
+		if !sev.IsFailure(s.threshold()) {
+			d.Notes += n - above
+		}
 		above = n
 	}
 	d.Open = above

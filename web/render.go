@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigie/finding"
+	"vigie/finding/facts"
 	"vigie/store"
 )
 
@@ -75,6 +76,12 @@ var funcs = template.FuncMap{
 	"svg":        func(s string) template.HTML { return template.HTML(s) }, // only for chart output built with escaping
 	"count": func(m map[string]int, k string) int {
 		return m[k]
+	},
+	"facts": func(v *view, f facts.Facts) any {
+		return struct {
+			L *lang
+			facts.Facts
+		}{v.L, f}
 	},
 	"rows": func(v *view, rows []findingRow) any {
 		return struct {

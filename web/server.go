@@ -20,7 +20,8 @@ import (
 	"time"
 
 	"vigie/cases"
-	_ "vigie/check/all" // the catalogue shows every check family
+	_ "vigie/check/all"
+	"vigie/finding" // the catalogue shows every check family
 	"vigie/store"
 	"vigie/target"
 )
@@ -74,6 +75,11 @@ type Options struct {
 	SessionTTL, IdleTimeout time.Duration
 	// LetterFrom signs letters generated from the dashboard.
 	LetterFrom string
+	// MinSeverity is the failure threshold (zero: finding.DefaultThreshold):
+	// open findings at or above it make a site failing and cases opened
+	// from the dashboard keep it; those below, and informational ones
+	// always, are shown as notes.
+	MinSeverity finding.Severity
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	Log *slog.Logger
@@ -225,4 +231,12 @@ func (s *Server) headers(next http.Handler) http.Handler {
 // filesPath returns a path under FilesDir.
 func (s *Server) filesPath(elem ...string) string {
 	return filepath.Join(append([]string{s.o.FilesDir}, elem...)...)
+}
+
+// threshold returns the failure threshold of the dashboard.
+func (s *Server) threshold() finding.Severity {
+	if s.o.MinSeverity == 0 {
+		return finding.DefaultThreshold
+	}
+	return s.o.MinSeverity
 }

@@ -352,7 +352,7 @@ func TestPages(t *testing.T) {
 		{"/findings?tag=mairie", []string{"transport.no-https"}},
 		{"/findings?q=contact", []string{"/findings/" + id}},
 		{"/findings?since=2026-11-01&until=2026-11-30", []string{"form.http-action"}},
-		{"/findings/" + id, []string{"GDPR art. 32", "Evidence", "&#34;method&#34;: &#34;post&#34;"}},
+		{"/findings/" + id, []string{"GDPR art. 32", "Evidence", "<dt>Submission method</dt><dd>post</dd>"}},
 		{"/sites?failing=1", []string{"https://www.prefecture-a.test", "http://mairie-b.test"}},
 		{"/site?url=https%3A%2F%2Fwww.prefecture-a.test", []string{"History of scans", scanID(t, env, 1), "fixed"}},
 		{"/organisations", []string{"Préfecture A", "dpo@prefecture-a.test", "=Mairie B"}},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vigie/cases"
+	"vigie/finding"
 	"vigie/store"
 )
 
@@ -16,11 +17,13 @@ type sitesData struct {
 	Pager pager
 }
 
-func siteQuery(r *http.Request) store.SiteQuery {
+// siteQuery reads the sites list's filters; failing sites are those with
+// an open finding at or above the failure threshold min.
+func siteQuery(r *http.Request, min finding.Severity) store.SiteQuery {
 	v := r.URL.Query()
 	return store.SiteQuery{
 		Organisation: v.Get("organisation"), Tag: v.Get("tag"), Text: strings.TrimSpace(v.Get("q")),
-		Failing: v.Get("failing") == "1",
+		Failing: v.Get("failing") == "1", MinSeverity: min,
 	}
 }
 
@@ -38,7 +41,7 @@ type siteRecord struct {
 }
 
 func (s *Server) sites(w http.ResponseWriter, r *http.Request, v *view) {
-	q := siteQuery(r)
+	q := siteQuery(r, s.threshold())
 	if format := r.URL.Query().Get("format"); format != "" {
 		s.exportSites(w, r, v, q, format)
 		return
@@ -187,7 +190,8 @@ func (s *Server) organisationRows(r *http.Request, text string) ([]orgRow, error
 		for k, n := range site.Open {
 			o.Open[k] += n
 			o.Findings += n
-			failing = failing || n > 0
+			sev, err := finding.ParseSeverity(k)
+			failing = failing || n > 0 && err == nil && sev.IsFailure(s.threshold())
 		}
 		if failing {
 			o.Failing++

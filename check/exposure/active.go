@@ -1,6 +1,7 @@
 package exposure
 
 import (
+	"fmt"
 	"net/url"
 	"sort"
 
@@ -58,14 +59,20 @@ func enumerable(site *observation.Site, r *check.Reporter) {
 		if len(seen) < 2 {
 			continue
 		}
-		r.Report(check.Issue{Check: "exposure.enumerable-records", URL: urlsecret.Mask(of), Severity: finding.Critical, Confidence: finding.Firm, Detail: map[string]any{
+		d := map[string]any{
 			// One person a record page, the original included: never more
 			// than the pages requested.
 			"people":  len(seen),
 			"probed":  probed,
 			"kinds":   uniqueSorted(kinds),
 			"samples": samples,
-		}})
+		}
+		v := verdict{severity: finding.Critical}
+		v.add(reason{Code: fmt.Sprintf("neighbours:%d", len(seen)-1), Severity: finding.Critical,
+			EN: fmt.Sprintf("the neighbouring identifiers, requested without credentials, show %d other people: the whole file can be walked", len(seen)-1),
+			FR: fmt.Sprintf("les identifiants voisins, demandés sans authentification, montrent %d autres personnes : tout le fichier peut être parcouru", len(seen)-1)})
+		v.detail(d)
+		r.Report(check.Issue{Check: "exposure.enumerable-records", URL: urlsecret.Mask(of), Severity: finding.Critical, Confidence: finding.Firm, Detail: d})
 	}
 }
 
@@ -135,26 +142,32 @@ func dataFile(site *observation.Site, r *check.Reporter) {
 			}
 		}
 		detail := map[string]any{"path": req.Path, "status": ap.Status, "length": ap.Length, "content_type": ap.ContentType}
-		var sev finding.Severity
+		var v verdict
 		switch req.Path {
 		case "/.git/config":
 			if !has(ap.Evidence, "git-core") {
 				continue
 			}
-			sev = finding.High
+			v.add(reason{Code: "git-config", Severity: finding.High,
+				EN: "the deployment's Git configuration is readable: source code and its history may follow",
+				FR: "la configuration Git du déploiement est lisible : le code source et son historique peuvent suivre"})
 			detail["evidence"] = ap.Evidence
 		case "/.env":
 			if !has(ap.Evidence, "env-lines") {
 				continue
 			}
-			sev = finding.High
+			v.add(reason{Code: "env-file", Severity: finding.High,
+				EN: fmt.Sprintf("an environment file with %d settings is readable (secrets, database access)", len(ap.EnvKeys)),
+				FR: fmt.Sprintf("un fichier d'environnement de %d réglages est lisible (secrets, accès aux bases)", len(ap.EnvKeys))})
 			detail["evidence"] = ap.Evidence
 			detail["env_keys"] = ap.EnvKeys
 		default:
 			if ap.HTML || !ap.Personal.Has() || ap.Personal.People < 1 {
 				continue
 			}
-			sev = finding.Critical
+			v.add(reason{Code: "export-with-personal-data", Severity: finding.Critical,
+				EN: fmt.Sprintf("an export or backup holding personal data of %d people", ap.Personal.People),
+				FR: fmt.Sprintf("un export ou une sauvegarde contenant des données personnelles de %d personnes", ap.Personal.People)})
 			samples := ap.Personal.Samples
 			if len(samples) > 8 {
 				samples = samples[:8]
@@ -163,7 +176,8 @@ func dataFile(site *observation.Site, r *check.Reporter) {
 			detail["kinds"] = ap.Personal.Kinds
 			detail["samples"] = samples
 		}
-		r.Report(check.Issue{Check: "exposure.data-file", URL: ap.URL, Severity: sev, Confidence: finding.Firm, Detail: detail})
+		v.detail(detail)
+		r.Report(check.Issue{Check: "exposure.data-file", URL: ap.URL, Severity: v.severity, Confidence: finding.Firm, Detail: detail})
 	}
 }
 

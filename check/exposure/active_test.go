@@ -117,6 +117,9 @@ func TestActiveChecks(t *testing.T) {
 					continue
 				}
 				got = append(got, want{f.Check, f.Severity, f.Confidence})
+				if why, _ := f.Detail["severity_reason"].(map[string]string); why["en"] == "" || why["fr"] == "" {
+					t.Errorf("%s: no severity_reason in %v", f.Check, f.Detail)
+				}
 				if f.Check == "exposure.enumerable-records" && f.Detail["people"] != tt.people {
 					t.Errorf("people %v, want %d", f.Detail["people"], tt.people)
 				}

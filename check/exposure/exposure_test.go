@@ -51,7 +51,7 @@ func TestExposureChecks(t *testing.T) {
 		want  []want
 	}{
 		{"member list with birth dates", []observation.Page{scanned("http://parti.test/adherents", "text/html", members)},
-			[]want{{"exposure.pii-unauthenticated", finding.High, finding.Firm}}},
+			[]want{{"exposure.pii-unauthenticated", finding.Critical, finding.Firm}}},
 		{"member list revealing political opinions", []observation.Page{scanned("http://parti.test/adherents", "text/html",
 			strings.ReplaceAll(members, "</td></tr>", "</td><td>militant</td></tr>"))},
 			[]want{{"exposure.pii-unauthenticated", finding.Critical, finding.Firm}}},
@@ -59,8 +59,8 @@ func TestExposureChecks(t *testing.T) {
 			[]want{{"exposure.pii-unauthenticated", finding.Critical, finding.Firm}}},
 		{"one IBAN is enough", []observation.Page{scanned("http://x.test/mandat.json", "application/json", `{"titulaire":"X","iban":"FR76 1773 4397 5399 2273 4253 568"}`)},
 			[]want{{"exposure.pii-unauthenticated", finding.Critical, finding.Firm}}},
-		{"csv export of many people", []observation.Page{scanned("http://x.test/exports/liste.csv", "text/csv", csvOf(25))},
-			[]want{{"exposure.pii-unauthenticated", finding.Critical, finding.Firm}}},
+		{"csv export of many people's e-mail addresses", []observation.Page{scanned("http://x.test/exports/liste.csv", "text/csv", csvOf(25))},
+			[]want{{"exposure.pii-unauthenticated", finding.High, finding.Firm}}},
 		{"three people with e-mail and phone: tentative", []observation.Page{scanned("http://ecole.test/covoiturage", "text/html",
 			"<ul><li>Famille Blanc : a.b@gmail.com, 06 11 11 11 12</li><li>Famille Roux : c.d@free.fr, 06 22 22 22 23</li><li>Famille Petit : e.f@orange.fr, 06 33 33 33 34</li></ul>")},
 			[]want{{"exposure.pii-unauthenticated", finding.High, finding.Tentative}}},
@@ -86,14 +86,18 @@ func TestExposureChecks(t *testing.T) {
 			return p
 		}()}, nil},
 
-		// Directory listings.
-		{"listing of exports", []observation.Page{listed("http://x.test/exports/", "adherents-2024.csv", "archives/", "base.sql.gz")},
+		// Directory listings: one finding a site, its severity from what the
+		// files listed were seen to hold.
+		{"listing of exports, not read", []observation.Page{listed("http://x.test/exports/", "adherents-2024.csv", "archives/", "base.sql.gz")},
 			[]want{{"exposure.directory-listing", finding.Critical, finding.Certain}}},
 		{"listing of images", []observation.Page{listed("http://x.test/images/", "logo.png", "photos/", "bandeau.jpg")},
+			[]want{{"exposure.directory-listing", finding.Low, finding.Certain}}},
+		{"listing of an archive", []observation.Page{listed("http://x.test/depot/", "site-2019.zip", "notice.pdf")},
 			[]want{{"exposure.directory-listing", finding.Medium, finding.Certain}}},
 		{"not a listing", []observation.Page{page("http://x.test/produits/", nil)}, nil},
-		{"one finding per folder, sorted or not", []observation.Page{listed("http://x.test/exports/", "a.csv"), listed("http://x.test/exports/?C=M;O=A", "a.csv")},
-			[]want{{"exposure.directory-listing", finding.Critical, finding.Certain}}},
+		{"one finding a site, sorted or not, folder after folder", []observation.Page{listed("http://x.test/exports/", "a.pdf"),
+			listed("http://x.test/exports/?C=M;O=A", "a.pdf"), listed("http://x.test/docs/", "b.pdf", "sub/"), listed("http://x.test/docs/sub/", "c.txt")},
+			[]want{{"exposure.directory-listing", finding.Low, finding.Certain}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,6 +107,9 @@ func TestExposureChecks(t *testing.T) {
 				got = append(got, want{f.Check, f.Severity, f.Confidence})
 				if f.ID == "" || f.Location == "" || len(f.Legal) == 0 || f.Title == "" {
 					t.Errorf("incomplete finding %+v", f)
+				}
+				if why, _ := f.Detail["severity_reason"].(map[string]string); why["en"] == "" || why["fr"] == "" {
+					t.Errorf("%s: no severity_reason in %v", f.Check, f.Detail)
 				}
 			}
 			sort.Slice(got, func(i, j int) bool { return got[i].check < got[j].check })
@@ -141,18 +148,7 @@ func TestDetailMasked(t *testing.T) {
 			t.Errorf("finding detail shows %q: %s", clear, b)
 		}
 	}
-	if !strings.Contains(string(b), `"***.csv"`) || !strings.Contains(string(b), "liste.csv") || !strings.Contains(string(b), "***@") {
+	if !strings.Contains(string(b), `/exports/***.csv"`) || !strings.Contains(string(b), "liste.csv") || !strings.Contains(string(b), "***@") {
 		t.Errorf("detail lacks masked names or samples: %s", b)
-	}
-}
-
-func TestDataExtension(t *testing.T) {
-	for name, want := range map[string]string{
-		"a.csv": "csv", "base.sql.gz": "gz", "dump.SQL": "sql", "photos/": "", "logo.png": "", "noext": "",
-		"export.json.bak": "bak", "archive.tar.gz": "gz", "readme.txt": "",
-	} {
-		if got := dataExtension(name); got != want {
-			t.Errorf("dataExtension(%q) = %q, want %q", name, got, want)
-		}
 	}
 }

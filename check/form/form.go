@@ -5,7 +5,6 @@ package form
 import (
 	_ "embed"
 	"fmt"
-	"sort"
 	"strings"
 
 	"vigie/check"
@@ -31,7 +30,8 @@ func run(site *observation.Site, r *check.Reporter) {
 		}
 		for j := range p.Forms {
 			f := &p.Forms[j]
-			cats, password := personal(f)
+			v := pii.CollectsPersonalData(f)
+			cats, password := v.Categories, hasPassword(f)
 			httpActions := httpActions(f)
 			// A form in a frame (browser mode) is typed into the frame's
 			// document: the frame's scheme is what protects it.
@@ -43,12 +43,13 @@ func run(site *observation.Site, r *check.Reporter) {
 			}
 			detail := func() map[string]any {
 				d := map[string]any{
-					"form_action":  f.Action,
-					"method":       f.Method,
-					"form_index":   f.Index,
-					"fields":       fieldDetail(f),
-					"categories":   cats,
-					"http_actions": httpActions,
+					"form_action":     f.Action,
+					"method":          f.Method,
+					"form_index":      f.Index,
+					"fields":          fieldDetail(f, v),
+					"categories":      cats,
+					"personal_reason": v.Reason,
+					"http_actions":    httpActions,
 				}
 				if f.Frame != "" {
 					d["frame"] = f.Frame
@@ -77,21 +78,15 @@ func run(site *observation.Site, r *check.Reporter) {
 	}
 }
 
-// personal returns the sorted personal-data categories a form collects and
-// whether it has a password field.
-func personal(f *observation.Form) (cats []string, password bool) {
-	seen := map[string]bool{}
+// hasPassword reports whether a form has a password field that can be
+// filled in.
+func hasPassword(f *observation.Form) bool {
 	for _, fl := range f.Fields {
-		if fl.Type == "password" {
-			password = true
-		}
-		if fl.Category != "" && !seen[fl.Category] {
-			seen[fl.Category] = true
-			cats = append(cats, fl.Category)
+		if fl.Type == "password" && !fl.Disabled {
+			return true
 		}
 	}
-	sort.Strings(cats)
-	return cats, password
+	return false
 }
 
 // httpActions lists the form's submission URLs that use plain HTTP.
@@ -112,13 +107,12 @@ type fieldInfo struct {
 	Category string `json:"category"`
 }
 
-// fieldDetail lists the personal fields of a form for the finding record.
-func fieldDetail(f *observation.Form) []fieldInfo {
+// fieldDetail lists the personal fields of a form for the finding record:
+// those the verdict rests on.
+func fieldDetail(f *observation.Form, v pii.Verdict) []fieldInfo {
 	var out []fieldInfo
-	for _, fl := range f.Fields {
-		if fl.Category == "" {
-			continue
-		}
+	for _, i := range v.Fields {
+		fl := f.Fields[i]
 		name := fl.Name
 		if name == "" {
 			name = fl.ID

@@ -93,20 +93,17 @@ func onFormPage(p *observation.Page, pageURL, own string, r *check.Reporter) {
 // collect and the indices of the forms that collect any.
 func personalCategories(forms []observation.Form) (cats []string, indices []int) {
 	seen := map[string]bool{}
-	for _, f := range forms {
-		personal := false
-		for _, fl := range f.Fields {
-			if fl.Category == "" {
-				continue
-			}
-			personal = true
-			if !seen[fl.Category] {
-				seen[fl.Category] = true
-				cats = append(cats, fl.Category)
-			}
+	for i := range forms {
+		v := pii.CollectsPersonalData(&forms[i])
+		if !v.Personal {
+			continue
 		}
-		if personal {
-			indices = append(indices, f.Index)
+		indices = append(indices, forms[i].Index)
+		for _, c := range v.Categories {
+			if !seen[c] {
+				seen[c] = true
+				cats = append(cats, c)
+			}
 		}
 	}
 	sort.Strings(cats)
@@ -168,6 +165,11 @@ func formDataLeak(p *observation.Page, pageURL, own string, r *check.Reporter) {
 		if lk.Party == "" || strings.EqualFold(lk.Party, own) {
 			continue
 		}
+		if f := leakForm(p, lk); f != nil && !pii.CollectsPersonalData(f).Personal {
+			// A value typed into a search or navigation form (a
+			// commune to look for) is what to show, not who asks.
+			continue
+		}
 		e := leaked{Form: lk.Form, Frame: lk.Frame, Field: lk.Field, Category: lk.Category, Encoding: lk.Encoding,
 			Where: lk.Where, Method: lk.Method, RequestURL: lk.RequestURL, Value: lk.Value}
 		dup := false
@@ -217,6 +219,24 @@ func formDataLeak(p *observation.Page, pageURL, own string, r *check.Reporter) {
 		r.Report(check.Issue{Check: "thirdparty.form-data-leak", URL: pageURL,
 			Location: finding.NormaliseURL(pageURL) + "#party=" + name, Severity: sev, Detail: detail})
 	}
+}
+
+// leakForm returns the form of the page a leak's field was typed into, or
+// nil when it cannot be told.
+func leakForm(p *observation.Page, lk observation.Leak) *observation.Form {
+	top := false
+	for _, fr := range p.Rendering.Frames {
+		if fr.Top && fr.URL == lk.Frame {
+			top = true
+		}
+	}
+	for i := range p.Forms {
+		f := &p.Forms[i]
+		if f.Index == lk.Form && (f.Frame == lk.Frame && lk.Frame != "" || f.Frame == "" && top) {
+			return f
+		}
+	}
+	return nil
 }
 
 // trackerName returns the name the tracker list gave a party's requests.

@@ -16,6 +16,7 @@ import (
 	"vigie/check/transport"
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/pii"
 	"vigie/tlsprobe"
 )
 
@@ -43,15 +44,13 @@ func run(site *observation.Site, r *check.Reporter) {
 	a.certificate()
 }
 
-// CollectsPersonalData reports whether any page of site has a form field
-// that collects personal data.
+// CollectsPersonalData reports whether any page of site has a form that
+// collects personal data (see pii.CollectsPersonalData).
 func CollectsPersonalData(site *observation.Site) bool {
 	for _, p := range site.Pages {
-		for _, f := range p.Forms {
-			for _, fd := range f.Fields {
-				if fd.Category != "" {
-					return true
-				}
+		for i := range p.Forms {
+			if pii.CollectsPersonalData(&p.Forms[i]).Personal {
+				return true
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"vigie/check"
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/pii"
 )
 
 //go:embed catalogue.json
@@ -145,11 +146,9 @@ func hstsProblem(values []string) string {
 }
 
 func collectsPersonalData(p *observation.Page) bool {
-	for _, f := range p.Forms {
-		for _, fl := range f.Fields {
-			if fl.Category != "" {
-				return true
-			}
+	for i := range p.Forms {
+		if pii.CollectsPersonalData(&p.Forms[i]).Personal {
+			return true
 		}
 	}
 	return false

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"vigie/finding"
 
 	"github.com/urfave/cli/v3"
 
@@ -15,6 +16,11 @@ import (
 )
 
 const dbUsage = "database of scans and cases: SQLite `PATH` (default under the XDG data directory)"
+
+// minSeverityFlag is the --min-severity flag: the failure threshold.
+func minSeverityFlag(usage string) cli.Flag {
+	return &cli.StringFlag{Name: "min-severity", Value: finding.DefaultThreshold.String(), Usage: usage + " (`SEVERITY`: low, medium, high or critical)"}
+}
 
 // oneArg returns the single argument of cmd, or an error naming what it is.
 func oneArg(cmd *cli.Command, what string) (string, error) {
@@ -62,12 +68,17 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 					dbFlag(dbUsage),
 					&cli.StringFlag{Name: "from-scan", Required: true, Usage: "the scan `ID` whose findings the cases are about"},
 					&cli.StringFlag{Name: "group-by", Value: "organisation", Usage: "grouping of findings into cases: organisation"},
+					minSeverityFlag("the cases' failure threshold: findings at or above it are failures the cases are about; below (and info always), notes"),
 				},
 				Action: func(ctx context.Context, cmd *cli.Command) error {
 					if g := cmd.String("group-by"); g != "organisation" {
 						return fmt.Errorf("--group-by %q: only organisation is supported", g)
 					}
-					_, err := runner.CaseOpen(ctx, runner.CaseOpenOptions{DB: cmd.String("db"), ScanID: cmd.String("from-scan"), Stdout: stdout})
+					min, err := finding.ParseThreshold(cmd.String("min-severity"))
+					if err != nil {
+						return fmt.Errorf("--min-severity: %w", err)
+					}
+					_, err = runner.CaseOpen(ctx, runner.CaseOpenOptions{DB: cmd.String("db"), ScanID: cmd.String("from-scan"), MinSeverity: min, Stdout: stdout})
 					return err
 				},
 			},
@@ -94,7 +105,7 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 			},
 			{
 				Name:      "event",
-				Usage:     "record an event; a kind naming a state (dpo-alerted, complaint-filed, authority-answered, verified-fixed, closed, regressed, withdrawn) moves the case there if allowed; note, reminder and answer-received do not",
+				Usage:     "record an event; a kind naming a state (dpo-alerted, complaint-filed, authority-answered, verified-fixed, closed, regressed, withdrawn) moves the case there if allowed; note, reminder, answer-received, partially-fixed and new-findings do not",
 				ArgsUsage: "ID",
 				Flags: []cli.Flag{
 					dbFlag(dbUsage),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"vigie/finding"
 
 	"github.com/urfave/cli/v3"
 
@@ -26,6 +27,7 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "max-scans", Value: 2, Usage: "scans launched from the dashboard running at once"},
 			&cli.StringFlag{Name: "archive", Value: runner.ArchiveFindings, Category: catState, Usage: "evidence of launched scans: findings, all or none"},
 			&cli.StringFlag{Name: "from", Usage: "sender of generated letters, e.g. \"Vigie <alerte@example.org>\" (needed for .eml letters)"},
+			minSeverityFlag("open findings at or above it make a site failing and bring it into cases opened here; below, notes"),
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on standard error: text or json"},
 			&cli.IntFlag{Name: "max-pages", Value: 30, Category: catScope, Usage: "pages fetched per site"},
 			&cli.IntFlag{Name: "max-depth", Value: 3, Category: catScope, Usage: "links followed from the entry page"},
@@ -45,6 +47,10 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			if err != nil {
 				return err
 			}
+			minSev, err := finding.ParseThreshold(cmd.String("min-severity"))
+			if err != nil {
+				return fmt.Errorf("--min-severity: %w", err)
+			}
 			maxDepth := cmd.Int("max-depth")
 			if maxDepth == 0 {
 				maxDepth = -1 // crawl.Options: negative means the entry page only
@@ -54,7 +60,7 @@ func serveCommand(stderr io.Writer) *cli.Command {
 				CertFile: cmd.String("cert"), KeyFile: cmd.String("key"), AllowPrivate: cmd.Bool("allow-private"),
 				Fetch: fo, Crawl: crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth},
 				Concurrency: cmd.Int("c"), NoTLSProbe: cmd.Bool("no-tls-probe"), MaxScans: cmd.Int("max-scans"),
-				Archive: cmd.String("archive"), From: cmd.String("from"), Log: slog.New(h),
+				Archive: cmd.String("archive"), From: cmd.String("from"), MinSeverity: minSev, Log: slog.New(h),
 			})
 		},
 	}

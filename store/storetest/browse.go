@@ -289,6 +289,8 @@ func testSiteSummaries(t *testing.T, h *harness, b store.Browser) {
 		{"text wildcard", store.SiteQuery{Text: "a_n"}, nil, 0},
 		{"failing", store.SiteQuery{Failing: true}, []string{siteA, siteB, siteC, siteD}, 0},
 		{"failing and tag", store.SiteQuery{Failing: true, Tag: "dept:2"}, []string{siteD}, 0},
+		{"failing at high or above", store.SiteQuery{Failing: true, MinSeverity: finding.High}, []string{siteA, siteB, siteD}, 0},
+		{"threshold without failing", store.SiteQuery{MinSeverity: finding.Critical}, []string{siteA, siteB, siteC, siteD, siteE}, 0},
 		{"first page", store.SiteQuery{Limit: 2}, []string{siteA, siteB}, 5},
 		{"last page", store.SiteQuery{Limit: 2, Offset: 4}, []string{siteE}, 5},
 		{"offset at the end", store.SiteQuery{Limit: 2, Offset: 5}, nil, 5},

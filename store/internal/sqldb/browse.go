@@ -238,7 +238,17 @@ func (db *Queries) SiteSummaries(ctx context.Context, q store.SiteQuery) ([]stor
 		textMatch(&w, q.Text, "l.site_url")
 	}
 	if q.Failing {
-		w.add(`EXISTS (SELECT 1 FROM findings f WHERE f.site = l.site_url AND f.fixed_at IS NULL)`)
+		cond := `EXISTS (SELECT 1 FROM findings f WHERE f.site = l.site_url AND f.fixed_at IS NULL`
+		var sevs []any
+		if q.MinSeverity > finding.Info {
+			var marks []string
+			for s := q.MinSeverity; s <= finding.Critical; s++ {
+				marks = append(marks, `?`)
+				sevs = append(sevs, s.String())
+			}
+			cond += ` AND f.severity IN (` + strings.Join(marks, `, `) + `)`
+		}
+		w.add(cond+`)`, sevs...)
 	}
 	offset := max(q.Offset, 0)
 	rows, err := db.r.QueryContext(ctx, `SELECT l.site_url, l.organisation, l.tags, l.scan_id, l.started, l.error

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"vigie/cases"
+	"vigie/finding"
 	"vigie/store/internal/column"
 )
 
@@ -94,8 +95,8 @@ func (db *Queries) CreateCase(ctx context.Context, c *cases.Case) error {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM cases`).Scan(&seq); err != nil {
 		return fmt.Errorf("%s: creating case: %w", db.name, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO cases (seq, organisation, title, state, created) VALUES (?, ?, ?, ?, ?)`,
-		seq, c.Organisation, c.Title, string(c.State), column.Time(c.Created)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO cases (seq, organisation, title, state, created, min_severity) VALUES (?, ?, ?, ?, ?, ?)`,
+		seq, c.Organisation, c.Title, string(c.State), column.Time(c.Created), c.Threshold().String()); err != nil {
 		return fmt.Errorf("%s: creating case for %q: %w", db.name, c.Organisation, err)
 	}
 	for _, f := range c.Findings {
@@ -132,11 +133,21 @@ func (db *Queries) insertEvent(ctx context.Context, tx txn, seq int64, e cases.E
 	if e.Private {
 		private = 1
 	}
+	var eseq int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_seq = ?`, seq).Scan(&eseq); err != nil {
+		return fmt.Errorf("%s: saving %s event of case C-%d: %w", db.name, e.Kind, seq, err)
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO case_events (case_seq, seq, at, author, kind, text, ref, document_sha256, private)
-VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_seq = ?), ?, ?, ?, ?, ?, ?, ?)`,
-		seq, seq, column.Time(e.Date), e.Author, e.Kind, e.Text, e.Ref, doc, private)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		seq, eseq, column.Time(e.Date), e.Author, e.Kind, e.Text, e.Ref, doc, private)
 	if err != nil {
 		return fmt.Errorf("%s: saving %s event of case C-%d: %w", db.name, e.Kind, seq, err)
+	}
+	for _, f := range e.Findings {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO case_event_findings (case_seq, event_seq, finding_id, site_url) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			seq, eseq, f.ID, f.Site); err != nil {
+			return fmt.Errorf("%s: saving %s event of case C-%d: finding %s: %w", db.name, e.Kind, seq, f.ID, err)
+		}
 	}
 	return nil
 }
@@ -196,7 +207,7 @@ func (db *Queries) Cases(ctx context.Context) ([]cases.Case, error) {
 }
 
 func (db *Queries) loadCases(ctx context.Context, where string, args ...any) ([]cases.Case, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT seq, organisation, title, state, created FROM cases `+where+` ORDER BY seq`, args...)
+	rows, err := db.r.QueryContext(ctx, `SELECT seq, organisation, title, state, created, min_severity FROM cases `+where+` ORDER BY seq`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading cases: %w", db.name, err)
 	}
@@ -205,10 +216,14 @@ func (db *Queries) loadCases(ctx context.Context, where string, args ...any) ([]
 	for rows.Next() {
 		var c cases.Case
 		var seq int64
-		var state, created string
-		if err := rows.Scan(&seq, &c.Organisation, &c.Title, &state, &created); err != nil {
+		var state, created, minSev string
+		if err := rows.Scan(&seq, &c.Organisation, &c.Title, &state, &created, &minSev); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("%s: reading cases: %w", db.name, err)
+		}
+		if c.MinSeverity, err = finding.ParseSeverity(minSev); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("%s: case C-%d: %w", db.name, seq, err)
 		}
 		c.ID = "C-" + strconv.FormatInt(seq, 10)
 		c.State = cases.State(state)
@@ -256,7 +271,11 @@ func (db *Queries) strings(ctx context.Context, query string, args ...any) ([]st
 }
 
 func (db *Queries) events(ctx context.Context, seq int64) ([]cases.Event, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT e.at, e.author, e.kind, e.text, e.ref, e.private, d.sha256, d.name, d.path
+	refs, err := db.eventFindings(ctx, seq)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT e.seq, e.at, e.author, e.kind, e.text, e.ref, e.private, d.sha256, d.name, d.path
 FROM case_events e LEFT JOIN documents d ON d.sha256 = e.document_sha256
 WHERE e.case_seq = ? ORDER BY e.at, e.seq`, seq)
 	if err != nil {
@@ -266,10 +285,11 @@ WHERE e.case_seq = ? ORDER BY e.at, e.seq`, seq)
 	var out []cases.Event
 	for rows.Next() {
 		var e cases.Event
+		var eseq int64
 		var at string
 		var private int
 		var sha, name, path sql.NullString
-		if err := rows.Scan(&at, &e.Author, &e.Kind, &e.Text, &e.Ref, &private, &sha, &name, &path); err != nil {
+		if err := rows.Scan(&eseq, &at, &e.Author, &e.Kind, &e.Text, &e.Ref, &private, &sha, &name, &path); err != nil {
 			return nil, fmt.Errorf("%s: reading events of case C-%d: %w", db.name, seq, err)
 		}
 		if e.Date, err = column.ParseTime(at); err != nil {
@@ -279,7 +299,33 @@ WHERE e.case_seq = ? ORDER BY e.at, e.seq`, seq)
 		if sha.Valid {
 			e.Document = &cases.Document{SHA256: sha.String, Name: name.String, Path: path.String}
 		}
+		e.Findings = refs[eseq]
 		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// eventFindings returns the findings of each event of a case, by event
+// sequence number, sorted by site then ID.
+func (db *Queries) eventFindings(ctx context.Context, seq int64) (map[int64][]cases.FindingRef, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT event_seq, finding_id, site_url FROM case_event_findings
+WHERE case_seq = ? ORDER BY event_seq, site_url, finding_id`, seq)
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading event findings of case C-%d: %w", db.name, seq, err)
+	}
+	defer rows.Close()
+	out := map[int64][]cases.FindingRef{}
+	for rows.Next() {
+		var eseq int64
+		var f cases.FindingRef
+		if err := rows.Scan(&eseq, &f.ID, &f.Site); err != nil {
+			return nil, fmt.Errorf("%s: reading event findings of case C-%d: %w", db.name, seq, err)
+		}
+		out[eseq] = append(out[eseq], f)
+	}
+	// Sorted here, not by the engines, whose collations may differ.
+	for _, refs := range out {
+		cases.SortRefs(refs)
 	}
 	return out, rows.Err()
 }
