@@ -104,7 +104,8 @@ type Event struct {
 	Findings []FindingRef
 }
 
-// Case is an action against one organisation about a set of findings.
+// Case is an action against one organisation about a set of findings, or
+// a data subject's rights request to it (Kind KindRightsRequest).
 type Case struct {
 	ID           string // "C-1"
 	Organisation string
@@ -118,6 +119,10 @@ type Case struct {
 	// informational ones, always) are notes, never part of the case. Zero
 	// means finding.DefaultThreshold.
 	MinSeverity finding.Severity
+	// Kind is KindFindings ("") or KindRightsRequest.
+	Kind string
+	// Request is the request of a rights-request case, nil otherwise.
+	Request *Request
 }
 
 // Threshold returns the case's failure threshold.
@@ -210,6 +215,9 @@ func ValidKind(kind string) bool {
 // Apply checks e against the case's state and, when allowed, appends it and
 // moves the case to its new state.
 func (c *Case) Apply(e Event) error {
+	if c.IsRights() {
+		return c.applyRights(e)
+	}
 	if !ValidKind(e.Kind) {
 		return fmt.Errorf("case %s: unknown event kind %q (want one of %s, %s)", c.ID, e.Kind, joinStates(States()[1:]), strings.Join(recordKinds, ", "))
 	}
@@ -273,6 +281,9 @@ func ParseDelays(s string) (Delays, error) {
 // that date is at or before now. A case whose state has no delay is never
 // due.
 func (c *Case) Due(now time.Time, delays Delays) (time.Time, bool) {
+	if c.IsRights() {
+		return c.rightsDue(now, delays)
+	}
 	d, ok := delays[c.State]
 	if !ok {
 		return time.Time{}, false

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"vigie/finding"
@@ -128,10 +129,11 @@ func Run(site *observation.Site) []finding.Finding {
 	mu.RLock()
 	fams := append([]family(nil), families...)
 	mu.RUnlock()
-	r := &Reporter{site: site, seen: map[string]bool{}}
+	r := &Reporter{site: site, index: map[string]int{}}
 	for _, f := range fams {
 		f.run(site, r)
 	}
+	r.listPages()
 	sort.SliceStable(r.out, func(i, j int) bool {
 		if r.out[i].Check != r.out[j].Check {
 			return r.out[i].Check < r.out[j].Check
@@ -154,16 +156,29 @@ type Issue struct {
 	// Confidence overrides the catalogue's default when non-empty.
 	Confidence string
 	Detail     map[string]any
+	// Grouped marks one sighting of a defect that may show on several
+	// pages: a form in the site's header, a cookie every page sets. Its
+	// Location must then name the defect, not the page (a form's
+	// signature, a cookie's name), so that the reports of every page make
+	// one finding. That finding lists the pages in its detail
+	// (finding.DetailPages, finding.DetailPagesCount) and takes its URL,
+	// severity, confidence and detail from the page that sorts first, so
+	// that neither depends on the order the crawl met the pages.
+	Grouped bool
 }
 
 // Reporter collects the findings of one site.
 type Reporter struct {
 	site *observation.Site
 	out  []finding.Finding
-	seen map[string]bool
+	// index maps a finding ID to its position in out.
+	index map[string]int
+	// groups holds the pages of grouped findings by ID, normalised.
+	groups map[string]map[string]bool
 }
 
-// Report records an issue; a second report with the same ID is dropped. It
+// Report records an issue. A second report with the same ID is dropped,
+// unless the issue is Grouped: its page then joins the finding's. It
 // panics on an unknown check ID, a programming error.
 func (r *Reporter) Report(is Issue) {
 	m, ok := Lookup(is.Check)
@@ -175,10 +190,6 @@ func (r *Reporter) Report(is Issue) {
 		loc = finding.NormaliseURL(is.URL)
 	}
 	id := finding.MakeID(m.ID, r.site.URL, loc)
-	if r.seen[id] {
-		return
-	}
-	r.seen[id] = true
 	f := finding.Finding{
 		ID:           id,
 		Check:        m.ID,
@@ -198,5 +209,60 @@ func (r *Reporter) Report(is Issue) {
 	if is.Confidence != "" {
 		f.Confidence = is.Confidence
 	}
-	r.out = append(r.out, f)
+	i, seen := r.index[id]
+	if !is.Grouped {
+		if !seen {
+			r.index[id] = len(r.out)
+			r.out = append(r.out, f)
+		}
+		return
+	}
+	if r.groups == nil {
+		r.groups = map[string]map[string]bool{}
+	}
+	if r.groups[id] == nil {
+		r.groups[id] = map[string]bool{}
+	}
+	r.groups[id][finding.NormaliseURL(is.URL)] = true
+	switch {
+	case !seen:
+		r.index[id] = len(r.out)
+		r.out = append(r.out, f)
+	case before(is.URL, r.out[i].URL):
+		r.out[i] = f
+	}
+}
+
+// before orders the pages of a grouped finding: pages whose URL had a
+// secret masked last (they cannot be fetched again as named), then by
+// normalised URL, then as reported.
+func before(a, b string) bool {
+	if ma, mb := strings.Contains(a, "="+finding.MaskedSecret), strings.Contains(b, "="+finding.MaskedSecret); ma != mb {
+		return mb
+	}
+	na, nb := finding.NormaliseURL(a), finding.NormaliseURL(b)
+	if na != nb {
+		return na < nb
+	}
+	return a < b
+}
+
+// listPages adds to each grouped finding's detail the pages where it
+// showed, normalised and sorted, and their number.
+func (r *Reporter) listPages() {
+	for id, pages := range r.groups {
+		f := &r.out[r.index[id]]
+		urls := make([]string, 0, len(pages))
+		for u := range pages {
+			urls = append(urls, u)
+		}
+		sort.Slice(urls, func(i, j int) bool { return before(urls[i], urls[j]) })
+		d := make(map[string]any, len(f.Detail)+2)
+		for k, v := range f.Detail {
+			d[k] = v
+		}
+		d[finding.DetailPagesCount] = len(urls)
+		d[finding.DetailPages] = urls[:min(len(urls), finding.MaxListedPages)]
+		f.Detail = d
+	}
 }

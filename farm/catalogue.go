@@ -17,7 +17,7 @@ var catalogue = []archetype{
 		Hosts:  []hostSpec{withServer(withCharset(plain("www"), latin1Header), "Apache/2.2.15 (CentOS)")},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/contact.php", 0, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/contact.php", 0, CheckHTTPPage)),
 	},
 	{
 		// The same on a windows-1252 site declaring its charset only in a
@@ -29,7 +29,7 @@ var catalogue = []archetype{
 		Hosts:  []hostSpec{withServer(withCharset(plain("www"), cp1252Meta), "Microsoft-IIS/7.5")},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/ecrire-au-prefet.php", 0, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/ecrire-au-prefet.php", 0, CheckHTTPPage)),
 	},
 	{
 		// Done right: HTTPS, HSTS for two years, HTTP redirected, forms over
@@ -66,9 +66,9 @@ var catalogue = []archetype{
 		Hosts:  []hostSpec{plain("www")},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/compte/connexion.php", 1, CheckHTTPPage, CheckHTTPAction, CheckPasswordHTTP),
-			form("http://www.{D}/compte/connexion.php", 2, CheckHTTPPage, CheckHTTPAction),
-			form("http://www.{D}/compte/inscription.php", 1, CheckHTTPPage, CheckHTTPAction, CheckPasswordHTTP)),
+			form("http://www.{D}/compte/connexion.php", 1, CheckHTTPPage, CheckPasswordHTTP),
+			form("http://www.{D}/compte/connexion.php", 2, CheckHTTPPage),
+			form("http://www.{D}/compte/inscription.php", 1, CheckHTTPPage, CheckPasswordHTTP)),
 	},
 	{
 		ID: "hsts-short", Domain: "mairie-annecy.test", Input: "https://www.{D}/",
@@ -152,7 +152,7 @@ var catalogue = []archetype{
 		Hosts:  []hostSpec{withSitemap(plain("www"), "/formulaires/signalement-nuisances.html")},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/formulaires/signalement-nuisances.html", 1, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/formulaires/signalement-nuisances.html", 1, CheckHTTPPage)),
 	},
 	{
 		// A form three links away from the home page (depth 3).
@@ -162,7 +162,7 @@ var catalogue = []archetype{
 		Hosts:  []hostSpec{plain("www")},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/services/etat-civil/demande-acte.html", 1, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/services/etat-civil/demande-acte.html", 1, CheckHTTPPage)),
 	},
 	{
 		// A secure main site linking to an HTTP-only subdomain (same site)
@@ -174,7 +174,7 @@ var catalogue = []archetype{
 			secure("www"),
 			{Label: "demarches", TLS: tlsNone, HTTP: httpServe, Server: "nginx/1.10.3"},
 		},
-		Expect: form("http://demarches.{D}/aide-sociale/demande-apa.html", 0, CheckHTTPPage, CheckHTTPAction),
+		Expect: form("http://demarches.{D}/aide-sociale/demande-apa.html", 0, CheckHTTPPage),
 	},
 	{
 		// The partner linked from subdomain-form: an HTTP form on another
@@ -194,7 +194,7 @@ var catalogue = []archetype{
 		Hosts:  []hostSpec{plain("www")},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/lettre-information.html", 1, CheckHTTPPage, CheckHTTPAction),
+			form("http://www.{D}/lettre-information.html", 1, CheckHTTPPage),
 			form("http://www.{D}/espace-presse.html", 1, CheckHTTPPage)),
 	},
 	{
@@ -207,13 +207,13 @@ var catalogue = []archetype{
 		Hosts:  []hostSpec{plain("www")},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/contact.htm", 0, CheckHTTPPage, CheckHTTPAction),
-			form("http://www.{D}/inscription-cantine.html", 0, CheckHTTPPage, CheckHTTPAction),
-			form("http://www.{D}/rappel.html", 0, CheckHTTPPage, CheckHTTPAction),
-			form("http://www.{D}/reservation-salle.html", 0, CheckHTTPPage, CheckHTTPAction),
-			form("http://www.{D}/alerte-sms.html", 0, CheckHTTPPage, CheckHTTPAction),
-			form("http://www.{D}/rendez-vous.html", 0, CheckHTTPPage, CheckHTTPAction),
-			form("http://www.{D}/suivi-dossier.html", 0, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/contact.htm", 0, CheckHTTPPage),
+			form("http://www.{D}/inscription-cantine.html", 0, CheckHTTPPage),
+			form("http://www.{D}/rappel.html", 0, CheckHTTPPage),
+			form("http://www.{D}/reservation-salle.html", 0, CheckHTTPPage),
+			form("http://www.{D}/alerte-sms.html", 0, CheckHTTPPage),
+			form("http://www.{D}/rendez-vous.html", 0, CheckHTTPPage),
+			form("http://www.{D}/suivi-dossier.html", 0, CheckHTTPPage)),
 	},
 	{
 		// An HTTPS page whose <base href> is http://, so its relative form
@@ -232,7 +232,7 @@ var catalogue = []archetype{
 		Hosts:  []hostSpec{plain("www")},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/prendre-rendez-vous.html", 1, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/prendre-rendez-vous.html", 1, CheckHTTPPage)),
 	},
 	{
 		// The registrable domain redirects to www; HSTS is on the final
@@ -263,7 +263,7 @@ var catalogue = []archetype{
 		Expect: expects(
 			site(CheckNoRedirect, "http://www.{D}/"),
 			site(CheckHSTS, "https://www.{D}/"),
-			form("http://www.{D}/brochure.html", 0, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/brochure.html", 0, CheckHTTPPage)),
 	},
 	{
 		// HTTPS answers by redirecting to HTTP: the crawl goes on over HTTP.
@@ -274,7 +274,7 @@ var catalogue = []archetype{
 			redirect{Scheme: "https", Path: "*", Status: 301, To: "http://www.{D}"})},
 		Expect: expects(
 			site(CheckNoRedirect, "http://www.{D}/"),
-			form("http://www.{D}/contact.html", 1, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/contact.html", 1, CheckHTTPPage)),
 	},
 	{
 		// The contact form is built by JavaScript: a static crawl sees no
@@ -285,7 +285,7 @@ var catalogue = []archetype{
 		Hosts: []hostSpec{plain("www")},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			inBrowser(form("http://www.{D}/contact.html", 1, CheckHTTPPage, CheckHTTPAction))),
+			inBrowser(form("http://www.{D}/contact.html", 1, CheckHTTPPage))),
 	},
 	{
 		// An HTTPS newsletter form posting to a mailing service over HTTP,
@@ -308,8 +308,8 @@ var catalogue = []archetype{
 		}()},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/contact.html", 1, CheckHTTPPage, CheckHTTPAction),
-			form("http://www.{D}/formulaires/demande-subvention.html", 1, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/contact.html", 1, CheckHTTPPage),
+			form("http://www.{D}/formulaires/demande-subvention.html", 1, CheckHTTPPage)),
 	},
 	{
 		// The contact link is an old URL redirected to the form's page: the
@@ -321,7 +321,7 @@ var catalogue = []archetype{
 			redirect{Path: "/contact.php", Status: 301, To: "/nous-contacter/"})},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/nous-contacter/", 1, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/nous-contacter/", 1, CheckHTTPPage)),
 	},
 
 	// Exposure and authentication.
@@ -563,7 +563,7 @@ var catalogue = []archetype{
 		Hosts: []hostSpec{{Label: "www", TLS: tlsNone, HTTP: httpServe, Fallback: "/", Server: "nginx"}},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			inBrowser(form("http://www.{D}/contact", 0, CheckHTTPPage, CheckHTTPAction))),
+			inBrowser(form("http://www.{D}/contact", 0, CheckHTTPPage))),
 	},
 
 	// Third parties of the browser-mode sites: trackers and a form
@@ -634,7 +634,7 @@ var catalogue = []archetype{
 		Hosts: []hostSpec{{Label: "www", TLS: tlsNone, HTTP: httpServe, Server: "Apache"}},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
-			form("http://www.{D}/contact.html", 0, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/contact.html", 0, CheckHTTPPage)),
 	},
 	{
 		// HTTPS with an expired certificate (a failed handshake for a
@@ -647,7 +647,7 @@ var catalogue = []archetype{
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
 			site(CheckTLSCertInvalid, "https://www.{D}/"),
-			form("http://www.{D}/contact.html", 1, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/contact.html", 1, CheckHTTPPage)),
 	},
 	{
 		// HTTPS with a certificate for another name (shared hosting).
@@ -658,7 +658,7 @@ var catalogue = []archetype{
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
 			site(CheckTLSCertInvalid, "https://www.{D}/"),
-			form("http://www.{D}/contact.html", 1, CheckHTTPPage, CheckHTTPAction)),
+			form("http://www.{D}/contact.html", 1, CheckHTTPPage)),
 	},
 	{
 		// Routed to a closed port: connections refused on both schemes.

@@ -122,7 +122,7 @@ func init() {
 				site(CheckTLSCertInvalid, "https://www.{D}/"),
 				site(CheckTLSWeakSig, "https://www.{D}/"),
 				site(CheckNoHTTPS, "https://www.{D}/"),
-				form("http://www.{D}/contact.html", 1, CheckHTTPPage, CheckHTTPAction)),
+				form("http://www.{D}/contact.html", 1, CheckHTTPPage)),
 		},
 
 		// Look-alikes: nothing to report.

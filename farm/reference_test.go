@@ -13,11 +13,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -107,6 +109,7 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 	// Authentication and exposure checks on every response, root probes
 	// first: each finding once per site.
 	reported := map[string]bool{}
+	formFindings := map[string]Expectation{}
 	once := func(check, u string) {
 		if k := check + " " + finding.NormaliseURL(u); !reported[k] {
 			reported[k] = true
@@ -240,6 +243,12 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 				continue
 			}
 			reported[key] = true
+			add := func(check, final string, i int) {
+				k := check + " " + fm.key()
+				if g, ok := formFindings[k]; !ok || final < g.URL {
+					formFindings[k] = Expectation{Check: check, Site: id, URL: final, Form: i}
+				}
+			}
 			httpAction := false
 			for _, a := range fm.actions {
 				if strings.HasPrefix(a, "http://") {
@@ -249,7 +258,8 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 			if fm.personal && strings.HasPrefix(final, "http://") {
 				add(CheckHTTPPage, final, i)
 			}
-			if fm.personal && httpAction {
+			// On an HTTP page, posting over HTTP is the page's defect.
+			if fm.personal && httpAction && !strings.HasPrefix(final, "http://") {
 				add(CheckHTTPAction, final, i)
 			}
 			if fm.password && (strings.HasPrefix(final, "http://") || httpAction) {
@@ -269,6 +279,11 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 				queue = append(queue, item{l, it.depth + 1})
 			}
 		}
+	}
+	// The same form on several pages is one finding, at the first page
+	// in URL order.
+	for _, k := range slices.Sorted(maps.Keys(formFindings)) {
+		out = append(out, formFindings[k])
 	}
 	if listing != "" {
 		add(CheckDirListing, listing, -1)
@@ -301,6 +316,23 @@ func refHSTSValid(v string) bool {
 type refForm struct {
 	personal, password bool
 	actions            []string
+	// method and names (the fields' names) identify the form with its
+	// action: the same form on several pages is one finding.
+	method string
+	names  []string
+}
+
+// key identifies a form wherever it shows: method, actions without their
+// query, sorted field names.
+func (f *refForm) key() string {
+	a := f.actions[0]
+	if u, err := url.Parse(a); err == nil {
+		u.RawQuery, u.Fragment = "", ""
+		a = finding.NormaliseURL(u.String())
+	}
+	names := slices.Clone(f.names)
+	slices.Sort(names)
+	return f.method + " " + strings.Join(f.actions[1:], " ") + " " + a + " " + strings.Join(slices.Compact(names), ",")
 }
 
 type refPage struct {
@@ -476,7 +508,8 @@ func refParse(r *refResponse) refPage {
 			if a, ok := attr(n, "action"); ok && strings.TrimSpace(a) != "" {
 				action = resolve(a)
 			}
-			p.forms = append(p.forms, refForm{actions: []string{action}})
+			method, _ := attr(n, "method")
+			p.forms = append(p.forms, refForm{actions: []string{action}, method: strings.ToLower(method)})
 		case "label":
 			if f, ok := attr(n, "for"); ok {
 				labels[f] += " " + textOf(n)
@@ -514,6 +547,9 @@ func refParse(r *refResponse) refPage {
 		}
 		if n.Data == "button" {
 			continue
+		}
+		if name, ok := attr(n, "name"); ok {
+			p.forms[owner].names = append(p.forms[owner].names, name)
 		}
 		if typ == "password" {
 			p.forms[owner].password = true

@@ -120,6 +120,35 @@ type Finding struct {
 	Location string `json:"location"`
 }
 
+// Detail keys of a finding that groups the pages where one defect shows
+// (an identical form in every page's header, a session cookie set by
+// every page): DetailPages lists the pages, sorted, at most
+// MaxListedPages of them; DetailPagesCount says how many there were.
+const (
+	DetailPages      = "pages"
+	DetailPagesCount = "pages_count"
+	MaxListedPages   = 50
+)
+
+// Pages returns the pages a grouped finding's detail lists (DetailPages),
+// nil when it lists none. It reads the detail as checks build it
+// ([]string) and as it comes back from JSON ([]any).
+func Pages(detail map[string]any) []string {
+	switch v := detail[DetailPages].(type) {
+	case []string:
+		return v
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, p := range v {
+			if s, ok := p.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 // MaskedSecret replaces the value of a secret (a session identifier, a
 // token) in the URL a finding names: the site's URL had the real value.
 const MaskedSecret = "***"

@@ -106,7 +106,11 @@ func CaseShow(ctx context.Context, db, id string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "%s  %s\nOrganisation: %s\nState: %s (next: %s)\nCreated: %s\nFailures: severity %s and above\n", c.ID, c.Title, c.Organisation, c.State, allowedText(c.State), c.Created.Format(time.DateOnly), c.Threshold())
+	fmt.Fprintf(w, "%s  %s\nOrganisation: %s\nState: %s (next: %s)\nCreated: %s\n", c.ID, c.Title, c.Organisation, c.State, allowedText(c), c.Created.Format(time.DateOnly))
+	if !c.IsRights() {
+		fmt.Fprintf(w, "Failures: severity %s and above\n", c.Threshold())
+	}
+	rightsShow(w, c)
 	fmt.Fprintf(w, "Sites (%d):\n", len(c.Sites))
 	for _, s := range c.Sites {
 		fmt.Fprintf(w, "  %s\n", s)
@@ -145,8 +149,8 @@ func CaseShow(ctx context.Context, db, id string, w io.Writer) error {
 	return nil
 }
 
-func allowedText(s cases.State) string {
-	a := cases.Allowed(s)
+func allowedText(c *cases.Case) string {
+	a := c.Next()
 	if len(a) == 0 {
 		return "none"
 	}
@@ -243,6 +247,9 @@ type CaseLetterOptions struct {
 	SMTP   string
 	Output string // "" = Stdout
 	Stdout io.Writer
+	// Public allows publishing the chronology of a rights request, which
+	// is private by default.
+	Public bool
 }
 
 func caseData(ctx context.Context, o CaseLetterOptions, public bool) (*letter.Data, *cases.Organisation, error) {
@@ -285,6 +292,11 @@ func caseData(ctx context.Context, o CaseLetterOptions, public bool) (*letter.Da
 
 // CaseLetter writes a letter of a case as Markdown or .eml.
 func CaseLetter(ctx context.Context, o CaseLetterOptions) error {
+	if rights, err := isRightsCase(ctx, o.DB, o.ID); err != nil {
+		return err
+	} else if rights {
+		return rightsLetter(ctx, o)
+	}
 	d, org, err := caseData(ctx, o, false)
 	if err != nil {
 		return err
@@ -293,18 +305,25 @@ func CaseLetter(ctx context.Context, o CaseLetterOptions) error {
 	if err != nil {
 		return err
 	}
+	return deliverLetter(o, md, org.DPOEmail, d.Date, o.Kind == letter.Complaint)
+}
+
+// deliverLetter writes a Markdown letter as is, or as an .eml to the DPO
+// address to (sent through o.SMTP when set). A complaint goes through the
+// authority's web form, never as an .eml.
+func deliverLetter(o CaseLetterOptions, md []byte, to string, date time.Time, complaint bool) error {
 	out := md
 	switch o.Format {
 	case "", "md":
 	case "eml":
-		to := org.DPOEmail
-		if o.Kind == letter.Complaint || to == "" {
-			return errors.New("an .eml needs a recipient: the organisation's DPO email (vigie organisation import) for an alert or reminder; complaints go through the authority's web form, use --format md")
+		if complaint || to == "" {
+			return errors.New("an .eml needs a recipient: the organisation's DPO email (vigie organisation import or discover) for a letter to the DPO; complaints go through the authority's web form, use --format md")
 		}
 		if o.From == "" {
 			return errors.New("an .eml needs --from")
 		}
-		msg := letter.Message{From: o.From, To: to, Date: d.Date}
+		msg := letter.Message{From: o.From, To: to, Date: date}
+		var err error
 		if out, err = letter.EML(md, msg); err != nil {
 			return err
 		}
@@ -329,6 +348,11 @@ func CaseLetter(ctx context.Context, o CaseLetterOptions) error {
 // no private events, no personal data of individuals (findings' captured
 // values are not used, only categories).
 func CasePublish(ctx context.Context, o CaseLetterOptions) error {
+	if rights, err := isRightsCase(ctx, o.DB, o.ID); err != nil {
+		return err
+	} else if rights {
+		return rightsPublish(ctx, o)
+	}
 	d, _, err := caseData(ctx, o, true)
 	if err != nil {
 		return err
@@ -379,7 +403,11 @@ func CaseDue(ctx context.Context, db string, now time.Time, delays cases.Delays,
 			continue
 		}
 		due = append(due, c)
-		fmt.Fprintf(tw, "%s\t%s\tdue %s\t%s\t%s\n", c.ID, c.State, when.Format(time.DateOnly), nextStep(c.State), c.Title)
+		step := nextStep(c.State)
+		if c.IsRights() {
+			step = rightsNextStep(&c)
+		}
+		fmt.Fprintf(tw, "%s\t%s\tdue %s\t%s\t%s\n", c.ID, c.State, when.Format(time.DateOnly), step, c.Title)
 	}
 	return due, tw.Flush()
 }
@@ -477,6 +505,10 @@ func CaseVerify(ctx context.Context, o CaseVerifyOptions) (*cases.Case, error) {
 	if err != nil {
 		st.Close()
 		return nil, err
+	}
+	if c.IsRights() {
+		st.Close()
+		return nil, fmt.Errorf("case %s is a rights request: it has no site to verify", c.ID)
 	}
 	before, err := cases.Current(ctx, st, c)
 	st.Close()
@@ -734,7 +766,7 @@ func CaseVerifyAll(ctx context.Context, o VerifyAllOptions) error {
 		}
 		failed := 0
 		for _, c := range all {
-			if !awaitsVerification(c.State) {
+			if c.IsRights() || !awaitsVerification(c.State) {
 				continue
 			}
 			co := o.CaseVerifyOptions

@@ -158,48 +158,14 @@ func waitScan(ctx context.Context, st store.Store, q *queue.Queue, sc store.Scan
 	}
 }
 
-// writeRecorded writes the scan's sites and findings, read from the store,
-// to the writers, and returns the exit status a local scan would.
+// writeRecorded writes the scan's sites and findings, read from the store
+// as vigie report reads them, to the writers, and returns the exit status
+// a local scan would.
 func writeRecorded(ctx context.Context, st store.Store, sc store.Scan, settings map[string]string,
 	writers []report.Writer, closers []io.Closer, failOn finding.Severity, o ScanOptions) (int, error) {
-	sites, err := st.Sites(ctx, sc.ID)
+	t, err := writeStored(ctx, st, sc, settings, writers, failOn)
 	if err != nil {
 		return ExitError, err
-	}
-	fs, err := st.Findings(ctx, store.Filter{Scan: sc.ID})
-	if err != nil {
-		return ExitError, err
-	}
-	bySite := make(map[string][]finding.Finding)
-	failing := 0
-	for _, f := range fs {
-		bySite[f.Site] = append(bySite[f.Site], f)
-		if f.Severity >= failOn {
-			failing++
-		}
-	}
-	failed := 0
-	for _, s := range sites {
-		if !s.OK() {
-			failed++
-		}
-		rs := &report.Site{
-			URL: s.URL, Organisation: s.Organisation, Tags: s.Tags,
-			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms,
-			Error: s.Error, ErrorKind: s.ErrorKind, Findings: bySite[s.URL],
-		}
-		for _, w := range writers {
-			if err := w.WriteSite(rs); err != nil {
-				return ExitError, fmt.Errorf("writing results: %w", err)
-			}
-		}
-	}
-	rscan := report.Scan{ID: sc.ID, Started: sc.Started, Ended: sc.Ended, Version: Version,
-		Sites: len(sites), Failed: failed, Settings: settings}
-	for _, w := range writers {
-		if err := w.Close(rscan); err != nil {
-			return ExitError, fmt.Errorf("writing results: %w", err)
-		}
 	}
 	for _, c := range closers {
 		if err := c.Close(); err != nil {
@@ -207,8 +173,8 @@ func writeRecorded(ctx context.Context, st store.Store, sc store.Scan, settings 
 		}
 	}
 	fmt.Fprintf(o.Stderr, "scan %s: %d sites in %s (%d failed), %d findings (details: vigie diff %s)\n",
-		sc.ID, len(sites), sc.Ended.Sub(sc.Started).Round(time.Millisecond), failed, len(fs), sc.ID)
-	if failing > 0 {
+		sc.ID, t.sites, sc.Ended.Sub(sc.Started).Round(time.Millisecond), t.failed, t.findings, sc.ID)
+	if t.failing > 0 {
 		return ExitFindings, nil
 	}
 	return ExitOK, nil

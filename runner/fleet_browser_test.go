@@ -177,17 +177,23 @@ func TestFleetBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		coord := startCoordinator(ctx, o)
+		// A job the previous sub-test's worker left unacknowledged may
+		// still count in the depth: wait for at least this scan's jobs,
+		// and never for ever.
+		queued := time.After(2 * time.Minute)
 		for {
 			n, err := q.Depth(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if n == uint64(len(localSites)) {
+			if n >= uint64(len(localSites)) {
 				break
 			}
 			select {
 			case res := <-coord:
 				t.Fatalf("Scan = %d, %v before its jobs were queued", res.code, res.err)
+			case <-queued:
+				t.Fatalf("queue depth %d after 2 minutes, want %d jobs queued", n, len(localSites))
 			case <-time.After(20 * time.Millisecond):
 			}
 		}

@@ -170,6 +170,12 @@ func testFleet(t *testing.T, natsURL string) {
 	if err != nil || bytes.Count(out, []byte(`"check":`)) != len(want) {
 		t.Errorf("JSONL output has %d findings, %v; want %d", bytes.Count(out, []byte(`"check":`)), err, len(want))
 	}
+	// vigie report renders the fleet scan as --wait wrote it, redelivered
+	// site included.
+	var again bytes.Buffer
+	if err := Report(ctx, ReportOptions{DB: dbURL, Scan: scans[0].ID, Format: "jsonl", Stdout: &again}); err != nil || !bytes.Equal(again.Bytes(), out) {
+		t.Errorf("vigie report of the fleet scan differs from its --wait output (%v):\n%s", err, firstDiff(out, again.Bytes()))
+	}
 }
 
 // findingIDs returns the sorted IDs of the findings of a scan (all when

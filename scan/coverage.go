@@ -31,16 +31,35 @@ func (e *Engine) revisits(ctx context.Context, t target.Target) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, f := range fs {
-		// A URL whose secret a check masked is not the one the site
-		// used: fetching it would examine another page.
-		if f.URL == "" || strings.Contains(f.URL, "="+finding.MaskedSecret) || (activeChecks[f.Check] && !e.o.Crawl.Active) || seen[f.URL] {
+		if activeChecks[f.Check] && !e.o.Crawl.Active {
 			continue
 		}
-		seen[f.URL] = true
-		out = append(out, f.URL)
+		// A grouped finding is examined when one of its pages is: its
+		// own URL and the next listed pages, in case that one is gone.
+		urls := []string{f.URL}
+		for _, p := range finding.Pages(f.Detail) {
+			if len(urls) == revisitsPerFinding {
+				break
+			}
+			if p != f.URL {
+				urls = append(urls, p)
+			}
+		}
+		for _, u := range urls {
+			// A URL whose secret a check masked is not the one the site
+			// used: fetching it would examine another page.
+			if u == "" || strings.Contains(u, "="+finding.MaskedSecret) || seen[u] {
+				continue
+			}
+			seen[u] = true
+			out = append(out, u)
+		}
 	}
 	return out
 }
+
+// revisitsPerFinding bounds the pages of one grouped finding revisited.
+const revisitsPerFinding = 3
 
 // coverage returns the URLs the audit of site examined, normalised with
 // finding.NormaliseURL and without duplicates, in the order met: the root

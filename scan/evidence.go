@@ -143,7 +143,8 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 	}
 	relies := make([][]*observation.Exchange, len(fs))
 	var tlsFindings []string
-	for i, f := range fs {
+	for i := range fs {
+		f := &fs[i]
 		var keys []*observation.Exchange
 		add := func(k *observation.Exchange) {
 			if k != nil && !slices.Contains(keys, k) {
@@ -159,10 +160,11 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 			add(use(site.HTTPS, f.ID))
 			tlsFindings = append(tlsFindings, f.ID)
 		}
-		u := finding.NormaliseURL(f.URL)
-		for _, p := range probes {
-			if p != nil && probeAt(p, u) {
-				add(use(p, f.ID))
+		for _, u := range evidencePages(f) {
+			for _, p := range probes {
+				if p != nil && probeAt(p, u) {
+					add(use(p, f.ID))
+				}
 			}
 		}
 		if len(keys) == 0 {
@@ -266,6 +268,26 @@ func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[
 		}
 	}
 	return out, nil
+}
+
+// evidencePagesPerFinding bounds the pages whose exchanges a grouped
+// finding keeps: a few show the defect as well as forty would.
+const evidencePagesPerFinding = 3
+
+// evidencePages returns the normalised URLs of the pages a finding's
+// evidence comes from: its URL and, for a finding grouped over several
+// pages, the next pages it lists, up to evidencePagesPerFinding.
+func evidencePages(f *finding.Finding) []string {
+	out := []string{finding.NormaliseURL(f.URL)}
+	for _, p := range finding.Pages(f.Detail) {
+		if len(out) == evidencePagesPerFinding {
+			break
+		}
+		if u := finding.NormaliseURL(p); !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // probeAt reports whether the probe requested, or ended at, the

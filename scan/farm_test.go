@@ -28,9 +28,11 @@ type farmKey struct {
 }
 
 func keyOf(f finding.Finding) farmKey {
+	// A form finding names its form by signature; its detail says which
+	// form of the finding's page it is.
 	form := -1
-	if i := strings.LastIndex(f.Location, "#form="); i >= 0 {
-		fmt.Sscan(f.Location[i+len("#form="):], &form)
+	if i, ok := f.Detail["form_index"].(int); ok && strings.HasPrefix(f.Check, "form.") {
+		form = i
 	}
 	return farmKey{f.Check, f.Site, finding.NormaliseURL(f.URL), form}
 }

@@ -139,12 +139,20 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 		go func() {
 			defer wg.Done()
 			for t := range jobs {
-				res, err := eng.Audit(ctx, t, sum.Scan)
+				res, err := eng.examine(ctx, t, sum.Scan)
 				if err != nil {
 					fail(err)
 					continue
 				}
+				// Recorded and emitted under one lock, so that the store
+				// keeps the sites in the order the results were written
+				// (vigie report writes them again in that order).
 				mu.Lock()
+				if err := eng.record(ctx, sum.Scan, res); err != nil {
+					mu.Unlock()
+					fail(err)
+					continue
+				}
 				sum.Sites++
 				if res.Site.Error != "" {
 					sum.Failed++
@@ -267,7 +275,19 @@ func (e *Engine) Close() {
 // be audited is a Result with Site.Error set; the error return is for a
 // cancelled context or a store that failed.
 func (e *Engine) Audit(ctx context.Context, t target.Target, sc store.Scan) (*Result, error) {
-	prober, ar, o := e.prober, e.ar, e.o
+	res, err := e.examine(ctx, t, sc)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.record(ctx, sc, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// examine is Audit without the recording: crawl, checks, evidence.
+func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*Result, error) {
+	prober, ar := e.prober, e.ar
 	site := e.crawlSite(ctx, t)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
@@ -299,20 +319,29 @@ func (e *Engine) Audit(ctx context.Context, t target.Target, sc store.Scan) (*Re
 		}
 	}
 	res.Findings = fs
-	if o.Store != nil {
-		sr := store.SiteResult{
-			URL: site.URL, Organisation: site.Organisation, Tags: site.Tags,
-			Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
-			Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
-			Covered: coverage(site),
-		}
-		recorded, changes, err := o.Store.RecordSite(ctx, sc.ID, sr, fs)
-		if err != nil {
-			return nil, fmt.Errorf("recording %s: %w", site.URL, err)
-		}
-		res.Findings, res.Changes = recorded, changes
-	}
 	return res, nil
+}
+
+// record stores an examined site and its findings in scan sc, when the
+// engine has a store, and replaces res's findings with those recorded
+// (dates filled in from history).
+func (e *Engine) record(ctx context.Context, sc store.Scan, res *Result) error {
+	if e.o.Store == nil {
+		return nil
+	}
+	site := res.Site
+	sr := store.SiteResult{
+		URL: site.URL, Organisation: site.Organisation, Tags: site.Tags,
+		Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
+		Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
+		Covered: coverage(site),
+	}
+	recorded, changes, err := e.o.Store.RecordSite(ctx, sc.ID, sr, res.Findings)
+	if err != nil {
+		return fmt.Errorf("recording %s: %w", site.URL, err)
+	}
+	res.Findings, res.Changes = recorded, changes
+	return nil
 }
 
 // probeTLS runs the TLS prober on the site's HTTPS origin when the HTTPS

@@ -59,7 +59,9 @@ type SiteResult struct {
 	// site that this successful audit did not report is fixed only when
 	// its URL is covered; otherwise the audit did not look at it and the
 	// finding stays open, its last sighting unchanged. Nil means unknown
-	// (an older caller): every finding counts as covered.
+	// (an older caller): every finding counts as covered. A finding that
+	// lists the pages where it showed (finding.DetailPages: a form in every
+	// page's header) is covered when its URL or any of those pages is.
 	// It is not stored: Sites returns it nil.
 	Covered []string
 
@@ -121,7 +123,8 @@ type Store interface {
 	//   - open findings of the site (same URL) absent now get fixed at = T;
 	//     change "fixed" — only when the site was audited successfully
 	//     (site.Error == "") and the audit examined the finding's URL
-	//     (site.Covered; nil covers everything): a failed audit fixes
+	//     (site.Covered; nil covers everything; for a grouped finding, one
+	//     of the pages it lists): a failed audit fixes
 	//     nothing, and a finding whose page was not examined stays open,
 	//     neither seen nor fixed.
 	// Findings with an empty ID, Site or Organisation get them from

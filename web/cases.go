@@ -366,6 +366,10 @@ func (s *Server) caseLetter(w http.ResponseWriter, r *http.Request, v *view) {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return
 	}
+	if c.IsRights() {
+		s.fail(w, r, v, http.StatusBadRequest, errors.New("the letters of a rights request are written with vigie case letter"))
+		return
+	}
 	kind, format := r.PostFormValue("kind"), r.PostFormValue("format")
 	if kind != letter.Alert && kind != letter.Reminder && kind != letter.Complaint {
 		s.fail(w, r, v, http.StatusBadRequest, fmt.Errorf("letter kind %q: want alert, reminder or complaint", kind))
@@ -413,6 +417,10 @@ func (s *Server) casePublish(w http.ResponseWriter, r *http.Request, v *view) {
 	c, err := s.loadCase(r)
 	if err != nil {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
+		return
+	}
+	if c.IsRights() {
+		s.fail(w, r, v, http.StatusForbidden, errors.New("a rights request is private: publish its chronology, if its owner wants it, with vigie case publish --public"))
 		return
 	}
 	d, _, err := s.letterData(r, c, formLang(r, v), true)

@@ -115,12 +115,29 @@ func TestAuthChecks(t *testing.T) {
 			p := page("http://x.test/", nil)
 			p.Probe = probe("http://x.test/", 401, "Www-Authenticate", `Basic realm="Intranet"`)
 			return p
-		}()}, []want{{"auth.basic-over-http", "http://x.test/", finding.High}}},
+		}()}, []want{{"auth.basic-over-http", "basic:http://x.test:Intranet", finding.High}}},
 		{"digest over http", nil, nil, []observation.Page{func() observation.Page {
 			p := page("http://x.test/admin/", nil)
 			p.Probe = probe("http://x.test/admin/", 401, "Www-Authenticate", `Negotiate, Digest realm="admin", qop="auth", nonce="dcd98b"`)
 			return p
-		}()}, []want{{"auth.basic-over-http", "http://x.test/admin/", finding.Medium}}},
+		}()}, []want{{"auth.basic-over-http", "basic:http://x.test:admin", finding.Medium}}},
+		{"one realm on several pages, another realm", nil, nil, []observation.Page{func() observation.Page {
+			p := page("http://x.test/admin/", nil)
+			p.Probe = probe("http://x.test/admin/", 401, "Www-Authenticate", `Basic realm="admin"`)
+			return p
+		}(), func() observation.Page {
+			p := page("http://x.test/admin/users", nil)
+			p.Probe = probe("http://x.test/admin/users", 401, "Www-Authenticate", `Basic realm="admin"`)
+			return p
+		}(), func() observation.Page {
+			p := page("http://x.test/stats/", nil)
+			p.Probe = probe("http://x.test/stats/", 401, "Www-Authenticate", `Basic realm="stats"`)
+			return p
+		}()}, []want{{"auth.basic-over-http", "basic:http://x.test:admin", finding.High}, {"auth.basic-over-http", "basic:http://x.test:stats", finding.High}}},
+		{"a cookie set over http and https: one finding, the flags missing anywhere", nil, nil, []observation.Page{
+			page("http://x.test/", nil, "Set-Cookie", "PHPSESSID=a81f3c9e2b7d4f60915c3e2a; path=/; HttpOnly"),
+			page("https://x.test/", nil, "Set-Cookie", "PHPSESSID=a81f3c9e2b7d4f60915c3e2a; path=/; HttpOnly")},
+			[]want{{"auth.cookie-flags", "cookie:x.test:PHPSESSID", finding.High}}},
 		{"basic over https", nil, nil, []observation.Page{func() observation.Page {
 			p := page("https://x.test/admin/", nil)
 			p.Probe = probe("https://x.test/admin/", 401, "Www-Authenticate", `Basic realm="admin"`)
@@ -167,8 +184,14 @@ func TestNoSecretInFindings(t *testing.T) {
 		t.Errorf("findings %s", b)
 	}
 	for _, f := range fs {
-		if f.Check == "auth.token-in-url" && f.URL != "https://x.test/connexion" {
-			t.Errorf("token finding on %s, want the page that showed it first", f.URL)
+		if f.Check != "auth.token-in-url" {
+			continue
+		}
+		// Both pages showed it: the first in URL order whose URL had no
+		// secret masked is the finding's.
+		want := []string{"https://x.test/connexion", "https://x.test/a.jsp;jsessionid=***?x=1"}
+		if f.URL != want[0] || !reflect.DeepEqual(finding.Pages(f.Detail), want) {
+			t.Errorf("token finding on %s listing %v, want %s listing %v", f.URL, f.Detail[finding.DetailPages], want[0], want)
 		}
 	}
 }

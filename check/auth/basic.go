@@ -2,6 +2,7 @@ package auth
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"vigie/check"
@@ -47,9 +48,21 @@ func basicOverHTTP(site *observation.Site, r *check.Reporter) {
 		if scheme == "Digest" {
 			sev = finding.Medium
 		}
-		r.Report(check.Issue{Check: "auth.basic-over-http", URL: urlsecret.Mask(u), Severity: sev, Detail: map[string]any{
-			"scheme": scheme,
-			"realm":  realm,
-		}})
+		// The pages behind one realm of one origin are one protection space
+		// (RFC 7235, section 2.2): one finding, listing the pages.
+		r.Report(check.Issue{Check: "auth.basic-over-http", URL: urlsecret.Mask(u), Severity: sev, Grouped: true,
+			Location: "basic:" + origin(u) + ":" + realm, Detail: map[string]any{
+				"scheme": scheme,
+				"realm":  realm,
+			}})
 	})
+}
+
+// origin returns the normalised scheme and host of a URL.
+func origin(raw string) string {
+	u, err := url.Parse(finding.NormaliseURL(raw))
+	if err != nil {
+		return raw
+	}
+	return u.Scheme + "://" + u.Host
 }

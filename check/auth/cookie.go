@@ -3,6 +3,7 @@ package auth
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +48,18 @@ func sessionCookie(name string) bool {
 	return false
 }
 
+// cookieFlags reports each session cookie missing a flag once, listing
+// the pages that set it. The pages may disagree (Secure only matters over
+// HTTPS; an application may set the cookie in two ways): the finding
+// names every flag missing on any of them, with the gravest severity.
 func cookieFlags(site *observation.Site, r *check.Reporter) {
+	type sighting struct {
+		url, loc string
+		c        *http.Cookie
+	}
+	var sightings []sighting
+	missing := map[string][]string{}
+	severity := map[string]finding.Severity{}
 	responses(site, func(p *observation.Probe) {
 		u := finalURL(p)
 		pu, err := url.Parse(u)
@@ -60,41 +72,55 @@ func cookieFlags(site *observation.Site, r *check.Reporter) {
 			if err != nil || !sessionCookie(c.Name) || c.MaxAge < 0 || !c.Expires.IsZero() && c.Expires.Before(time.Now()) {
 				continue // not a session cookie, or one being deleted
 			}
-			var missing []string
+			var lacks []string
 			sev := finding.Medium
 			if https && !c.Secure {
-				missing = append(missing, "Secure")
+				lacks = append(lacks, "Secure")
 				sev = finding.High
 			}
 			if !c.HttpOnly {
-				missing = append(missing, "HttpOnly")
+				lacks = append(lacks, "HttpOnly")
 				sev = finding.High
 			}
 			switch {
 			case c.SameSite == 0 || c.SameSite == http.SameSiteDefaultMode:
-				missing = append(missing, "SameSite")
+				lacks = append(lacks, "SameSite")
 			case c.SameSite == http.SameSiteNoneMode && !c.Secure:
-				missing = append(missing, "SameSite=None without Secure")
+				lacks = append(lacks, "SameSite=None without Secure")
 			}
-			if len(missing) == 0 {
+			if len(lacks) == 0 {
 				continue
 			}
 			host := strings.ToLower(pu.Hostname())
 			if c.Domain != "" {
 				host = strings.ToLower(strings.TrimPrefix(c.Domain, "."))
 			}
-			r.Report(check.Issue{
-				Check:    "auth.cookie-flags",
-				URL:      urlsecret.Mask(u),
-				Location: "cookie:" + host + ":" + c.Name,
-				Severity: sev,
-				Detail: map[string]any{
-					"cookie":  c.Name,
-					"missing": missing,
-					"domain":  c.Domain,
-					"path":    c.Path,
-				},
-			})
+			loc := "cookie:" + host + ":" + c.Name
+			for _, m := range lacks {
+				if !slices.Contains(missing[loc], m) {
+					missing[loc] = append(missing[loc], m)
+				}
+			}
+			severity[loc] = max(severity[loc], sev)
+			sightings = append(sightings, sighting{url: urlsecret.Mask(u), loc: loc, c: c})
 		}
 	})
+	order := []string{"Secure", "HttpOnly", "SameSite", "SameSite=None without Secure"}
+	for _, s := range sightings {
+		m := missing[s.loc]
+		slices.SortFunc(m, func(a, b string) int { return slices.Index(order, a) - slices.Index(order, b) })
+		r.Report(check.Issue{
+			Check:    "auth.cookie-flags",
+			URL:      s.url,
+			Location: s.loc,
+			Severity: severity[s.loc],
+			Grouped:  true,
+			Detail: map[string]any{
+				"cookie":  s.c.Name,
+				"missing": m,
+				"domain":  s.c.Domain,
+				"path":    s.c.Path,
+			},
+		})
+	}
 }

@@ -15,6 +15,9 @@ func tokensInURLs(site *observation.Site, r *check.Reporter) {
 				Check:    "auth.token-in-url",
 				URL:      urlsecret.Mask(page),
 				Location: "token-in-url:" + p.Host + ":" + p.Name,
+				// The pages that show one parameter are listed in one
+				// finding: the application puts it in every URL it writes.
+				Grouped: true,
 				Detail: map[string]any{
 					"parameter": p.Name,
 					"where":     where,

@@ -4,7 +4,8 @@ package form
 
 import (
 	_ "embed"
-	"fmt"
+	"net/url"
+	"sort"
 	"strings"
 
 	"vigie/check"
@@ -36,11 +37,13 @@ func run(site *observation.Site, r *check.Reporter) {
 			// A form in a frame (browser mode) is typed into the frame's
 			// document: the frame's scheme is what protects it.
 			pageHTTP := isHTTP(pageURL)
-			loc := fmt.Sprintf("%s#form=%d", finding.NormaliseURL(pageURL), f.Index)
 			if f.Frame != "" {
 				pageHTTP = isHTTP(f.Frame)
-				loc = fmt.Sprintf("%s#frame=%s#form=%d", finding.NormaliseURL(pageURL), finding.NormaliseURL(f.Frame), f.Index)
 			}
+			// The same form on several pages (a login box in the header)
+			// is one defect: the location is the form's signature, never
+			// the page, and the reporter lists the pages.
+			loc := Signature(f)
 			detail := func() map[string]any {
 				d := map[string]any{
 					"form_action":     f.Action,
@@ -57,7 +60,7 @@ func run(site *observation.Site, r *check.Reporter) {
 				return d
 			}
 			if password && (pageHTTP || len(httpActions) > 0) {
-				r.Report(check.Issue{Check: "form.password-http", URL: pageURL, Location: loc, Detail: detail()})
+				r.Report(check.Issue{Check: "form.password-http", URL: pageURL, Location: loc, Detail: detail(), Grouped: true})
 			}
 			if len(cats) == 0 {
 				continue
@@ -68,14 +71,72 @@ func run(site *observation.Site, r *check.Reporter) {
 					sev = finding.Critical
 				}
 			}
-			if pageHTTP {
-				r.Report(check.Issue{Check: "form.http-page", URL: pageURL, Location: loc, Severity: sev, Detail: detail()})
-			}
-			if len(httpActions) > 0 {
-				r.Report(check.Issue{Check: "form.http-action", URL: pageURL, Location: loc, Severity: sev, Detail: detail()})
+			// A form on an HTTP page that also posts over HTTP is one
+			// transport defect: the page's, whose detail names the HTTP
+			// actions; form.http-action is for pages served over HTTPS.
+			switch {
+			case pageHTTP:
+				r.Report(check.Issue{Check: "form.http-page", URL: pageURL, Location: loc, Severity: sev, Detail: detail(), Grouped: true})
+			case len(httpActions) > 0:
+				r.Report(check.Issue{Check: "form.http-action", URL: pageURL, Location: loc, Severity: sev, Detail: detail(), Grouped: true})
 			}
 		}
 	}
+}
+
+// Signature identifies a form independently of the page it shows on, so
+// that the same form on several pages is one finding whose ID does not
+// depend on which page the crawl met first: "form:" and the method, the
+// normalised action (see signatureURL) and formactions, the frame's URL
+// when the form lives in one, and the sorted names of its fields.
+func Signature(f *observation.Form) string {
+	var b strings.Builder
+	b.WriteString("form:")
+	b.WriteString(strings.ToLower(f.Method))
+	b.WriteString(" ")
+	b.WriteString(signatureURL(f.Action))
+	for _, s := range f.Submitters {
+		if s.Action != f.Action {
+			b.WriteString(" formaction=")
+			b.WriteString(signatureURL(s.Action))
+		}
+	}
+	if f.Frame != "" {
+		b.WriteString(" frame=")
+		b.WriteString(signatureURL(f.Frame))
+	}
+	names := make([]string, 0, len(f.Fields))
+	seen := map[string]bool{}
+	for _, fl := range f.Fields {
+		n := fl.Name
+		if n == "" {
+			n = "#" + fl.ID
+		}
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	b.WriteString(" fields=")
+	b.WriteString(strings.Join(names, ","))
+	return b.String()
+}
+
+// signatureURL normalises an action or frame URL for a form's signature:
+// scheme, host and path, without the query. The query is what a page
+// puts there about itself: a wiki's log-in form returns to the page it was
+// opened from (returnto=, returntoquery=, present or not), a form without
+// an action posts to its own page (?id=41, ?id=42). The form is the same;
+// its fields tell it from another form posting to the same script.
+func signatureURL(raw string) string {
+	u, err := url.Parse(finding.NormaliseURL(raw))
+	if err != nil {
+		return raw
+	}
+	u.RawQuery, u.ForceQuery = "", false
+	u.Fragment, u.RawFragment = "", ""
+	return u.String()
 }
 
 // hasPassword reports whether a form has a password field that can be

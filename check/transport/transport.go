@@ -70,16 +70,21 @@ func run(site *observation.Site, r *check.Reporter) {
 		if p.Error != "" || !isHTTPS(p.FinalURL) || !collectsPersonalData(p) {
 			continue
 		}
-		var insecure []observation.Resource
+		// One finding per insecure resource, listing the pages that load
+		// it: a script in the site's template is one defect to fix, however
+		// many pages carry it.
+		seen := map[string]bool{}
 		for _, res := range p.Resources {
-			if activeKinds[res.Kind] && strings.HasPrefix(strings.ToLower(res.URL), "http://") {
-				insecure = append(insecure, res)
+			if !activeKinds[res.Kind] || !strings.HasPrefix(strings.ToLower(res.URL), "http://") {
+				continue
 			}
-		}
-		if len(insecure) > 0 {
-			r.Report(check.Issue{Check: "transport.mixed-content", URL: p.FinalURL,
-				Location: "mixed:" + finding.NormaliseURL(p.FinalURL),
-				Detail:   map[string]any{"resources": insecure}})
+			loc := "mixed:" + finding.NormaliseURL(res.URL)
+			if seen[loc] {
+				continue
+			}
+			seen[loc] = true
+			r.Report(check.Issue{Check: "transport.mixed-content", URL: p.FinalURL, Location: loc, Grouped: true,
+				Detail: map[string]any{"resources": []observation.Resource{res}}})
 		}
 	}
 }

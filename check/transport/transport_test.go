@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"vigie/check"
+	"vigie/finding"
 	"vigie/observation"
 )
 
@@ -55,6 +56,13 @@ func TestTransportChecks(t *testing.T) {
 		{"mixed script on personal form page", ok("https://x.test/", "https://x.test/", "Strict-Transport-Security", hsts), nil,
 			[]observation.Page{page("https://x.test/contact", []observation.Form{personalForm}, observation.Resource{Kind: "script", URL: "http://cdn.test/a.js"})},
 			[]string{"transport.mixed-content"}},
+		{"one insecure script on three pages, another on one: one finding per script", ok("https://x.test/", "https://x.test/", "Strict-Transport-Security", hsts), nil,
+			[]observation.Page{
+				page("https://x.test/contact", []observation.Form{personalForm}, observation.Resource{Kind: "script", URL: "http://cdn.test/a.js"}),
+				page("https://x.test/inscription", []observation.Form{personalForm}, observation.Resource{Kind: "script", URL: "http://cdn.test/a.js"},
+					observation.Resource{Kind: "iframe", URL: "http://widget.test/f"}),
+				page("https://x.test/rdv", []observation.Form{personalForm}, observation.Resource{Kind: "script", URL: "HTTP://CDN.test:80/a.js"})},
+			[]string{"transport.mixed-content", "transport.mixed-content"}},
 		{"mixed image only", ok("https://x.test/", "https://x.test/", "Strict-Transport-Security", hsts), nil,
 			[]observation.Page{page("https://x.test/contact", []observation.Form{personalForm}, observation.Resource{Kind: "img", URL: "http://cdn.test/a.png"})}, nil},
 		{"mixed script without personal form", ok("https://x.test/", "https://x.test/", "Strict-Transport-Security", hsts), nil,
@@ -115,5 +123,25 @@ func TestNoHTTPSWithTLSProbe(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, []string{observation.SSL30}) {
 		t.Errorf("tls_probe_accepted %v, want [SSL 3.0]", got)
+	}
+}
+
+// TestMixedContentPages checks the pages a grouped mixed-content finding
+// lists.
+func TestMixedContentPages(t *testing.T) {
+	script := observation.Resource{Kind: "script", URL: "http://cdn.test/a.js"}
+	site := &observation.Site{URL: "https://x.test/", Pages: []observation.Page{
+		page("https://x.test/rdv", []observation.Form{personalForm}, script),
+		page("https://x.test/contact", []observation.Form{personalForm}, script),
+		page("https://x.test/actualites", nil, script),
+	}}
+	fs := check.Run(site)
+	if len(fs) != 1 {
+		t.Fatalf("%d findings, want 1: %+v", len(fs), fs)
+	}
+	f := fs[0]
+	want := []string{"https://x.test/contact", "https://x.test/rdv"}
+	if f.URL != want[0] || f.Location != "mixed:http://cdn.test/a.js" || !reflect.DeepEqual(finding.Pages(f.Detail), want) || f.Detail[finding.DetailPagesCount] != 2 {
+		t.Errorf("finding at %s (%s) listing %v, want %s (mixed:http://cdn.test/a.js) listing %v", f.URL, f.Location, f.Detail[finding.DetailPages], want[0], want)
 	}
 }

@@ -63,14 +63,20 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 		Commands: []*cli.Command{
 			{
 				Name:  "open",
-				Usage: "open one case per organisation (or its topmost parent in the directory) from a scan's open findings",
-				Flags: []cli.Flag{
+				Usage: "open one case per organisation (or its topmost parent in the directory) from a scan's open findings; or, with --kind rights-request, a data subject's request (GDPR art. 15, 17, 21)",
+				Flags: concat([]cli.Flag{
 					dbFlag(dbUsage),
-					&cli.StringFlag{Name: "from-scan", Required: true, Usage: "the scan `ID` whose findings the cases are about"},
+					&cli.StringFlag{Name: "from-scan", Usage: "the scan `ID` whose findings the cases are about"},
 					&cli.StringFlag{Name: "group-by", Value: "organisation", Usage: "grouping of findings into cases: organisation"},
 					minSeverityFlag("the cases' failure threshold: findings at or above it are failures the cases are about; below (and info always), notes"),
-				},
+				}, rightsOpenFlags()),
 				Action: func(ctx context.Context, cmd *cli.Command) error {
+					if k := cmd.String("kind"); k != "" && k != "findings" {
+						return rightsOpen(ctx, cmd, stdout)
+					}
+					if cmd.String("from-scan") == "" {
+						return errors.New("case open needs --from-scan SCAN_ID (or --kind rights-request)")
+					}
 					if g := cmd.String("group-by"); g != "organisation" {
 						return fmt.Errorf("--group-by %q: only organisation is supported", g)
 					}
@@ -133,10 +139,10 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 			},
 			{
 				Name:      "letter",
-				Usage:     "write the alert to the DPO, a reminder, or the complaint to the regulator (GDPR art. 77)",
+				Usage:     "write the alert to the DPO, a reminder, or the complaint to the regulator (GDPR art. 77); for a rights request, the request (access, erasure, objection) or the complaint once its deadline has passed (rights-complaint)",
 				ArgsUsage: "ID",
 				Flags: concat(letterFlags, []cli.Flag{
-					&cli.StringFlag{Name: "kind", Value: "alert", Usage: "alert, reminder or complaint"},
+					&cli.StringFlag{Name: "kind", Value: "alert", Usage: "alert, reminder or complaint; for a rights request: access, erasure, objection or rights-complaint (default: its right)"},
 					&cli.StringFlag{Name: "format", Value: "md", Usage: "md or eml"},
 					&cli.StringFlag{Name: "from", Usage: "sender, `NAME <ADDRESS>` (required for eml)"},
 					&cli.StringFlag{Name: "smtp", Usage: "send the .eml through the SMTP relay at `HOST:PORT` (no authentication)"},
@@ -179,12 +185,14 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 				Name:      "publish",
 				Usage:     "write the public chronology of a case (no private events, no personal data of individuals)",
 				ArgsUsage: "ID",
-				Flags:     concat(letterFlags, []cli.Flag{&cli.StringFlag{Name: "format", Value: "html", Usage: "html or md"}}),
+				Flags: concat(letterFlags, []cli.Flag{&cli.StringFlag{Name: "format", Value: "html", Usage: "html or md"},
+					&cli.BoolFlag{Name: "public", Usage: "publish a rights request, private by default (its chronology names neither the person nor the request's details)"}}),
 				Action: func(ctx context.Context, cmd *cli.Command) error {
 					o, err := letterOptions(cmd)
 					if err != nil {
 						return err
 					}
+					o.Public = cmd.Bool("public")
 					return runner.CasePublish(ctx, o)
 				},
 			},
@@ -244,11 +252,11 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 	}
 }
 
-func organisationCommand(stdout io.Writer) *cli.Command {
+func organisationCommand(stdout io.Writer, more ...*cli.Command) *cli.Command {
 	return &cli.Command{
 		Name:  "organisation",
-		Usage: "import or export the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags)",
-		Commands: []*cli.Command{
+		Usage: "import, export or discover the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags)",
+		Commands: append([]*cli.Command{
 			{
 				Name:      "import",
 				ArgsUsage: "FILE",
@@ -274,6 +282,6 @@ func organisationCommand(stdout io.Writer) *cli.Command {
 					return runner.OrganisationExport(ctx, cmd.String("db"), cmd.Args().First(), stdout)
 				},
 			},
-		},
+		}, more...),
 	}
 }

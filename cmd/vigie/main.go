@@ -55,12 +55,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			demoCommand(stdout, stderr, &code),
 			checksCommand(stdout),
 			diffCommand(stdout),
+			reportCommand(stdout),
 			farmCommand(stderr),
 			tlsCommand(stdout),
 			evidenceCommand(stdout, stderr),
 			keyCommand(stdout),
 			caseCommand(stdout, stderr),
-			organisationCommand(stdout),
+			organisationCommand(stdout, discoverCommand(stdin, stdout)),
 			workerCommand(stderr),
 			serveCommand(stderr), userCommand(stdin, stdout),
 		},
@@ -170,14 +171,9 @@ func fetchOptions(cmd *cli.Command) (fetch.Options, error) {
 // scanOptions reads the output, network and scope flags shared by scan and
 // demo.
 func scanOptions(cmd *cli.Command, stdout, stderr io.Writer) (runner.ScanOptions, error) {
-	format := cmd.String("format")
-	for _, f := range []string{"jsonl", "sarif", "html"} {
-		if cmd.Bool(f) {
-			if format != "" && format != f {
-				return runner.ScanOptions{}, fmt.Errorf("choose one output format (--format %s and --%s)", format, f)
-			}
-			format = f
-		}
+	format, err := outputFormat(cmd)
+	if err != nil {
+		return runner.ScanOptions{}, err
 	}
 	fo, err := fetchOptions(cmd)
 	if err != nil {

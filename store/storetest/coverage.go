@@ -30,6 +30,15 @@ var (
 	}()
 )
 
+// g1 is a grouped finding: the same form on the contact, appointment and
+// agenda pages, found at the contact page.
+var g1 = func() finding.Finding {
+	f := fnd(siteA, "form.http-page", "form:post "+siteA+"envoi fields=courriel,nom", finding.High)
+	f.URL = contactA
+	f.Detail = map[string]any{finding.DetailPages: []string{contactA, rdvA, siteA + "agenda"}, finding.DetailPagesCount: 3}
+	return f
+}()
+
 // covering is a successful audit of url that examined the URLs given
 // (none: an empty, non-nil list).
 func covering(url string, covered ...string) store.SiteResult {
@@ -158,6 +167,32 @@ func testUnexamined(t *testing.T, h *harness) {
 			steps: []step{{"scan1", site(siteA), []finding.Finding{m1}},
 				{"scan2", covering(siteA, rootA, siteA+"espace/autre?sid=Zq81kPxw0aLm3NbY77", siteA+"espace", siteA+"espace?sid="), nil}},
 			want: []finding.Finding{want(m1, "scan1", t0, t0, nil, nil)},
+		},
+		{
+			name:  "a grouped finding none of whose pages was examined stays open",
+			steps: []step{{"scan1", site(siteA), []finding.Finding{g1, a2}}, {"scan2", covering(siteA, rootA, siteA+"actualites"), []finding.Finding{a2}}},
+			want:  []finding.Finding{want(g1, "scan1", t0, t0, nil, nil), want(a2, "scan2", t0, t1, nil, nil)},
+		},
+		{
+			name:  "a grouped finding is fixed when another of its pages was examined",
+			steps: []step{{"scan1", site(siteA), []finding.Finding{g1, a2}}, {"scan2", covering(siteA, rootA, rdvA), []finding.Finding{a2}}},
+			want:  []finding.Finding{want(g1, "scan1", t0, t0, tp(t1), nil), want(a2, "scan2", t0, t1, nil, nil)},
+			diffs: map[string][]string{"scan2": changes(store.ChangeFixed, g1)},
+		},
+		{
+			name: "a grouped finding seen again on fewer pages stays the same finding",
+			steps: []step{{"scan1", site(siteA), []finding.Finding{g1, a2}}, {"scan2", covering(siteA, rootA, rdvA), []finding.Finding{func() finding.Finding {
+				f := g1
+				f.URL = rdvA
+				f.Detail = map[string]any{finding.DetailPages: []string{rdvA}, finding.DetailPagesCount: 1}
+				return f
+			}(), a2}}},
+			want: []finding.Finding{func() finding.Finding {
+				f := want(g1, "scan2", t0, t1, nil, nil)
+				f.URL = rdvA
+				f.Detail = map[string]any{finding.DetailPages: []string{rdvA}, finding.DetailPagesCount: 1}
+				return f
+			}(), want(a2, "scan2", t0, t1, nil, nil)},
 		},
 		{
 			name:  "a finding without URL is the site root's",

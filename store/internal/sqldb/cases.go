@@ -99,6 +99,9 @@ func (db *Queries) CreateCase(ctx context.Context, c *cases.Case) error {
 		seq, c.Organisation, c.Title, string(c.State), column.Time(c.Created), c.Threshold().String()); err != nil {
 		return fmt.Errorf("%s: creating case for %q: %w", db.name, c.Organisation, err)
 	}
+	if err := db.saveCaseKind(ctx, tx, seq, c); err != nil {
+		return err
+	}
 	for _, f := range c.Findings {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_findings (case_seq, finding_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, seq, f); err != nil {
 			return fmt.Errorf("%s: creating case: finding %s: %w", db.name, f, err)
@@ -249,6 +252,9 @@ func (db *Queries) loadCases(ctx context.Context, where string, args ...any) ([]
 		if c.Events, err = db.events(ctx, seq); err != nil {
 			return nil, err
 		}
+	}
+	if err := db.loadCaseKinds(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

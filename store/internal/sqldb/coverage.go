@@ -1,6 +1,8 @@
 package sqldb
 
 import (
+	"database/sql"
+	"encoding/json"
 	"strings"
 
 	"vigie/finding"
@@ -41,6 +43,36 @@ func (c coverage) covers(raw string) bool {
 		}
 	}
 	return false
+}
+
+// coversAny reports whether the audit examined a finding's URL or one of
+// the other pages where it showed: a grouped finding (a form in every
+// page's header) is examined when any of its pages is, and since the audit
+// did not report it, none of the pages it examined shows it any more.
+func (c coverage) coversAny(raw string, pages []string) bool {
+	if c.covers(raw) {
+		return true
+	}
+	for _, p := range pages {
+		if c.covers(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// pagesOf returns the pages a stored finding's detail lists
+// (finding.DetailPages); nil for a finding of one page or a detail that
+// does not parse.
+func pagesOf(detail sql.NullString) []string {
+	if !detail.Valid || !strings.Contains(detail.String, `"`+finding.DetailPages+`"`) {
+		return nil
+	}
+	var d map[string]any
+	if json.Unmarshal([]byte(detail.String), &d) != nil {
+		return nil
+	}
+	return finding.Pages(d)
 }
 
 // matchMasked reports whether s is the masked URL pattern with each masked

@@ -218,6 +218,9 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 	if err := r.saveSite(); err != nil {
 		return nil, nil, fmt.Errorf("saving site: %w", err)
 	}
+	if err := r.numberSite(); err != nil {
+		return nil, nil, fmt.Errorf("numbering site: %w", err)
+	}
 
 	// Which findings to revisit: the ones seen now, in input order, then the
 	// site's other open findings and those an earlier delivery touched.
@@ -242,8 +245,9 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 	}
 	for rows.Next() {
 		var id, u string
+		var detail sql.NullString
 		var sighted bool
-		if err := rows.Scan(&id, &u, &sighted); err != nil {
+		if err := rows.Scan(&id, &u, &detail, &sighted); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("listing the site's findings: %w", err)
 		}
@@ -257,7 +261,7 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		if u == "" {
 			u = r.site.URL
 		}
-		if covered != nil && !covered.covers(u) {
+		if covered != nil && !covered.coversAny(u, pagesOf(detail)) {
 			unexamined[id] = true
 		}
 	}
@@ -312,10 +316,6 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		changes = append(changes, c)
 	}
 
-	if err := r.invalidate(); err != nil {
-		return nil, nil, fmt.Errorf("dropping the scan's counts: %w", err)
-	}
-
 	out := make([]finding.Finding, len(fs))
 	byID := make(map[string]finding.Finding, len(fs))
 	for i, f := range fs {
@@ -341,6 +341,12 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		if present[c.Finding.ID] {
 			changes[i].Finding = byID[c.Finding.ID]
 		}
+	}
+	if err := r.keepReported(out); err != nil {
+		return nil, nil, fmt.Errorf("keeping the reported findings: %w", err)
+	}
+	if err := r.invalidate(); err != nil {
+		return nil, nil, fmt.Errorf("dropping the scan's counts: %w", err)
 	}
 	return out, changes, nil
 }

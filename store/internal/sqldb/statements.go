@@ -47,7 +47,7 @@ ON CONFLICT (scan_id, site_url) DO UPDATE SET
 	started = excluded.started, ended = excluded.ended`,
 	// The site's findings this record may change: the open ones, and
 	// those an earlier delivery of the same scan saw or changed.
-	siteFindings: `SELECT f.id, f.url,
+	siteFindings: `SELECT f.id, f.url, f.detail,
 	EXISTS (SELECT 1 FROM finding_sightings s WHERE s.scan_id = ? AND s.finding_id = f.id)
 FROM findings f
 WHERE f.site = ? AND (f.fixed_at IS NULL
