@@ -15,16 +15,7 @@
 //
 // Each line is one record. A finding is exactly the JSON form of
 // finding.Finding (see DESIGN.md, "Finding record"); it has no "record"
-// field. With Options.SiteRecords (scans), each audited site produces,
-// after its findings, one line of the form
-//
-//	{"record":"site","site":"https://…","organisation":"…","pages":12,"forms":3,"personal_forms":1,
-//	 "tls":{"protocol":"TLS 1.0","cipher_suite":"TLS_RSA_WITH_AES_128_CBC_SHA","legacy_fallback":true,"fallback_reason":"…"}}
-//
-// where "tls" is the connection the crawl used to the HTTPS root (absent
-// over HTTP only), "legacy_fallback" saying that the server refused the
-// default handshake and was audited over a legacy protocol or suite. A
-// site that could not be audited produces instead one line of the form
+// field. A site that could not be audited produces one line of the form
 //
 //	{"record":"site-error","site":"https://…","organisation":"…","error":"…","error_kind":"dns"}
 //

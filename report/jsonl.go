@@ -18,24 +18,9 @@ type siteError struct {
 // recordSiteError is the "record" value of a siteError line.
 const recordSiteError = "site-error"
 
-// siteRecord is the JSONL record of an audited site.
-type siteRecord struct {
-	Record        string   `json:"record"`
-	Site          string   `json:"site"`
-	Organisation  string   `json:"organisation,omitempty"`
-	Pages         int      `json:"pages"`
-	Forms         int      `json:"forms"`
-	PersonalForms int      `json:"personal_forms"`
-	TLS           *SiteTLS `json:"tls,omitempty"`
-}
-
-// recordSite is the "record" value of a siteRecord line.
-const recordSite = "site"
-
 type jsonlWriter struct {
-	buf         *bufio.Writer
-	enc         *json.Encoder
-	siteRecords bool // Options.SiteRecords
+	buf *bufio.Writer
+	enc *json.Encoder
 }
 
 func newJSONL(w io.Writer) *jsonlWriter {
@@ -45,24 +30,14 @@ func newJSONL(w io.Writer) *jsonlWriter {
 	return &jsonlWriter{buf: buf, enc: enc}
 }
 
-// WriteSite writes the site's findings, then its error record if it failed
-// or, with Options.SiteRecords, its site record, and flushes, so that a
-// reader of the stream sees each site whole.
+// WriteSite writes the site's findings, then its error record if it failed,
+// and flushes, so that a reader of the stream sees each site whole.
 func (j *jsonlWriter) WriteSite(s *Site) error {
 	if s == nil {
 		return errNilSite
 	}
 	for i := range s.Findings {
 		if err := j.enc.Encode(&s.Findings[i]); err != nil {
-			return err
-		}
-	}
-	if j.siteRecords && !s.Failed() {
-		rec := siteRecord{
-			Record: recordSite, Site: s.URL, Organisation: s.Organisation,
-			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms, TLS: s.TLS,
-		}
-		if err := j.enc.Encode(rec); err != nil {
 			return err
 		}
 	}

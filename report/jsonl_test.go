@@ -14,22 +14,19 @@ import (
 // site-error line must carry the site's error.
 func TestJSONLRoundTrip(t *testing.T) {
 	sites := fixture()
-	out := render(t, "jsonl", Options{SiteRecords: true}, sites, fixtureScan())
+	out := render(t, "jsonl", Options{}, sites, fixtureScan())
 
 	var want []finding.Finding
-	var wantErrors, wantSites []*Site
+	var wantErrors []*Site
 	for _, s := range sites {
 		want = append(want, s.Findings...)
 		if s.Failed() {
 			wantErrors = append(wantErrors, s)
-		} else {
-			wantSites = append(wantSites, s)
 		}
 	}
 
 	var got []finding.Finding
 	var gotErrors []siteError
-	var gotSites []siteRecord
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -39,16 +36,6 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 		if err := json.Unmarshal(line, &probe); err != nil {
 			t.Fatalf("line %q: %v", line, err)
-		}
-		if probe.Record != nil && *probe.Record == recordSite {
-			var r siteRecord
-			dec := json.NewDecoder(bytes.NewReader(line))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&r); err != nil {
-				t.Fatalf("site line %q: %v", line, err)
-			}
-			gotSites = append(gotSites, r)
-			continue
 		}
 		if probe.Record != nil {
 			var e siteError
@@ -100,17 +87,6 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 	}
 
-	if len(gotSites) != len(wantSites) {
-		t.Fatalf("decoded %d site records, want %d", len(gotSites), len(wantSites))
-	}
-	for i, s := range wantSites {
-		r := gotSites[i]
-		if r.Site != s.URL || r.Organisation != s.Organisation || r.Pages != s.Pages || r.Forms != s.Forms ||
-			r.PersonalForms != s.PersonalForms || (r.TLS == nil) != (s.TLS == nil) || (r.TLS != nil && *r.TLS != *s.TLS) {
-			t.Errorf("site record %d = %+v, want the summary of %s", i, r, s.URL)
-		}
-	}
-
 	// No HTML escaping: the hostile organisation appears as written.
 	if !strings.Contains(string(out), `"organisation":"<script>alert(\"org\")</script>"`) {
 		t.Error("JSONL escapes HTML characters")
@@ -120,7 +96,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 // Lines must reach the writer as each site is written, not at Close.
 func TestJSONLStreams(t *testing.T) {
 	var b bytes.Buffer
-	w, err := New("jsonl", &b, Options{SiteRecords: true})
+	w, err := New("jsonl", &b, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,18 +104,10 @@ func TestJSONLStreams(t *testing.T) {
 	if err := w.WriteSite(sites[0]); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(b.String(), "\n"); n != len(sites[0].Findings)+1 {
-		t.Errorf("after one site: %d lines, want its %d findings and its site record", n, len(sites[0].Findings))
+	if n := strings.Count(b.String(), "\n"); n != len(sites[0].Findings) {
+		t.Errorf("after one site: %d lines, want %d", n, len(sites[0].Findings))
 	}
 	if err := w.Close(Scan{}); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// Without Options.SiteRecords (exports of findings), no site record.
-func TestJSONLNoSiteRecords(t *testing.T) {
-	out := render(t, "jsonl", Options{}, fixture(), fixtureScan())
-	if bytes.Contains(out, []byte(`"record":"site"`)) {
-		t.Errorf("site records without SiteRecords:\n%s", out)
 	}
 }

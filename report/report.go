@@ -32,22 +32,6 @@ type Site struct {
 	Error     string
 	ErrorKind string
 	Findings  []finding.Finding
-	// TLS is the connection the crawl made to the site's HTTPS root, nil
-	// when there was none (HTTP only, a failed handshake) or it is not
-	// known (results read back from a store).
-	TLS *SiteTLS
-}
-
-// SiteTLS is the TLS connection the crawl used to audit a site's pages.
-type SiteTLS struct {
-	Protocol    string `json:"protocol"`
-	CipherSuite string `json:"cipher_suite"`
-	// LegacyFallback is set when the server refused the default handshake
-	// and the pages were audited over TLS 1.0/1.1 or suites disabled by
-	// default (RSA key exchange, 3DES, RC4, CBC-SHA1); FallbackReason is
-	// why the default handshake failed.
-	LegacyFallback bool   `json:"legacy_fallback,omitempty"`
-	FallbackReason string `json:"fallback_reason,omitempty"`
 }
 
 // Failed reports whether the site could not be audited.
@@ -78,9 +62,6 @@ type Options struct {
 	// Color turns on ANSI colours in the table format; set it only when
 	// writing to a terminal.
 	Color bool
-	// SiteRecords makes JSONL write a site record after each audited
-	// site's findings: a scan's output, not an export of findings.
-	SiteRecords bool
 	// MinSeverity is the failure threshold (zero: finding.DefaultThreshold):
 	// the HTML report and the table count the sites with a finding at or
 	// above it as failing, and label the others' findings as notes.
@@ -117,9 +98,7 @@ func New(format string, w io.Writer, o Options) (Writer, error) {
 	o.Lang = lang
 	switch strings.ToLower(strings.TrimSpace(format)) {
 	case "jsonl":
-		j := newJSONL(w)
-		j.siteRecords = o.SiteRecords
-		return j, nil
+		return newJSONL(w), nil
 	case "csv":
 		return newCSV(w, o), nil
 	case "sarif":

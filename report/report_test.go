@@ -95,7 +95,6 @@ func fixture() []*Site {
 		{
 			URL: pref, Organisation: prefOrg, Tags: []string{"prefecture", "dept:01"},
 			Pages: 12, Forms: 3, PersonalForms: 2,
-			TLS: &SiteTLS{Protocol: "TLS 1.3", CipherSuite: "TLS_AES_128_GCM_SHA256"},
 			Findings: []finding.Finding{
 				mkFinding("test.alpha", pref, "http://www.prefecture-exemple.gouv.fr/contact", prefOrg, map[string]any{
 					"form_action": "http://www.prefecture-exemple.gouv.fr/contact/envoi",
@@ -124,8 +123,6 @@ func fixture() []*Site {
 		},
 		{
 			URL: tele, Organisation: prefOrg, Pages: 40, Forms: 9, PersonalForms: 7,
-			TLS: &SiteTLS{Protocol: "TLS 1.0", CipherSuite: "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
-				LegacyFallback: true, FallbackReason: "tls: server rejected the handshake: protocol version not supported"},
 			Findings: []finding.Finding{
 				teleBeta,
 				mkFinding("test.epsilon", tele, "https://teleservices.prefecture-exemple.gouv.fr/confidentialite", prefOrg, nil),

@@ -119,7 +119,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 			c.Close()
 		}
 	}()
-	ropts := report.Options{Lang: o.Lang, SiteRecords: true}
+	ropts := report.Options{Lang: o.Lang}
 	if o.Format != "" {
 		w := o.Stdout
 		if o.Output != "" && o.Output != "-" {
@@ -243,16 +243,11 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 }
 
 func reportSite(r *scan.Result) *report.Site {
-	rs := &report.Site{
+	return &report.Site{
 		URL: r.Site.URL, Organisation: r.Site.Organisation, Tags: r.Site.Tags,
 		Pages: len(r.Site.Pages), Forms: r.Forms, PersonalForms: r.PersonalForms,
 		Error: r.Site.Error, ErrorKind: r.Site.ErrorKind, Findings: r.Findings,
 	}
-	if h := r.Site.HTTPS; h.OK() && h.TLS != nil && h.TLS.Version != "" {
-		rs.TLS = &report.SiteTLS{Protocol: h.TLS.Version, CipherSuite: h.TLS.CipherSuite,
-			LegacyFallback: h.TLS.LegacyFallback, FallbackReason: h.TLS.FallbackReason}
-	}
-	return rs
 }
 
 // printChanges writes the scan's one-line summary; db, when not the
