@@ -91,6 +91,12 @@ type Options struct {
 	Canaries CanaryFunc
 	// Screenshot asks for a full-page PNG of each rendered page.
 	Screenshot bool
+	// Mask, when set, finds the personal data a screenshot must not
+	// show: given an HTML rendition of the text the page displays (see
+	// maskScript), it returns the byte spans to hide. Screenshots then
+	// have those spans blacked out, and are dropped when any of them
+	// cannot be located (see Rendering.ScreenshotMasked).
+	Mask func(doc []byte) [][2]int
 	// Log receives the browser's output and the pool's events; nil
 	// discards them.
 	Log io.Writer

@@ -1,12 +1,14 @@
 package browser
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/png"
 	"math"
 	"net/url"
 	"time"
@@ -156,7 +158,7 @@ func (s *Session) render(ctx context.Context, rec *recorder, r *observation.Rend
 	}
 	r.Cookies = s.cookies(rec, cookies.Cookies)
 	if s.p.o.Screenshot {
-		if err := s.screenshot(ctx, r); err != nil {
+		if err := s.screenshot(ctx, r, frames); err != nil {
 			return err
 		}
 	}
@@ -332,8 +334,31 @@ func (s *Session) cookies(rec *recorder, in []*network.Cookie) []observation.Coo
 	return out
 }
 
-// screenshot takes a PNG of the whole page, its height capped.
-func (s *Session) screenshot(ctx context.Context, r *observation.Rendering) error {
+// screenshot takes a PNG of the whole page, its height capped. With
+// Options.Mask, the personal data the page shows is blacked out; when the
+// page cannot be read whole, ScreenshotUnmasked says why, and when
+// personal data was found but cannot be located reliably (the page moves,
+// it sits in a fixed box of a page taller than the window), the
+// screenshot is dropped.
+func (s *Session) screenshot(ctx context.Context, r *observation.Rendering, frames []*frameDoc) error {
+	var plan *maskPlan
+	if s.p.o.Mask != nil {
+		t := top(frames)
+		if t == nil {
+			r.ScreenshotUnmasked = "no top document"
+			return nil
+		}
+		var reason string
+		var err error
+		if plan, reason, err = s.planMask(ctx, t.world); err != nil {
+			// Personal data may be on the page and cannot be hidden.
+			r.ScreenshotUnmasked = err.Error()
+			return nil
+		}
+		if reason != "" && r.ScreenshotUnmasked == "" {
+			r.ScreenshotUnmasked = "the page holds " + reason
+		}
+	}
 	m, err := cdp.Call(ctx, s.target, page.GetLayoutMetrics, cdp.Empty{})
 	if err != nil {
 		return fmt.Errorf("screenshot: %w", err)
@@ -351,9 +376,55 @@ func (s *Session) screenshot(ctx context.Context, r *observation.Rendering) erro
 	if err != nil {
 		return fmt.Errorf("screenshot: %w", err)
 	}
-	r.Screenshot = shot.Data
-	sum := sha256.Sum256(shot.Data)
+	data := shot.Data
+	if plan != nil && len(plan.reqs) > 0 {
+		// Measured again after the capture: a page that moved in between
+		// may show its data elsewhere than measured.
+		after, err := s.measureMask(ctx, top(frames).world, plan.reqs)
+		switch {
+		case err != nil:
+			return s.dropScreenshot(r, err.Error())
+		case !sameBoxes(plan.boxes, after):
+			return s.dropScreenshot(r, "the page moved while it was captured")
+		}
+		viewH := 0.0
+		if m.CSSLayoutViewport != nil {
+			viewH = float64(m.CSSLayoutViewport.ClientHeight)
+		}
+		for _, b := range plan.boxes {
+			if b.Pinned && len(b.Rects) > 0 && h > viewH {
+				return s.dropScreenshot(r, "personal data in a fixed box of a page taller than the window")
+			}
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(data))
+		if err != nil {
+			return fmt.Errorf("screenshot: %w", err)
+		}
+		if data, r.ScreenshotMasked, err = paintMask(data, plan.boxes, float64(cfg.Width)/w); err != nil {
+			return err
+		}
+	}
+	r.Screenshot = data
+	sum := sha256.Sum256(data)
 	r.ScreenshotDigest = "sha256:" + hex.EncodeToString(sum[:])
+	return nil
+}
+
+// dropScreenshot leaves the page without a screenshot, saying why: it
+// would show personal data that could not be hidden.
+func (s *Session) dropScreenshot(r *observation.Rendering, why string) error {
+	r.Screenshot, r.ScreenshotDigest, r.ScreenshotMasked = nil, "", 0
+	r.ScreenshotUnmasked = "personal data could not be located: " + why
+	return nil
+}
+
+// top returns the top frame of frames.
+func top(frames []*frameDoc) *frameDoc {
+	for _, f := range frames {
+		if f.top {
+			return f
+		}
+	}
 	return nil
 }
 

@@ -41,8 +41,10 @@ type extract struct {
 
 const extractFormat = "vigie-evidence-extract/1"
 
-func readExtract(fsys fs.FS, rep *Report) *extract {
-	b, err := fs.ReadFile(fsys, ExtractFile)
+// readExtract reads a bundle's extract and checks that it names the
+// manifest shipped beside it (manifest, already read).
+func readExtract(fsys fs.FS, manifest []byte, limit int64, rep *Report) *extract {
+	b, err := readCapped(fsys, ExtractFile, limit)
 	if err != nil {
 		rep.problem("%s: %v", ExtractFile, errors.Unwrap(err))
 		return nil
@@ -52,7 +54,7 @@ func readExtract(fsys fs.FS, rep *Report) *extract {
 		rep.problem("%s: invalid JSON: %v", ExtractFile, err)
 		return nil
 	}
-	if manifest, err := fs.ReadFile(fsys, ManifestFile); err == nil && hexSHA256(manifest) != ex.ManifestSHA256 {
+	if hexSHA256(manifest) != ex.ManifestSHA256 {
 		rep.problem("%s: names manifest sha256 %s, but %s is %s", ExtractFile, ex.ManifestSHA256, ManifestFile, hexSHA256(manifest))
 	}
 	return &ex
@@ -354,18 +356,20 @@ func Show(w io.Writer, path, recordID string) error {
 		id = "urn:uuid:" + id
 	}
 	id = "<" + id + ">"
-	fsys, closer, err := openEvidence(path)
+	o := VerifyOptions{}.withDefaults()
+	fsys, closer, err := openEvidence(path, o)
 	if err != nil {
 		return err
 	}
 	defer closer.Close()
 	errFound := errors.New("found")
+	lim := &WARCLimits{MaxRecord: o.MaxRecord, Left: o.MaxTotal}
 	for _, name := range warcFiles(fsys) {
-		f, err := fsys.Open(name)
+		f, _, err := openRegular(fsys, name)
 		if err != nil {
 			return fmt.Errorf("evidence: %w", err)
 		}
-		err = ReadWARC(f, func(r *WARCRecord) error {
+		err = ReadWARCWithin(f, lim, func(r *WARCRecord) error {
 			if r.ID() != id {
 				return nil
 			}

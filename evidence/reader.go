@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -107,10 +108,35 @@ func (c *countingReader) ReadByte() (byte, error) {
 	return b, err
 }
 
+// ErrTooLarge is wrapped by the errors of reads that would go past a
+// limit: a record or a file larger than allowed once decompressed.
+var ErrTooLarge = errors.New("over the limit")
+
+// WARCLimits bound what ReadWARCWithin decompresses, so that a WARC file
+// made elsewhere (a bundle received for checking) cannot exhaust memory
+// or time with gzip bombs.
+type WARCLimits struct {
+	// MaxRecord bounds one record, decompressed: the record is held in
+	// memory whole.
+	MaxRecord int64
+	// Left is what may still be decompressed; each record read is taken
+	// off it, so one WARCLimits shared by several files bounds them all.
+	Left int64
+}
+
 // ReadWARC calls fn with each record of a WARC file written one record a
 // gzip member, in order. It stops at the first error, from the file or
-// from fn; a malformed record is an error naming its offset.
+// from fn; a malformed record is an error naming its offset. Records are
+// bounded only against malformed lengths: files of other origins are
+// read with ReadWARCWithin.
 func ReadWARC(r io.Reader, fn func(*WARCRecord) error) error {
+	return ReadWARCWithin(r, &WARCLimits{MaxRecord: maxRecord, Left: math.MaxInt64}, fn)
+}
+
+// ReadWARCWithin is ReadWARC within lim: a record that decompresses past
+// lim.MaxRecord or lim.Left ends the read with an error wrapping
+// ErrTooLarge, before more is inflated.
+func ReadWARCWithin(r io.Reader, lim *WARCLimits, fn func(*WARCRecord) error) error {
 	cr := &countingReader{r: bufio.NewReaderSize(r, 256<<10)}
 	var zr *gzip.Reader
 	for {
@@ -128,10 +154,15 @@ func ReadWARC(r io.Reader, fn func(*WARCRecord) error) error {
 			return fmt.Errorf("offset %d: not a gzip member: %w", start, err)
 		}
 		zr.Multistream(false)
-		data, err := io.ReadAll(io.LimitReader(zr, maxRecord))
+		limit := min(lim.MaxRecord, lim.Left)
+		data, err := io.ReadAll(io.LimitReader(zr, limit+1))
 		if err != nil {
 			return fmt.Errorf("offset %d: %w", start, err)
 		}
+		if int64(len(data)) > limit {
+			return fmt.Errorf("offset %d: record of more than %d bytes once decompressed: %w", start, limit, ErrTooLarge)
+		}
+		lim.Left -= int64(len(data))
 		rec, err := parseRecord(data)
 		if err != nil {
 			return fmt.Errorf("offset %d: %w", start, err)

@@ -1,7 +1,6 @@
 package evidence
 
 import (
-	"archive/zip"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -22,6 +20,10 @@ type VerifyOptions struct {
 	// otherwise the public key shipped beside the manifest is used, and
 	// the report names its fingerprint for the reader to compare.
 	TrustedKey ed25519.PublicKey
+	// MaxManifest, MaxRecord and MaxTotal bound what is read: the
+	// manifest, one WARC record and all records, decompressed; zero
+	// means DefaultMaxManifest, DefaultMaxRecord and DefaultMaxTotal.
+	MaxManifest, MaxRecord, MaxTotal int64
 }
 
 // Report is the outcome of Verify.
@@ -45,23 +47,6 @@ func (r *Report) problem(format string, args ...any) {
 	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
 }
 
-// openEvidence opens a scan's evidence directory or a bundle (.zip) as a
-// file system.
-func openEvidence(p string) (fs.FS, io.Closer, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return nil, nil, fmt.Errorf("evidence: %w", err)
-	}
-	if st.IsDir() {
-		return os.DirFS(p), io.NopCloser(nil), nil
-	}
-	zr, err := zip.OpenReader(p)
-	if err != nil {
-		return nil, nil, fmt.Errorf("evidence: %s is neither a directory nor a bundle: %w", p, err)
-	}
-	return zr, zr, nil
-}
-
 // warcFiles lists the *.warc.gz files at the root of fsys.
 func warcFiles(fsys fs.FS) []string {
 	names, _ := fs.Glob(fsys, "*.warc.gz")
@@ -82,14 +67,19 @@ type seenRecord struct {
 // digests the manifest gives for each record, and that the findings the
 // manifest lists and those the records name agree. The error is for an
 // unreadable path; what does not match is in the report's Problems.
+//
+// The evidence may come from elsewhere: what is read is bounded by o
+// (see openEvidence for bundles), and a record whose compressed size
+// differs from the manifest's is reported.
 func Verify(p string, o VerifyOptions) (*Report, error) {
-	fsys, closer, err := openEvidence(p)
+	o = o.withDefaults()
+	fsys, closer, err := openEvidence(p, o)
 	if err != nil {
 		return nil, err
 	}
 	defer closer.Close()
 	rep := &Report{Path: p}
-	m, raw := readManifest(fsys, rep)
+	m, raw := readManifest(fsys, o.MaxManifest, rep)
 	if m == nil {
 		return rep, nil
 	}
@@ -107,9 +97,10 @@ func Verify(p string, o VerifyOptions) (*Report, error) {
 	var ex *extract
 	if _, err := fs.Stat(fsys, ExtractFile); err == nil {
 		rep.Bundle = true
-		ex = readExtract(fsys, rep)
+		ex = readExtract(fsys, raw, o.MaxManifest, rep)
 	}
 	names := warcFiles(fsys)
+	lim := &WARCLimits{MaxRecord: o.MaxRecord, Left: o.MaxTotal}
 	if !rep.Bundle {
 		for _, wf := range m.WARCFiles {
 			if !slices.Contains(names, wf.Name) {
@@ -127,7 +118,7 @@ func Verify(p string, o VerifyOptions) (*Report, error) {
 		if want == nil && !rep.Bundle {
 			rep.problem("WARC file %s: not listed in the manifest", name)
 		}
-		scanWARC(fsys, name, want, seen, rep)
+		scanWARC(fsys, name, want, byID, lim, seen, rep)
 	}
 	rep.Files = len(names)
 	rep.Records = len(seen)
@@ -208,8 +199,8 @@ func Verify(p string, o VerifyOptions) (*Report, error) {
 	return rep, nil
 }
 
-func readManifest(fsys fs.FS, rep *Report) (*Manifest, []byte) {
-	raw, err := fs.ReadFile(fsys, ManifestFile)
+func readManifest(fsys fs.FS, limit int64, rep *Report) (*Manifest, []byte) {
+	raw, err := readCapped(fsys, ManifestFile, limit)
 	if err != nil {
 		rep.problem("%s: %v", ManifestFile, errors.Unwrap(err))
 		return nil, nil
@@ -231,7 +222,7 @@ func checkSignature(fsys fs.FS, m *Manifest, raw []byte, o VerifyOptions, rep *R
 		keyFile = PublicKeyFile
 	}
 	var pub ed25519.PublicKey
-	if b, err := fs.ReadFile(fsys, keyFile); err != nil {
+	if b, err := readCapped(fsys, keyFile, maxSmallFile); err != nil {
 		rep.problem("public key %s: %v", keyFile, errors.Unwrap(err))
 	} else if pub, err = ParsePublicKey(b); err != nil {
 		rep.problem("public key %s: %v", keyFile, err)
@@ -244,7 +235,7 @@ func checkSignature(fsys fs.FS, m *Manifest, raw []byte, o VerifyOptions, rep *R
 		}
 		pub = o.TrustedKey
 	}
-	sig, err := fs.ReadFile(fsys, SignatureFile)
+	sig, err := readCapped(fsys, SignatureFile, maxSmallFile)
 	if err != nil {
 		rep.problem("%s: %v", SignatureFile, errors.Unwrap(err))
 		return
@@ -260,9 +251,11 @@ func checkSignature(fsys fs.FS, m *Manifest, raw []byte, o VerifyOptions, rep *R
 }
 
 // scanWARC reads one WARC file, checking its digest against want (when
-// listed) and each record's own digests, and notes its records in seen.
-func scanWARC(fsys fs.FS, name string, want *WARCFile, seen map[string]seenRecord, rep *Report) {
-	f, err := fsys.Open(name)
+// listed) and each record's own digests and compressed size (against
+// byID, the manifest's records), and notes its records in seen. What it
+// decompresses is bounded by lim.
+func scanWARC(fsys fs.FS, name string, want *WARCFile, byID map[string]Ref, lim *WARCLimits, seen map[string]seenRecord, rep *Report) {
+	f, _, err := openRegular(fsys, name)
 	if err != nil {
 		rep.problem("WARC file %s: %v", name, errors.Unwrap(err))
 		return
@@ -270,9 +263,12 @@ func scanWARC(fsys fs.FS, name string, want *WARCFile, seen map[string]seenRecor
 	defer f.Close()
 	h := sha256.New()
 	n := 0
-	err = ReadWARC(io.TeeReader(f, h), func(r *WARCRecord) error {
+	err = ReadWARCWithin(io.TeeReader(f, h), lim, func(r *WARCRecord) error {
 		n++
 		id := r.ID()
+		if ref, ok := byID[id]; ok && ref.Length != r.Length {
+			rep.problem("WARC file %s: record %s: %d bytes compressed, the manifest records %d", name, id, r.Length, ref.Length)
+		}
 		for _, p := range r.Check() {
 			rep.problem("WARC file %s: record %s: %s", name, id, p)
 		}
@@ -286,7 +282,7 @@ func scanWARC(fsys fs.FS, name string, want *WARCFile, seen map[string]seenRecor
 		return nil
 	})
 	if err != nil {
-		rep.problem("WARC file %s: unreadable: %v", name, err)
+		rep.problem("WARC file %s: unreadable: %v", name, explainZip(err))
 	}
 	io.Copy(h, f) // the digest covers the whole file, readable or not
 	if want == nil {

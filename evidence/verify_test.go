@@ -8,9 +8,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -291,9 +293,10 @@ func rezip(t *testing.T, p string, files map[string]string) {
 		t.Fatal(err)
 	}
 	zw := zip.NewWriter(f)
-	for name, data := range files {
+	// Sorted, so that which entry crosses a limit first does not vary.
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		w, _ := zw.Create(name)
-		w.Write([]byte(data))
+		w.Write([]byte(files[name]))
 	}
 	zw.Close()
 	f.Close()

@@ -30,6 +30,14 @@ type Rendering struct {
 	// evidence.
 	Screenshot       []byte `json:"-"`
 	ScreenshotDigest string `json:"screenshot_digest,omitempty"`
+	// ScreenshotMasked counts the regions of personal data blacked out
+	// in Screenshot. ScreenshotUnmasked, when set, says why personal data
+	// could not all be located on the page (a frame, a canvas, a page
+	// that moved while captured): the screenshot is then dropped when
+	// personal data was found but not hidden, and is not to be kept for a
+	// page known to show personal data.
+	ScreenshotMasked   int    `json:"screenshot_masked,omitempty"`
+	ScreenshotUnmasked string `json:"screenshot_unmasked,omitempty"`
 	// Error is set when the browser could not render the page (timeout,
 	// crash); the page's static observations still stand.
 	Error string `json:"error,omitempty"`

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -121,6 +122,7 @@ func Serve(ctx context.Context, o ServeOptions) error {
 		Store: st, Browser: br, Accounts: acc, Cases: cs, Launcher: l,
 		EvidenceRoot: filepath.Join(data, "evidence"), FilesDir: filepath.Join(data, "dashboard"),
 		Secure: secure, AllowPrivate: o.AllowPrivate, Lookup: lookup, LetterFrom: o.From, MinSeverity: o.MinSeverity, Log: o.Log,
+		OwnKey: ownKey(ev, data),
 	})
 	if err != nil {
 		return err
@@ -334,3 +336,13 @@ func (l *launcher) Progress(id string) (done, total int, finished bool, err erro
 }
 
 func (l *launcher) wait() { l.wg.Wait() }
+
+// ownKey is the public key of the evidence this server's scans write:
+// that of the scans' settings, else the one in the data directory (nil
+// when this machine never signed anything).
+func ownKey(ev *scan.Evidence, data string) ed25519.PublicKey {
+	if ev != nil && ev.Key != nil {
+		return ev.Key.Public().(ed25519.PublicKey)
+	}
+	return localPublicKey(data)
+}

@@ -10,6 +10,7 @@ import (
 
 	"vigie/browser"
 	"vigie/crawl"
+	"vigie/evidence"
 	"vigie/fetch"
 	"vigie/observation"
 	"vigie/target"
@@ -71,6 +72,7 @@ func (e *Engine) startBrowser(ctx context.Context) error {
 		Classify:    trackers.Classify,
 		// Screenshots are only kept as evidence.
 		Screenshot: b.Screenshots && e.o.Crawl.KeepScreenshots,
+		Mask:       screenshotMask(e.o.Evidence),
 	})
 	if err != nil {
 		return err
@@ -144,4 +146,26 @@ func (r renderer) Render(ctx context.Context, pageURL string, c crawl.Canaries) 
 		r.onRender()
 	}
 	return r.s.Render(ctx, pageURL, browser.CanaryFunc(c))
+}
+
+// screenshotMask returns the Options.Mask of the browser for evidence ev:
+// the personal data a screenshot must hide is what ev's redactor masks in
+// the text the page shows; nil when ev keeps personal data (or there is
+// no evidence to keep screenshots in).
+func screenshotMask(ev *Evidence) func(doc []byte) [][2]int {
+	if ev == nil || ev.KeepPersonalData {
+		return nil
+	}
+	redact := ev.Redactor
+	if redact == nil {
+		redact = evidence.MaskPersonalData
+	}
+	return func(doc []byte) [][2]int {
+		_, masks := redact(doc, "text/html; charset=utf-8")
+		spans := make([][2]int, 0, len(masks))
+		for _, m := range masks {
+			spans = append(spans, [2]int{m.Offset, m.Offset + m.Length})
+		}
+		return spans
+	}
 }

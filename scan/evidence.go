@@ -231,7 +231,7 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 // findings, what the browser saw (requests, cookies, storage, leaks) as a
 // metadata document and the page's screenshot, and returns the references
 // by finding ID. A screenshot of a page that shows other people's data
-// cannot be masked: it is left out unless personal data is kept.
+// is kept only with that data blacked out (see screenshotKept).
 func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[string][]evidence.Ref, error) {
 	out := map[string][]evidence.Ref{}
 	for i := range site.Pages {
@@ -255,7 +255,7 @@ func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[
 			return nil, err
 		}
 		refs := []evidence.Ref{doc}
-		if len(r.Screenshot) > 0 && (ar.a.KeepsPersonalData() || !p.Personal.Has()) {
+		if len(r.Screenshot) > 0 && screenshotKept(ar.a.KeepsPersonalData(), p.Personal.Has(), r) {
 			shot, err := ar.a.WriteScreenshot(r.URL, r.Screenshot, site.Ended, site.URL, ids)
 			if err != nil {
 				return nil, err
@@ -268,6 +268,23 @@ func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[
 		}
 	}
 	return out, nil
+}
+
+// screenshotKept says whether the screenshot of rendering r may go to
+// the evidence: always when personal data is kept; for a page where no
+// personal data was found, as the browser left it (it drops screenshots
+// showing personal data it found but could not hide); for a page known to
+// show personal data, only when the browser read the whole page and
+// blacked that data out.
+func screenshotKept(keepPersonal, personal bool, r *observation.Rendering) bool {
+	switch {
+	case keepPersonal:
+		return true
+	case !personal:
+		return true
+	default:
+		return r.ScreenshotMasked > 0 && r.ScreenshotUnmasked == ""
+	}
 }
 
 // evidencePagesPerFinding bounds the pages whose exchanges a grouped

@@ -53,9 +53,14 @@ type exchangeView struct {
 }
 
 type evidenceView struct {
-	Dir      string
-	Scan     string
+	Dir  string
+	Scan string
+	// Verified is set when the signature and the digests check out with
+	// this server's own key; OtherKey, when they check out with the key
+	// shipped beside the manifest but that key is not the server's (the
+	// evidence proves its integrity, not who made it).
 	Verified bool
+	OtherKey string
 	Key      string
 	Problems []string
 	Masked   bool
@@ -228,7 +233,14 @@ func (s *Server) findingEvidence(r *http.Request, f *finding.Finding) evidenceVi
 	if rep, err := s.verified.verify(dir); err != nil {
 		ev.Problems = []string{err.Error()}
 	} else {
-		ev.Verified, ev.Key, ev.Problems = rep.OK(), rep.Key, rep.Problems
+		ev.Key, ev.Problems = rep.Key, rep.Problems
+		switch {
+		case !rep.OK():
+		case s.o.OwnKey != nil && rep.Key == evidence.Fingerprint(s.o.OwnKey):
+			ev.Verified = true
+		default:
+			ev.OtherKey = rep.Key
+		}
 	}
 	for _, group := range findingRecords(m, f) {
 		x := exchangeView{Ref: group.Ref}

@@ -6,6 +6,7 @@ package web
 
 import (
 	"context"
+	"crypto/ed25519"
 	"embed"
 	"errors"
 	"fmt"
@@ -57,6 +58,10 @@ type Options struct {
 	// directory (DATA/evidence), used when a scan's settings do not name
 	// its own.
 	EvidenceRoot string
+	// OwnKey is the public key this server's scans sign evidence with:
+	// the evidence page calls evidence verified only when its manifest
+	// is signed by this key, and names any other key plainly.
+	OwnKey ed25519.PublicKey
 	// FilesDir keeps the documents attached to case events and the
 	// published chronologies.
 	FilesDir string
