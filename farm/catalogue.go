@@ -468,12 +468,15 @@ var catalogue = []archetype{
 		// A contact form whose every field is sent, as it is typed, to an
 		// audience-measurement collector (in the query string of a GET),
 		// and whose e-mail address, lower-cased and hashed with SHA-256,
-		// goes to an advertising pixel.
+		// goes to an advertising pixel. Both scripts are in the site's
+		// template: one thirdparty.on-form-page finding per party beside
+		// the contact form, each listing its page.
 		ID: "typed-leak", Domain: "mairie-montlucon.test", Input: "https://www.{D}/",
 		Org: "Ville de Montluçon", Tags: []string{"commune", "dept:03", "browser"},
 		Layout: "moderne", Shared: "mairie",
 		Hosts: []hostSpec{secure("www")},
 		Expect: inBrowser(
+			site(CheckThirdPartyOnForm, "https://www.{D}/contact.html"),
 			site(CheckThirdPartyOnForm, "https://www.{D}/contact.html"),
 			site(CheckFormDataLeak, "https://www.{D}/contact.html"),
 			site(CheckFormDataLeak, "https://www.{D}/contact.html")),

@@ -59,7 +59,10 @@ type Failure struct {
 	Remediation string
 	Legal       []string
 	Sites       int
-	FirstSeen   time.Time
+	// Pages counts the pages where the failure shows, over its findings
+	// (a grouped finding counts every page it lists).
+	Pages     int
+	FirstSeen time.Time
 	// At lists the sites where the failure was seen, with its pages.
 	At []FailureSite
 	// Findings are the IDs of the failure's findings: each one's evidence
@@ -77,13 +80,26 @@ type FailureSite struct {
 }
 
 // FailurePage is one finding of a failure: the page, what it collects,
-// the finding's ID and its first evidence record.
+// the finding's ID and its first evidence record. A finding grouping the
+// pages where one defect shows (a form in every page's footer) also says
+// on how many pages, and names the first few.
 type FailurePage struct {
 	URL        string
 	Finding    string
 	Evidence   string // "warc:FILE#urn:uuid:…", "" when none was kept
 	Categories []string
+	// Count is the number of pages where the finding shows, 1 for a
+	// finding about one page.
+	Count int
+	// Listed are the first pages of a grouped finding, at most
+	// ListedPages; Others counts those left unnamed.
+	Listed []string
+	Others int
 }
+
+// ListedPages is how many pages of a grouped finding a letter names: the
+// finding's evidence bundle lists them all.
+const ListedPages = 5
 
 // Data is what templates see.
 type Data struct {
@@ -194,7 +210,16 @@ func New(in Input) (*Data, error) {
 		if f.FirstSeen.Before(fs.FirstSeen) {
 			fs.FirstSeen = f.FirstSeen
 		}
-		page := FailurePage{URL: f.URL, Finding: f.ID, Categories: cats}
+		page := FailurePage{URL: f.URL, Finding: f.ID, Categories: cats, Count: 1}
+		if n := pagesCount(f.Detail); n > 1 {
+			page.Count = n
+			page.Listed = finding.Pages(f.Detail)
+			if len(page.Listed) > ListedPages {
+				page.Listed = page.Listed[:ListedPages]
+			}
+			page.Others = n - len(page.Listed)
+		}
+		fl.Pages += page.Count
 		if len(f.Evidence) > 0 {
 			page.Evidence = f.Evidence[0]
 		}
@@ -244,6 +269,21 @@ func New(in Input) (*Data, error) {
 		}
 	}
 	return d, nil
+}
+
+// pagesCount reads how many pages a grouped finding shows on from its
+// detail (finding.DetailPagesCount), as recorded (int) or as read back
+// from JSON (float64); 0 when the finding is about one page.
+func pagesCount(detail map[string]any) int {
+	switch v := detail[finding.DetailPagesCount].(type) {
+	case int:
+		return v
+	case int64:
+		return int(v)
+	case float64:
+		return int(v)
+	}
+	return 0
 }
 
 // categories reads a finding's personal-data categories from its detail,

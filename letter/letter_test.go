@@ -42,10 +42,18 @@ func fixture(lang string, public bool) *Data {
 	}
 	detail := map[string]any{"categories": []any{"identity", "contact", "message"}}
 	fixed := day("2022-03-15")
+	// The Ain's form is in the footer of seven pages (a grouped finding as
+	// checks build it: the letter names the first five); the Rhône's on
+	// three (as read back from JSON: all named).
+	ain := map[string]any{"categories": []any{"identity", "contact", "message"}, finding.DetailPagesCount: 7,
+		finding.DetailPages: []string{"http://www.ain.test/", "http://www.ain.test/actualites", "http://www.ain.test/contact",
+			"http://www.ain.test/demarches", "http://www.ain.test/elections", "http://www.ain.test/mentions-legales", "http://www.ain.test/plan"}}
+	rhone := map[string]any{"categories": []any{"identity", "contact", "message"}, finding.DetailPagesCount: float64(3),
+		finding.DetailPages: []any{"http://www.rhone.test/contact", "http://www.rhone.test/contact?objet=etat-civil", "http://www.rhone.test/rendez-vous"}}
 	fs := []finding.Finding{
-		{ID: "bbb", Check: "form.http-page", Severity: finding.High, Site: "http://www.rhone.test", URL: "http://www.rhone.test/contact", Organisation: "Préfecture du Rhône", Detail: detail, FirstSeen: day("2022-01-21"),
+		{ID: "bbb", Check: "form.http-page", Severity: finding.High, Site: "http://www.rhone.test", URL: "http://www.rhone.test/contact", Organisation: "Préfecture du Rhône", Detail: rhone, FirstSeen: day("2022-01-21"),
 			Evidence: []string{"warc:00001.warc.gz#urn:uuid:6a1e2b1c-0000-4000-8000-000000000002"}},
-		{ID: "aaa", Check: "form.http-page", Severity: finding.High, Site: "http://www.ain.test", URL: "http://www.ain.test/contact", Organisation: "Préfecture de l'Ain", Detail: detail, FirstSeen: day("2022-01-20"),
+		{ID: "aaa", Check: "form.http-page", Severity: finding.High, Site: "http://www.ain.test", URL: "http://www.ain.test/", Organisation: "Préfecture de l'Ain", Detail: ain, FirstSeen: day("2022-01-20"),
 			Evidence: []string{"warc:00001.warc.gz#urn:uuid:6a1e2b1c-0000-4000-8000-000000000001"}},
 		// Fixed since the alert: in the chronology (with its fix date),
 		// not in letters.

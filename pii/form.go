@@ -45,13 +45,24 @@ type Verdict struct {
 // a town hall), its choices, or words that name a special category as a
 // search term ("Nom du médecin"): it takes what to show, not who is
 // asking. Names, e-mail addresses, identifiers and uploads typed into
-// such a form still count.
+// such a form still count, with one exception: a look-up form.
+//
+// A look-up form is a GET navigation form without a password field that
+// queries a list, log or history by an account key — a user name, an IP
+// address, a pseudonym ("IP address or username", "Auteur") — beside
+// filter controls (a list of namespaces or types, dates, checkboxes "Only
+// show…", "Masquer…"): a wiki's contributions or log pages. Its key names
+// whose public records to show, not who is asking, and does not count.
+// Everything else typed into it still does: a name, an e-mail address, a
+// national identifier; a form with no filter control beside the key, or
+// with a password, is a log-in or subscription and counts.
 //
 // A form whose selects list places or languages (departments by number,
 // languages by their own names) is a finder: its place fields and choices
 // do not count either, though what it asks beyond them does.
 func CollectsPersonalData(f *observation.Form) Verdict {
 	nav := navigation(f)
+	lookup := nav != "" && lookUp(f)
 	finder := nav
 	if finder == "" {
 		finder = placeList(f)
@@ -61,6 +72,7 @@ func CollectsPersonalData(f *observation.Form) Verdict {
 		decisive = -1 // the field that makes the form personal
 		excused  []string
 		choices  []string
+		keys     int // account keys of a look-up form among excused
 	)
 	for i := range f.Fields {
 		fl := &f.Fields[i]
@@ -71,6 +83,11 @@ func CollectsPersonalData(f *observation.Form) Verdict {
 		switch entryOf(fl) {
 		case entryFree:
 			if nav != "" && (IsSpecial(fl.Category) || fl.Category == OtherPersonal || fl.Category == Location) || finder != "" && isPlace(fl) {
+				excused = append(excused, describe(fl))
+				continue
+			}
+			if lookup && accountKey(fl) {
+				keys++
 				excused = append(excused, describe(fl))
 				continue
 			}
@@ -90,6 +107,8 @@ func CollectsPersonalData(f *observation.Form) Verdict {
 		switch {
 		case len(excused)+len(choices) == 0:
 			v.Reason = "no personal field"
+		case keys > 0:
+			v.Reason = "look-up form (" + nav + ", with filter controls): " + strings.Join(append(excused, choices...), ", ") + " choose whose public records to show"
 		case finder != "":
 			v.Reason = "navigation or search form (" + finder + "): " + strings.Join(append(excused, choices...), ", ") + " choose what to show"
 		default:
@@ -331,4 +350,84 @@ func isPlace(fl *observation.Field) bool {
 var reachWords = map[string]bool{
 	"mail": true, "email": true, "courriel": true, "electronique": true, "mel": true,
 	"telephone": true, "tel": true, "phone": true, "portable": true, "mobile": true, "fax": true,
+}
+
+// lookUp reports whether navigation form f is a look-up form: sent with
+// GET, without a password field, with at least one filter control.
+func lookUp(f *observation.Form) bool {
+	if f.Method != "" && !strings.EqualFold(f.Method, "get") {
+		return false
+	}
+	filters := 0
+	for i := range f.Fields {
+		fl := &f.Fields[i]
+		if fl.Disabled {
+			continue
+		}
+		if strings.EqualFold(fl.Type, "password") {
+			return false
+		}
+		if fl.Category == "" && filterControl(fl) {
+			filters++
+		}
+	}
+	return filters > 0
+}
+
+// filterControl reports whether a field that collects nothing personal
+// narrows what a list shows: a select among several options, a date, or
+// a checkbox or radio button whose label says what to show or hide ("Only
+// show edits that are page creations", "Masquer les modifications
+// mineures"). A "Remember me" box is no filter.
+func filterControl(fl *observation.Field) bool {
+	switch kindOf(strings.ToLower(fl.Tag), strings.ToLower(fl.Type)) {
+	case kindSelect:
+		return len(fl.Options) >= 2 || fl.OptionCount >= 2
+	case kindDate:
+		return true
+	case kindChoice:
+		for _, s := range []string{fl.Label, fl.Aria} {
+			if navWord(s, filterWords) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// filterWords are the words of filter checkboxes.
+var filterWords = map[string]bool{
+	"only": true, "show": true, "hide": true, "invert": true, "exclude": true, "include": true,
+	"seulement": true, "uniquement": true, "afficher": true, "masquer": true, "cacher": true,
+	"montrer": true, "inverser": true, "exclure": true, "inclure": true,
+}
+
+// accountKey reports whether a free-entry field asks for an account's
+// key — a user name, an IP address, a pseudonym, an author — rather than
+// a person's name or contact: "IP address or username", "Adresse IP ou
+// nom d'utilisateur", "Pseudo". A field typed email or tel, or classified
+// as anything but credentials or identity, is no key.
+func accountKey(fl *observation.Field) bool {
+	if fl.Category != Credentials && fl.Category != Identity {
+		return false
+	}
+	switch strings.ToLower(fl.Type) {
+	case "", "text":
+	default:
+		return false
+	}
+	for _, s := range []string{fl.Label, fl.Placeholder, fl.Aria, fl.Name, fl.ID} {
+		if navWord(s, accountWords) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// accountWords name an account or its address on a site.
+var accountWords = map[string]bool{
+	"username": true, "user": true, "utilisateur": true, "utilisatrice": true, "ip": true,
+	"pseudo": true, "pseudonyme": true, "compte": true, "account": true, "auteur": true,
+	"author": true, "performer": true, "contributeur": true, "contributor": true,
+	"login": true, "identifiant": true,
 }

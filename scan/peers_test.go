@@ -2,8 +2,6 @@ package scan
 
 import (
 	"context"
-	"maps"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -26,20 +24,12 @@ type peerExpect struct {
 
 // peerCase is what a scan of one application over one scheme must report:
 // exactly the findings listed, one per defect, none else (precision and
-// recall 1). pending lists forms, by the name of one of their fields, that
-// the expectations say are not personal data but that Vigie reports until
-// work of issue 13 not merged yet lands (the value names it): their
-// absence is checked in a sub-test of its own, run only with
-// VIGIE_PEERS_PENDING=1, so that the rest of the case stays in force.
+// recall 1).
 type peerCase struct {
-	app     string
-	tls     bool
-	want    []peerExpect
-	pending map[string]string
+	app  string
+	tls  bool
+	want []peerExpect
 }
-
-// classifierWork is the pending work on navigation and filter forms.
-const classifierWork = "the field classifier's rule on navigation and filter forms (issue 13, item 2)"
 
 // peerCases were written from what each application serves to a visitor
 // who is not logged in, and from Vigie's rules, before Vigie was run on
@@ -68,14 +58,18 @@ const classifierWork = "the field classifier's rule on navigation and filter for
 //     expectations said SameSite=Lax; Roundcube's defaults.inc.php says
 //     otherwise): one auth.cookie-flags finding.
 //   - Search boxes (MediaWiki's on every page, its search page), MediaWiki's
-//     recent-changes and contributions filters and phpMyAdmin's language
-//     menu are navigation, not personal data: no finding. No page shows
+//     recent-changes filters and phpMyAdmin's language menu are navigation,
+//     not personal data: no finding. MediaWiki's Special:Contributions and
+//     Special:Log forms look up other people's public edits by a user name
+//     or IP address ("IP address or username", "Performer", "Target (title
+//     or User:username for user)") beside namespace, type, date and "Only
+//     show…" filters, sent with GET: look-ups, not collection of the
+//     visitor's data, no finding. No page shows
 //     anyone's personal data to an anonymous visitor: no exposure finding.
 //
 // Forms are named by a field only they have: MediaWiki's log-in form by
 // wpRemember, its account creation form by retype (both have wpName and
-// wpPassword), its password reset form by wpUsername; the contributions
-// and log filters (pending) by tagfilter.
+// wpPassword), its password reset form by wpUsername.
 var peerCases = []peerCase{
 	{app: peers.MediaWiki, want: []peerExpect{
 		{"transport.no-https", "", 0},
@@ -85,7 +79,7 @@ var peerCases = []peerCase{
 		{"form.password-http", "retype", 2},
 		{"form.http-page", "wpUsername", 1},
 		{"auth.cookie-flags", "", 2},
-	}, pending: map[string]string{"tagfilter": classifierWork}},
+	}},
 	{app: peers.MediaWiki, tls: true, want: []peerExpect{
 		{"transport.hsts", "", 0},
 		{"auth.cookie-flags", "", 2},
@@ -170,16 +164,6 @@ func TestRealSoftwarePeers(t *testing.T) {
 		}
 		site := targets[i].URL
 		fs := got[site]
-		// pendingFinding tells the findings the expectations rule out but
-		// that only pending work removes.
-		pendingFinding := func(f finding.Finding) string {
-			for field, work := range c.pending {
-				if strings.HasPrefix(f.Check, "form.") && hasField(f, field) {
-					return work
-				}
-			}
-			return ""
-		}
 		t.Run(c.app+"/"+scheme, func(t *testing.T) {
 			if errs[site] != "" {
 				t.Fatalf("site failed: %s", errs[site])
@@ -202,25 +186,12 @@ func TestRealSoftwarePeers(t *testing.T) {
 				}
 			}
 			for k, f := range fs {
-				if !used[k] && pendingFinding(f) == "" {
+				if !used[k] {
 					t.Errorf("unexpected finding %s at %s (%s)", f.Check, f.URL, f.Location)
 				}
 			}
 			for _, f := range fs {
 				t.Logf("%s %s %s pages=%v %s", f.Check, f.Severity, f.URL, f.Detail[finding.DetailPagesCount], f.Location)
-			}
-		})
-		if len(c.pending) == 0 {
-			continue
-		}
-		t.Run(c.app+"/"+scheme+"/pending", func(t *testing.T) {
-			if os.Getenv("VIGIE_PEERS_PENDING") != "1" {
-				t.Skipf("needs work not merged yet: %v; run with VIGIE_PEERS_PENDING=1", slices.Sorted(maps.Values(c.pending)))
-			}
-			for _, f := range fs {
-				if work := pendingFinding(f); work != "" {
-					t.Errorf("finding %s at %s (%s) on a form that collects no personal data; needs %s", f.Check, f.URL, f.Location, work)
-				}
 			}
 		})
 	}

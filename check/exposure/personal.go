@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -38,9 +39,8 @@ var contactKinds = []string{detect.KindEmail, detect.KindPhone, detect.KindAddre
 var identifierKinds = []string{detect.KindNIR, detect.KindIBAN, detect.KindCard, detect.KindBirth}
 
 // personKinds are the kinds of data about people that count towards the
-// "kinds of data" of a list.
-var personKinds = []string{detect.KindEmail, detect.KindPhone, detect.KindAddress,
-	detect.KindNIR, detect.KindIBAN, detect.KindCard, detect.KindBirth, detect.KindIP}
+// "kinds of data" of a list: contact data, identifiers and IP addresses.
+var personKinds = slices.Concat(contactKinds, identifierKinds, []string{detect.KindIP})
 
 // reason is one ground of a finding's severity, in both languages, with a
 // stable code for machines ("identifier:nir", "people:25"...).

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"vigie/check"
+	"vigie/check/form"
 	"vigie/finding"
 	"vigie/observation"
 	"vigie/pii"
@@ -52,62 +53,59 @@ type party struct {
 	TrackerName string   `json:"tracker_name,omitempty"`
 }
 
-// onFormPage reports a page whose forms collect personal data and which
-// sends requests to other parties.
+// onFormPage reports, for each form of the page that collects personal
+// data and each other party the page sends requests to, one sighting of
+// the defect (the form, the party): a tracker in the site's template
+// beside a newsletter form in its footer is one finding listing the
+// pages, not one per page.
 func onFormPage(p *observation.Page, pageURL, own string, r *check.Reporter) {
-	cats, forms := personalCategories(p.Forms)
-	if len(cats) == 0 {
-		return
-	}
 	parties := thirdParties(p.Rendering.Requests, own)
 	if len(parties) == 0 {
 		return
 	}
-	sev := finding.Medium
-	nonTrackers := true
-	for _, pt := range parties {
-		switch pt.Tracker {
-		case "analytics", "advertising", "session-replay", "social":
-			sev = finding.High
-		}
-		if pt.Tracker != "content" && pt.Tracker != "consent" {
-			nonTrackers = false
-		}
-	}
-	for _, c := range cats {
-		if pii.IsSpecial(c) {
-			sev = finding.High
-		}
-	}
-	if sev == finding.Medium && nonTrackers {
-		sev = finding.Low
-	}
-	r.Report(check.Issue{Check: "thirdparty.on-form-page", URL: pageURL, Severity: sev, Detail: map[string]any{
-		"parties":    parties,
-		"categories": cats,
-		"forms":      forms,
-	}})
-}
-
-// personalCategories returns the sorted personal-data categories the forms
-// collect and the indices of the forms that collect any.
-func personalCategories(forms []observation.Form) (cats []string, indices []int) {
-	seen := map[string]bool{}
-	for i := range forms {
-		v := pii.CollectsPersonalData(&forms[i])
+	for i := range p.Forms {
+		f := &p.Forms[i]
+		v := pii.CollectsPersonalData(f)
 		if !v.Personal {
 			continue
 		}
-		indices = append(indices, forms[i].Index)
+		special := false
 		for _, c := range v.Categories {
-			if !seen[c] {
-				seen[c] = true
-				cats = append(cats, c)
+			special = special || pii.IsSpecial(c)
+		}
+		// The location names the form by its signature and the party,
+		// never the page, so that the ID does not depend on which page
+		// the crawl met first.
+		sig := form.Signature(f)
+		for _, pt := range parties {
+			d := map[string]any{
+				"parties":    []party{pt},
+				"categories": v.Categories,
+				"forms":      []int{f.Index},
 			}
+			if f.Action != "" {
+				d["form_action"] = f.Action
+			}
+			r.Report(check.Issue{Check: "thirdparty.on-form-page", URL: pageURL,
+				Location: sig + " party=" + pt.Party, Severity: onFormSeverity(pt, special), Grouped: true, Detail: d})
 		}
 	}
-	sort.Strings(cats)
-	return cats, indices
+}
+
+// onFormSeverity grades one party on a page with a personal-data form:
+// high for a tracker that profiles (audience, advertising, session
+// replay, social) or beside a special category, low for a content or
+// consent service, medium for any other party.
+func onFormSeverity(pt party, special bool) finding.Severity {
+	switch {
+	case special:
+		return finding.High
+	case pt.Tracker == "analytics", pt.Tracker == "advertising", pt.Tracker == "session-replay", pt.Tracker == "social":
+		return finding.High
+	case pt.Tracker == "content", pt.Tracker == "consent":
+		return finding.Low
+	}
+	return finding.Medium
 }
 
 // thirdParties groups the requests sent to parties other than own, sorted

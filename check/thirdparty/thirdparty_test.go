@@ -3,6 +3,7 @@ package thirdparty
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sort"
 	"testing"
 
@@ -60,16 +61,21 @@ func TestOnFormPage(t *testing.T) {
 		page observation.Page
 		want []want
 	}{
+		// One finding per form and party, each graded by its party.
 		{"analytics tracker on contact page", rendered("https://www.pref.test/contact", []observation.Form{contact}, ownCDN, gaScript, ga),
-			[]want{{"thirdparty.on-form-page", finding.High}}},
+			[]want{{"thirdparty.on-form-page", finding.Medium}, {"thirdparty.on-form-page", finding.High}}},
 		{"advertising pixel on contact page", rendered("https://www.pref.test/contact", []observation.Form{contact}, pixel, pixelPing),
-			[]want{{"thirdparty.on-form-page", finding.High}}},
+			[]want{{"thirdparty.on-form-page", finding.High}, {"thirdparty.on-form-page", finding.High}}},
 		{"unknown third party is medium", rendered("https://www.pref.test/contact", []observation.Form{contact}, unknown),
 			[]want{{"thirdparty.on-form-page", finding.Medium}}},
 		{"tag manager alone is medium", rendered("https://www.pref.test/contact", []observation.Form{contact}, gaScript),
 			[]want{{"thirdparty.on-form-page", finding.Medium}}},
 		{"fonts and consent only is low", rendered("https://www.pref.test/contact", []observation.Form{contact}, fonts, fontFile, didomi),
-			[]want{{"thirdparty.on-form-page", finding.Low}}},
+			[]want{{"thirdparty.on-form-page", finding.Low}, {"thirdparty.on-form-page", finding.Low}, {"thirdparty.on-form-page", finding.Low}}},
+		{"fonts beside an unknown party", rendered("https://www.pref.test/contact", []observation.Form{contact}, fonts, unknown),
+			[]want{{"thirdparty.on-form-page", finding.Low}, {"thirdparty.on-form-page", finding.Medium}}},
+		{"two personal forms, one party", rendered("https://www.pref.test/rdv", []observation.Form{contact, health}, unknown),
+			[]want{{"thirdparty.on-form-page", finding.Medium}, {"thirdparty.on-form-page", finding.High}}},
 		{"fonts on a health form is high", rendered("https://www.pref.test/rdv", []observation.Form{search, health}, fonts),
 			[]want{{"thirdparty.on-form-page", finding.High}}},
 		{"form in a frame counts", rendered("https://www.pref.test/contact",
@@ -200,5 +206,56 @@ func TestFindingIDStable(t *testing.T) {
 		if f.Check == "thirdparty.form-data-leak" && f.Location != "https://www.pref.test/contact#party=google-analytics.com" {
 			t.Errorf("leak location = %q", f.Location)
 		}
+	}
+}
+
+// TestOnFormPageGrouped runs the check on a site whose template puts a
+// tracker and a newsletter form on every page: one finding per form and
+// party, listing the pages, with the same ID, URL and detail whatever the
+// order the crawl met the pages in.
+func TestOnFormPageGrouped(t *testing.T) {
+	newsletter := observation.Form{Index: 0, Action: "https://www.pref.test/lettre", Method: "post",
+		Fields: []observation.Field{field("courriel", "email", "contact")}}
+	var pages []observation.Page
+	for _, path := range []string{"/", "/actualites", "/contact", "/demarches", "/mentions-legales"} {
+		forms := []observation.Form{newsletter}
+		if path == "/contact" {
+			c := contact
+			c.Index = 1
+			forms = append(forms, c)
+		}
+		pages = append(pages, rendered("https://www.pref.test"+path, forms, ga, fonts))
+	}
+	run := func(ps []observation.Page) []finding.Finding {
+		var out []finding.Finding
+		for _, f := range check.Run(&observation.Site{URL: "https://www.pref.test/", Pages: ps}) {
+			if f.Check == "thirdparty.on-form-page" {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	got := run(pages)
+	// The newsletter with analytics and with fonts, the contact form with
+	// each: four findings.
+	if len(got) != 4 {
+		t.Fatalf("%d findings, want 4: %+v", len(got), got)
+	}
+	counts := map[int]int{}
+	for _, f := range got {
+		n, _ := f.Detail[finding.DetailPagesCount].(int)
+		counts[n]++
+		if n == 5 && f.URL != "https://www.pref.test/" {
+			t.Errorf("newsletter finding at %s, want the first page in order, https://www.pref.test/", f.URL)
+		}
+	}
+	if counts[5] != 2 || counts[1] != 2 {
+		t.Errorf("pages per finding %v, want two findings on 5 pages and two on 1", counts)
+	}
+	reversed := slices.Clone(pages)
+	slices.Reverse(reversed)
+	again := run(reversed)
+	if !reflect.DeepEqual(got, again) {
+		t.Errorf("findings depend on the crawl's order:\n%+v\n%+v", got, again)
 	}
 }
