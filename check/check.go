@@ -13,6 +13,7 @@ import (
 
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/pii/detect"
 )
 
 // Text is a sentence in French and English.
@@ -190,18 +191,22 @@ func (r *Reporter) Report(is Issue) {
 		loc = finding.NormaliseURL(is.URL)
 	}
 	id := finding.MakeID(m.ID, r.site.URL, loc)
+	// A finding names where it was seen, never whom: values of query
+	// parameters that name a person's data ("?nom=...") and identifiers
+	// in a URL are masked. The ID, computed above from the URL as seen,
+	// stays stable across scans without carrying them.
 	f := finding.Finding{
 		ID:           id,
 		Check:        m.ID,
 		Severity:     m.Severity,
 		Confidence:   m.Confidence,
 		Site:         r.site.URL,
-		URL:          is.URL,
+		URL:          detect.MaskText(is.URL),
 		Organisation: r.site.Organisation,
 		Title:        m.Title.EN,
-		Detail:       is.Detail,
+		Detail:       maskDetail(is.Detail),
 		Legal:        append([]string(nil), m.Legal...),
-		Location:     loc,
+		Location:     detect.MaskText(loc),
 	}
 	if is.Severity != 0 {
 		f.Severity = is.Severity
@@ -261,8 +266,50 @@ func (r *Reporter) listPages() {
 		for k, v := range f.Detail {
 			d[k] = v
 		}
-		d[finding.DetailPagesCount] = len(urls)
-		d[finding.DetailPages] = urls[:min(len(urls), finding.MaxListedPages)]
+		urls = urls[:min(len(urls), finding.MaxListedPages)]
+		for i, u := range urls {
+			urls[i] = detect.MaskText(u)
+		}
+		d[finding.DetailPagesCount] = len(pages)
+		d[finding.DetailPages] = urls
 		f.Detail = d
 	}
+}
+
+// maskDetail returns a finding's detail with the personal data its
+// strings may hold masked by the one masker (URLs of the pages seen,
+// names of files, excerpts); samples are masked already.
+func maskDetail(d map[string]any) map[string]any {
+	if d == nil {
+		return nil
+	}
+	out := make(map[string]any, len(d))
+	for k, v := range d {
+		out[k] = maskValue(v)
+	}
+	return out
+}
+
+// maskValue returns v with its strings masked, copying rather than
+// changing what the check handed over.
+func maskValue(v any) any {
+	switch v := v.(type) {
+	case string:
+		return detect.MaskText(v)
+	case []string:
+		out := make([]string, len(v))
+		for i, s := range v {
+			out[i] = detect.MaskText(s)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = maskValue(e)
+		}
+		return out
+	case map[string]any:
+		return maskDetail(v)
+	}
+	return v
 }

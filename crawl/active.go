@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"vigie/observation"
-	"vigie/pii/detect"
 )
 
 // Active probes, sent only with Options.Active. Each is a GET through the
@@ -126,9 +125,7 @@ func (c *crawler) record(kind, of, raw string, baseline *observation.ProbeBaseli
 		}
 		ap.Length, ap.BodyHash = len(resp.Body), hashOf(resp.Body)
 		ap.HTML = looksHTML(resp.Body)
-		if f := formatOf(resp, final); f != detect.FormatNone {
-			ap.Personal = detect.ScanFormat(resp.Body, f, c.detect)
-		}
+		ap.Personal, _ = c.personal(resp, final)
 		if !ap.HTML {
 			ap.Evidence, ap.EnvKeys = contentEvidence(resp.Body)
 		}

@@ -11,6 +11,7 @@ import (
 	"vigie/fetch"
 	"vigie/observation"
 	"vigie/pii/detect"
+	"vigie/pii/document"
 )
 
 // What the crawl reads in a response besides links and forms: the
@@ -18,10 +19,11 @@ import (
 
 // dataExtensions are the extensions of the data files and exports the
 // crawl fetches when a page links to them, to see whether they expose
-// personal data. Spreadsheets and archives are binary and left out.
+// personal data. Spreadsheets are read through package document; PDF
+// files are fetched too, but without priority (sites publish many).
 var dataExtensions = map[string]bool{
 	"csv": true, "tsv": true, "json": true, "jsonl": true, "ndjson": true, "txt": true,
-	"xml": true, "sql": true, "bak": true, "dump": true,
+	"xml": true, "sql": true, "bak": true, "dump": true, "xlsx": true, "xlsm": true, "ods": true,
 }
 
 // extension returns the lower-case extension of a URL's path, "" for
@@ -75,15 +77,31 @@ func formatOf(resp *fetch.Response, final string) detect.Format {
 	return f
 }
 
-// inspect fills the page's Personal and, for HTML, Listing.
+// inspect fills the page's Personal (or Unreadable) and, for HTML,
+// Listing.
 func (c *crawler) inspect(pg *observation.Page, resp *fetch.Response, final string, html bool) {
-	if f := formatOf(resp, final); f != detect.FormatNone {
-		pg.Personal = detect.ScanFormat(resp.Body, f, c.detect)
-		pg.Exposure = exposureOf(pg, resp.Body, final, html)
-	}
+	pg.Personal, pg.Unreadable = c.personal(resp, final)
+	pg.Exposure = exposureOf(pg, resp.Body, final, html)
 	if html {
 		if entries, ok := dirindex.Parse(resp.Body, final); ok {
 			pg.Listing = entries
 		}
 	}
+}
+
+// personal reads the personal data of a response: text bodies by their
+// format, spreadsheets and PDF files through package document. A document
+// that cannot be read gives the reason, unreadable, instead.
+func (c *crawler) personal(resp *fetch.Response, final string) (pd *observation.PersonalData, unreadable string) {
+	if f := formatOf(resp, final); f != detect.FormatNone {
+		return detect.ScanFormat(resp.Body, f, c.detect), ""
+	}
+	if document.Sniff(resp.ContentType, final, resp.Body) == document.Unknown {
+		return nil, ""
+	}
+	doc, err := document.Extract(resp.ContentType, final, resp.Body, document.Limits{})
+	if err != nil {
+		return nil, err.Error()
+	}
+	return detect.ScanDocument(doc, c.detect), ""
 }

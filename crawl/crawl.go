@@ -354,8 +354,8 @@ const dataFileScore = 8
 // pages nor data files.
 func skipByExtension(raw string) bool {
 	switch extension(raw) {
-	case "pdf", "jpg", "jpeg", "png", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff",
-		"zip", "gz", "tgz", "rar", "7z", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
+	case "jpg", "jpeg", "png", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff",
+		"zip", "gz", "tgz", "rar", "7z", "doc", "docx", "xls", "ppt", "pptx", "odt", "odp",
 		"mp3", "mp4", "avi", "mov", "webm", "ogg", "wav", "css", "js", "woff", "woff2", "ttf", "eot", "exe", "msi", "dmg", "iso", "rss", "atom":
 		return true
 	}

@@ -86,7 +86,7 @@ func site(t *testing.T) (*httptest.Server, *fetch.Client, string) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		switch {
 		case r.URL.Path == "/":
-			fmt.Fprint(w, `<a href="/p1">suite</a> <a href="http://other.test/contact">partenaire</a> <a href="/doc.pdf">pdf</a>`)
+			fmt.Fprint(w, `<a href="/p1">suite</a> <a href="http://other.test/contact">partenaire</a> <a href="/plan.png">plan</a>`)
 		case strings.HasPrefix(r.URL.Path, "/p"):
 			var n int
 			fmt.Sscanf(r.URL.Path, "/p%d", &n)

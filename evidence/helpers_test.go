@@ -40,6 +40,7 @@ const contactPage = `<html><body><h1>Annuaire</h1>
 var contactIdentifiers = []string{
 	"jean.dupont@exemple-mairie.fr", "01 23 45 67 89", "marie.curie&#64;exemple.org", "+33 6 12 34 56 78",
 	"2 84 05 75 123 456 07", "FR76 3000 6000 0112 3456 7890 189", "paul%40exemple.net",
+	"Jean Dupont", "Marie Curie",
 }
 
 func exchange(rawURL string, status int, body string) observation.Exchange {

@@ -25,8 +25,8 @@ func TestMaskPersonalData(t *testing.T) {
 		{"IBAN grouped", "IBAN FR76 3000 6000 0112 3456 7890 189", "IBAN [masked:iban]"},
 		{"IBAN compact", "DE89370400440532013000", "[masked:iban]"},
 		{"card", "carte 4970 1012 3456 7893", "carte [masked:card]"},
-		{"date", "née le 14/02/2016, relance du 2.1.2024", "née le [masked:date], relance du [masked:date]"},
-		{"IPv4", "connexion depuis 90.12.34.56", "connexion depuis [masked:ipv4]"},
+		{"date", "née le 14/02/2016, relance du 2.1.2024", "née le [masked:birth], relance du [masked:date]"},
+		{"IPv4", "connexion depuis 90.12.34.56", "connexion depuis [masked:ip]"},
 		// Left alone: numbers that are not identifiers.
 		{"not a date", "31/13/2020 et 12/03/1850", "31/13/2020 et 12/03/1850"},
 		{"not an address", "version 1.2.3 ou 300.1.1.1", "version 1.2.3 ou 300.1.1.1"},

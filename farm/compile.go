@@ -44,6 +44,9 @@ func (p *page) length(domain string) int {
 type compiledArch struct {
 	*archetype
 	hosts []*compiledHost
+	// personal is the personal data the pages show: the values templates
+	// wrap in {{pd "..."}} and those generated files declare.
+	personal []string
 }
 
 type compiledHost struct {
@@ -76,7 +79,7 @@ var compiled = sync.OnceValues(func() ([]*compiledArch, error) {
 })
 
 func compileAll(archs []archetype) ([]*compiledArch, error) {
-	common, err := template.New("farm").ParseFS(siteFS, "sites/_common/*.html")
+	common, err := template.New("farm").Funcs(template.FuncMap{"pd": func(s string) string { return s }}).ParseFS(siteFS, "sites/_common/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("farm: common templates: %w", err)
 	}
@@ -170,7 +173,7 @@ func compileArch(a *archetype, common *template.Template, filler map[string]stri
 				own[p] = src
 			}
 		}
-		ch, err := compileHost(a, h, set, own, filler)
+		ch, err := compileHost(a, h, set, own, filler, &ca.personal)
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +182,7 @@ func compileArch(a *archetype, common *template.Template, filler map[string]stri
 	return ca, nil
 }
 
-func compileHost(a *archetype, h *hostSpec, set *template.Template, own, filler map[string]string) (*compiledHost, error) {
+func compileHost(a *archetype, h *hostSpec, set *template.Template, own, filler map[string]string, personal *[]string) (*compiledHost, error) {
 	host := hostName(h.Label, domainMark)
 	scheme := h.Canonical
 	if scheme == "" && h.TLS == tlsValid {
@@ -206,7 +209,7 @@ func compileHost(a *archetype, h *hostSpec, set *template.Template, own, filler 
 			D: domainMark, Name: name, Base: strings.ReplaceAll(a.Base, "{D}", domainMark),
 			Host: host, Scheme: scheme, Path: p, Charset: h.Charset.meta(), Layout: a.Layout,
 		}
-		body, err := render(set, a.ID+p, src, data)
+		body, err := render(set, a.ID+p, src, data, personal)
 		if err != nil {
 			return nil, fmt.Errorf("farm: page %s of %s (%s): %w", p, host, a.ID, err)
 		}
@@ -215,6 +218,18 @@ func compileHost(a *archetype, h *hostSpec, set *template.Template, own, filler 
 			ctype = t
 		}
 		ch.pages[p] = newPage(h.Charset.encode(body), ctype)
+	}
+	for _, g := range a.Files {
+		if g.Label != h.Label {
+			continue
+		}
+		body, values, err := g.Make()
+		if err != nil {
+			return nil, fmt.Errorf("farm: file %s of %s (%s): %w", g.Path, host, a.ID, err)
+		}
+		// Binary: NUL bytes are data, not the domain's mark.
+		ch.pages[g.Path] = &page{parts: [][]byte{body}, ctype: []string{g.ContentType}, size: len(body)}
+		*personal = append(*personal, values...)
 	}
 	if h.Sitemap {
 		paths := []string{"/"}
@@ -245,11 +260,17 @@ func compileHost(a *archetype, h *hostSpec, set *template.Template, own, filler 
 
 // render executes a page template. A page defining "main" is a fragment
 // wrapped by the archetype's layout; any other page is a whole document.
-func render(set *template.Template, name, src string, data pageData) ([]byte, error) {
+// The values a page wraps in {{pd "..."}}, personal data, are appended to
+// personal.
+func render(set *template.Template, name, src string, data pageData, personal *[]string) ([]byte, error) {
 	t, err := set.Clone()
 	if err != nil {
 		return nil, err
 	}
+	t.Funcs(template.FuncMap{"pd": func(s string) string {
+		*personal = append(*personal, s)
+		return s
+	}})
 	if _, err := t.New(name).Parse(src); err != nil {
 		return nil, err
 	}

@@ -379,6 +379,32 @@ func (f *Farm) ExpectedLeaks() []Leak {
 	return out
 }
 
+// PersonalValue is one value of personal data a listed site exposes, as
+// its pages show it.
+type PersonalValue struct {
+	Site  string // the site's ID
+	Value string
+}
+
+// PersonalData returns the personal data of the people the listed sites
+// expose (member records, exports, dumps, spreadsheets, PDF files), taken
+// from what their pages render: values the page templates mark with
+// {{pd "..."}} and those generated files declare. Nothing of it may be
+// kept or shown in clear unless personal data is kept on purpose.
+func (f *Farm) PersonalData() []PersonalValue {
+	var out []PersonalValue
+	for _, s := range f.sites {
+		seen := map[string]bool{}
+		for _, v := range s.arch.personal {
+			if !seen[v] {
+				seen[v] = true
+				out = append(out, PersonalValue{Site: s.id, Value: v})
+			}
+		}
+	}
+	return out
+}
+
 // ExpectedErrors maps the ID of each site that must fail as a whole (no page
 // fetched) to the observation.Kind* it must fail with.
 func (f *Farm) ExpectedErrors() map[string]string {

@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"unicode/utf8"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
 
 	"vigie/finding"
@@ -209,6 +210,9 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 		if r.status == http.StatusOK && strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") && refExposes(string(r.body), string(r.body), scope, false) {
 			once(CheckPIIExposed, r.final)
 		}
+		if text, ok := refDocumentText(r); ok && r.status == http.StatusOK && refExposes(text, text, scope, false) {
+			once(CheckPIIExposed, r.final)
+		}
 		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 			continue
 		}
@@ -351,6 +355,38 @@ var (
 	refNIR   = regexp.MustCompile(`\b[12] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}\b`)
 	refRoles = []string{"contact", "dpo", "mairie", "ccas", "accueil", "secretariat", "fede", "alsh", "boutique", "police", "elue", "adjoint", "conseill"}
 )
+
+// refDocumentText returns the text of a spreadsheet (every cell of every
+// sheet, read with excelize) or of a PDF file (its literal strings shown
+// with Tj: the farm's PDF files are written uncompressed).
+func refDocumentText(r *refResponse) (string, bool) {
+	switch r.header.Get("Content-Type") {
+	case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+		x, err := excelize.OpenReader(bytes.NewReader(r.body))
+		if err != nil {
+			return "", false
+		}
+		defer x.Close()
+		var b strings.Builder
+		for _, sheet := range x.GetSheetList() {
+			rows, _ := x.GetRows(sheet)
+			for _, row := range rows {
+				b.WriteString(strings.Join(row, "\t") + "\n")
+			}
+		}
+		return b.String(), true
+	case "application/pdf":
+		var b strings.Builder
+		for _, m := range refPDFText.FindAllSubmatch(r.body, -1) {
+			b.Write(m[1])
+			b.WriteByte('\n')
+		}
+		return b.String(), true
+	}
+	return "", false
+}
+
+var refPDFText = regexp.MustCompile(`\(((?:[^()\\]|\\.)*)\) Tj`)
 
 // refExposes reports whether a text shows an IBAN, a NIR, a date of
 // birth in its records (tables, not running text) or, unless it credits

@@ -90,6 +90,16 @@ type archetype struct {
 	// Leaks are the canary values a browser-mode audit must see leave
 	// the site's pages for another party.
 	Leaks []leak
+	// Files are served bodies that no template can write (spreadsheets,
+	// PDF files), made once per process.
+	Files []generatedFile
+}
+
+// generatedFile is a body made by code. Make returns it and the personal
+// data it shows (see Farm.PersonalData).
+type generatedFile struct {
+	Label, Path, ContentType string
+	Make                     func() (body []byte, personal []string, err error)
 }
 
 // leak is one personal field whose typed value a page sends to another

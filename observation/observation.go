@@ -122,6 +122,9 @@ type Page struct {
 	// Personal summarises the personal data the body shows, masked; nil
 	// when the body was not text or showed none.
 	Personal *PersonalData `json:"personal,omitempty"`
+	// Unreadable says why a spreadsheet or a PDF could not be read for
+	// personal data ("document: pdf: malformed ..."); "" otherwise.
+	Unreadable string `json:"unreadable,omitempty"`
 	// Listing holds the entries of an open directory index ("Index of
 	// /exports/"), directories with a trailing slash; nil for other pages.
 	Listing []string `json:"listing,omitempty"`

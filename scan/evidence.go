@@ -14,6 +14,7 @@ import (
 	"vigie/evidence"
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/pii/detect"
 	"vigie/store"
 	"vigie/target"
 )
@@ -243,7 +244,7 @@ func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[
 		var ids []string
 		for _, f := range fs {
 			u := finding.NormaliseURL(f.URL)
-			if probeAt(&p.Probe, u) || u == finding.NormaliseURL(r.URL) {
+			if probeAt(&p.Probe, u) || sameURL(r.URL, u) {
 				ids = append(ids, f.ID)
 			}
 		}
@@ -310,7 +311,17 @@ func evidencePages(f *finding.Finding) []string {
 // probeAt reports whether the probe requested, or ended at, the
 // normalised URL u.
 func probeAt(p *observation.Probe, u string) bool {
-	return finding.NormaliseURL(p.URL) == u || (p.FinalURL != "" && finding.NormaliseURL(p.FinalURL) == u)
+	return sameURL(p.URL, u) || (p.FinalURL != "" && sameURL(p.FinalURL, u))
+}
+
+// sameURL reports whether raw is the normalised URL u of a finding, which
+// names it with its personal query values masked (see check.Reporter).
+func sameURL(raw, u string) bool {
+	if finding.NormaliseURL(raw) == u {
+		return true
+	}
+	masked := detect.MaskText(raw)
+	return masked != raw && finding.NormaliseURL(masked) == u
 }
 
 // tlsTarget is the URI a TLS audit report is about.

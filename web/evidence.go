@@ -21,6 +21,7 @@ import (
 	"vigie/evidence"
 	"vigie/finding"
 	"vigie/finding/facts"
+	"vigie/pii/detect"
 	"vigie/store"
 )
 
@@ -255,6 +256,9 @@ func (s *Server) findingEvidence(r *http.Request, f *finding.Finding) evidenceVi
 			}
 			rv.ContentType, rv.IPAddress = rec.Get("Content-Type"), rec.Get("WARC-IP-Address")
 			describeRecord(&rv, rec)
+			if !ev.Masked {
+				maskView(&rv)
+			}
 			rv.Link = "/findings/" + f.ID + "/record/" + strings.TrimPrefix(rv.ID, "urn:uuid:")
 			x.Records = append(x.Records, rv)
 		}
@@ -302,6 +306,39 @@ func describeRecord(rv *recordView, rec *evidence.WARCRecord) {
 		payload = bytes.ToValidUTF8(payload, []byte("\uFFFD"))
 	}
 	rv.Body = string(payload)
+}
+
+// maskView masks, with Vigie's one masker, what a record of evidence kept
+// verbatim (--keep-personal-data) shows on the page: the archive keeps
+// the data, the dashboard does not spread it to every viewer.
+func maskView(rv *recordView) {
+	rv.TargetURI = detect.MaskText(rv.TargetURI)
+	rv.StartLine = detect.MaskText(rv.StartLine)
+	for i, h := range rv.Header {
+		rv.Header[i] = detect.MaskText(h)
+	}
+	if rv.Body != "" {
+		ct := rv.ContentType
+		if t := headerValue(rv.Header, "Content-Type"); t != "" {
+			ct = t
+		}
+		spans, readable := detect.Find([]byte(rv.Body), ct, detect.MaskOptions{})
+		if !readable {
+			rv.Body = ""
+			return
+		}
+		rv.Body = string(detect.Redact([]byte(rv.Body), spans))
+	}
+}
+
+// headerValue returns the value of the first header line named name.
+func headerValue(header []string, name string) string {
+	for _, h := range header {
+		if n, v, ok := strings.Cut(h, ":"); ok && strings.EqualFold(strings.TrimSpace(n), name) {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 // declaredCharset returns the charset parameter of a Content-Type header

@@ -37,8 +37,10 @@ func Category(kind string) string {
 		return pii.NationalID
 	case KindIBAN, KindCard:
 		return pii.Financial
-	case KindBirth:
+	case KindBirth, KindDate:
 		return pii.Birth
+	case KindName:
+		return pii.Identity
 	case KindIP:
 		return pii.OtherPersonal
 	case KindSIREN, KindSIRET:
@@ -174,16 +176,7 @@ func ScanFormat(body []byte, f Format, o Options) *observation.PersonalData {
 	fl := flatPool.Get().(*flat)
 	defer flatPool.Put(fl)
 	fl.reset()
-	switch f {
-	case FormatHTML:
-		fl.html(body, false)
-	case FormatXML:
-		fl.html(body, true)
-	case FormatJSON:
-		fl.json(body)
-	case FormatCSV:
-		fl.csv(body)
-	}
+	fl.read(body, f)
 	s.text, s.labels = fl.text, fl.labels
 	if f == FormatText {
 		s.text = body // lines are records already
@@ -195,3 +188,17 @@ func ScanFormat(body []byte, f Format, o Options) *observation.PersonalData {
 }
 
 var thisYear = time.Now().Year()
+
+// read reduces a body of a format to text; a text body is its own text.
+func (fl *flat) read(body []byte, f Format) {
+	switch f {
+	case FormatHTML:
+		fl.html(body, false)
+	case FormatXML:
+		fl.html(body, true)
+	case FormatJSON:
+		fl.json(body)
+	case FormatCSV:
+		fl.csv(body)
+	}
+}

@@ -17,4 +17,10 @@
 // The scan is one pass over the text without regular expressions. Results
 // never hold a value in clear: each keeps its kind, its category, a salted
 // SHA-256 and a masked form such as "j***@e***.fr".
+//
+// Find is Vigie's one masker: with the same reading of bodies, it returns
+// where personal data lies (byte spans of the body, with kind and
+// category) so that evidence, findings, reports, letters and the
+// dashboard can mask it (see spans.go). Spreadsheets and PDF files are
+// read through package document (ScanDocument, MaskDocument).
 package detect

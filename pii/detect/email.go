@@ -19,7 +19,10 @@ func isDomainByte(c byte) bool {
 
 // email reads the address around the "@" at index at and returns the end
 // of the address, or at+1 when there is none.
-func (s *scanner) email(at int) int {
+func (s *scanner) email(at int) int { return s.emailW(at, 1) }
+
+// emailW is email for an "@" written in w bytes ("%40" in URLs).
+func (s *scanner) emailW(at, w int) int {
 	t := s.text
 	ls := at
 	for ls > 0 && at-ls < 64 && isLocalByte(t[ls-1]) {
@@ -34,14 +37,14 @@ func (s *scanner) email(at int) int {
 	if ls > 0 && (t[ls-1] == '@' || t[ls-1] == '/' && ls > 1 && t[ls-2] == '/') {
 		return at + 1 // a second "@", or user@ in a URL's authority
 	}
-	end := at + 1
+	end := at + w
 	for end < len(t) && end-at <= 253 && isDomainByte(t[end]) {
 		end++
 	}
-	for end > at+1 && (t[end-1] == '.' || t[end-1] == '-') {
+	for end > at+w && (t[end-1] == '.' || t[end-1] == '-') {
 		end--
 	}
-	dom := t[at+1 : end]
+	dom := t[at+w : end]
 	dot := -1
 	for i, c := range dom {
 		if c == '.' {
@@ -67,19 +70,25 @@ func (s *scanner) email(at int) int {
 		return at + 1
 	}
 	off := s.begin(KindEmail)
-	for _, c := range t[ls:end] {
-		if c >= 'A' && c <= 'Z' {
+	for k, c := range t[ls:end] {
+		switch k := ls + k; {
+		case k > at && k < at+w:
+			continue
+		case k == at:
+			c = '@'
+		case c >= 'A' && c <= 'Z':
 			c += 'a' - 'A'
 		}
 		s.arena = append(s.arena, c)
 	}
 	v := s.arena[off+len(KindEmail)+1:]
 	lv, dv := v[:at-ls], v[at-ls+1:]
-	if fileExtensions[string(dv[dot+1:])] || placeholderEmail(lv, dv) {
+	if fileExtensions[string(dv[dot+1:])] || placeholderEmail(lv, dv) && !s.masking {
 		s.arena = s.arena[:off]
 		return end
 	}
 	org := s.orgEmail(lv, dv)
+	s.at, s.to = ls, end
 	s.keep(off, KindEmail, org, !org)
 	return end
 }

@@ -21,6 +21,65 @@ type flat struct {
 	pre    int
 	// intern keeps one copy of each label (keys and columns repeat).
 	intern map[string]string
+
+	// track records where each stretch of text comes from in the body
+	// (segs), for masking; all also reads what a visitor does not see
+	// but the page's source holds: attribute values, scripts, comments.
+	track, all bool
+	segs       []seg
+	// dt is the text of the definition term being read (-1 when none),
+	// dl the label it gives to the description that follows.
+	dt int
+	dl string
+}
+
+// seg maps the text [f0, f1) to the body [b0, b1). Text copied as is has
+// f1-f0 == b1-b0; a decoded character reference, an escape or a quote
+// pair maps its few text bytes to all of its body bytes.
+type seg struct{ f0, f1, b0, b1 int }
+
+// mark records that the text [f0, f1) comes from the body [b0, b1).
+func (f *flat) mark(f0, f1, b0, b1 int) {
+	if !f.track || f1 <= f0 {
+		return
+	}
+	if k := len(f.segs); k > 0 {
+		last := &f.segs[k-1]
+		if last.f1 == f0 && last.b1 == b0 && last.f1-last.f0 == last.b1-last.b0 && f1-f0 == b1-b0 {
+			last.f1, last.b1 = f1, b1
+			return
+		}
+	}
+	f.segs = append(f.segs, seg{f0, f1, b0, b1})
+}
+
+// copyRun appends body[i:j] as text.
+func (f *flat) copyRun(body []byte, i, j int) {
+	p := len(f.text)
+	f.text = append(f.text, body[i:j]...)
+	f.mark(p, len(f.text), i, j)
+}
+
+// truncate drops the text from pos on (a JSON key, a CSV header).
+func (f *flat) truncate(pos int) {
+	f.text = f.text[:pos]
+	for len(f.segs) > 0 && f.segs[len(f.segs)-1].f0 >= pos {
+		f.segs = f.segs[:len(f.segs)-1]
+	}
+	if k := len(f.segs); k > 0 && f.segs[k-1].f1 > pos {
+		f.segs[k-1].f1 = pos
+		f.segs[k-1].b1 = f.segs[k-1].b0 + (pos - f.segs[k-1].f0)
+	}
+}
+
+// bodySep writes a space or newline for the white space at body[i],
+// as coming from it when it is written.
+func (f *flat) bodySep(c byte, i int) {
+	n := len(f.text)
+	f.sep(c)
+	if len(f.text) == n+1 {
+		f.mark(n, n+1, i, i+1)
+	}
 }
 
 var flatPool = sync.Pool{New: func() any { return &flat{intern: map[string]string{}} }}
@@ -34,6 +93,9 @@ func (f *flat) reset() {
 	f.tables = f.tables[:0]
 	f.jstack = f.jstack[:0]
 	f.pre = 0
+	f.segs = f.segs[:0]
+	f.track, f.all = false, false
+	f.dt, f.dl = -1, ""
 	if len(f.intern) > 4096 {
 		clear(f.intern)
 	}
@@ -97,14 +159,23 @@ func (f *flat) internName(b []byte) string {
 	return s
 }
 
-// textRun appends t with its white space collapsed to spaces.
-func (f *flat) textRun(t []byte) {
-	for _, c := range t {
-		if c <= ' ' {
+// textRun appends t, which starts at body[base], with its white space
+// collapsed to spaces.
+func (f *flat) textRun(t []byte, base int) {
+	for i := 0; i < len(t); {
+		if t[i] <= ' ' {
 			f.sep(' ')
+			i++
 			continue
 		}
-		f.text = append(f.text, c)
+		j := i + 1
+		for j < len(t) && t[j] > ' ' {
+			j++
+		}
+		p := len(f.text)
+		f.text = append(f.text, t[i:j]...)
+		f.mark(p, len(f.text), base+i, base+j)
+		i = j
 	}
 }
 
@@ -112,8 +183,11 @@ func (f *flat) textRun(t []byte) {
 
 type table struct {
 	headers []string
-	capture []string // header texts of the current row
-	col     int
+	// rowHeader labels the data cells of a row that starts with header
+	// cells: <tr><th>Nom</th><td>...</td></tr>.
+	rowHeader string
+	capture   []string // header texts of the current row
+	col       int
 	// headerRow: the current row may define the headers (no headers yet,
 	// no data cell in it so far).
 	headerRow bool
@@ -177,9 +251,9 @@ func (f *flat) html(b []byte, xml bool) {
 			i = f.entity(b, i)
 		case c <= ' ':
 			if c == '\n' && f.pre > 0 {
-				f.sep('\n')
+				f.bodySep('\n', i)
 			} else {
-				f.sep(' ')
+				f.bodySep(' ', i)
 			}
 			i++
 		default:
@@ -187,7 +261,7 @@ func (f *flat) html(b []byte, xml bool) {
 			for j < n && b[j] != '<' && b[j] != '&' && b[j] > ' ' {
 				j++
 			}
-			f.text = append(f.text, b[i:j]...)
+			f.copyRun(b, i, j)
 			i = j
 		}
 	}
@@ -214,23 +288,29 @@ func skipPast(b []byte, k int, c byte) int {
 func (f *flat) tag(b []byte, i int, xml bool, lastOpen *bool) int {
 	n := len(b)
 	if i+1 >= n {
-		f.text = append(f.text, '<')
+		f.copyRun(b, i, n)
 		return n
 	}
 	switch c := b[i+1]; {
 	case c == '!':
 		switch {
 		case bytes.HasPrefix(b[i:], []byte("<!--")):
+			end, next := n, n
 			if e := bytes.Index(b[i+4:], []byte("-->")); e >= 0 {
-				return i + 4 + e + 3
+				end, next = i+4+e, i+4+e+3
 			}
-			return n
+			if f.all { // developers leave data in comments
+				f.sep('\n')
+				f.textRun(b[i+4:end], i+4)
+				f.sep('\n')
+			}
+			return next
 		case bytes.HasPrefix(b[i:], []byte("<![CDATA[")):
 			end, next := n, n
 			if e := bytes.Index(b[i+9:], []byte("]]>")); e >= 0 {
 				end, next = i+9+e, i+9+e+3
 			}
-			f.textRun(b[i+9 : end])
+			f.textRun(b[i+9:end], i+9)
 			return next
 		}
 		return skipPast(b, i, '>')
@@ -246,7 +326,7 @@ func (f *flat) tag(b []byte, i int, xml bool, lastOpen *bool) int {
 	case isLetter(c):
 		k := nameEnd(b, i+1)
 		name := b[i+1 : k]
-		end, selfClosing := f.attrs(b, k, xml)
+		end, selfClosing := f.attrs(b, k, xml, name)
 		if xml {
 			f.sep('\t')
 			f.label(len(f.text), f.internName(name))
@@ -268,25 +348,42 @@ func (f *flat) tag(b []byte, i int, xml bool, lastOpen *bool) int {
 			lower[k] = c
 		}
 		if f.startTag(string(lower[:len(name)])) {
-			return skipRaw(b, end, name)
+			next := skipRaw(b, end, name)
+			if f.all { // scripts hold data too: inline state, JSON
+				stop := next
+				if e := bytes.LastIndex(b[end:next], []byte("</")); e >= 0 {
+					stop = end + e
+				}
+				f.sep('\n')
+				f.textRun(b[end:stop], end)
+				f.sep('\n')
+			}
+			return next
 		}
 		return end
 	}
-	f.text = append(f.text, '<')
+	f.copyRun(b, i, i+1)
 	return i + 1
 }
 
 // attrs reads the attributes of a start tag from k and returns the index
 // after its '>' and whether it ends with "/>". In XML, attribute values are
-// text labelled by their name.
-func (f *flat) attrs(b []byte, k int, xml bool) (int, bool) {
+// text labelled by their name. In HTML, mailto: and tel: links are text;
+// when reading all, so are the values a visitor does not see (value,
+// title, alt, content, data-*, links), a form field's value labelled by
+// the field's name.
+func (f *flat) attrs(b []byte, k int, xml bool, tag []byte) (int, bool) {
 	n := len(b)
+	fieldName := ""
+	valueAt, valueEnd := -1, -1
+	end, selfClosing := n, false
 	for k < n {
 		c := b[k]
-		switch {
-		case c == '>':
-			return k + 1, b[k-1] == '/'
-		case c <= ' ' || c == '/':
+		if c == '>' {
+			end, selfClosing = k+1, b[k-1] == '/'
+			break
+		}
+		if c <= ' ' || c == '/' {
 			k++
 			continue
 		}
@@ -310,7 +407,9 @@ func (f *flat) attrs(b []byte, k int, xml bool) (int, bool) {
 			vs = k + 1
 			e := bytes.IndexByte(b[vs:], b[k])
 			if e < 0 {
-				return n, false
+				end = n
+				k = n
+				break
 			}
 			ve = vs + e
 			k = ve + 1
@@ -321,23 +420,67 @@ func (f *flat) attrs(b []byte, k int, xml bool) (int, bool) {
 			}
 			ve = k
 		}
-		if !xml && ve > vs && len(name) == 4 && bytes.EqualFold(name, []byte("href")) {
-			f.contactLink(b[vs:ve])
+		if ve <= vs || len(name) == 0 {
+			continue
 		}
-		if xml && ve > vs && len(name) > 0 && !bytes.HasPrefix(name, []byte("xmlns")) {
+		if xml {
+			if !bytes.HasPrefix(name, []byte("xmlns")) {
+				f.sep('\t')
+				f.label(len(f.text), f.internName(name))
+				f.textRun(b[vs:ve], vs)
+				f.sep('\t')
+				f.label(len(f.text), "")
+			}
+			continue
+		}
+		if len(name) == 4 && bytes.EqualFold(name, []byte("href")) && f.contactLink(b, vs, ve) {
+			continue
+		}
+		if !f.all {
+			continue
+		}
+		switch {
+		case bytes.EqualFold(name, []byte("name")):
+			fieldName = f.internName(b[vs:ve])
+		case bytes.EqualFold(name, []byte("value")):
+			valueAt, valueEnd = vs, ve
+		case seenAttr(name):
 			f.sep('\t')
-			f.label(len(f.text), f.internName(name))
-			f.textRun(b[vs:ve])
+			f.textRun(b[vs:ve], vs)
 			f.sep('\t')
-			f.label(len(f.text), "")
 		}
 	}
-	return n, false
+	if valueAt >= 0 {
+		// A form's value under its field's name: name="nom" value="...".
+		f.sep('\t')
+		if fieldName != "" && !bytes.EqualFold(tag, []byte("option")) {
+			f.label(len(f.text), fieldName)
+		}
+		f.textRun(b[valueAt:valueEnd], valueAt)
+		f.sep('\t')
+		f.label(len(f.text), "")
+	}
+	return end, selfClosing
 }
 
-// contactLink adds the address of a mailto: or tel: link to the text:
-// any visitor reads it in the page's source, even behind a name.
-func (f *flat) contactLink(href []byte) {
+// seenAttr reports whether an HTML attribute holds text a page's source
+// shows (and so may leak) rather than markup's own names.
+func seenAttr(name []byte) bool {
+	if len(name) > 5 && bytes.EqualFold(name[:5], []byte("data-")) {
+		return true
+	}
+	switch strings.ToLower(string(name)) {
+	case "title", "alt", "content", "href", "src", "action", "placeholder", "aria-label", "label", "summary", "cite", "poster", "formaction":
+		return true
+	}
+	return false
+}
+
+// contactLink adds the address of a mailto: or tel: link, body[vs:ve],
+// to the text: any visitor reads it in the page's source, even behind a
+// name.
+func (f *flat) contactLink(b []byte, vs, ve int) bool {
+	href := b[vs:ve]
 	var rest []byte
 	for _, scheme := range []string{"mailto:", "tel:"} {
 		if len(href) > len(scheme) && bytes.EqualFold(href[:len(scheme)], []byte(scheme)) {
@@ -345,24 +488,29 @@ func (f *flat) contactLink(href []byte) {
 		}
 	}
 	if rest == nil {
-		return
+		return false
 	}
+	base := ve - len(rest)
 	if i := bytes.IndexByte(rest, '?'); i >= 0 {
 		rest = rest[:i]
 	}
 	f.sep(' ')
 	for i := 0; i < len(rest); i++ {
+		p := len(f.text)
 		switch c := rest[i]; {
 		case c == '%' && i+2 < len(rest) && rest[i+1] == '4' && rest[i+2] == '0':
 			f.text = append(f.text, '@')
+			f.mark(p, p+1, base+i, base+i+3)
 			i += 2
 		case c == ',' || c == ';' || c <= ' ':
 			f.sep(' ')
 		default:
 			f.text = append(f.text, c)
+			f.mark(p, p+1, base+i, base+i+1)
 		}
 	}
 	f.sep(' ')
+	return true
 }
 
 // startTag applies an HTML start tag (lower-case name) and reports whether
@@ -374,6 +522,14 @@ func (f *flat) startTag(name string) bool {
 		f.sep('\n')
 	case tagPara:
 		f.sep('\r')
+		switch name {
+		case "dt":
+			f.dt = len(f.text)
+		case "dd":
+			if f.dl != "" {
+				f.label(len(f.text), f.dl)
+			}
+		}
 	case tagRow:
 		f.row()
 	case tagCell:
@@ -441,9 +597,25 @@ func (f *flat) endTag(name []byte, xml bool, lastOpen *bool) {
 	case tagRecord:
 		f.sep('\n')
 	case tagPara:
+		f.defTerm(string(lower[:len(name)]))
 		f.sep('\r')
 	default:
 		f.sep(' ')
+	}
+}
+
+// defTerm ends a definition term, whose text labels the descriptions
+// after it, or a description.
+func (f *flat) defTerm(name string) {
+	switch {
+	case name == "dt" && f.dt >= 0 && f.dt <= len(f.text):
+		h := bytes.TrimSpace(f.text[f.dt:])
+		f.dl = f.internName(h[:min(len(h), 80)])
+		f.dt = -1
+	case name == "dd" && f.dl != "":
+		f.label(len(f.text), "")
+	case name == "dl":
+		f.dl = ""
 	}
 }
 
@@ -478,6 +650,7 @@ func (f *flat) row() {
 		t.col = -1
 		t.headerRow = len(t.headers) == 0
 		t.capture = t.capture[:0]
+		t.rowHeader = ""
 	}
 }
 
@@ -509,10 +682,20 @@ func (f *flat) cell(header bool) {
 	}
 	if !header && t.headerRow {
 		t.headerRow = false // a data cell: this row defines nothing
+		for k := len(t.capture) - 1; k >= 0; k-- {
+			if t.capture[k] != "" {
+				t.rowHeader = t.capture[k] // but its header cells head it
+				break
+			}
+		}
 		t.capture = t.capture[:0]
 	}
-	if t.col >= 0 && t.col < len(t.headers) && t.headers[t.col] != "" {
+	switch {
+	case t.col >= 0 && t.col < len(t.headers) && t.headers[t.col] != "":
 		f.label(len(f.text), t.headers[t.col])
+		t.inCell = true
+	case !header && t.rowHeader != "":
+		f.label(len(f.text), t.rowHeader)
 		t.inCell = true
 	}
 }
@@ -548,7 +731,7 @@ func (f *flat) entity(b []byte, i int) int {
 		j++
 	}
 	if j >= n || b[j] != ';' || j == i+1 {
-		f.text = append(f.text, '&')
+		f.copyRun(b, i, i+1)
 		return i + 1
 	}
 	ent := b[i+1 : j]
@@ -570,10 +753,17 @@ func (f *flat) entity(b []byte, i int) int {
 		if ent[0] != '#' {
 			s := html.UnescapeString(string(b[i : j+1]))
 			if s == string(b[i:j+1]) {
-				f.text = append(f.text, '&')
+				f.copyRun(b, i, i+1)
 				return i + 1
 			}
-			f.textRun([]byte(s))
+			p := len(f.text)
+			for _, c := range []byte(s) {
+				if c <= ' ' {
+					c = ' '
+				}
+				f.text = append(f.text, c)
+			}
+			f.mark(p, len(f.text), i, j+1)
 			return j + 1
 		}
 		r = 0
@@ -599,11 +789,13 @@ func (f *flat) entity(b []byte, i int) int {
 			}
 		}
 	}
+	p := len(f.text)
 	if r <= ' ' || r == 0xA0 || r == 0x202F || r == 0x2009 {
 		f.sep(' ')
 	} else {
 		f.text = utf8.AppendRune(f.text, r)
 	}
+	f.mark(p, len(f.text), i, j+1)
 	return j + 1
 }
 
@@ -657,7 +849,7 @@ func (f *flat) json(b []byte) {
 					kb = kb[:80]
 				}
 				key = f.internName(kb)
-				f.text = f.text[:pos]
+				f.truncate(pos)
 				i = k + 1
 				continue
 			}
@@ -669,7 +861,7 @@ func (f *flat) json(b []byte) {
 				j++
 			}
 			f.label(len(f.text), key)
-			f.text = append(f.text, b[i:j]...)
+			f.copyRun(b, i, j)
 			f.sep('\t')
 			i = j
 		default:
@@ -690,7 +882,7 @@ func (f *flat) jsonString(b []byte, i int) int {
 		for j < n && b[j] != '"' && b[j] != '\\' && b[j] >= ' ' {
 			j++
 		}
-		f.text = append(f.text, b[i:j]...)
+		f.copyRun(b, i, j)
 		if j >= n {
 			return n
 		}
@@ -703,6 +895,7 @@ func (f *flat) jsonString(b []byte, i int) int {
 			}
 			e := b[j+1]
 			i = j + 2
+			p := len(f.text)
 			switch e {
 			case 'u':
 				r, k := jsonRune(b, j+2)
@@ -719,8 +912,10 @@ func (f *flat) jsonString(b []byte, i int) int {
 				}
 				f.text = append(f.text, e)
 			}
+			f.mark(p, len(f.text), j, i)
 		default: // a raw control character
 			f.text = append(f.text, ' ')
+			f.mark(len(f.text)-1, len(f.text), j, j+1)
 			i = j + 1
 		}
 	}
@@ -783,7 +978,7 @@ func (f *flat) csv(b []byte) {
 				h = h[:80]
 			}
 			headers = append(headers, f.internName(h))
-			f.text = f.text[:pos]
+			f.truncate(pos)
 			if end {
 				break
 			}
@@ -815,34 +1010,47 @@ func (f *flat) csv(b []byte) {
 func (f *flat) csvCell(b []byte, i int, delim byte) (int, bool) {
 	n := len(b)
 	if i < n && b[i] == '"' {
-		for i++; i < n; i++ {
-			c := b[i]
-			if c == '"' {
-				if i+1 < n && b[i+1] == '"' {
-					f.text = append(f.text, '"')
-					i++
-					continue
-				}
-				i++
+		for i++; i < n; {
+			j := i
+			for j < n && b[j] != '"' {
+				j++
+			}
+			f.csvRun(b, i, j)
+			if j >= n {
+				i = n
 				break
 			}
-			if c < ' ' {
-				c = ' '
+			if j+1 < n && b[j+1] == '"' {
+				f.text = append(f.text, '"')
+				f.mark(len(f.text)-1, len(f.text), j, j+2)
+				i = j + 2
+				continue
 			}
-			f.text = append(f.text, c)
+			i = j + 1
+			break
 		}
 	}
-	for ; i < n && b[i] != delim && b[i] != '\n'; i++ {
-		c := b[i]
-		if c < ' ' {
-			c = ' '
-		}
-		f.text = append(f.text, c)
+	j := i
+	for j < n && b[j] != delim && b[j] != '\n' {
+		j++
 	}
+	f.csvRun(b, i, j)
+	i = j
 	if i < n && b[i] == delim {
 		return i + 1, false
 	}
 	return min(i+1, n), true
+}
+
+// csvRun appends body[i:j], control characters as spaces.
+func (f *flat) csvRun(b []byte, i, j int) {
+	p := len(f.text)
+	f.copyRun(b, i, j)
+	for k := p; k < len(f.text); k++ {
+		if f.text[k] < ' ' {
+			f.text[k] = ' '
+		}
+	}
 }
 
 func firstLine(b []byte) []byte {

@@ -103,6 +103,11 @@ func (s *scanner) number(i int) int {
 	if !s.boundaryBefore(i) {
 		return skipAlnum(t, tk.end)
 	}
+	if s.masking && tk.ng == 1 && tk.nd <= 4 && !tk.overflow {
+		if k := s.streetAddress(i, tk.end); k > 0 {
+			return k
+		}
+	}
 	if tk.ng == 1 && tk.nd <= 2 {
 		if k, ok := s.textDate(&tk); ok {
 			return k
@@ -167,7 +172,11 @@ func (s *scanner) classify(tk *numTok) {
 		if !s.nir(tk) {
 			s.card(tk)
 		}
-	case 13, 16, 17, 18, 19:
+	case 13:
+		if !s.masking || !s.nir(tk) {
+			s.card(tk)
+		}
+	case 16, 17, 18, 19:
 		s.card(tk)
 	case 20:
 		s.phonePairs(tk)
@@ -193,6 +202,7 @@ func (s *scanner) phoneFR(tk *numTok) {
 			return
 		}
 	}
+	s.at, s.to = tk.start, tk.end
 	s.addPhone(tk.start, "33", d[1:])
 }
 
@@ -200,7 +210,7 @@ func (s *scanner) phoneFR(tk *numTok) {
 // country code).
 func (s *scanner) addPhone(pos int, cc string, nat []byte) {
 	ctx, ok := s.qualifies(pos, cPhone)
-	if !ok {
+	if !ok && !s.masking {
 		return
 	}
 	fr := cc == "33"
@@ -225,6 +235,7 @@ func (s *scanner) phonePairs(tk *numTok) {
 	if d[0] != '0' || d[10] != '0' || d[1] == '0' || d[11] == '0' {
 		return
 	}
+	s.at, s.to = tk.start, tk.end
 	s.addPhone(tk.start, "33", d[1:10])
 	s.addPhone(tk.start, "33", d[11:20])
 }
@@ -276,6 +287,7 @@ func (s *scanner) international(tk *numTok, d []byte) {
 	if len(d) < 8 || len(d) > 15 || d[0] == '0' {
 		return
 	}
+	s.at, s.to = tk.start, tk.end
 	if d[0] == '3' && d[1] == '3' {
 		nat := d[2:]
 		if len(nat) == 10 && nat[0] == '0' {
@@ -293,12 +305,36 @@ func (s *scanner) international(tk *numTok, d []byte) {
 func (s *scanner) nir(tk *numTok) bool {
 	d := tk.digits()
 	if !validNIR(d) {
+		if s.masking && nirShape(tk) {
+			s.at, s.to = tk.start, tk.end
+			s.addValue(KindNIR, d, false, true)
+			return true
+		}
 		return false
 	}
-	if _, ok := s.qualifies(tk.start, cNIR); ok {
+	if _, ok := s.qualifies(tk.start, cNIR); ok || s.masking {
+		s.at, s.to = tk.start, tk.end
 		s.addValue(KindNIR, d, false, true)
 	}
 	return true
+}
+
+// nirShape reports whether a number is written as a NIR is, in groups of
+// 1, 2, 2, 2, 3, 3 digits and maybe a key of 2: a NIR whose key is wrong
+// or missing is still someone's.
+func nirShape(tk *numTok) bool {
+	g := tk.groups()
+	if tk.sep != ' ' && tk.sep != '.' || len(g) != 6 && len(g) != 7 {
+		return false
+	}
+	for k, want := range []uint8{1, 2, 2, 2, 3, 3, 2}[:len(g)] {
+		if g[k] != want {
+			return false
+		}
+	}
+	d := tk.digits()
+	month := num2(d[3:5])
+	return (d[0] == '1' || d[0] == '2') && (month >= 1 && month <= 12 || month >= 20 && month <= 42 || month >= 50)
 }
 
 func (s *scanner) siren(tk *numTok) {
@@ -307,6 +343,7 @@ func (s *scanner) siren(tk *numTok) {
 		return
 	}
 	if (s.before(tk.start, far)|s.labelCtx(tk.start))&cSIREN != 0 {
+		s.at, s.to = tk.start, tk.end
 		s.addValue(KindSIREN, d, true, false)
 	}
 }
@@ -321,13 +358,14 @@ func (s *scanner) siret(tk *numTok) bool {
 	if !grouped && (s.before(tk.start, far)|s.labelCtx(tk.start))&cSIREN == 0 {
 		return false
 	}
+	s.at, s.to = tk.start, tk.end
 	s.addValue(KindSIRET, d, true, false)
 	return true
 }
 
 func (s *scanner) card(tk *numTok) {
 	d := tk.digits()
-	if d[0] == '0' || !luhn(d) || cardIssuer(d) == "" || testCards[string(d)] || repetitive(d) {
+	if d[0] == '0' || !luhn(d) || cardIssuer(d) == "" || (testCards[string(d)] || repetitive(d)) && !s.masking {
 		return
 	}
 	g := tk.groups()
@@ -342,9 +380,10 @@ func (s *scanner) card(tk *numTok) {
 		}
 	}
 	ctx, ok := s.qualifies(tk.start, cCard)
-	if !ok || len(d) == 14 && !(len(g) == 3 && g[1] == 6) && ctx&cCard == 0 {
+	if !s.masking && (!ok || len(d) == 14 && !(len(g) == 3 && g[1] == 6) && ctx&cCard == 0) {
 		return // 14 digits are a SIRET more often than a Diners card
 	}
+	s.at, s.to = tk.start, tk.end
 	s.addValue(KindCard, d, false, true)
 }
 
@@ -372,9 +411,10 @@ func (s *scanner) iban(i int) int {
 		break
 	}
 	s.buf = b
-	if len(b) != want || j < len(t) && isAlnum(t[j]) || !validIBAN(b) || exampleIBANs[string(b)] {
+	if len(b) != want || j < len(t) && isAlnum(t[j]) || !validIBAN(b) || exampleIBANs[string(b)] && !s.masking {
 		return i
 	}
+	s.at, s.to = i, j
 	s.addValue(KindIBAN, b, false, true)
 	return j
 }
@@ -385,16 +425,24 @@ func (s *scanner) birthContext(pos int) bool {
 	return (s.labelCtx(pos)|s.before(pos, far))&cBirth != 0
 }
 
-func (s *scanner) addBirth(pos, year, month, day int) {
-	if month < 1 || month > 12 || day < 1 || day > 31 || year < 1900 || year > s.year {
+// addBirth adds the date at [pos, end) when it is a date of birth; when
+// masking, any date of the last hundred and twenty years is one, or may
+// be.
+func (s *scanner) addBirth(pos, end, year, month, day int) {
+	if month < 1 || month > 12 || day < 1 || day > 31 || year < 1900 || year > s.year+1 {
 		return
 	}
-	if !s.birthContext(pos) {
-		return
+	kind := KindBirth
+	if year > s.year || !s.birthContext(pos) {
+		if !s.masking {
+			return
+		}
+		kind = KindDate
 	}
-	off := s.begin(KindBirth)
+	s.at, s.to = pos, end
+	off := s.begin(kind)
 	s.arena = strconv.AppendInt(s.arena, int64(year*10000+month*100+day), 10)
-	s.keep(off, KindBirth, false, true)
+	s.keep(off, kind, false, true)
 }
 
 // date reads dd/mm/yyyy, yyyy-mm-dd, dd.mm.yy and the like.
@@ -429,7 +477,7 @@ func (s *scanner) date(tk *numTok) {
 	if month > 12 && day <= 12 {
 		day, month = month, day // month first, as in the United States
 	}
-	s.addBirth(tk.start, year, month, day)
+	s.addBirth(tk.start, tk.end, year, month, day)
 }
 
 // textDate reads "12 mars 1985", "1er janvier 1990" or "12th March 1985"
@@ -471,7 +519,7 @@ func (s *scanner) textDate(tk *numTok) (int, bool) {
 	if tk.nd == 2 {
 		day = day*10 + int(tk.d[1]-'0')
 	}
-	s.addBirth(tk.start, year, month, day)
+	s.addBirth(tk.start, end, year, month, day)
 	return end, true
 }
 
@@ -521,11 +569,11 @@ func (s *scanner) monthFirst(i, j, month int) {
 	if k < len(t) && t[k] == ',' {
 		k++
 	}
-	year, _, ok := s.year4(k)
+	year, end, ok := s.year4(k)
 	if !ok {
 		return
 	}
-	s.addBirth(i, year, month, day)
+	s.addBirth(i, end, year, month, day)
 }
 
 // ip reads an IPv4 address, kept only when introduced as one.
@@ -549,9 +597,10 @@ func (s *scanner) ip(tk *numTok) {
 	case a == 0 || a == 127 || a > 223, a == 10, a == 172 && b >= 16 && b < 32, a == 192 && b == 168, a == 169 && b == 254:
 		return // unroutable or private: no one on the Internet
 	}
-	if (s.before(tk.start, far)|s.labelCtx(tk.start))&cIP == 0 {
+	if !s.masking && (s.before(tk.start, far)|s.labelCtx(tk.start))&cIP == 0 {
 		return
 	}
+	s.at, s.to = tk.start, tk.end
 	off = s.begin(KindIP)
 	for k, p := range parts {
 		if k > 0 {
@@ -581,6 +630,7 @@ func (s *scanner) postcode(tk *numTok) {
 		e = wordEnd(t, e+1)
 	}
 	s.fold = foldText(s.fold[:0], t[start:tk.start])
+	s.at, s.to = start, e
 	off := s.begin(KindAddress)
 	s.arena = append(append(append(s.arena, bytes.TrimSpace(s.fold)...), ' '), d...)
 	s.arena = foldText(s.arena, t[tk.end:e])

@@ -27,6 +27,8 @@ type pending struct {
 	// e-mail addresses, NIR, IBAN, cards, mobile numbers, birth dates).
 	person  bool
 	special bool
+	// at, to: where the value is in the text.
+	at, to int
 }
 
 type specialHit struct {
@@ -40,7 +42,9 @@ type record struct {
 	// SIREN/SIRET; personEmail: a personal address; role: a word naming
 	// a function ("président", "contact", "responsable").
 	orgContact, personEmail, role bool
-	special                       []specialHit
+	// personName: a person's name is in the record (masking).
+	personName bool
+	special    []specialHit
 }
 
 type labelSpan struct {
@@ -75,6 +79,23 @@ type scanner struct {
 	lastCtx      uint16
 	// trace, when not nil, receives every distinct value (for tests).
 	trace func(kind, value string, org bool)
+
+	// masking finds what to mask rather than what to report: it reads
+	// every value that may be personal, however little context says so,
+	// and keeps where each is in spans.
+	masking bool
+	// surround: masking the text around a body (see MaskOptions).
+	surround bool
+	// at, to: where the value being read is, for keep.
+	at, to int
+	spans  []textSpan
+	// lspans are the spans of labelled values, kept apart: each list is
+	// in order.
+	lspans []textSpan
+	// maskCats caches the category of labels ("" for none).
+	maskCats map[string]string
+	// lastMaskLabel and lastMaskCat: the last label looked up.
+	lastMaskLabel, lastMaskCat string
 }
 
 func newScanner() *scanner {
@@ -98,6 +119,10 @@ func (s *scanner) reset(o *Options) {
 	}
 	clear(s.index)
 	s.entries = s.entries[:0]
+	s.masking = false
+	s.spans = s.spans[:0]
+	s.lspans = s.lspans[:0]
+	s.lastMaskLabel, s.lastMaskCat = "", ""
 }
 
 // begin starts a value of a kind in the arena: append its bytes to
@@ -110,7 +135,7 @@ func (s *scanner) begin(kind string) int {
 }
 
 func (s *scanner) keep(off int, kind string, org, person bool) {
-	s.add(pending{kind: kind, off: off, end: len(s.arena), org: org, person: person})
+	s.add(pending{kind: kind, off: off, end: len(s.arena), org: org, person: person, at: s.at, to: s.to})
 }
 
 // addValue adds a value of a kind in one call.
@@ -227,6 +252,18 @@ func (s *scanner) run() {
 			i = s.email(i)
 		case c == '+':
 			i = s.plus(i)
+		case !s.masking:
+			if c == '\n' || c == '\r' {
+				s.endRecord(i)
+			}
+			i++
+		case c == '%' && i+2 < n && t[i+1] == '4' && t[i+2] == '0':
+			i = s.emailW(i, 3)
+		case c == ':':
+			s.colonLabel(i)
+			i++
+		case c == '=':
+			i = s.queryValue(i)
 		case c == '\n' || c == '\r':
 			s.endRecord(i)
 			i++
@@ -249,12 +286,19 @@ func (s *scanner) endRecord(end int) {
 	}
 	if len(r.matches) == 0 {
 		r.special = r.special[:0]
-		r.role = false
+		r.role, r.personName = false, false
 		return
 	}
 	// Phones and addresses next to the organisation's own address or
 	// company number, with no personal address, are the organisation's.
 	orgRecord := r.orgContact && !r.personEmail
+	if s.masking {
+		s.maskMatches(orgRecord)
+		r.matches = r.matches[:0]
+		r.special = r.special[:0]
+		r.orgContact, r.personEmail, r.role, r.personName = false, false, false, false
+		return
+	}
 	// Addresses and phones next to a function ("Président : ...",
 	// "Contact : ...") are contact points published as such, unless the
 	// record also holds what no contact point needs (a birth date, a NIR,
@@ -312,6 +356,12 @@ func (s *scanner) word(i int) int {
 	}
 	f := foldWord(s.fold[:0], t[i:j])
 	s.fold = f
+	if s.masking && isCapital(t, i) && nameWordsOnce()[string(f)] != 0 {
+		if k := s.name(i, j); k > j {
+			return k
+		}
+		f = s.fold
+	}
 	if len(f) < 3 || !lexiconPrefixes.has(f) {
 		return j
 	}
@@ -417,14 +467,7 @@ func (s *scanner) labelClass(l string) labelClass {
 	if len(s.labelClasses) > 4096 {
 		clear(s.labelClasses)
 	}
-	split := make([]byte, 0, len(l)+8)
-	for i := 0; i < len(l); i++ {
-		if i > 0 && l[i] >= 'A' && l[i] <= 'Z' && l[i-1] >= 'a' && l[i-1] <= 'z' {
-			split = append(split, ' ')
-		}
-		split = append(split, l[i])
-	}
-	f := foldText(nil, split)
+	f := foldText(nil, splitCamel(l))
 	c := labelClass{ctx: contextOf(f)}
 	joined := make([]byte, 0, len(f))
 	for len(f) > 0 {
@@ -450,6 +493,19 @@ func (s *scanner) labelClass(l string) labelClass {
 	c.ctx |= contextWords[string(joined)]
 	s.labelClasses[l] = c
 	return c
+}
+
+// splitCamel returns l with a space before each capital that follows a
+// small letter: "dateNaissance" reads "date Naissance".
+func splitCamel(l string) []byte {
+	split := make([]byte, 0, len(l)+8)
+	for i := 0; i < len(l); i++ {
+		if i > 0 && l[i] >= 'A' && l[i] <= 'Z' && l[i-1] >= 'a' && l[i-1] <= 'z' {
+			split = append(split, ' ')
+		}
+		split = append(split, l[i])
+	}
+	return split
 }
 
 // windowStart returns where the context before i starts: at most max
@@ -534,6 +590,7 @@ func (s *scanner) boundaryBefore(i int) bool {
 	switch {
 	case isAlnum(p):
 		return false
+	case p == '=' && s.masking: // a query's value: "tel=0612345678"
 	case p == '@' || p == '=' || p == '#' || p == '_' || p == '/' || p == '\\' || p == '&' || p == '?' || p == '+' || p == '%':
 		return false
 	case p == '-' && i >= 2 && (isAlnum(t[i-2]) || t[i-2] >= 0x80):
