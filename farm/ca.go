@@ -1,6 +1,7 @@
 package farm
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -94,7 +95,13 @@ func (a *authority) leaf(name string, expired bool) (*tls.Certificate, error) {
 	if a.noRevocation {
 		tmpl.CRLDistributionPoints = nil
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, a.cert, &key.PublicKey, a.key)
+	return a.sign(k, name, tmpl, key)
+}
+
+// sign issues tmpl for key's public half, caches the certificate under k
+// and returns it as a server presents it, with the CA's certificate.
+func (a *authority) sign(k any, name string, tmpl *x509.Certificate, key crypto.Signer) (*tls.Certificate, error) {
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, a.cert, key.Public(), a.key)
 	if err != nil {
 		return nil, fmt.Errorf("farm: certificate for %s: %w", name, err)
 	}

@@ -649,6 +649,7 @@ var catalogue = []archetype{
 		Hosts: []hostSpec{{Label: "www", TLS: tlsExpired, HTTP: httpServe, Filler: true, Sitemap: true}},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
+			site(CheckTLSCertInvalid, "https://www.{D}/"),
 			form("http://www.{D}/contact.html", 1, CheckHTTPPage)),
 	},
 	{
@@ -659,6 +660,7 @@ var catalogue = []archetype{
 		Hosts: []hostSpec{{Label: "www", TLS: tlsWrongName, HTTP: httpServe, Filler: true, Sitemap: true}},
 		Expect: expects(
 			site(CheckNoHTTPS, "https://www.{D}/"),
+			site(CheckTLSCertInvalid, "https://www.{D}/"),
 			form("http://www.{D}/contact.html", 1, CheckHTTPPage)),
 	},
 	{

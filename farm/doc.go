@@ -27,6 +27,13 @@
 // static audit's, ExpectedFor(ModeBrowser) a browser audit's, and
 // ExpectedLeaks tells which field each page sends to which party.
 //
+// Sites tagged "tls" fail (or pass) by their TLS server alone, configured
+// per host name on the shared HTTPS listener: legacy protocol versions,
+// RSA key exchange, 3DES, no TLS 1.3, certificates that expire soon, with
+// a 1024-bit key, signed with SHA-1 or without revocation information; one
+// of them, TLS 1.0 only, hides a login form posting to HTTP behind its
+// legacy handshake (see catalogue_tls.go).
+//
 // Sites are virtual hosts: the farm listens on one loopback port for HTTP
 // and one for HTTPS and tells clients, through ConnectTo, to reach every
 // host name there, so nothing ever goes to DNS. Every site has its own

@@ -236,9 +236,10 @@ func (f *Farm) listen() error {
 	f.httpsPort = httpsLn.Addr().(*net.TCPAddr).Port
 	f.httpSrv = &http.Server{Handler: f, ErrorLog: quiet, ReadHeaderTimeout: 10 * time.Second}
 	tlsConfig := &tls.Config{
-		GetCertificate: f.certificate,
-		NextProtos:     []string{"h2", "http/1.1"},
-		MinVersion:     tls.VersionTLS12,
+		GetCertificate:     f.certificate,
+		GetConfigForClient: f.tlsConfigFor,
+		NextProtos:         []string{"h2", "http/1.1"},
+		MinVersion:         tls.VersionTLS12,
 	}
 	if f.noTLS13 {
 		tlsConfig.MaxVersion = tls.VersionTLS12

@@ -45,8 +45,20 @@ func dialer(rs []connectRoute) func(ctx context.Context, network, addr string) (
 	}
 }
 
-// newClient returns a client that reaches the farm and trusts its CA; it
-// follows up to 10 redirects.
+// legacyClientConfig is a client configuration for serverName that speaks
+// everything crypto/tls implements, as Vigie's crawler does when a server
+// refuses the default one: the reference audit reaches the pages behind
+// the farm's legacy TLS hosts.
+func legacyClientConfig(serverName string, pool *x509.CertPool) *tls.Config {
+	var suites []uint16
+	for _, s := range append(tls.CipherSuites(), tls.InsecureCipherSuites()...) {
+		suites = append(suites, s.ID)
+	}
+	return &tls.Config{ServerName: serverName, RootCAs: pool, MinVersion: tls.VersionTLS10, CipherSuites: suites}
+}
+
+// newClient returns a client that reaches the farm and trusts its CA,
+// legacy TLS hosts included; it follows up to 10 redirects.
 func newClient(t testing.TB, f *Farm, timeout time.Duration) *http.Client {
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(f.CACertPEM()) {
@@ -54,7 +66,7 @@ func newClient(t testing.TB, f *Farm, timeout time.Duration) *http.Client {
 	}
 	tr := &http.Transport{
 		DialContext:           dialer(parseConnectTo(t, f.ConnectTo())),
-		TLSClientConfig:       &tls.Config{RootCAs: pool},
+		TLSClientConfig:       legacyClientConfig("", pool),
 		ForceAttemptHTTP2:     true,
 		TLSHandshakeTimeout:   timeout,
 		ResponseHeaderTimeout: timeout,

@@ -27,6 +27,17 @@ const (
 	CheckThirdPartyOnForm = "thirdparty.on-form-page"
 	CheckFormDataLeak     = "thirdparty.form-data-leak"
 	CheckCookieConsent    = "cookies.before-consent"
+
+	// Checks of the TLS audit (the scan's TLS probe).
+	CheckTLSLegacy       = "tls.protocol-legacy"
+	CheckTLSWeakCipher   = "tls.cipher-weak"
+	CheckTLSNoFS         = "tls.no-forward-secrecy"
+	CheckTLSCertInvalid  = "tls.cert-invalid"
+	CheckTLSCertExpiring = "tls.cert-expiring"
+	CheckTLSWeakKey      = "tls.cert-weak-key"
+	CheckTLSWeakSig      = "tls.cert-weak-signature"
+	CheckTLSNoRevocation = "tls.cert-no-revocation"
+	CheckTLSNo13         = "tls.no-tls13"
 )
 
 // Audit modes an expectation may be limited to; "" means both.
@@ -165,6 +176,10 @@ type hostSpec struct {
 	Fallback string
 	// Collect are the endpoints of a tracker's collector.
 	Collect []collectPoint
+	// TLSServer, when set, replaces the farm's TLS server settings and
+	// certificate for this host (see catalogue_tls.go); TLS stays
+	// tlsValid.
+	TLSServer *tlsServer
 }
 
 // collectPoint is an endpoint where a tracker's scripts send what they

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"vigie/observation"
+	"vigie/weburl"
 )
 
 // Request headers sent besides User-Agent. Vigie audits French public
@@ -59,6 +60,9 @@ type Client struct {
 	hosts     *hostLimiter
 	retryBase time.Duration // first back-off delay
 	rootCAs   *x509.CertPool
+	// legacy is shared by the client's sessions: a host that needed the
+	// legacy TLS configuration once goes straight to it.
+	legacy *legacyHosts
 }
 
 // RootCAs returns the certificate pool the client trusts: the system pool
@@ -87,6 +91,7 @@ func New(o Options) (*Client, error) {
 		hosts:     newHostLimiter(o.PerHost),
 		retryBase: 200 * time.Millisecond,
 		rootCAs:   pool,
+		legacy:    &legacyHosts{},
 	}
 	if o.DenyPrivate {
 		c.dialer.ControlContext = denyPrivate
@@ -102,13 +107,10 @@ func New(o Options) (*Client, error) {
 		// the site itself serves, and tests must stay on loopback.
 		Proxy:       nil,
 		DialContext: c.DialContext,
-		TLSClientConfig: &tls.Config{
-			RootCAs: pool,
-			// Legacy sites are fetched rather than refused, so that
-			// checks can report their protocol from the observation.
-			MinVersion: tls.VersionTLS10,
-		},
-		TLSHandshakeTimeout:    min(10*time.Second, o.Timeout),
+		// Handshakes are Vigie's own (see dialTLS): legacy sites are
+		// fetched rather than refused, with a second configuration, so
+		// that what they serve is audited.
+		DialTLSContext:         c.dialTLS,
 		ResponseHeaderTimeout:  o.Timeout,
 		IdleConnTimeout:        90 * time.Second,
 		MaxIdleConns:           1024,
@@ -197,7 +199,7 @@ func (c *Client) Get(ctx context.Context, rawURL string) *Response {
 		var next *url.URL
 		if resp != nil {
 			r.Status, r.Header, r.Proto = resp.StatusCode, resp.Header, resp.Proto
-			r.TLS = tlsState(resp.TLS)
+			r.TLS = c.tlsState(resp.TLS, u)
 			hop := observation.Hop{URL: u.String(), Status: resp.StatusCode}
 			next, hop.Location = c.redirect(u, resp)
 			r.Chain = append(r.Chain, hop)
@@ -231,9 +233,11 @@ func (c *Client) Get(ctx context.Context, rawURL string) *Response {
 	}
 }
 
-// requestURL parses an absolute http or https URL, dropping its fragment.
+// requestURL parses an absolute http or https URL, dropping its fragment,
+// and encodes it as a browser would send it (see package weburl): no raw
+// byte beyond ASCII goes into a request line or a Host header.
 func requestURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
+	u, err := weburl.Parse(raw)
 	if err != nil {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err
@@ -258,7 +262,7 @@ func (c *Client) redirect(u *url.URL, resp *http.Response) (*url.URL, string) {
 	if loc == "" {
 		return nil, ""
 	}
-	ref, err := url.Parse(loc)
+	ref, err := url.Parse(weburl.Escape(loc))
 	if err != nil {
 		return nil, loc
 	}
@@ -324,22 +328,6 @@ func (c *Client) fail(ctx context.Context, r *Response, u *url.URL, err error) {
 		}
 		r.TLS = st
 	}
-}
-
-func tlsState(cs *tls.ConnectionState) *observation.TLSState {
-	if cs == nil {
-		return nil
-	}
-	st := &observation.TLSState{
-		Version:     tls.VersionName(cs.Version),
-		CipherSuite: tls.CipherSuiteName(cs.CipherSuite),
-		ServerName:  cs.ServerName,
-		ALPN:        cs.NegotiatedProtocol,
-	}
-	for _, cert := range cs.PeerCertificates {
-		st.Chain = append(st.Chain, cert.Raw)
-	}
-	return st
 }
 
 // bodyError marks a failure while reading a body, after the headers came.
@@ -411,7 +399,10 @@ func (c *Client) try(ctx context.Context, u *url.URL, cookie string, n int) (a a
 	if c.opts.Capture {
 		rec = &recorder{}
 		req = req.WithContext(httptrace.WithClientTrace(actx, rec.trace()))
-		defer func() { a.exchange = rec.exchange(req, a.resp, a.err) }()
+		defer func() {
+			a.exchange = rec.exchange(req, a.resp, a.err)
+			c.markLegacy(a.exchange.TLS, u)
+		}()
 	}
 
 	resp, err := c.transport.RoundTrip(req)

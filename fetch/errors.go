@@ -103,6 +103,11 @@ func isProtocol(err error) bool {
 // transient reports an error worth retrying: the server may answer next
 // time. Refused connections, DNS and TLS failures are final.
 func transient(err error) bool {
+	if e, ok := errors.AsType[*LegacyTLSError](err); ok {
+		// Both handshakes cut short: as likely a busy server as one
+		// refusing both hellos, worth the retries a single cut had.
+		return dropped(e.Modern) && dropped(e.Legacy)
+	}
 	switch ErrorKind(err) {
 	case observation.KindTimeout:
 		return true
@@ -115,9 +120,18 @@ func transient(err error) bool {
 	return false
 }
 
+// dropped reports a connection closed or reset by the server.
+func dropped(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
 // describe says what failed in err, in a few words, without the request
 // line that url.Error repeats.
 func describe(err error) string {
+	if e, ok := errors.AsType[*LegacyTLSError](err); ok {
+		return e.Error()
+	}
 	if e, ok := errors.AsType[*DNSDisabledError](err); ok {
 		return e.Error()
 	}

@@ -98,6 +98,14 @@ type TLSState struct {
 	ALPN        string `json:"alpn,omitempty"`
 	// Chain holds the peer certificates, leaf first, DER-encoded.
 	Chain [][]byte `json:"chain,omitempty"`
+	// LegacyFallback is set when the server refused Go's default
+	// handshake (TLS 1.2 and 1.3, forward-secret suites) and the
+	// connection was made by offering TLS 1.0 and 1.1 and the suites
+	// crypto/tls disables by default (RSA key exchange, 3DES, RC4,
+	// CBC-SHA1): the page was audited over a connection no current
+	// browser would make. FallbackReason is the default handshake's error.
+	LegacyFallback bool   `json:"legacy_fallback,omitempty"`
+	FallbackReason string `json:"fallback_reason,omitempty"`
 }
 
 // Page is one fetched page of a site.

@@ -42,8 +42,10 @@ type TLSReport struct {
 	// Address is the IP address and port the probes reached.
 	Address string `json:"address,omitempty"`
 	// SharedFrom names the host whose handshake results (protocols, suites,
-	// groups) were reused because it had been probed on the same address;
-	// the certificate is always this host's own.
+	// groups) were reused because it had been probed on the same address
+	// and this host's own handshake, with its own SNI, negotiated the same
+	// version and suite and presented the same certificate; the
+	// certificate is always this host's own.
 	SharedFrom string `json:"shared_from,omitempty"`
 
 	// Protocols has one entry per version tried, SSL 3.0 first.

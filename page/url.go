@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"vigie/weburl"
 )
 
 // cleanURL strips what browsers strip from a URL attribute before parsing
@@ -28,13 +30,17 @@ func resolve(base *url.URL, raw string) (*url.URL, bool) {
 	if i := strings.IndexByte(s, '#'); i >= 0 {
 		s = s[:i] // dropped anyway; browsers accept any fragment
 	}
-	ref, err := url.Parse(s)
+	// Encoded as browsers encode it (UTF-8 percent-encoded, IDNA host),
+	// so that the URL requested is the one a visitor's browser sends.
+	ref, err := url.Parse(weburl.Escape(s))
 	if err != nil {
 		return nil, false
 	}
 	u := base.ResolveReference(ref)
 	u.Fragment, u.RawFragment = "", ""
-	u.Host = lowerASCII(u.Host) // host names are case-insensitive; browsers lower them
+	if u.Host, err = weburl.Host(u.Host); err != nil {
+		return nil, false
+	}
 	return u, true
 }
 
@@ -56,10 +62,14 @@ func newResolver(base *url.URL) *resolver {
 	if (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" || base.Opaque != "" {
 		return r
 	}
+	host, err := weburl.Host(base.Host)
+	if err != nil {
+		return r // resolve refuses this base too
+	}
 	prefix := func(ref *url.URL, suffix string) string {
 		u := base.ResolveReference(ref)
 		u.Fragment, u.RawFragment = "", ""
-		u.Host = lowerASCII(u.Host)
+		u.Host = host
 		return strings.TrimSuffix(u.String(), suffix)
 	}
 	r.origin = prefix(&url.URL{Path: "/"}, "/")
@@ -102,12 +112,12 @@ func (r *resolver) plain(s string) (string, bool) {
 	if pathEnd < 0 {
 		pathEnd = len(s)
 	}
-	var nonASCII, percent bool // in the path
+	var nonASCII, percent bool
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= utf8.RuneSelf:
-			nonASCII = nonASCII || i < pathEnd
+			nonASCII = true
 			continue
 		case !plainByte[c]:
 			return "", false
@@ -125,7 +135,7 @@ func (r *resolver) plain(s string) (string, bool) {
 		if percent {
 			return "", false // net/url would unescape and re-escape the path
 		}
-		s = escapeNonASCII(s[:pathEnd]) + s[pathEnd:]
+		s = escapeNonASCII(s)
 	}
 	switch {
 	case strings.HasPrefix(s, "https://"):
@@ -175,8 +185,8 @@ func absolute(scheme, rest string) (string, bool) {
 	return scheme + "://" + lowerASCII(rest[:end]) + rest[end:], true
 }
 
-// escapeNonASCII percent-encodes the bytes of s above ASCII, as net/url
-// does in paths; a query keeps them as they are.
+// escapeNonASCII percent-encodes the bytes of s above ASCII, in path and
+// query, as browsers do (weburl.Escape).
 func escapeNonASCII(s string) string {
 	const hex = "0123456789ABCDEF"
 	b := make([]byte, 0, len(s)+16)

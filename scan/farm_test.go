@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -64,9 +65,10 @@ func farmOptions(f *farm.Farm) Options {
 
 // TestFarmPrecisionRecall audits the whole farm, hostile sites included,
 // passively and then with the active probes, and compares the form,
-// transport, exposure and authentication findings with the farm's ground
-// truth: precision and recall must both be 1.0. A passive scan must send
-// none of the active probes' requests and make none of their findings.
+// transport, TLS, exposure and authentication findings with the farm's
+// ground truth: precision and recall must both be 1.0. A passive scan must
+// send none of the active probes' requests and make none of their
+// findings.
 func TestFarmPrecisionRecall(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -111,7 +113,8 @@ func farmPrecisionRecall(t *testing.T, active bool) {
 	var mu sync.Mutex
 	got := map[farmKey]int{}
 	errorsBySite := map[string]string{}
-	tlsBySite := map[string][]string{}
+	byFamily := map[string][2]int{} // family -> expected, found
+	fallback := map[string]string{} // site -> protocol and suite of a legacy crawl
 	sum, err := Run(context.Background(), targets, opts, func(r *Result) error {
 		mu.Lock()
 		defer mu.Unlock()
@@ -121,13 +124,15 @@ func farmPrecisionRecall(t *testing.T, active bool) {
 		if r.Site.Error != "" {
 			errorsBySite[r.Site.URL] = r.Site.ErrorKind
 		}
+		if h := r.Site.HTTPS; h != nil && h.TLS != nil && h.TLS.LegacyFallback {
+			fallback[r.Site.URL] = h.TLS.Version + " " + h.TLS.CipherSuite
+		}
 		for _, fd := range r.Findings {
 			switch {
 			case strings.HasPrefix(fd.Check, "form."), strings.HasPrefix(fd.Check, "transport."),
-				strings.HasPrefix(fd.Check, "exposure."), strings.HasPrefix(fd.Check, "auth."):
+				strings.HasPrefix(fd.Check, "exposure."), strings.HasPrefix(fd.Check, "auth."),
+				strings.HasPrefix(fd.Check, "tls."):
 				got[keyOf(fd)]++
-			case strings.HasPrefix(fd.Check, "tls."):
-				tlsBySite[fd.Site] = append(tlsBySite[fd.Site], fd.Check)
 			}
 		}
 		return nil
@@ -151,9 +156,14 @@ func farmPrecisionRecall(t *testing.T, active bool) {
 	}
 	tp, fp, fn := 0, 0, 0
 	var missing, extra []string
+	family := func(check string) string { f, _, _ := strings.Cut(check, "."); return f }
 	for k, n := range want {
 		m := min(n, got[k])
 		tp += m
+		c := byFamily[family(k.check)]
+		c[0] += n
+		c[1] += m
+		byFamily[family(k.check)] = c
 		if n > m {
 			fn += n - m
 			missing = append(missing, fmt.Sprintf("%v", k))
@@ -170,9 +180,24 @@ func farmPrecisionRecall(t *testing.T, active bool) {
 	precision := float64(tp) / float64(tp+fp)
 	recall := float64(tp) / float64(tp+fn)
 	t.Logf("farm: %d sites, %d expected findings, precision %.3f, recall %.3f", len(targets), tp+fn, precision, recall)
+	for _, fam := range slices.Sorted(maps.Keys(byFamily)) {
+		t.Logf("  %s: %d expected, %d found", fam, byFamily[fam][0], byFamily[fam][1])
+	}
 	if fp > 0 || fn > 0 {
 		t.Errorf("precision %.3f recall %.3f\nmissing:\n  %s\nextra:\n  %s", precision, recall,
 			strings.Join(missing, "\n  "), strings.Join(extra, "\n  "))
+	}
+
+	// Only the TLS 1.0-only site needs the legacy TLS fallback, and its
+	// observations say so.
+	for _, s := range f.Sites() {
+		got, want := fallback[s.ID()], ""
+		if s.Archetype == "tls-legacy-only" {
+			want = "TLS 1.0 TLS_RSA_WITH_AES_128_CBC_SHA"
+		}
+		if got != want {
+			t.Errorf("site %s: crawled over the legacy fallback with %q, want %q", s.ID(), got, want)
+		}
 	}
 
 	for site, kind := range f.ExpectedErrors() {
@@ -183,16 +208,6 @@ func farmPrecisionRecall(t *testing.T, active bool) {
 	for site, kind := range errorsBySite {
 		if _, ok := f.ExpectedErrors()[site]; !ok {
 			t.Errorf("site %s failed unexpectedly (%s)", site, kind)
-		}
-	}
-
-	// Sites with a bad certificate also get a tls.cert-invalid finding;
-	// sites with a good one get none.
-	for _, s := range f.Sites() {
-		checks := strings.Join(tlsBySite[s.ID()], " ")
-		bad := s.Archetype == "expired-cert" || s.Archetype == "wrong-name"
-		if bad != strings.Contains(checks, "tls.cert-invalid") {
-			t.Errorf("site %s (%s): tls findings %q", s.ID(), s.Archetype, checks)
 		}
 	}
 }

@@ -34,13 +34,22 @@ var goSuites = func() []uint16 {
 	return ids
 }()
 
+// handshakeID is what one crypto/tls handshake with a host's SNI
+// negotiated: hosts on one address share protocol and suite results only
+// when theirs are equal (see Prober.Probe).
+type handshakeID struct {
+	version, suite uint16
+	leaf           [32]byte // SHA-256 of the leaf certificate
+}
+
 // fetchCertificate completes a crypto/tls handshake without verification
 // to read the chain the server presents for r.host; the chain is judged
-// afterwards against the configured roots.
-func (r *run) fetchCertificate(ctx context.Context) ([]*x509.Certificate, bool, error) {
+// afterwards against the configured roots. It also returns what the
+// handshake negotiated.
+func (r *run) fetchCertificate(ctx context.Context) ([]*x509.Certificate, bool, *handshakeID, error) {
 	conn, release, err := r.connect(ctx)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	defer release()
 	cfg := &tls.Config{
@@ -53,10 +62,14 @@ func (r *run) fetchCertificate(ctx context.Context) ([]*x509.Certificate, bool, 
 	}
 	tc := tls.Client(conn, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	st := tc.ConnectionState()
-	return st.PeerCertificates, len(st.OCSPResponse) > 0, nil
+	id := &handshakeID{version: st.Version, suite: st.CipherSuite}
+	if len(st.PeerCertificates) > 0 {
+		id.leaf = sha256.Sum256(st.PeerCertificates[0].Raw)
+	}
+	return st.PeerCertificates, len(st.OCSPResponse) > 0, id, nil
 }
 
 // rawCertificate returns the chain seen in a raw TLS 1.2-or-older

@@ -35,22 +35,25 @@ type Options struct {
 	MaxHandshakes int
 	// HostTimeout bounds the whole probe of one host (default 60s).
 	HostTimeout time.Duration
-	// NoShare probes every host in full. By default hosts reached on an
-	// address already probed reuse its protocol and suite results and only
-	// fetch their own certificate.
+	// NoShare probes every host in full. By default a host reached on an
+	// address already probed reuses its protocol and suite results when
+	// its own handshake (with its own SNI) negotiated the same version and
+	// suite and presented the same certificate as the probed host's;
+	// otherwise it is probed in full too.
 	NoShare bool
 }
 
 // Prober audits the TLS configuration of servers. It is safe for
 // concurrent use; it remembers the results of each address it probed so
-// that virtual hosts sharing a server are not probed again.
+// that virtual hosts sharing a server configuration are not probed again.
 type Prober struct {
 	opts   Options
 	mu     sync.Mutex
 	shared map[string]*sharedProbe
 }
 
-// sharedProbe holds the handshake-level results of one address.
+// sharedProbe holds the handshake-level results of one address and
+// server configuration (see Probe).
 type sharedProbe struct {
 	done       chan struct{}
 	host       string
@@ -117,7 +120,7 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 		rep.DurationMS = time.Since(began).Milliseconds()
 	}()
 
-	chain, stapled, certErr := r.fetchCertificate(ctx)
+	chain, stapled, id, certErr := r.fetchCertificate(ctx)
 	remote := r.remoteAddr()
 	if remote == "" {
 		if certErr == nil {
@@ -130,11 +133,18 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 
 	var sp *sharedProbe
 	owner := true
-	// A name whose own handshake failed (one the server refuses, or a
-	// server crypto/tls cannot talk to) is probed on its own: the
-	// address's results may not hold for it.
-	if !p.opts.NoShare && certErr == nil {
-		sp, owner = p.claim(remote, host)
+	// Another name on the address may be another server configuration
+	// (shared hosting, CDNs choose by SNI): results are shared only
+	// between hosts whose own handshakes, each with its SNI, negotiated
+	// the same version and suite and presented the same certificate. A
+	// host crypto/tls could not complete a handshake with is probed in
+	// full.
+	key := ""
+	if id != nil {
+		key = fmt.Sprintf("%s %04x %04x %x", remote, id.version, id.suite, id.leaf)
+	}
+	if !p.opts.NoShare && key != "" {
+		sp, owner = p.claim(key, host)
 		if !owner {
 			select {
 			case <-sp.done:
@@ -154,8 +164,8 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 		rep.Incomplete, rep.Notes = r.incomplete, append(rep.Notes, r.notes...)
 		if owner && sp != nil {
 			// A host that accepted nothing (a name the server refuses, say)
-			// does not speak for the other names on its address.
-			p.publish(remote, sp, protos, err == nil && anyAccepted(protos), r.incomplete, r.notes)
+			// does not speak for the other names of its configuration.
+			p.publish(key, sp, protos, err == nil && anyAccepted(protos), r.incomplete, r.notes)
 		}
 		if err != nil {
 			rep.Error, rep.ErrorKind = err.Error(), errorKind(err)
@@ -191,25 +201,25 @@ func anyAccepted(protos []observation.TLSProtocol) bool {
 	return false
 }
 
-// claim returns the shared results of addr and whether the caller is the
-// one to fill them.
-func (p *Prober) claim(addr, host string) (*sharedProbe, bool) {
+// claim returns the shared results of key (address and handshake) and
+// whether the caller is the one to fill them.
+func (p *Prober) claim(key, host string) (*sharedProbe, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if sp, ok := p.shared[addr]; ok {
+	if sp, ok := p.shared[key]; ok {
 		return sp, false
 	}
 	sp := &sharedProbe{done: make(chan struct{}), host: host}
-	p.shared[addr] = sp
+	p.shared[key] = sp
 	return sp, true
 }
 
-func (p *Prober) publish(addr string, sp *sharedProbe, protos []observation.TLSProtocol, ok, incomplete bool, notes []string) {
+func (p *Prober) publish(key string, sp *sharedProbe, protos []observation.TLSProtocol, ok, incomplete bool, notes []string) {
 	sp.protocols, sp.ok, sp.incomplete, sp.notes = cloneProtocols(protos), ok && len(protos) > 0, incomplete, notes
 	if !sp.ok {
 		// Let the next host on this address try again.
 		p.mu.Lock()
-		delete(p.shared, addr)
+		delete(p.shared, key)
 		p.mu.Unlock()
 	}
 	close(sp.done)

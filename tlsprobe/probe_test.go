@@ -214,24 +214,91 @@ func TestProbeCertificates(t *testing.T) {
 	}
 }
 
+// TestProbeSharesAddress: hosts behind one address share protocol and
+// suite results only when their own handshakes, each with its SNI,
+// negotiate the same and present the same certificate; a host the server
+// configures otherwise by SNI (another certificate, other protocol
+// versions) is probed in full and keeps its own verdicts.
 func TestProbeSharesAddress(t *testing.T) {
 	ca := newCA(t)
-	cfg := &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, leafSpec{names: []string{"a.example.test", "b.example.test"}})}}
-	port := goServer(t, cfg)
-	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool})
-	first, err := p.Probe(context.Background(), "a.example.test", port)
-	if err != nil {
-		t.Fatal(err)
+	both := ca.leaf(t, leafSpec{names: []string{"a.example.test", "b.example.test"}})
+	other := ca.leaf(t, leafSpec{names: []string{"b.example.test", "c.example.test"}})
+	tests := []struct {
+		name string
+		// config returns the server's configuration for a name.
+		config func(name string) *tls.Config
+		// wantShared is the host the second host's results come from,
+		// "" for a full probe.
+		wantShared string
+		// want13 says whether b.example.test accepts TLS 1.3.
+		want13 bool
+	}{
+		{
+			name:       "one certificate, one configuration",
+			config:     func(string) *tls.Config { return &tls.Config{Certificates: []tls.Certificate{both}} },
+			wantShared: "a.example.test", want13: true,
+		},
+		{
+			name: "another certificate by SNI",
+			config: func(name string) *tls.Config {
+				if name == "b.example.test" {
+					return &tls.Config{Certificates: []tls.Certificate{other}}
+				}
+				return &tls.Config{Certificates: []tls.Certificate{both}}
+			},
+			want13: true,
+		},
+		{
+			name: "same certificate, other protocols by SNI",
+			config: func(name string) *tls.Config {
+				if name == "b.example.test" {
+					return &tls.Config{Certificates: []tls.Certificate{both}, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS12}
+				}
+				return &tls.Config{Certificates: []tls.Certificate{both}}
+			},
+		},
 	}
-	second, err := p.Probe(context.Background(), "b.example.test", port)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if second.SharedFrom != "a.example.test" || second.Handshakes != 1 {
-		t.Errorf("second host: shared from %q after %d handshakes, want a.example.test after 1", second.SharedFrom, second.Handshakes)
-	}
-	if !slices.Equal(first.Accepted(), second.Accepted()) || !second.Certificate.HostnameMatch {
-		t.Errorf("second host: %v, certificate %+v", second.Accepted(), second.Certificate)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			port := goServer(t, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+				return tt.config(h.ServerName), nil
+			}})
+			p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool})
+			first, err := p.Probe(context.Background(), "a.example.test", port)
+			if err != nil {
+				t.Fatal(err)
+			}
+			second, err := p.Probe(context.Background(), "b.example.test", port)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if second.SharedFrom != tt.wantShared {
+				t.Errorf("second host: shared from %q, want %q", second.SharedFrom, tt.wantShared)
+			}
+			if tt.wantShared != "" && (second.Handshakes != 1 || !slices.Equal(first.Accepted(), second.Accepted())) {
+				t.Errorf("second host: %d handshakes, accepted %v; want 1 and %v", second.Handshakes, second.Accepted(), first.Accepted())
+			}
+			if tt.wantShared == "" && second.Handshakes < 10 {
+				t.Errorf("second host: %d handshakes, want a full probe", second.Handshakes)
+			}
+			if got := second.Protocol(observation.TLS13).Accepted; got != tt.want13 {
+				t.Errorf("second host: TLS 1.3 accepted %v, want %v", got, tt.want13)
+			}
+			if !second.Certificate.HostnameMatch {
+				t.Errorf("second host: certificate %+v", second.Certificate)
+			}
+			// A third host with the second's configuration shares its
+			// results, not the first's.
+			if tt.wantShared == "" {
+				third, err := p.Probe(context.Background(), "b.example.test", port)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if third.SharedFrom != "b.example.test" || !slices.Equal(third.Accepted(), second.Accepted()) {
+					t.Errorf("third probe: shared from %q, accepted %v; want b.example.test's %v", third.SharedFrom, third.Accepted(), second.Accepted())
+				}
+			}
+		})
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"vigie/check"
+	"vigie/check/transport"
 	"vigie/finding"
 	"vigie/observation"
 	"vigie/pii"
@@ -110,6 +111,10 @@ func (a *audit) report(id, locSuffix string, detail map[string]any) {
 	}
 	if a.personal {
 		detail["collects_personal_data"] = true
+	}
+	if c := transport.LegacyConnection(a.site); c != nil {
+		// The pages were audited over what this finding reports.
+		detail["crawl_connection"] = c
 	}
 	a.r.Report(check.Issue{Check: id, URL: a.url(), Location: a.location(locSuffix), Severity: sev, Detail: detail})
 }

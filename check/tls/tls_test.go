@@ -200,6 +200,27 @@ func TestFindingDetail(t *testing.T) {
 	if again[0].ID != findings[0].ID {
 		t.Error("finding IDs are not stable")
 	}
+	for _, f := range findings {
+		if _, ok := f.Detail["crawl_connection"]; ok {
+			t.Errorf("%s: crawl connection in the detail of an ordinary crawl", f.Check)
+		}
+	}
+	// A crawl over the legacy fallback says which protocol and suite it
+	// used, in the findings on the weaknesses it relied on.
+	s := site(rep, false)
+	s.HTTPS = &observation.Probe{URL: s.URL, FinalURL: s.URL, Status: 200, TLS: &observation.TLSState{
+		Version: observation.TLS10, CipherSuite: "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+		LegacyFallback: true, FallbackReason: "tls: server rejected the handshake: protocol version not supported",
+	}}
+	for _, f := range check.Run(s) {
+		if !strings.HasPrefix(f.Check, "tls.") {
+			continue
+		}
+		c, ok := f.Detail["crawl_connection"].(map[string]any)
+		if !ok || c["protocol"] != observation.TLS10 || c["cipher_suite"] != "TLS_RSA_WITH_3DES_EDE_CBC_SHA" || c["legacy_fallback"] != true {
+			t.Errorf("%s: crawl connection %v", f.Check, f.Detail["crawl_connection"])
+		}
+	}
 }
 
 func TestCatalogue(t *testing.T) {

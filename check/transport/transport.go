@@ -29,10 +29,19 @@ var activeKinds = map[string]bool{"script": true, "stylesheet": true, "iframe": 
 func run(site *observation.Site, r *check.Reporter) {
 	httpsOK := site.HTTPS.OK() && isHTTPS(site.HTTPS.FinalURL)
 	if site.HTTP.OK() && !site.HTTPS.OK() && site.HTTPS != nil {
-		r.Report(check.Issue{Check: "transport.no-https", URL: site.HTTPS.URL, Detail: map[string]any{
+		d := map[string]any{
 			"https_error":      site.HTTPS.Error,
 			"https_error_kind": site.HTTPS.ErrorKind,
-		}})
+		}
+		if p := site.TLSProbe; p != nil && len(p.Accepted()) > 0 && site.HTTPS.ErrorKind == observation.KindTLS {
+			// The server answers TLS handshakes, yet no fetch
+			// succeeded (a bad certificate; a protocol or suite no
+			// client completes, SSL 3.0 or DHE only): say which
+			// versions it answers, the tls.* findings say what is
+			// wrong.
+			d["tls_probe_accepted"] = p.Accepted()
+		}
+		r.Report(check.Issue{Check: "transport.no-https", URL: site.HTTPS.URL, Detail: d})
 	}
 	// A site whose HTTPS root answers, even by bouncing back to HTTP, can
 	// serve HTTP visitors over HTTPS: staying on HTTP is a choice.
@@ -46,10 +55,14 @@ func run(site *observation.Site, r *check.Reporter) {
 	if httpsOK {
 		values := site.HTTPS.Header.Values("Strict-Transport-Security")
 		if problem := hstsProblem(values); problem != "" {
-			r.Report(check.Issue{Check: "transport.hsts", URL: site.HTTPS.FinalURL, Detail: map[string]any{
+			d := map[string]any{
 				"header":  strings.Join(values, ", "),
 				"problem": problem,
-			}})
+			}
+			if c := LegacyConnection(site); c != nil {
+				d["crawl_connection"] = c
+			}
+			r.Report(check.Issue{Check: "transport.hsts", URL: site.HTTPS.FinalURL, Detail: d})
 		}
 	}
 	for i := range site.Pages {
@@ -73,6 +86,25 @@ func run(site *observation.Site, r *check.Reporter) {
 			r.Report(check.Issue{Check: "transport.mixed-content", URL: p.FinalURL, Location: loc, Grouped: true,
 				Detail: map[string]any{"resources": []observation.Resource{res}}})
 		}
+	}
+}
+
+// LegacyConnection describes, for a finding's detail, the connection the
+// crawl used to the site's HTTPS root when the server refused Go's default
+// handshake and was reached with the legacy protocols and suites (see
+// fetch): the protocol and suite used and why the default failed. It is
+// nil for an ordinary connection: auditing over a legacy fallback is
+// never silent.
+func LegacyConnection(site *observation.Site) map[string]any {
+	if site.HTTPS == nil || site.HTTPS.TLS == nil || !site.HTTPS.TLS.LegacyFallback {
+		return nil
+	}
+	st := site.HTTPS.TLS
+	return map[string]any{
+		"protocol":        st.Version,
+		"cipher_suite":    st.CipherSuite,
+		"legacy_fallback": true,
+		"fallback_reason": st.FallbackReason,
 	}
 }
 

@@ -85,6 +85,47 @@ func TestTransportChecks(t *testing.T) {
 	}
 }
 
+// TestLegacyConnection: a site reached over the legacy TLS fallback says
+// so in the findings that rest on that connection; an ordinary one adds
+// nothing.
+func TestLegacyConnection(t *testing.T) {
+	for _, legacy := range []bool{false, true} {
+		https := ok("https://x.test/", "https://x.test/")
+		https.TLS = &observation.TLSState{Version: "TLS 1.0", CipherSuite: "TLS_RSA_WITH_3DES_EDE_CBC_SHA"}
+		if legacy {
+			https.TLS.LegacyFallback, https.TLS.FallbackReason = true, "tls: server rejected the handshake: protocol version not supported"
+		}
+		fs := check.Run(&observation.Site{URL: "https://x.test/", HTTPS: https})
+		if len(fs) != 1 || fs[0].Check != "transport.hsts" {
+			t.Fatalf("findings %v, want transport.hsts", fs)
+		}
+		c, has := fs[0].Detail["crawl_connection"].(map[string]any)
+		if has != legacy {
+			t.Errorf("legacy %v: detail %v", legacy, fs[0].Detail)
+		}
+		if legacy && (c["protocol"] != "TLS 1.0" || c["cipher_suite"] != "TLS_RSA_WITH_3DES_EDE_CBC_SHA" || c["fallback_reason"] == "") {
+			t.Errorf("crawl connection %v", c)
+		}
+	}
+}
+
+// TestNoHTTPSWithTLSProbe: a server that answers TLS handshakes no client
+// completes is still reported without HTTPS, the detail naming the
+// versions the TLS probe saw.
+func TestNoHTTPSWithTLSProbe(t *testing.T) {
+	site := &observation.Site{URL: "https://x.test/", HTTPS: failed("https://x.test/", observation.KindTLS), HTTP: ok("http://x.test/", "http://x.test/"),
+		TLSProbe: &observation.TLSReport{Host: "x.test", Port: 443, Protocols: []observation.TLSProtocol{{Version: observation.SSL30, Accepted: true}}}}
+	var got []string
+	for _, f := range check.Run(site) {
+		if f.Check == "transport.no-https" {
+			got, _ = f.Detail["tls_probe_accepted"].([]string)
+		}
+	}
+	if !reflect.DeepEqual(got, []string{observation.SSL30}) {
+		t.Errorf("tls_probe_accepted %v, want [SSL 3.0]", got)
+	}
+}
+
 // TestMixedContentPages checks the pages a grouped mixed-content finding
 // lists.
 func TestMixedContentPages(t *testing.T) {

@@ -1,3 +1,8 @@
+// The crawler must reach servers that sign their TLS 1.2 key exchange with
+// SHA-1 only, to audit what they serve (the TLS prober reports them);
+// crypto/tls allows that only with this setting, for the whole binary.
+//go:debug tlssha1=1
+
 // Command vigie audits web sites for personal-data security failures. This
 // file only parses the command line; each verb's logic lives in package
 // runner.

@@ -4,9 +4,11 @@
 package testpki
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -81,6 +83,9 @@ type LeafOptions struct {
 	// OmitCA leaves the CA's certificate out of the chain the server
 	// sends, which is then the leaf alone.
 	OmitCA bool
+	// RSABits, when set, gives the leaf an RSA key of that size instead
+	// of ECDSA P-256: static RSA key exchange needs one.
+	RSABits int
 }
 
 // Issue makes an ECDSA P-256 key and a server certificate signed by the
@@ -91,7 +96,13 @@ func (ca *CA) Issue(t testing.TB, o LeafOptions) tls.Certificate {
 	if len(o.Names) == 0 {
 		t.Fatal("testpki: a certificate needs at least one name")
 	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	var key crypto.Signer
+	var err error
+	if o.RSABits > 0 {
+		key, err = rsa.GenerateKey(rand.Reader, o.RSABits)
+	} else {
+		key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	}
 	if err != nil {
 		t.Fatalf("testpki: key for %v: %v", o.Names, err)
 	}
@@ -111,6 +122,10 @@ func (ca *CA) Issue(t testing.TB, o LeafOptions) tls.Certificate {
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		CRLDistributionPoints: o.CRL,
 	}
+	if o.RSABits > 0 {
+		// Static RSA key exchange encrypts with the certificate's key.
+		tmpl.KeyUsage |= x509.KeyUsageKeyEncipherment
+	}
 	for _, n := range o.Names {
 		if ip := net.ParseIP(n); ip != nil {
 			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
@@ -118,7 +133,7 @@ func (ca *CA) Issue(t testing.TB, o LeafOptions) tls.Certificate {
 			tmpl.DNSNames = append(tmpl.DNSNames, n)
 		}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, key.Public(), ca.key)
 	if err != nil {
 		t.Fatalf("testpki: certificate for %v: %v", o.Names, err)
 	}
