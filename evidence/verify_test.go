@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vigie/internal/testtool"
 )
 
 func mustVerify(t *testing.T, path string, o VerifyOptions) *Report {
@@ -401,13 +402,7 @@ func TestDiscard(t *testing.T) {
 // TestSignatureOpenSSL checks a manifest's signature with OpenSSL, as the
 // bundle summary tells readers without Vigie to do.
 func TestSignatureOpenSSL(t *testing.T) {
-	openssl, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("openssl is not installed; CI must install it")
-		}
-		t.Skip("openssl is not installed")
-	}
+	openssl := testtool.Need(t, "openssl")
 	dir := t.TempDir()
 	testScan(t, dir, testKey(t), false)
 	sig, err := os.ReadFile(filepath.Join(dir, SignatureFile))

@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"vigie/internal/testtool"
 
 	"vigie/internal/testpki"
 	"vigie/observation"
@@ -258,13 +259,7 @@ func TestLegacyTLSFailures(t *testing.T) {
 // loopback port with args, until the test ends, and returns the port.
 func opensslServer(t *testing.T, dir string, args ...string) string {
 	t.Helper()
-	bin, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("openssl is not installed; CI must install it")
-		}
-		t.Skip("openssl is not installed")
-	}
+	bin := testtool.Need(t, "openssl")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vigie/internal/testtool"
 
 	"vigie/fetch"
 	"vigie/finding"
@@ -53,22 +54,6 @@ func legacySite(t *testing.T, root string) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// lookPath finds a Debian program, skipping the test when it is missing
-// unless CI=true.
-func lookPath(t *testing.T, name string) string {
-	t.Helper()
-	for _, p := range []string{name, "/usr/sbin/" + name} {
-		if bin, err := exec.LookPath(p); err == nil {
-			return bin
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is not installed; CI must install it", name)
-	}
-	t.Skipf("%s is not installed", name)
-	return ""
 }
 
 func freeLoopbackPort(t *testing.T) int {
@@ -121,7 +106,7 @@ func start(t *testing.T, cmd *exec.Cmd) func() string {
 // 1.1 only, RSA key exchange, and over HTTP with Go's file server; it
 // returns the HTTPS and HTTP ports.
 func legacyOpenSSL(t *testing.T, root, certFile, keyFile string) (int, int) {
-	bin := lookPath(t, "openssl")
+	bin := testtool.Need(t, "openssl")
 	port := freeLoopbackPort(t)
 	cmd := exec.Command(bin, "s_server", "-accept", "127.0.0.1:"+strconv.Itoa(port), "-WWW", "-quiet",
 		"-cert", certFile, "-key", keyFile,
@@ -142,43 +127,19 @@ func legacyOpenSSL(t *testing.T, root, certFile, keyFile string) (int, int) {
 // legacyNginx serves root with Debian's nginx over TLS 1.0 and 1.1 only,
 // RSA key exchange, and over HTTP; it returns the HTTPS and HTTP ports.
 func legacyNginx(t *testing.T, root, certFile, keyFile string) (int, int) {
-	bin := lookPath(t, "nginx")
 	tlsPort, httpPort := freeLoopbackPort(t), freeLoopbackPort(t)
-	prefix := t.TempDir()
-	conf := fmt.Sprintf(`daemon off;
-master_process off;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path %[1]s/client;
-	proxy_temp_path %[1]s/proxy;
-	fastcgi_temp_path %[1]s/fastcgi;
-	uwsgi_temp_path %[1]s/uwsgi;
-	scgi_temp_path %[1]s/scgi;
-	types { text/html html; }
+	runNginx(t, fmt.Sprintf(`	types { text/html html; }
 	default_type text/html;
 	server {
-		listen 127.0.0.1:%[2]d ssl;
-		listen 127.0.0.1:%[3]d;
-		server_name %[6]s;
+		listen 127.0.0.1:%[1]d ssl;
+		listen 127.0.0.1:%[2]d;
+		server_name %[3]s;
 		root %[4]s;
 		ssl_certificate %[5]s;
-		ssl_certificate_key %[7]s;
+		ssl_certificate_key %[6]s;
 		ssl_protocols TLSv1 TLSv1.1;
 		ssl_ciphers AES128-SHA:AES256-SHA:@SECLEVEL=0;
-	}
-}
-`, prefix, tlsPort, httpPort, root, certFile, legacyHost, keyFile)
-	confPath := filepath.Join(prefix, "nginx.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	log := start(t, exec.Command(bin, "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log")))
-	logs := func() string { b, _ := os.ReadFile(filepath.Join(prefix, "error.log")); return log() + string(b) }
-	waitListening(t, tlsPort, logs)
-	waitListening(t, httpPort, logs)
+	}`, tlsPort, httpPort, legacyHost, root, certFile, keyFile), tlsPort, httpPort)
 	return tlsPort, httpPort
 }
 

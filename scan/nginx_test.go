@@ -3,13 +3,13 @@ package scan
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"vigie/internal/testtool"
 
 	"vigie/crawl"
 	"vigie/fetch"
@@ -17,30 +17,13 @@ import (
 	"vigie/target"
 )
 
-// nginxPath is Debian's nginx; the test looks it up on PATH too.
-const nginxPath = "/usr/sbin/nginx"
-
-// startNginx serves root on a loopback port with directory listings on,
-// with a real nginx the test starts and stops. It skips the test when
-// nginx is not installed, unless CI=true.
-func startNginx(t *testing.T, root string) int {
+// runNginx starts Debian's nginx as the test's child, its temporary files
+// and logs under a fresh prefix, with http the body of its http block
+// (types and servers), and waits until it listens on every port. It skips
+// the test when nginx is not installed, unless CI=true.
+func runNginx(t *testing.T, http string, ports ...int) {
 	t.Helper()
-	bin := nginxPath
-	if _, err := os.Stat(bin); err != nil {
-		if bin, err = exec.LookPath("nginx"); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatal("nginx is not installed (apt-get install nginx-light)")
-			}
-			t.Skip("nginx is not installed")
-		}
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-
+	bin := testtool.Need(t, "nginx")
 	prefix := t.TempDir()
 	conf := fmt.Sprintf(`daemon off;
 master_process off;
@@ -54,42 +37,33 @@ http {
 	fastcgi_temp_path %[1]s/fastcgi;
 	uwsgi_temp_path %[1]s/uwsgi;
 	scgi_temp_path %[1]s/scgi;
-	types { text/html html; text/csv csv; text/plain txt; }
-	default_type application/octet-stream;
-	server {
-		listen 127.0.0.1:%[2]d;
-		root %[3]s;
-		autoindex on;
-	}
+%[2]s
 }
-`, prefix, port, root)
+`, prefix, http)
 	confPath := filepath.Join(prefix, "nginx.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log"))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting %s: %v", bin, err)
+	log := start(t, exec.Command(bin, "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log")))
+	logs := func() string { b, _ := os.ReadFile(filepath.Join(prefix, "error.log")); return log() + string(b) }
+	for _, p := range ports {
+		waitListening(t, p, logs)
 	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return port
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(prefix, "error.log"))
-			t.Fatalf("nginx did not listen on port %d: %s %s", port, stderr.String(), log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+}
+
+// startNginx serves root on a loopback port with directory listings on,
+// and returns the port.
+func startNginx(t *testing.T, root string) int {
+	t.Helper()
+	port := freeLoopbackPort(t)
+	runNginx(t, fmt.Sprintf(`	types { text/html html; text/csv csv; text/plain txt; }
+	default_type application/octet-stream;
+	server {
+		listen 127.0.0.1:%d;
+		root %s;
+		autoindex on;
+	}`, port, root), port)
+	return port
 }
 
 // TestNginxDirectoryListing audits a real nginx serving an open folder of

@@ -14,31 +14,11 @@ import (
 	"math/big"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 )
-
-// need returns the path of an external program a test needs. It skips
-// the test when the program is missing, except in CI (CI=true), where a
-// missing dependency is a failure.
-func need(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		// Debian puts servers in /usr/sbin, which a user's PATH may lack.
-		p, err = exec.LookPath(filepath.Join("/usr/sbin", name))
-	}
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed; CI must install it", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return p
-}
 
 // testCA is a throwaway certificate authority.
 type testCA struct {

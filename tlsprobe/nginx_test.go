@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"vigie/internal/testtool"
 
 	"vigie/observation"
 )
@@ -16,7 +17,7 @@ import (
 // following Mozilla's intermediate profile; it returns their ports.
 func nginxServers(t *testing.T, certFile, keyFile string) (legacy, strong int) {
 	t.Helper()
-	bin := need(t, "nginx")
+	bin := testtool.Need(t, "nginx")
 	dir := t.TempDir()
 	legacy, strong = freePort(t), freePort(t)
 	conf := fmt.Sprintf(`daemon off;

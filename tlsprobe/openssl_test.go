@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"vigie/internal/testtool"
 
 	"vigie/observation"
 )
@@ -17,7 +18,7 @@ import (
 // until the test ends.
 func opensslServer(t *testing.T, args ...string) int {
 	t.Helper()
-	bin := need(t, "openssl")
+	bin := testtool.Need(t, "openssl")
 	port := freePort(t)
 	cmd := exec.Command(bin, append([]string{"s_server", "-accept", "127.0.0.1:" + strconv.Itoa(port), "-www", "-quiet"}, args...)...)
 	out, err := os.Create(filepath.Join(t.TempDir(), "s_server.log"))
@@ -42,7 +43,7 @@ func opensslServer(t *testing.T, args ...string) int {
 // credentials.
 func opensslSuites(t *testing.T, flag, spec string) []string {
 	t.Helper()
-	out, err := exec.Command(need(t, "openssl"), "ciphers", "-V", "-s", flag, spec).Output()
+	out, err := exec.Command(testtool.Need(t, "openssl"), "ciphers", "-V", "-s", flag, spec).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestOpenSSLTLS13Only(t *testing.T) {
 // TestOpenSSLWeakCertificate serves a self-signed RSA 1024 certificate
 // signed with SHA-1, which Go can no longer produce.
 func TestOpenSSLWeakCertificate(t *testing.T) {
-	bin := need(t, "openssl")
+	bin := testtool.Need(t, "openssl")
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
 	out, err := exec.Command(bin, "req", "-x509", "-sha1", "-newkey", "rsa:1024", "-nodes", "-days", "20",
