@@ -150,20 +150,6 @@ func decompress(t testing.TB, b []byte) string {
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
-// readMatches returns the contents of the files matching pattern in dir.
-func readMatches(dir, pattern string) ([][]byte, error) {
-	names, err := filepath.Glob(filepath.Join(dir, pattern))
-	var out [][]byte
-	for _, n := range names {
-		b, err := os.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, err
-}
-
 // lines returns the spooled lines.
 func (s *spool) lines() ([][]byte, error) {
 	var out [][]byte
