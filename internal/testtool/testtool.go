@@ -27,3 +27,35 @@ func Need(t testing.TB, name string) string {
 	t.Skipf("%s is not installed", name)
 	return ""
 }
+
+// NPMPrefix is the folder into which .ci/run installs the npm packages
+// tests drive as real peers (consent managers, the MDN HTTP Observatory):
+// $VIGIE_NPM_PREFIX, or $HOME/.cache/vigie-npm. Nothing of theirs is
+// committed into the repository.
+func NPMPrefix() string {
+	if p := os.Getenv("VIGIE_NPM_PREFIX"); p != "" {
+		return p
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		home = os.TempDir()
+	}
+	return filepath.Join(home, ".cache", "vigie-npm")
+}
+
+// NodeModule returns the folder of the installed npm package name (for
+// example "tarteaucitronjs" or "@mdn/mdn-http-observatory") under
+// NPMPrefix. When it is missing, NodeModule skips t, or fails it when
+// CI=true.
+func NodeModule(t testing.TB, name string) string {
+	t.Helper()
+	dir := filepath.Join(NPMPrefix(), "node_modules", filepath.FromSlash(name))
+	if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
+		return dir
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("npm package %s is not installed under %s; CI must install it", name, NPMPrefix())
+	}
+	t.Skipf("npm package %s is not installed under %s (run .ci/run, or npm install --prefix %s %s)", name, NPMPrefix(), NPMPrefix(), name)
+	return ""
+}
