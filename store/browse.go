@@ -86,6 +86,12 @@ type Query struct {
 	// Offset skips that many findings of the ordered result (with
 	// Filter.Limit, a page).
 	Offset int
+	// After, a finding ID, keeps the findings after it in list order
+	// (keyset pagination: the API's cursors).
+	After string
+	// NoTotal spares counting the findings selected in all: Query then
+	// returns -1 as the total.
+	NoTotal bool
 }
 
 // SiteSummary is a site as of its latest audit, with its open findings.
@@ -113,6 +119,10 @@ type SiteQuery struct {
 	Failing       bool
 	MinSeverity   finding.Severity
 	Limit, Offset int
+	// After, a site URL, keeps the sites after it (keyset pagination);
+	// NoTotal spares the count (SiteSummaries returns -1).
+	After   string
+	NoTotal bool
 }
 
 // SiteAudit is one audit of a site: which scan, its outcome, and what it

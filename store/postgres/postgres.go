@@ -42,6 +42,7 @@ var (
 	_ store.Accounts = (*DB)(nil)
 	_ store.Browser  = (*DB)(nil)
 	_ cases.Store    = (*DB)(nil)
+	_ store.Watch    = (*DB)(nil)
 )
 
 // caseLock is the key of the advisory lock serialising case numbering.

@@ -70,3 +70,7 @@ func TestOpenRefusesFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestWatch(t *testing.T) {
+	storetest.RunWatch(t, func(t *testing.T) storetest.WatchStore { return open(t, pgtest.URL(t)) })
+}

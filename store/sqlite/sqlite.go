@@ -47,6 +47,7 @@ var (
 	_ store.Accounts = (*DB)(nil)
 	_ store.Browser  = (*DB)(nil)
 	_ cases.Store    = (*DB)(nil)
+	_ store.Watch    = (*DB)(nil)
 )
 
 // DefaultPath returns where Vigie keeps its database by default:

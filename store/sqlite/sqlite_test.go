@@ -161,3 +161,13 @@ func TestDefaultPath(t *testing.T) {
 		})
 	}
 }
+
+func TestWatch(t *testing.T) {
+	storetest.RunWatch(t, func(t *testing.T) storetest.WatchStore {
+		db, err := Open(t.Context(), filepath.Join(t.TempDir(), "vigie.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}

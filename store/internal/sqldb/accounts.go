@@ -86,8 +86,15 @@ func (db *Queries) DeleteUser(ctx context.Context, name string) error {
 		return fmt.Errorf("%s: deleting user %q: %w", db.name, name, err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_name = ?`, name); err != nil {
-		return fmt.Errorf("%s: deleting sessions of user %q: %w", db.name, name, err)
+	for _, q := range []string{
+		`DELETE FROM sessions WHERE user_name = ?`,
+		`DELETE FROM api_keys WHERE user_name = ?`,
+		`DELETE FROM alert_queue WHERE subscription IN (SELECT id FROM subscriptions WHERE user_name = ?)`,
+		`DELETE FROM subscriptions WHERE user_name = ?`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, name); err != nil {
+			return fmt.Errorf("%s: deleting what user %q owns: %w", db.name, name, err)
+		}
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM users WHERE name = ?`, name)
 	if err != nil {

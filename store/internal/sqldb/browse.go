@@ -76,6 +76,20 @@ func tagMatch(w *where, col, tag string) error {
 	return nil
 }
 
+// siteTagMatch is the condition that the site of scan_sites row l carries
+// tag: in that audit's input tags, or as a label of the site or of its
+// organisation.
+func siteTagMatch(w *where, tag string) error {
+	var t where
+	if err := tagMatch(&t, "l.tags", tag); err != nil {
+		return err
+	}
+	w.add(`(`+t.conds[0]+` OR EXISTS (SELECT 1 FROM labels x WHERE x.tag = ?
+	AND ((x.kind = 'site' AND x.subject = l.site_url) OR (x.kind = 'organisation' AND x.subject = l.organisation))))`,
+		append(t.args, tag)...)
+	return nil
+}
+
 // latestAudit is the condition that scan_sites row l is the latest audit of
 // its site (greatest scan_started, then scan ID), walked through the
 // (site_url, scan_started) index.
@@ -166,10 +180,15 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 	}
 	if q.Tag != "" {
 		var t where
-		if err := tagMatch(&t, "l.tags", q.Tag); err != nil {
+		if err := siteTagMatch(&t, q.Tag); err != nil {
 			return nil, 0, fmt.Errorf("%s: query: tag %q: %w", db.name, q.Tag, err)
 		}
 		w.add(`f.site IN (SELECT l.site_url FROM scan_sites l WHERE `+t.conds[0]+` AND `+latestAudit+`)`, t.args...)
+	}
+	if q.After != "" {
+		// Keyset pagination: the rows after the finding of that ID in list
+		// order (site, check, location, ID).
+		w.add(`(f.site, f.check_id, f.location, f.id) > (SELECT a.site, a.check_id, a.location, a.id FROM findings a WHERE a.id = ?)`, q.After)
 	}
 	if q.Text != "" {
 		textMatch(&w, q.Text, "f.url", "f.title", "f.check_id")
@@ -202,6 +221,9 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 		return nil, 0, fmt.Errorf("%s: query: %w", db.name, err)
 	}
 	rows.Close()
+	if q.NoTotal {
+		return out, -1, nil
+	}
 	n, err := db.total(ctx, len(out), q.Limit, offset, `SELECT COUNT(*)`+from+w.String(), w.args)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: query: counting: %w", db.name, err)
@@ -230,9 +252,12 @@ func (db *Queries) SiteSummaries(ctx context.Context, q store.SiteQuery) ([]stor
 		w.add(`l.organisation = ?`, q.Organisation)
 	}
 	if q.Tag != "" {
-		if err := tagMatch(&w, "l.tags", q.Tag); err != nil {
+		if err := siteTagMatch(&w, q.Tag); err != nil {
 			return nil, 0, fmt.Errorf("%s: sites: tag %q: %w", db.name, q.Tag, err)
 		}
+	}
+	if q.After != "" {
+		w.add(`l.site_url > ?`, q.After)
 	}
 	if q.Text != "" {
 		textMatch(&w, q.Text, "l.site_url")
@@ -293,9 +318,11 @@ FROM scan_sites l`+w.String()+` ORDER BY l.site_url`+page(q.Limit, offset), w.ar
 		// Only latestAudit: one row a site, counted off the index.
 		count, countArgs = `SELECT COUNT(DISTINCT site_url) FROM scan_sites`, nil
 	}
-	n, err := db.total(ctx, len(out), q.Limit, offset, count, countArgs)
-	if err != nil {
-		return nil, 0, fmt.Errorf("%s: sites: counting: %w", db.name, err)
+	n := -1
+	if !q.NoTotal {
+		if n, err = db.total(ctx, len(out), q.Limit, offset, count, countArgs); err != nil {
+			return nil, 0, fmt.Errorf("%s: sites: counting: %w", db.name, err)
+		}
 	}
 	// Open findings of the page's sites, a bounded IN list at a time.
 	const chunk = 500
