@@ -116,14 +116,7 @@ func (f *Farm) switchSites(from, to string, limit int) int {
 		if s.arch.ID != from || !strings.HasPrefix(s.pub.URL, "http://") || switched == limit {
 			continue
 		}
-		for _, h := range s.arch.hosts {
-			delete(f.hosts, hostName(h.spec.Label, s.domain))
-		}
-		s.arch = dst
-		for _, h := range dst.hosts {
-			name := hostName(h.spec.Label, s.domain)
-			f.hosts[name] = &vhost{name: name, site: s, host: h}
-		}
+		f.reassign(s, dst)
 		switched++
 	}
 	return switched
