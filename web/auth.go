@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -66,9 +68,10 @@ func (s *Server) session(r *http.Request) (*store.Session, *store.User) {
 	if err != nil {
 		return nil, nil
 	}
-	if !s.idle.touch(hash, now) {
-		if err := s.o.Accounts.DeleteSession(r.Context(), hash); err != nil {
-			s.o.Log.Warn("ending an idle session", "err", err)
+	// The last use is stored, so that idle expiry survives a restart.
+	if alive, err := s.touch.TouchSession(r.Context(), hash, now, s.o.IdleTimeout); err != nil || !alive {
+		if err != nil {
+			s.o.Log.Warn("recording a session's use", "err", err)
 		}
 		return nil, nil
 	}
@@ -149,8 +152,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	ip := clientIP(r)
 	now := s.o.Now()
-	if wait := s.limiter.blocked(now, ip, name); wait > 0 {
-		w.Header().Set("Retry-After", strings.TrimSuffix((wait.Round(time.Second)+time.Second).String(), "s"))
+	// The attempt counts as a failure before any hash is computed, so that
+	// parallel guesses cannot all pass the check before one is counted;
+	// a success takes it back.
+	if wait := s.limiter.begin(now, ip, name); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Round(time.Second)/time.Second)+1))
 		s.renderLogin(w, r, http.StatusTooManyRequests, "login.throttled")
 		return
 	}
@@ -159,19 +165,23 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		hash = u.PasswordHash
 	}
-	ok, herr := CheckPassword(hash, password)
+	ok, herr, busy := s.checkPassword(r.Context(), hash, password)
+	if busy {
+		s.limiter.cancel(ip, name) // not the client's failure
+		w.Header().Set("Retry-After", "5")
+		s.renderLogin(w, r, http.StatusServiceUnavailable, "login.busy")
+		return
+	}
 	if err != nil || herr != nil || !ok {
 		if herr != nil {
 			s.o.Log.Error("login: bad password hash", "user", name, "err", herr)
 		}
-		s.limiter.fail(now, ip, name)
 		s.o.Log.Warn("login failed", "user", name, "ip", ip)
 		s.renderLogin(w, r, http.StatusUnauthorized, "login.failed")
 		return
 	}
 	s.limiter.succeed(ip, name)
 	token := randomToken()
-	s.idle.touch(tokenHash(token), now)
 	sess := store.Session{
 		TokenHash: tokenHash(token), User: u.Name, CSRF: randomToken(),
 		Created: now.UTC(), Expires: now.Add(s.o.SessionTTL).UTC(),
@@ -242,8 +252,10 @@ func limiterKeys(ip, name string) []string {
 	return []string{"ip:" + ip, "user:" + strings.ToLower(name)}
 }
 
-// blocked returns how long the caller must still wait, 0 when it may try.
-func (l *loginLimiter) blocked(now time.Time, ip, name string) time.Duration {
+// begin decides whether an attempt may go on, before its password hash:
+// it returns how long the caller must still wait, or 0 after counting the
+// attempt as a failure of its address and user name.
+func (l *loginLimiter) begin(now time.Time, ip, name string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var wait time.Duration
@@ -252,12 +264,9 @@ func (l *loginLimiter) blocked(now time.Time, ip, name string) time.Duration {
 			wait = max(wait, f.until.Sub(now))
 		}
 	}
-	return wait
-}
-
-func (l *loginLimiter) fail(now time.Time, ip, name string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+	if wait > 0 {
+		return wait
+	}
 	for k, f := range l.keys {
 		if now.Sub(f.last) > loginForget && f.until.Before(now) {
 			delete(l.keys, k)
@@ -276,45 +285,61 @@ func (l *loginLimiter) fail(now time.Time, ip, name string) {
 			f.until = now.Add(min(d, loginMaxDelay))
 		}
 	}
+	return 0
 }
 
-// succeed forgets the user's failures; the address's stay, so that one
-// good account does not reopen guessing at others.
+// cancel takes back the failure begin counted for an attempt that was not
+// judged (the server was too busy to hash).
+func (l *loginLimiter) cancel(ip, name string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range limiterKeys(ip, name) {
+		l.undo(k)
+	}
+}
+
+func (l *loginLimiter) undo(k string) {
+	f := l.keys[k]
+	if f == nil {
+		return
+	}
+	f.count--
+	if f.count < loginFreeFailures {
+		f.until = time.Time{}
+	}
+	if f.count <= 0 {
+		delete(l.keys, k)
+	}
+}
+
+// succeed forgets the user's failures and takes back the attempt's count
+// for the address; the address's earlier failures stay, so that one good
+// account does not reopen guessing at others.
 func (l *loginLimiter) succeed(ip, name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.keys, limiterKeys(ip, name)[1])
+	keys := limiterKeys(ip, name)
+	l.undo(keys[0])
+	delete(l.keys, keys[1])
 }
 
-// idleTracker remembers when each session was last used, in memory: a
-// session unused for longer than the timeout ends. After a restart every
-// session counts as just used (the absolute expiry still holds).
-type idleTracker struct {
-	timeout time.Duration
-	mu      sync.Mutex
-	last    map[string]time.Time
-}
-
-func newIdleTracker(timeout time.Duration) *idleTracker {
-	return &idleTracker{timeout: timeout, last: map[string]time.Time{}}
-}
-
-// touch records a use of the session at now and reports whether it was
-// still alive.
-func (t *idleTracker) touch(hash string, now time.Time) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if last, ok := t.last[hash]; ok && now.Sub(last) > t.timeout {
-		delete(t.last, hash)
-		return false
+// checkPassword runs CheckPassword when one of the bounded hash slots is
+// free: each argon2id hash takes 64 MiB, so a flood of logins must queue,
+// not exhaust memory. busy is set when no slot freed up in time.
+func (s *Server) checkPassword(ctx context.Context, hash, password string) (ok bool, err error, busy bool) {
+	t := time.NewTimer(hashWait)
+	defer t.Stop()
+	select {
+	case s.hashes <- struct{}{}:
+	case <-t.C:
+		return false, nil, true
+	case <-ctx.Done():
+		return false, nil, true
 	}
-	t.last[hash] = now
-	if len(t.last) > 1024 { // forget sessions long idle
-		for h, last := range t.last {
-			if now.Sub(last) > t.timeout {
-				delete(t.last, h)
-			}
-		}
-	}
-	return true
+	defer func() { <-s.hashes }()
+	ok, err = s.verify(hash, password)
+	return ok, err, false
 }
+
+// hashWait is how long a login waits for a hash slot.
+const hashWait = 5 * time.Second

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"vigie/fetch"
@@ -277,15 +278,57 @@ func (s *Server) launch(w http.ResponseWriter, r *http.Request, v *view) {
 
 // refusePrivate returns why each target that reaches a private, loopback
 // or link-local address is refused: "TARGET: ADDRESS is loopback".
+//
+// Hosts are resolved lookupWorkers at a time, each once, within
+// launchLookupTimeout in all: a list of thousands of sites must not hold
+// the request for thousands of lookups in a row. A host not resolved in
+// time is refused (the launch can be tried again).
 func (s *Server) refusePrivate(ctx context.Context, ts []target.Target) []string {
+	ctx, cancel := context.WithTimeout(ctx, launchLookupTimeout)
+	defer cancel()
+	hosts := map[string]string{}
+	var order []string
+	for _, t := range ts {
+		if _, ok := hosts[t.Host]; !ok {
+			hosts[t.Host] = ""
+			order = append(order, t.Host)
+		}
+	}
+	work := make(chan string)
+	var (
+		mu sync.Mutex
+		wg sync.WaitGroup
+	)
+	for range min(lookupWorkers, len(order)) {
+		wg.Go(func() {
+			for h := range work {
+				why := s.privateTarget(ctx, h)
+				mu.Lock()
+				hosts[h] = why
+				mu.Unlock()
+			}
+		})
+	}
+	for _, h := range order {
+		work <- h
+	}
+	close(work)
+	wg.Wait()
 	var out []string
 	for _, t := range ts {
-		if why := s.privateTarget(ctx, t.Host); why != "" {
+		if why := hosts[t.Host]; why != "" {
 			out = append(out, t.Input+": "+why)
 		}
 	}
 	return out
 }
+
+// lookupWorkers and launchLookupTimeout bound the resolution of a
+// launch's hosts.
+const (
+	lookupWorkers       = 32
+	launchLookupTimeout = 20 * time.Second
+)
 
 // privateTarget returns why host may not be scanned from the dashboard, ""
 // when it may.

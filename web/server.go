@@ -78,6 +78,9 @@ type Options struct {
 	// SessionTTL is how long a session lasts at most (default 12 h);
 	// IdleTimeout ends it earlier when unused that long (default 2 h).
 	SessionTTL, IdleTimeout time.Duration
+	// MaxHashes bounds the password hashes computed at once (default 4:
+	// 256 MiB of argon2id memory at most).
+	MaxHashes int
 	// LetterFrom signs letters generated from the dashboard.
 	LetterFrom string
 	// MinSeverity is the failure threshold (zero: finding.DefaultThreshold):
@@ -99,7 +102,16 @@ type Server struct {
 	dummyHash string
 	handler   http.Handler
 	verified  verifyCache
-	idle      *idleTracker
+	// hashes bounds the password hashes computed at once; verify is
+	// CheckPassword (tests watch it).
+	hashes chan struct{}
+	verify func(hash, password string) (bool, error)
+	touch  sessionToucher
+}
+
+// sessionToucher records a session's use in the store (store.Watch).
+type sessionToucher interface {
+	TouchSession(ctx context.Context, tokenHash string, now time.Time, idle time.Duration) (bool, error)
 }
 
 // New returns the dashboard for o.
@@ -125,7 +137,14 @@ func New(o Options) (*Server, error) {
 	if err := os.MkdirAll(o.FilesDir, 0o700); err != nil {
 		return nil, fmt.Errorf("web: files directory: %w", err)
 	}
-	s := &Server{o: o, limiter: newLoginLimiter(), idle: newIdleTracker(o.IdleTimeout)}
+	touch, ok := o.Accounts.(sessionToucher)
+	if !ok {
+		return nil, fmt.Errorf("web: the %T store does not record sessions' last use", o.Accounts)
+	}
+	if o.MaxHashes <= 0 {
+		o.MaxHashes = 4
+	}
+	s := &Server{o: o, limiter: newLoginLimiter(), hashes: make(chan struct{}, o.MaxHashes), verify: CheckPassword, touch: touch}
 	var err error
 	if s.messages, err = loadMessages(); err != nil {
 		return nil, err

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -152,42 +155,97 @@ func TestLoginRateLimit(t *testing.T) {
 func TestLoginLimiterBackoff(t *testing.T) {
 	l := newLoginLimiter()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for range loginFreeFailures - 1 {
-		l.fail(now, "192.0.2.1", "ed")
+	const ip = "192.0.2.1"
+	for i := range loginFreeFailures {
+		if w := l.begin(now, ip, "ed"); w != 0 {
+			t.Fatalf("attempt %d blocked %v", i+1, w)
+		}
 	}
-	if w := l.blocked(now, "192.0.2.1", "ed"); w != 0 {
-		t.Fatalf("blocked %v before %d failures", w, loginFreeFailures)
-	}
-	// Each further failure doubles the wait.
+	// Each further attempt waits twice as long as the last; refused
+	// attempts count for nothing.
 	for i, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second} {
-		l.fail(now, "192.0.2.1", "ed")
-		if w := l.blocked(now, "192.0.2.1", "ed"); w != want {
-			t.Errorf("failure %d: wait %v, want %v", loginFreeFailures+i, w, want)
+		if w := l.begin(now, ip, "ed"); w != want {
+			t.Errorf("attempt %d: wait %v, want %v", loginFreeFailures+i+1, w, want)
 		}
-		if w := l.blocked(now, "203.0.113.1", "ed"); w != want {
-			t.Errorf("failure %d, user from elsewhere: wait %v, want %v", loginFreeFailures+i, w, want)
+		if w := l.begin(now, "203.0.113.1", "ed"); w != want {
+			t.Errorf("attempt %d, user from elsewhere: wait %v, want %v", loginFreeFailures+i+1, w, want)
 		}
-		if w := l.blocked(now, "192.0.2.1", "someone-else"); w != want {
-			t.Errorf("failure %d, address with another user: wait %v, want %v", loginFreeFailures+i, w, want)
+		if w := l.begin(now, ip, "someone-else"); w != want {
+			t.Errorf("attempt %d, address with another user: wait %v, want %v", loginFreeFailures+i+1, w, want)
 		}
 		now = now.Add(want)
-		if w := l.blocked(now, "192.0.2.1", "ed"); w != 0 {
+		if w := l.begin(now, ip, "ed"); w != 0 {
 			t.Errorf("still blocked %v once the wait is over", w)
 		}
 	}
 	for range 40 {
-		l.fail(now, "192.0.2.1", "ed")
+		now = now.Add(loginMaxDelay)
+		l.begin(now, ip, "ed")
 	}
-	if w := l.blocked(now, "192.0.2.1", "ed"); w != loginMaxDelay {
+	if w := l.begin(now, ip, "ed"); w != loginMaxDelay {
 		t.Errorf("wait after many failures %v, want the cap %v", w, loginMaxDelay)
 	}
 	// Success clears the user's count, not the address's.
-	l.succeed("192.0.2.1", "ed")
-	if w := l.blocked(now, "203.0.113.1", "ed"); w != 0 {
+	l.succeed(ip, "ed")
+	if w := l.begin(now, "203.0.113.1", "ed"); w != 0 {
 		t.Errorf("user still blocked after success: %v", w)
 	}
-	if w := l.blocked(now, "192.0.2.1", "other"); w == 0 {
+	if w := l.begin(now, ip, "other"); w == 0 {
 		t.Error("address unblocked by one success")
+	}
+}
+
+// Parallel wrong passwords: the throttle is decided before the hash, so
+// no more than the free attempts get a hash, and hashes run at most
+// MaxHashes at once whatever the load.
+func TestLoginParallel(t *testing.T) {
+	env := newEnv(t, func(o *Options) { o.MaxHashes = 2 })
+	var running, peak, hashed atomic.Int32
+	verify := env.srv.verify
+	env.srv.verify = func(hash, password string) (bool, error) {
+		n := running.Add(1)
+		hashed.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		defer running.Add(-1)
+		time.Sleep(20 * time.Millisecond)
+		return verify(hash, password)
+	}
+	try := func(ip, user string) int {
+		c := env.client()
+		r := newPost("/login", url.Values{"csrf": {c.csrf("/login")}, "user": {user}, "password": {"wrong password!!"}})
+		r.RemoteAddr = ip + ":1234"
+		for _, ck := range c.cookies {
+			r.AddCookie(ck)
+		}
+		return serve(env, r).Code
+	}
+	codes := make(chan int, 30)
+	var wg sync.WaitGroup
+	for range 30 {
+		wg.Go(func() { codes <- try("198.51.100.7", "ed") })
+	}
+	wg.Wait()
+	close(codes)
+	count := map[int]int{}
+	for c := range codes {
+		count[c]++
+	}
+	if count[http.StatusUnauthorized] != loginFreeFailures || count[http.StatusTooManyRequests] != 30-loginFreeFailures {
+		t.Errorf("30 parallel wrong passwords: %v; want %d judged, the rest throttled", count, loginFreeFailures)
+	}
+	if int(hashed.Load()) != loginFreeFailures {
+		t.Errorf("%d hashes computed, want %d", hashed.Load(), loginFreeFailures)
+	}
+	// Many users from many addresses: no throttle, but a bounded number
+	// of hashes at once.
+	hashed.Store(0)
+	for i := range 12 {
+		wg.Go(func() { try(fmt.Sprintf("203.0.113.%d", i+1), fmt.Sprintf("user%d", i)) })
+	}
+	wg.Wait()
+	if hashed.Load() != 12 || peak.Load() > 2 {
+		t.Errorf("%d hashes, at most %d at once; want 12, at most 2", hashed.Load(), peak.Load())
 	}
 }
 
@@ -392,4 +450,24 @@ func scanID(t *testing.T, env *testEnv, n int) string {
 		t.Fatalf("scans: %v", err)
 	}
 	return scans[len(scans)-n].ID
+}
+
+// Idle expiry reads the last use from the store: a restart neither
+// forgets it nor renews idle sessions.
+func TestIdleExpirySurvivesRestart(t *testing.T) {
+	env := newEnv(t, nil)
+	c := env.client().login("vi")
+	env.clock.advance(time.Hour)
+	if rec := c.get("/"); rec.Code != http.StatusOK {
+		t.Fatalf("used after an hour: %d", rec.Code)
+	}
+	restarted, err := New(env.srv.o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.srv = restarted
+	env.clock.advance(2*time.Hour + time.Minute)
+	if rec := c.get("/"); rec.Code != http.StatusSeeOther {
+		t.Errorf("idle 2 h 01 across a restart: %d, want the login page", rec.Code)
+	}
 }
