@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,15 +52,26 @@ type caseRecord struct {
 
 func (s *Server) caseRows(r *http.Request) ([]caseRow, map[string]string, error) {
 	q := r.URL.Query()
-	f := map[string]string{"state": q.Get("state"), "organisation": q.Get("organisation"), "q": strings.TrimSpace(q.Get("q")), "due": q.Get("due")}
+	f := map[string]string{"state": q.Get("state"), "organisation": q.Get("organisation"), "q": strings.TrimSpace(q.Get("q")), "due": q.Get("due"), "tag": q.Get("tag")}
 	all, err := s.o.Cases.Cases(r.Context())
 	if err != nil {
 		return nil, f, err
+	}
+	// A tag keeps the cases of a labelled organisation or about a site
+	// that carries it.
+	var tagOrgs, tagSites map[string]bool
+	if f["tag"] != "" {
+		if tagOrgs, tagSites, err = s.tagged(r, f["tag"]); err != nil {
+			return nil, f, err
+		}
 	}
 	now := s.o.Now()
 	var out []caseRow
 	for _, c := range all {
 		if f["state"] != "" && string(c.State) != f["state"] || f["organisation"] != "" && c.Organisation != f["organisation"] {
+			continue
+		}
+		if tagOrgs != nil && !tagOrgs[c.Organisation] && !slices.ContainsFunc(c.Sites, func(u string) bool { return tagSites[u] }) {
 			continue
 		}
 		if t := strings.ToLower(f["q"]); t != "" && !strings.Contains(strings.ToLower(c.ID+" "+c.Title+" "+c.Organisation), t) {

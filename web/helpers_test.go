@@ -160,7 +160,7 @@ func newEnv(t *testing.T, change func(*Options)) *testEnv {
 	}
 	env := &testEnv{t: t, db: db, clock: &testClock{now: scan2.Add(24 * time.Hour)}, l: &recordingLauncher{}}
 	o := Options{
-		Store: db, Browser: db, Accounts: db, Cases: db, Launcher: env.l,
+		Store: db, Browser: db, Accounts: db, Cases: db, Watch: db, Launcher: env.l,
 		FilesDir: t.TempDir(), Now: env.clock.Now, LetterFrom: "Vigie <alerte@vigie.test>",
 		Lookup: func(ctx context.Context, host string) ([]netip.Addr, error) {
 			switch host {

@@ -122,6 +122,15 @@ func (s *Server) renderScans(w http.ResponseWriter, r *http.Request, v *view, st
 // tag ("tag:X") and each organisation ("organisation:Y") of known sites.
 func (s *Server) groups(r *http.Request) ([]string, error) {
 	seen := map[string]bool{}
+	if s.o.Watch != nil {
+		saved, err := s.o.Watch.Groups(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range saved {
+			seen[g.Name] = true
+		}
+	}
 	err := s.eachSite(r, store.SiteQuery{}, func(site store.SiteSummary) error {
 		for _, t := range site.Tags {
 			seen["tag:"+t] = true
@@ -189,53 +198,7 @@ func (s *Server) scanProgress(w http.ResponseWriter, r *http.Request, v *view) {
 // launchTargets reads the targets of a launch form: a list (one URL or
 // host a line) or a saved group.
 func (s *Server) launchTargets(r *http.Request) ([]target.Target, string, []string, error) {
-	var (
-		ts   []target.Target
-		bad  []string
-		name string
-	)
-	if g := r.PostFormValue("group"); g != "" {
-		kind, value, _ := strings.Cut(g, ":")
-		q := store.SiteQuery{}
-		switch kind {
-		case "tag":
-			q.Tag = value
-		case "organisation":
-			q.Organisation = value
-		default:
-			return nil, "", nil, fmt.Errorf("group %q: want tag:NAME or organisation:NAME", g)
-		}
-		name = g
-		err := s.eachSite(r, q, func(site store.SiteSummary) error {
-			t, err := target.Parse(site.URL)
-			if err != nil {
-				bad = append(bad, fmt.Sprintf("%s: %v", site.URL, err))
-				return nil
-			}
-			t.Organisation, t.Tags, t.Source = site.Organisation, site.Tags, "group "+g
-			ts = append(ts, t)
-			return nil
-		})
-		if err != nil {
-			return nil, "", nil, err
-		}
-	}
-	if list := r.PostFormValue("targets"); strings.TrimSpace(list) != "" {
-		parse := target.ParseList
-		// A pasted CSV (url,organisation,tags) keeps its columns.
-		if first := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(list, "\ufeff"))); strings.HasPrefix(first, "url,") {
-			parse = target.ParseCSV
-		}
-		more, errs := parse(strings.NewReader(list), "form")
-		for _, e := range errs {
-			bad = append(bad, e.Error())
-		}
-		ts = append(ts, more...)
-		if name == "" {
-			name = "list"
-		}
-	}
-	return target.Dedup(ts), name, bad, nil
+	return s.resolveLaunch(r.Context(), r.PostFormValue("group"), r.PostFormValue("targets"))
 }
 
 func (s *Server) launch(w http.ResponseWriter, r *http.Request, v *view) {

@@ -52,6 +52,9 @@ type Options struct {
 	Browser  store.Browser
 	Accounts store.Accounts
 	Cases    cases.Store
+	// Watch keeps groups, labels, schedules, alert subscriptions and API
+	// keys; nil leaves those pages and the API keys out.
+	Watch store.Watch
 	// Launcher launches scans; nil leaves the dashboard read-only.
 	Launcher Launcher
 	// EvidenceRoot is the directory holding each scan's evidence
@@ -201,6 +204,16 @@ func (s *Server) routes() http.Handler {
 		write("POST /cases/{id}/letter", s.caseLetter)
 		write("POST /cases/{id}/publish", s.casePublish)
 	}
+	if s.o.Watch != nil {
+		read("GET /watch", s.watchPage)
+		write("POST /watch/groups", s.watchGroups)
+		write("POST /watch/labels", s.watchLabels)
+		write("POST /watch/schedules", s.watchSchedules)
+		// Anyone signed in manages their own alerts and keys.
+		mux.Handle("POST /watch/subscriptions", s.signedIn(s.watchSubscriptions, true, false))
+		mux.Handle("POST /watch/keys", s.signedIn(s.watchKeys, true, false))
+	}
+	s.registerAPI(mux.Handle)
 	mux.Handle("/", s.signedIn(func(w http.ResponseWriter, r *http.Request, v *view) {
 		s.fail(w, r, v, http.StatusNotFound, nil)
 	}, false, false))

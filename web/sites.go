@@ -219,11 +219,23 @@ func (s *Server) organisationRows(r *http.Request, text string) ([]orgRow, error
 			o.Cases = append(o.Cases, c)
 		}
 	}
+	// A tag keeps the organisations labelled with it and those with a
+	// site that carries it.
+	var tagOrgs, tagSites map[string]bool
+	if tag := r.URL.Query().Get("tag"); tag != "" {
+		if tagOrgs, tagSites, err = s.tagged(r, tag); err != nil {
+			return nil, err
+		}
+	}
 	var out []orgRow
 	for _, o := range byName {
-		if text == "" || strings.Contains(strings.ToLower(o.Name), strings.ToLower(text)) {
-			out = append(out, *o)
+		if text != "" && !strings.Contains(strings.ToLower(o.Name), strings.ToLower(text)) {
+			continue
 		}
+		if tagOrgs != nil && !tagOrgs[o.Name] && !slices.ContainsFunc(o.Sites, func(u string) bool { return tagSites[u] }) {
+			continue
+		}
+		out = append(out, *o)
 	}
 	slices.SortFunc(out, func(a, b orgRow) int {
 		if a.Findings != b.Findings {
@@ -236,6 +248,7 @@ func (s *Server) organisationRows(r *http.Request, text string) ([]orgRow, error
 
 type orgsData struct {
 	Text  string
+	Tag   string
 	Rows  []orgRow
 	Pager pager
 }
@@ -274,5 +287,5 @@ func (s *Server) organisations(w http.ResponseWriter, r *http.Request, v *view) 
 	page := pageNumber(r)
 	p := newPager(r, page, len(rows))
 	lo := min(len(rows), (page-1)*pageSize)
-	s.render(w, r, v, http.StatusOK, "organisations.html", orgsData{Text: text, Rows: rows[lo:min(len(rows), lo+pageSize)], Pager: p})
+	s.render(w, r, v, http.StatusOK, "organisations.html", orgsData{Text: text, Tag: r.URL.Query().Get("tag"), Rows: rows[lo:min(len(rows), lo+pageSize)], Pager: p})
 }
