@@ -53,7 +53,9 @@ type ServeOptions struct {
 	// MinSeverity is the dashboard's failure threshold (zero:
 	// finding.DefaultThreshold); see web.Options.
 	MinSeverity finding.Severity
-	Log         *slog.Logger
+	// Watch configures schedules and alerts.
+	Watch WatchSettings
+	Log   *slog.Logger
 	// Ready, when set, is called with the listening address once the
 	// server accepts connections.
 	Ready func(addr net.Addr)
@@ -112,14 +114,33 @@ func Serve(ctx context.Context, o ServeOptions) error {
 			"tls_probe": strconv.FormatBool(!o.NoTLSProbe), "archive": o.Archive, "allow_private": strconv.FormatBool(o.AllowPrivate),
 		},
 	}, o.Log)
+	var schedDone chan struct{}
 	defer func() {
 		cancelScans()
 		l.wait()
+		if schedDone != nil {
+			<-schedDone
+		}
 	}()
+	ws, _ := st.(store.Watch)
+	if !o.Watch.NoSchedules {
+		sched, err := newScheduler(st, schedulerConfig{
+			db: o.DB, dataDir: data, allowPrivate: o.AllowPrivate, fetch: o.Fetch, crawl: o.Crawl,
+			concurrency: o.Concurrency, noTLSProbe: o.NoTLSProbe, maxScans: o.MaxScans, archive: o.Archive, watch: o.Watch, log: o.Log,
+		})
+		if err != nil {
+			return err
+		}
+		schedDone = make(chan struct{})
+		go func() {
+			defer close(schedDone)
+			sched.Run(scanCtx)
+		}()
+	}
 
 	secure := o.CertFile != ""
 	dash, err := web.New(web.Options{
-		Store: st, Browser: br, Accounts: acc, Cases: cs, Launcher: l,
+		Store: st, Browser: br, Accounts: acc, Cases: cs, Watch: ws, Launcher: l,
 		EvidenceRoot: filepath.Join(data, "evidence"), FilesDir: filepath.Join(data, "dashboard"),
 		Secure: secure, AllowPrivate: o.AllowPrivate, Lookup: lookup, LetterFrom: o.From, MinSeverity: o.MinSeverity, Log: o.Log,
 		OwnKey: ownKey(ev, data),

@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			caseCommand(stdout, stderr),
 			organisationCommand(stdout, discoverCommand(stdin, stdout)),
 			workerCommand(stderr),
-			serveCommand(stderr), userCommand(stdin, stdout),
+			serveCommand(stderr), watchCommand(stderr), userCommand(stdin, stdout),
 		},
 		// Keep urfave/cli from calling os.Exit itself.
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},

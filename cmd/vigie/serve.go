@@ -4,44 +4,30 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"vigie/finding"
 
 	"github.com/urfave/cli/v3"
 
-	"vigie/crawl"
 	"vigie/runner"
 )
 
 func serveCommand(stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "serve",
-		Usage: "serve the dashboard: findings, evidence, scans, cases and the catalogue, for signed-in users (vigie user add)",
+		Usage: "serve the dashboard: findings, evidence, scans, cases and the catalogue, for signed-in users (vigie user add); runs the schedules too",
 		Flags: concat([]cli.Flag{
 			&cli.StringFlag{Name: "listen", Value: "127.0.0.1:8080", Usage: "listen on `ADDR`"},
 			dbFlag(dbUsage),
-			&cli.StringFlag{Name: "data-dir", Category: catState, Usage: "signing key, evidence and dashboard files under `DIR` (default: the XDG data directory)"},
 			&cli.StringFlag{Name: "cert", Usage: "serve HTTPS with the certificate chain in PEM `FILE`"},
 			&cli.StringFlag{Name: "key", Usage: "private key of --cert, PEM `FILE`"},
-			&cli.BoolFlag{Name: "allow-private", Usage: "let scans launched from the dashboard reach loopback, private and link-local addresses"},
-			&cli.IntFlag{Name: "max-scans", Value: 2, Usage: "scans launched from the dashboard running at once"},
-			&cli.StringFlag{Name: "archive", Value: runner.ArchiveFindings, Category: catState, Usage: "evidence of launched scans: findings, all or none"},
 			&cli.StringFlag{Name: "from", Usage: "sender of generated letters, e.g. \"Vigie <alerte@example.org>\" (needed for .eml letters)"},
+			&cli.BoolFlag{Name: "no-schedules", Category: catWatch, Usage: "leave the schedules to a vigie watch process"},
 			minSeverityFlag("open findings at or above it make a site failing and bring it into cases opened here; below, notes"),
-			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on standard error: text or json"},
-			&cli.IntFlag{Name: "max-pages", Value: 30, Category: catScope, Usage: "pages fetched per site"},
-			&cli.IntFlag{Name: "max-depth", Value: 3, Category: catScope, Usage: "links followed from the entry page"},
-			&cli.BoolFlag{Name: "no-tls-probe", Category: catScope, Usage: "skip the TLS audit of HTTPS sites"},
-		}, networkFlags()),
+		}, watchFlags(), networkFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			var h slog.Handler
-			switch f := cmd.String("log-format"); f {
-			case "text":
-				h = slog.NewTextHandler(stderr, nil)
-			case "json":
-				h = slog.NewJSONHandler(stderr, nil)
-			default:
-				return fmt.Errorf("--log-format %q: want text or json", f)
+			log, err := logger(cmd, stderr)
+			if err != nil {
+				return err
 			}
 			fo, err := fetchOptions(cmd)
 			if err != nil {
@@ -51,16 +37,17 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			if err != nil {
 				return fmt.Errorf("--min-severity: %w", err)
 			}
-			maxDepth := cmd.Int("max-depth")
-			if maxDepth == 0 {
-				maxDepth = -1 // crawl.Options: negative means the entry page only
+			ws, err := watchSettings(cmd)
+			if err != nil {
+				return err
 			}
+			ws.NoSchedules = cmd.Bool("no-schedules")
 			return runner.Serve(ctx, runner.ServeOptions{
 				Listen: cmd.String("listen"), DB: cmd.String("db"), DataDir: cmd.String("data-dir"),
 				CertFile: cmd.String("cert"), KeyFile: cmd.String("key"), AllowPrivate: cmd.Bool("allow-private"),
-				Fetch: fo, Crawl: crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth},
+				Fetch: fo, Crawl: crawlOptions(cmd),
 				Concurrency: cmd.Int("c"), NoTLSProbe: cmd.Bool("no-tls-probe"), MaxScans: cmd.Int("max-scans"),
-				Archive: cmd.String("archive"), From: cmd.String("from"), MinSeverity: minSev, Log: slog.New(h),
+				Archive: cmd.String("archive"), From: cmd.String("from"), MinSeverity: minSev, Watch: ws, Log: log,
 			})
 		},
 	}

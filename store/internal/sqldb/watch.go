@@ -23,7 +23,7 @@ func randomID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// optTime stores a time that may be zero ("never") as ''.
+// optTime stores a time that may be zero ("never") as ”.
 func optTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
