@@ -194,7 +194,7 @@ func decodeCursor(r *http.Request) (string, error) {
 
 // page is a page of a list with the cursor of the next one ("" at the end).
 type page[T any] struct {
-	Items []T  `json:"items"`
+	Items []T    `json:"items"`
 	Next  string `json:"next_cursor,omitempty"`
 }
 

@@ -309,7 +309,7 @@ func TestAPIExercisesEveryRoute(t *testing.T) {
 	paths := doc["paths"].(map[string]any)
 	template := func(path string) string {
 		for p := range paths {
-			if regexp.MustCompile("^"+regexp.MustCompile(`\\\{[^}]+\\\}`).ReplaceAllString(regexp.QuoteMeta(p), `[^/]+`)+"$").MatchString(path) {
+			if regexp.MustCompile("^" + regexp.MustCompile(`\\\{[^}]+\\\}`).ReplaceAllString(regexp.QuoteMeta(p), `[^/]+`) + "$").MatchString(path) {
 				return p
 			}
 		}
