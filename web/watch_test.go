@@ -1,10 +1,15 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestWatchPage(t *testing.T) {
@@ -79,5 +84,48 @@ func TestWatchPage(t *testing.T) {
 	}
 	if gs, _ := env.db.Groups(ctx); len(gs) != 0 {
 		t.Errorf("groups after delete: %+v", gs)
+	}
+}
+
+// A long list's hosts are resolved in parallel, each once, with a bound.
+func TestLaunchResolvesInParallel(t *testing.T) {
+	var (
+		mu            sync.Mutex
+		running, peak int
+		seen          = map[string]int{}
+	)
+	env := newEnv(t, func(o *Options) {
+		o.Lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			mu.Lock()
+			running++
+			peak = max(peak, running)
+			seen[host]++
+			mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			mu.Lock()
+			running--
+			mu.Unlock()
+			if host == "www.site-0150.test" {
+				return []netip.Addr{netip.MustParseAddr("10.1.2.3")}, nil
+			}
+			return []netip.Addr{netip.MustParseAddr("203.0.113.9")}, nil
+		}
+	})
+	ed := env.client().login("ed")
+	var list []string
+	for i := range 300 {
+		list = append(list, fmt.Sprintf("https://www.site-%04d.test/", i), fmt.Sprintf("http://www.site-%04d.test/other", i))
+	}
+	rec := ed.post("/scans", url.Values{"csrf": {ed.csrf("/scans")}, "targets": {strings.Join(list, "\n")}})
+	if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "www.site-0150.test") {
+		t.Errorf("launch with one private host among 600 targets: %d", rec.Code)
+	}
+	if len(seen) != 300 || peak < 2 || peak > lookupWorkers {
+		t.Errorf("%d hosts resolved, at most %d at once; want 300, in parallel, at most %d", len(seen), peak, lookupWorkers)
+	}
+	for h, n := range seen {
+		if n != 1 {
+			t.Errorf("%s resolved %d times", h, n)
+		}
 	}
 }
