@@ -25,21 +25,13 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			minSeverityFlag("open findings at or above it make a site failing and bring it into cases opened here; below, notes"),
 		}, watchFlags(), networkFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			log, err := logger(cmd, stderr)
-			if err != nil {
-				return err
-			}
-			fo, err := fetchOptions(cmd)
+			log, fo, ws, err := watchInputs(cmd, stderr)
 			if err != nil {
 				return err
 			}
 			minSev, err := finding.ParseThreshold(cmd.String("min-severity"))
 			if err != nil {
 				return fmt.Errorf("--min-severity: %w", err)
-			}
-			ws, err := watchSettings(cmd)
-			if err != nil {
-				return err
 			}
 			ws.NoSchedules = cmd.Bool("no-schedules")
 			return runner.Serve(ctx, runner.ServeOptions{

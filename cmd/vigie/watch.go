@@ -12,6 +12,7 @@ import (
 
 	"vigie/alert"
 	"vigie/crawl"
+	"vigie/fetch"
 	"vigie/runner"
 )
 
@@ -48,6 +49,21 @@ func logger(cmd *cli.Command, stderr io.Writer) (*slog.Logger, error) {
 	default:
 		return nil, fmt.Errorf("--log-format %q: want text or json", f)
 	}
+}
+
+// watchInputs reads what vigie serve and vigie watch share: the logger,
+// the network options and the schedule and alert settings.
+func watchInputs(cmd *cli.Command, stderr io.Writer) (*slog.Logger, fetch.Options, runner.WatchSettings, error) {
+	log, err := logger(cmd, stderr)
+	if err != nil {
+		return nil, fetch.Options{}, runner.WatchSettings{}, err
+	}
+	fo, err := fetchOptions(cmd)
+	if err != nil {
+		return nil, fo, runner.WatchSettings{}, err
+	}
+	ws, err := watchSettings(cmd)
+	return log, fo, ws, err
 }
 
 func watchSettings(cmd *cli.Command) (runner.WatchSettings, error) {
@@ -87,15 +103,7 @@ func watchCommand(stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "chromium", Category: catScope, Usage: "Chromium `PATH` for schedules in browser mode (default: found on PATH)"},
 		}, watchFlags(), networkFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
-			log, err := logger(cmd, stderr)
-			if err != nil {
-				return err
-			}
-			fo, err := fetchOptions(cmd)
-			if err != nil {
-				return err
-			}
-			ws, err := watchSettings(cmd)
+			log, fo, ws, err := watchInputs(cmd, stderr)
 			if err != nil {
 				return err
 			}
