@@ -44,7 +44,8 @@ type ServeOptions struct {
 	Crawl       crawl.Options
 	Concurrency int
 	NoTLSProbe  bool
-	// MaxScans bounds the scans running at once (default 2).
+	// MaxScans bounds the scans running at once, launched from the
+	// dashboard and scheduled (default 2).
 	MaxScans int
 	// Archive is the evidence kept by launched scans (default findings).
 	Archive string
@@ -127,6 +128,7 @@ func Serve(ctx context.Context, o ServeOptions) error {
 		sched, err := newScheduler(st, schedulerConfig{
 			db: o.DB, dataDir: data, allowPrivate: o.AllowPrivate, fetch: o.Fetch, crawl: o.Crawl,
 			concurrency: o.Concurrency, noTLSProbe: o.NoTLSProbe, maxScans: o.MaxScans, archive: o.Archive, watch: o.Watch, log: o.Log,
+			slots: l.sem, // one bound for launched and scheduled scans
 		})
 		if err != nil {
 			return err

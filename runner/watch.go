@@ -95,6 +95,8 @@ type schedulerConfig struct {
 	archive      string
 	watch        WatchSettings
 	log          *slog.Logger
+	// slots, when set, are the scan slots shared with the dashboard.
+	slots chan struct{}
 }
 
 // scheduleStore is what schedules need of the store.
@@ -131,7 +133,7 @@ func newScheduler(st store.Store, c schedulerConfig) (*watch.Scheduler, error) {
 	}
 	al := alert.New(alert.Options{Store: ws, SMTP: c.watch.SMTP, AllowPrivate: c.watch.WebhookPrivate, Dashboard: c.watch.Dashboard,
 		Backoff: c.watch.Backoff, Log: c.log})
-	return watch.New(watch.Options{Store: ws, Runner: r, Alerter: al, MaxScans: c.maxScans, Tick: c.watch.Tick,
+	return watch.New(watch.Options{Store: ws, Runner: r, Alerter: al, MaxScans: c.maxScans, Slots: c.slots, Tick: c.watch.Tick,
 		DigestCron: c.watch.DigestCron, Log: c.log})
 }
 

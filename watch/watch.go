@@ -50,8 +50,10 @@ type Options struct {
 	// Alerter, when set, is told of each scheduled scan's end.
 	Alerter Alerter
 	// MaxScans bounds the runs at once (default 2); a due run waits for a
-	// free slot.
+	// free slot. Slots, when set, holds the slots instead (shared with the
+	// dashboard's launches: one bound for both).
 	MaxScans int
+	Slots    chan struct{}
 	// Tick is how often schedules are read (default 30 s).
 	Tick time.Duration
 	// DigestCron says when daily digests go out (default "0 7 * * *",
@@ -130,7 +132,11 @@ func New(o Options) (*Scheduler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("watch: digest times %q: %w", o.DigestCron, err)
 	}
-	return &Scheduler{o: o, sem: make(chan struct{}, o.MaxScans), digest: d, running: map[string]bool{}}, nil
+	sem := o.Slots
+	if sem == nil {
+		sem = make(chan struct{}, o.MaxScans)
+	}
+	return &Scheduler{o: o, sem: sem, digest: d, running: map[string]bool{}}, nil
 }
 
 // Run runs due schedules until ctx ends, then waits for the runs under way
