@@ -4,6 +4,7 @@ package all
 
 import (
 	_ "vigie/check/auth"      // auth.*
+	_ "vigie/check/eml"       // eml.* (catalogue only: vigie eml reads emails, not sites)
 	_ "vigie/check/exposure"  // exposure.*
 	_ "vigie/check/form"      // form.*
 	_ "vigie/check/tls"       // tls.*

@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			reportCommand(stdout),
 			farmCommand(stderr),
 			tlsCommand(stdout),
+			emlCommand(stdout, &code),
 			evidenceCommand(stdout, stderr),
 			keyCommand(stdout),
 			caseCommand(stdout, stderr),
@@ -304,6 +305,31 @@ func farmCommand(stderr io.Writer) *cli.Command {
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			return runner.ServeFarm(ctx, runner.FarmOptions{Sites: cmd.Int("sites"), Hostile: cmd.Bool("hostile"), Dir: cmd.String("dir"), Stderr: stderr})
+		},
+	}
+}
+
+func emlCommand(stdout io.Writer, code *int) *cli.Command {
+	return &cli.Command{
+		Name:      "eml",
+		Usage:     "triage received emails (.eml) for phishing: DKIM, SPF, DMARC, senders, links, look-alike domains, requests for secrets, attachments, breach-notice contents; exit 0 likely legitimate, 1 suspicious or likely phishing, 2 error",
+		ArgsUsage: "FILE ... (- for standard input)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
+			&cli.StringFlag{Name: "lang", Value: "en", Usage: "language of the report: en or fr"},
+			&cli.StringFlag{Name: "dns", Usage: "send every DNS question (DKIM keys, DMARC, SPF) to `ADDR:PORT`"},
+			&cli.StringSliceFlag{Name: "official-domain", Usage: "an official `DOMAIN` of the organisation the message claims to come from (repeatable)"},
+			&cli.StringFlag{Name: "organisation", Usage: "take the official domains from this organisation's entry in the directory (--db)"},
+			dbFlag("organisation directory: SQLite `PATH` (default under the XDG data directory) or postgres://... URL"),
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			c, err := runner.Eml(ctx, runner.EmlOptions{
+				Files: cmd.Args().Slice(), Format: cmd.String("format"), Lang: cmd.String("lang"), DNS: cmd.String("dns"),
+				OfficialDomains: cmd.StringSlice("official-domain"), DB: cmd.String("db"), Organisation: cmd.String("organisation"),
+				Stdout: stdout,
+			})
+			*code = c
+			return err
 		},
 	}
 }
