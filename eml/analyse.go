@@ -223,7 +223,7 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 	}
 
 	// Senders.
-	r.senderChecks(m, from, fromReg, own, o.OfficialSource != "" && len(o.OfficialDomains) > 0)
+	r.senderChecks(m, from, fromReg, own, len(o.OfficialDomains) > 0)
 
 	// Lookalikes among every domain the message shows.
 	seen := map[string]bool{}
@@ -237,7 +237,7 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 		}
 		seen[d] = true
 		if la, ok := lookalike(d, r.Official); ok {
-			r.Lookalikes = append(r.Lookalikes, la)
+			r.addLookalike(la)
 			shown := la.Domain
 			if la.Unicode != "" {
 				shown += " (" + la.Unicode + ")"
@@ -287,7 +287,7 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 				// look-alike is a look-alike, official domains or not.
 				if la, ok := lookalike(l.Domain, []string{shown}); ok && !seen["shown:"+l.Domain] {
 					seen["shown:"+l.Domain] = true
-					r.Lookalikes = append(r.Lookalikes, la)
+					r.addLookalike(la)
 					r.add(CheckLookalike, "firm", fmt.Sprintf("link %s imitates %s, which its text shows (%s)", la.Domain, la.Official, la.Reason))
 				}
 			}
@@ -340,6 +340,13 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 	sort.SliceStable(r.Checks, func(i, j int) bool { return r.Checks[i].Check < r.Checks[j].Check })
 	r.mask(m, own)
 	return r, nil
+}
+
+// addLookalike lists la once.
+func (r *Report) addLookalike(la Lookalike) {
+	if !slices.ContainsFunc(r.Lookalikes, func(x Lookalike) bool { return x.Domain == la.Domain && x.Official == la.Official }) {
+		r.Lookalikes = append(r.Lookalikes, la)
+	}
 }
 
 // senderChecks compares From, Reply-To, Sender and the display name.

@@ -3,13 +3,9 @@ package eml_test
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/pem"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,118 +14,14 @@ import (
 
 	"vigie/dnsq"
 	"vigie/eml"
-	"vigie/internal/authdns"
-	"vigie/internal/testtool"
+	"vigie/eml/emltest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// dkimRecord returns the DKIM key record, as zone-file strings of at most
-// 200 characters, for the TEST-ONLY private key in testdata/keys.
-func dkimRecord(t *testing.T, keyFile string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "keys", keyFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blk, _ := pem.Decode(b)
-	if blk == nil {
-		t.Fatalf("%s: no PEM block", keyFile)
-	}
-	k, err := x509.ParsePKCS1PrivateKey(blk.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := "v=DKIM1; k=rsa; p=" + base64.StdEncoding.EncodeToString(der)
-	var parts []string
-	for len(rec) > 200 {
-		parts = append(parts, `"`+rec[:200]+`"`)
-		rec = rec[200:]
-	}
-	parts = append(parts, `"`+rec+`"`)
-	return strings.Join(parts, " ")
-}
-
-// startDNS serves the corpus's domains from a real Knot DNS server.
-func startDNS(t *testing.T) *authdns.Server {
-	return authdns.Start(t,
-		authdns.Zone{Name: "agence-emploi.test", Records: []string{
-			`@ TXT "v=spf1 ip4:192.0.2.0/24 -all"`,
-			`_dmarc TXT "v=DMARC1; p=reject; rua=mailto:dmarc@agence-emploi.test"`,
-			"s2026._domainkey TXT " + dkimRecord(t, "TEST-ONLY-agence-emploi-s2026.key"),
-			"esp1._domainkey TXT " + dkimRecord(t, "TEST-ONLY-agence-emploi-esp1.key"),
-		}},
-		authdns.Zone{Name: "routeur-mail.test", Records: []string{
-			`bounces TXT "v=spf1 ip4:198.51.100.0/24 -all"`,
-			`_dmarc TXT "v=DMARC1; p=none"`,
-		}},
-		authdns.Zone{Name: "agence-emp1oi.test", Records: []string{
-			`@ TXT "v=spf1 ip4:203.0.113.0/24 -all"`,
-			`_dmarc TXT "v=DMARC1; p=none"`,
-			"k1._domainkey TXT " + dkimRecord(t, "TEST-ONLY-agence-emp1oi-k1.key"),
-		}},
-	)
-}
-
-// crlf writes a template's lines with CRLF, as SMTP carries them.
-func crlf(b []byte) []byte {
-	return bytes.ReplaceAll(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
-}
-
-// signedCorpus signs each template with Debian's dkimsign and prepends
-// the fields the recipient's server adds; "tampered" is "legit" with its
-// body altered after signing. It returns the messages by name.
-func signedCorpus(t *testing.T) map[string][]byte {
-	t.Helper()
-	bin := testtool.Need(t, "dkimsign")
-	dir := filepath.Join("testdata", "corpus")
-	sign := func(name string) []byte {
-		tmpl, err := os.ReadFile(filepath.Join(dir, name+".eml"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		spec, err := os.ReadFile(filepath.Join(dir, name+".sign"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := strings.Fields(string(spec))
-		if len(f) != 3 {
-			t.Fatalf("%s.sign: want SELECTOR DOMAIN KEYFILE", name)
-		}
-		cmd := exec.Command(bin, f[0], f[1], filepath.Join("testdata", "keys", f[2]))
-		cmd.Stdin = bytes.NewReader(crlf(tmpl))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		signed, err := cmd.Output()
-		if err != nil || !bytes.HasPrefix(signed, []byte("DKIM-Signature:")) {
-			t.Fatalf("dkimsign %s: %v %s", name, err, stderr.String())
-		}
-		trace, err := os.ReadFile(filepath.Join(dir, name+".trace"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return append(crlf(trace), signed...)
-	}
-	out := map[string][]byte{}
-	for _, name := range []string{"legit", "massmail", "phishing", "incomplete"} {
-		out[name] = sign(name)
-	}
-	legit := out["legit"]
-	tampered := bytes.Replace(legit, []byte("le 28 novembre 2026"), []byte("le 29 novembre 2026"), 1)
-	if bytes.Equal(tampered, legit) {
-		t.Fatal("tampering changed nothing")
-	}
-	out["tampered"] = tampered
-	return out
-}
-
 func TestCorpus(t *testing.T) {
-	srv := startDNS(t)
-	corpus := signedCorpus(t)
+	srv := emltest.StartDNS(t)
+	corpus := emltest.Corpus(t)
 	official := []string{"agence-emploi.test"}
 	// Expectations written before the first run; each verdict and each
 	// check is asserted, no more, no less.
@@ -264,4 +156,79 @@ func diffLines(want, got string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestUnsignedMessages covers what the signed corpus does not: messages
+// without a signature or without a Received field, forged signatures,
+// sender mismatches and attachments, against the same DNS server.
+func TestUnsignedMessages(t *testing.T) {
+	srv := emltest.StartDNS(t)
+	const body = "\r\nBonjour,\r\nVotre attestation est disponible sur https://www.agence-emploi.test/attestation.\r\n"
+	head := func(from string, extra ...string) string {
+		h := "From: " + from + "\r\nTo: Jean Dupont <jean.dupont@example.net>\r\nSubject: Attestation\r\nDate: Mon, 07 Dec 2026 10:00:00 +0100\r\nMessage-ID: <1@x.test>\r\n"
+		for _, e := range extra {
+			h += e + "\r\n"
+		}
+		return h
+	}
+	received := func(ip string) string {
+		return "Received: from out.test (out.test [" + ip + "]) by mx.example.net with ESMTPS; Mon, 07 Dec 2026 10:00:01 +0100"
+	}
+	forged := "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=agence-emploi.test; s=absent; h=from:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA"
+	tests := []struct {
+		name, raw string
+		verdict   string
+		checks    []string
+		spf       string
+		dmarc     string
+	}{
+		// The organisation's domain publishes p=reject; unsigned, and
+		// the connecting address unknown: DMARC fails on DKIM alone.
+		{"unsigned, no Received", head("<notifications@agence-emploi.test>") + body,
+			eml.Suspicious, []string{eml.CheckDMARCFail}, eml.NotVerifiable, "fail"},
+		// Unsigned from an address SPF authorises: DMARC passes by SPF.
+		{"unsigned, SPF pass", received("192.0.2.30") + "\r\nReturn-Path: <n@agence-emploi.test>\r\n" + head("<notifications@agence-emploi.test>") + body,
+			eml.LikelyLegitimate, nil, "pass", "pass"},
+		// Unsigned from an address SPF refuses.
+		{"unsigned, SPF fail", received("198.51.100.99") + "\r\nReturn-Path: <n@agence-emploi.test>\r\n" + head("<notifications@agence-emploi.test>") + body,
+			eml.Suspicious, []string{eml.CheckDMARCFail}, "fail", "fail"},
+		// An internal hop's address: SPF is not verifiable, never guessed.
+		{"internal hop", received("10.1.2.3") + "\r\n" + head("<notifications@agence-emploi.test>") + body,
+			eml.Suspicious, []string{eml.CheckDMARCFail}, eml.NotVerifiable, "fail"},
+		// A domain without DMARC: nobody vouches for the sender.
+		{"no DMARC policy", head("<contact@sans-dmarc.test>") + body,
+			eml.Suspicious, []string{eml.CheckSenderMismatch, eml.CheckUnauthenticated}, eml.NotVerifiable, "none"},
+		// A signature whose selector has no key.
+		{"forged signature", forged + "\r\n" + received("192.0.2.30") + "\r\nReturn-Path: <n@agence-emploi.test>\r\n" + head("<notifications@agence-emploi.test>") + body,
+			eml.Suspicious, []string{eml.CheckDKIMFail}, "pass", "pass"},
+		// The display name shows another address; replies go elsewhere;
+		// a double extension; a request for a password.
+		{"mismatches", received("192.0.2.30") + "\r\nReturn-Path: <n@agence-emploi.test>\r\n" +
+			head(`"dossiers@agence-emploi.test" <notifications@agence-emploi.test>`, "Reply-To: <dossiers@sans-dmarc.test>",
+				"MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=b") +
+			"\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMerci de saisir votre mot de passe pour ouvrir la pièce jointe.\r\n" +
+			"--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"attestation.pdf.exe\"\r\n\r\nMZ\r\n--b--\r\n",
+			eml.Suspicious, []string{eml.CheckAttachmentRisky, eml.CheckCredentialsRequest, eml.CheckSenderMismatch}, "pass", "pass"},
+	}
+	ctx := context.Background()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := eml.Parse(strings.NewReader(tc.raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := eml.Analyse(ctx, m, eml.Options{DNS: &dnsq.Client{Server: srv.Addr, Timeout: 2 * time.Second}, OfficialDomains: []string{"agence-emploi.test"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range r.Checks {
+				got = append(got, f.Check)
+			}
+			if r.Verdict != tc.verdict || !slices.Equal(got, tc.checks) || r.Auth.SPF.Result != tc.spf || r.Auth.DMARC.Result != tc.dmarc {
+				t.Errorf("verdict %s checks %v spf %s dmarc %s, want %s %v %s %s\n%+v\n%+v", r.Verdict, got, r.Auth.SPF.Result, r.Auth.DMARC.Result,
+					tc.verdict, tc.checks, tc.spf, tc.dmarc, r.Checks, r.Auth)
+			}
+		})
+	}
 }

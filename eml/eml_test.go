@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"vigie/check"
 )
 
 func TestLookalike(t *testing.T) {
@@ -307,5 +309,24 @@ func TestAttachmentsAndLinksFromMIME(t *testing.T) {
 	}
 	if len(m.Attachments) != 1 || m.Attachments[0].Filename != "facture.pdf.exe" || m.Attachments[0].Risk != RiskDoubleExtension || m.Attachments[0].Size != 12 {
 		t.Errorf("attachments %+v", m.Attachments)
+	}
+}
+
+// Every check the analysis reports is in the catalogue, in French and
+// English, and the catalogue holds no eml.* check the analysis never
+// reports.
+func TestCatalogue(t *testing.T) {
+	ids := []string{CheckDKIMFail, CheckDMARCFail, CheckUnauthenticated, CheckSenderMismatch, CheckLinksForeign,
+		CheckLookalike, CheckHTTPLink, CheckCredentialsRequest, CheckAttachmentRisky, CheckArt34Incomplete}
+	for _, id := range ids {
+		m, ok := check.Lookup(id)
+		if !ok || m.Title.FR == "" || m.Title.EN == "" || m.Family != "eml" {
+			t.Errorf("%s: %+v %v", id, m, ok)
+		}
+	}
+	for _, m := range check.Catalogue() {
+		if strings.HasPrefix(m.ID, "eml.") && !slices.Contains(ids, m.ID) {
+			t.Errorf("catalogue has %s, never reported", m.ID)
+		}
 	}
 }
