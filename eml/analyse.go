@@ -2,6 +2,7 @@ package eml
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -39,6 +40,10 @@ const (
 	defaultDNSTimeout         = 5 * time.Second
 	maxDisplayNameDomainCheck = 200
 )
+
+// ErrUnverified is returned when a DNS question the authentication needs
+// got no answer (a temporary error): the message gets no verdict.
+var ErrUnverified = errors.New("eml: authentication could not be verified (DNS temporary error)")
 
 // Options configure Analyse.
 type Options struct {
@@ -138,9 +143,9 @@ func (r *Report) add(id, confidence string, facts ...string) {
 	r.Checks = append(r.Checks, Finding{Check: id, Confidence: confidence, Facts: facts})
 }
 
-// Analyse verifies and reads one parsed message. Only a DNS failure
-// that leaves DKIM unverifiable is recorded as a temperror, never as an
-// error: Analyse fails only when its context does.
+// Analyse verifies and reads one parsed message. It fails when its
+// context does, and with ErrUnverified when a DNS question the DKIM, SPF
+// or DMARC verification needs got no answer.
 func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 	c := o.DNS
 	if c == nil {
@@ -171,6 +176,23 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 		return nil, err
 	}
 	r.Auth.DKIM, r.Auth.SPF, r.Auth.DMARC = dk, sp, dm
+	// Without the DNS answers nothing can be vouched for: no verdict
+	// rather than a reassuring one.
+	var unverified []string
+	for _, d := range dk {
+		if d.Result == "temperror" {
+			unverified = append(unverified, fmt.Sprintf("DKIM key %s._domainkey.%s: %s", d.Selector, d.Domain, d.Error))
+		}
+	}
+	if sp.Result == "temperror" {
+		unverified = append(unverified, "SPF of "+sp.Domain+": "+sp.Reason)
+	}
+	if dm.Result == "temperror" {
+		unverified = append(unverified, "DMARC of "+dm.Domain+": "+dm.Reason)
+	}
+	if len(unverified) > 0 {
+		return nil, fmt.Errorf("%w: %s", ErrUnverified, strings.Join(unverified, "; "))
+	}
 	dkimAlignedPass := false
 	for _, d := range dk {
 		switch d.Result {

@@ -3,8 +3,10 @@ package eml_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -230,5 +232,23 @@ func TestUnsignedMessages(t *testing.T) {
 					tc.verdict, tc.checks, tc.spf, tc.dmarc, r.Checks, r.Auth)
 			}
 		})
+	}
+}
+
+// A DNS server that does not answer leaves no verdict.
+func TestNoDNSAnswer(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	raw := "DKIM-Signature: v=1; a=rsa-sha256; d=a.test; s=s; h=from; bh=x; b=x\r\nFrom: <n@a.test>\r\nSubject: x\r\n\r\nbody\r\n"
+	m, err := eml.Parse(strings.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = eml.Analyse(context.Background(), m, eml.Options{DNS: &dnsq.Client{Server: pc.LocalAddr().String(), Timeout: 200 * time.Millisecond}})
+	if !errors.Is(err, eml.ErrUnverified) {
+		t.Errorf("silent server: %v, want ErrUnverified", err)
 	}
 }

@@ -57,6 +57,9 @@
 //   - likely-legitimate otherwise. An incomplete breach notice
 //     (eml.art34-incomplete) is reported and never changes the verdict.
 //
+// When a DNS question the verification needs gets no answer, Analyse
+// returns ErrUnverified and no verdict: nothing could be vouched for.
+//
 // The recipient's addresses and name, and any personal data the masker
 // (pii/detect) finds in sentences, links and Received fields, are masked
 // in reports, since reports get shared.
