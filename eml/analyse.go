@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,8 +71,9 @@ type Finding struct {
 	// Confidence is "certain", "firm" or "tentative".
 	Confidence string `json:"confidence"`
 	// Facts are what the check saw (domains, sentences, results), in
-	// the message's words.
+	// the report's language; Write fills them from facts.
 	Facts []string `json:"facts"`
+	facts []fact
 }
 
 // Headers are the sender fields a reader sees or is misled by.
@@ -133,14 +135,14 @@ func (r *Report) Has(id string) bool {
 	return slices.ContainsFunc(r.Checks, func(f Finding) bool { return f.Check == id })
 }
 
-func (r *Report) add(id, confidence string, facts ...string) {
+func (r *Report) add(id, confidence string, facts ...fact) {
 	for i := range r.Checks {
 		if r.Checks[i].Check == id {
-			r.Checks[i].Facts = append(r.Checks[i].Facts, facts...)
+			r.Checks[i].facts = append(r.Checks[i].facts, facts...)
 			return
 		}
 	}
-	r.Checks = append(r.Checks, Finding{Check: id, Confidence: confidence, Facts: facts})
+	r.Checks = append(r.Checks, Finding{Check: id, Confidence: confidence, facts: facts})
 }
 
 // Analyse verifies and reads one parsed message. It fails when its
@@ -197,7 +199,7 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 	for _, d := range dk {
 		switch d.Result {
 		case "fail", "permerror":
-			r.add(CheckDKIMFail, "certain", fmt.Sprintf("d=%s s=%s: %s (%s)", d.Domain, d.Selector, d.Result, d.Error))
+			r.add(CheckDKIMFail, "certain", newFact("dkim", d.Domain, d.Selector, d.Result, d.Error))
 		case "pass":
 			if d.Aligned {
 				dkimAlignedPass = true
@@ -213,10 +215,14 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 		if !dm.SPFVerifiable {
 			conf = "tentative"
 		}
-		r.add(CheckDMARCFail, conf, fmt.Sprintf("%s: p=%s; %s", dm.PolicyDomain, dm.Policy, dm.Reason))
+		key := "dmarc-fail"
+		if !dm.SPFVerifiable {
+			key = "dmarc-fail-dkim"
+		}
+		r.add(CheckDMARCFail, conf, newFact(key, dm.PolicyDomain, dm.Policy))
 	case "none":
 		if from != "" && !dkimAlignedPass && !(sp.Aligned && sp.Result == "pass") {
-			r.add(CheckUnauthenticated, "firm", fmt.Sprintf("%s publishes no DMARC policy, and no DKIM signature or SPF pass aligned with it was verified (SPF: %s)", from, sp.Result))
+			r.add(CheckUnauthenticated, "firm", newFact("unauthenticated", from, sp.Result))
 		}
 	}
 
@@ -264,7 +270,7 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 			if la.Unicode != "" {
 				shown += " (" + la.Unicode + ")"
 			}
-			r.add(CheckLookalike, "firm", fmt.Sprintf("%s %s imitates %s (%s)", where, shown, la.Official, la.Reason))
+			r.add(CheckLookalike, "firm", newFact("lookalike", where, shown, la.Official, la.Reason))
 		}
 	}
 	for _, a := range m.From {
@@ -300,37 +306,34 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 			foreign[eff]++
 		}
 		if l.Scheme == "http" {
-			r.add(CheckHTTPLink, "certain", l.URL)
+			r.add(CheckHTTPLink, "certain", newFact("http-link", l.URL))
 		}
 		if l.Text != "" {
 			if shown := registrable(hostOf(l.Text)); shown != "" && shown != l.Domain && isDomain(shown) {
-				r.add(CheckLinksForeign, "firm", fmt.Sprintf("a link shows %s but leads to %s", l.Text, l.Host))
+				r.add(CheckLinksForeign, "firm", newFact("link-text", l.Text, l.Host))
 				// A link that shows one domain and leads to its
 				// look-alike is a look-alike, official domains or not.
 				if la, ok := lookalike(l.Domain, []string{shown}); ok && !seen["shown:"+l.Domain] {
 					seen["shown:"+l.Domain] = true
 					r.addLookalike(la)
-					r.add(CheckLookalike, "firm", fmt.Sprintf("link %s imitates %s, which its text shows (%s)", la.Domain, la.Official, la.Reason))
+					r.add(CheckLookalike, "firm", newFact("lookalike-shown", la.Domain, la.Official, la.Reason))
 				}
 			}
 		}
 	}
 	for _, d := range foreignOrder {
-		fact := fmt.Sprintf("%s (%d link", d, foreign[d])
-		if foreign[d] > 1 {
-			fact += "s"
-		}
-		fact += ")"
+		n := strconv.Itoa(foreign[d])
+		f := newFact("foreign", d, n)
 		for _, l := range links {
 			if l.Domain == d && l.Rewriter != "" {
-				fact += ", " + l.Rewriter
+				f = newFact("foreign-via", d, n, l.Rewriter)
 				if l.TargetDomain != "" {
-					fact += " to " + l.TargetDomain
+					f = newFact("foreign-to", d, n, l.Rewriter, l.TargetDomain)
 				}
 				break
 			}
 		}
-		r.add(CheckLinksForeign, "certain", fact)
+		r.add(CheckLinksForeign, "certain", f)
 	}
 	r.Links = links
 	r.LinkDomains = countDomains(links)
@@ -341,19 +344,19 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 	// Attachments.
 	for _, a := range m.Attachments {
 		if risky(a.Risk) {
-			r.add(CheckAttachmentRisky, "firm", fmt.Sprintf("%s (%s, %s)", a.Filename, a.ContentType, a.Risk))
+			r.add(CheckAttachmentRisky, "firm", newFact("attachment", a.Filename, a.ContentType, a.Risk))
 		}
 	}
 
 	// Wording.
 	r.Requests = secretRequests(m.Text)
 	for _, q := range r.Requests {
-		r.add(CheckCredentialsRequest, "firm", q.Kind+": "+q.Sentence)
+		r.add(CheckCredentialsRequest, "firm", newFact("request", q.Kind, q.Sentence))
 	}
 	if n, ok := breachNotice(m.Text); ok {
 		r.Notice = &n
 		if len(n.Missing) > 0 {
-			r.add(CheckArt34Incomplete, "tentative", "missing: "+strings.Join(n.Missing, ", "))
+			r.add(CheckArt34Incomplete, "tentative", newFact("art34", strings.Join(n.Missing, ", ")))
 		}
 	}
 
@@ -375,26 +378,26 @@ func (r *Report) addLookalike(la Lookalike) {
 func (r *Report) senderChecks(m *Message, from, fromReg string, own []string, officialGiven bool) {
 	switch {
 	case len(m.From) == 0:
-		r.add(CheckSenderMismatch, "certain", "no From address")
+		r.add(CheckSenderMismatch, "certain", newFact("no-from"))
 		return
 	case len(m.From) > 1:
-		r.add(CheckSenderMismatch, "certain", fmt.Sprintf("%d From addresses", len(m.From)))
+		r.add(CheckSenderMismatch, "certain", newFact("many-from", strconv.Itoa(len(m.From))))
 	}
 	for _, a := range m.ReplyTo {
 		if d := registrable(a.Domain); d != "" && d != fromReg && !slices.Contains(own, d) {
-			r.add(CheckSenderMismatch, "firm", fmt.Sprintf("Reply-To %s is on %s, not the From domain %s", a.Address, d, fromReg))
+			r.add(CheckSenderMismatch, "firm", newFact("reply-to", a.Address, d, fromReg))
 		}
 	}
 	for _, a := range m.From {
 		for _, tok := range displayDomains(a.Name) {
 			if d := registrable(tok); d != registrable(a.Domain) {
-				r.add(CheckSenderMismatch, "firm", fmt.Sprintf("the display name %q names %s, the address is on %s", a.Name, tok, a.Domain))
+				r.add(CheckSenderMismatch, "firm", newFact("display-name", a.Name, tok, a.Domain))
 			}
 		}
 	}
 	if officialGiven && fromReg != "" && !slices.Contains(r.Official, fromReg) {
 		if _, look := lookalike(fromReg, r.Official); !look {
-			r.add(CheckSenderMismatch, "firm", fmt.Sprintf("the From domain %s is not one of the official domains (%s)", fromReg, strings.Join(r.Official, ", ")))
+			r.add(CheckSenderMismatch, "firm", newFact("not-official", fromReg, strings.Join(r.Official, ", ")))
 		}
 	}
 }
@@ -532,7 +535,9 @@ func (r *Report) mask(m *Message, own []string) {
 		}
 	}
 	for i := range r.Checks {
-		r.Checks[i].Facts = mapStrings(r.Checks[i].Facts, text)
+		for j := range r.Checks[i].facts {
+			r.Checks[i].facts[j].args = mapStrings(r.Checks[i].facts[j].args, text)
+		}
 	}
 	r.Problems = mapStrings(r.Problems, text)
 }

@@ -186,12 +186,12 @@ func TestLinks(t *testing.T) {
 		ok                            bool
 	}{
 		{"https://www.agence-emploi.fr/x", "agence-emploi.fr", "", "", true},
-		{"https://clk.routeur.test/c/1?u=https%3A%2F%2Fwww.a.fr%2Fp&e=1", "routeur.test", "redirect", "https://www.a.fr/p", true},
+		{"https://clk.routeur.test/c/1?u=https%3A%2F%2Fwww.a.fr%2Fp&e=1", "routeur.test", "redirector", "https://www.a.fr/p", true},
 		{"https://bit.ly/3abc", "bit.ly", "shortener: Bitly", "", true},
 		{"https://us1.list-manage.com/track/click?u=1&id=2", "list-manage.com", "tracking: Mailchimp", "", true},
 		{"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.a.fr%2F&data=x", "outlook.com", "protection: Microsoft Defender Safe Links", "https://www.a.fr/", true},
 		// A redirector wrapped in another: the innermost destination.
-		{"https://r.test/?to=https%3A%2F%2Fs.test%2F%3Fu%3Dhttps%253A%252F%252Fend.fr%252F", "r.test", "redirect", "https://end.fr/", true},
+		{"https://r.test/?to=https%3A%2F%2Fs.test%2F%3Fu%3Dhttps%253A%252F%252Fend.fr%252F", "r.test", "redirector", "https://end.fr/", true},
 		{"mailto:dpo@a.fr", "", "", "", false},
 		{"tel:+33123456789", "", "", "", false},
 		{"#top", "", "", "", false},

@@ -55,7 +55,7 @@ type Link struct {
 	// domain.
 	Text string `json:"text,omitempty"`
 	// Rewriter names the shortener, click tracker or link protection the
-	// link goes through ("tracking: Mailjet"), or "redirect" when its
+	// link goes through ("tracking: Mailjet"), or "redirector" when its
 	// query carries another URL.
 	Rewriter string `json:"rewriter,omitempty"`
 	// Target is where a rewriter says the link leads, when its query
@@ -90,7 +90,7 @@ func newLink(raw, source, text string) (Link, bool) {
 		l.Target = t.String()
 		l.TargetDomain = registrable(t.Hostname())
 		if l.Rewriter == "" {
-			l.Rewriter = "redirect"
+			l.Rewriter = "redirector"
 		}
 	}
 	return l, true

@@ -37,6 +37,8 @@ var labels = map[string]map[string]string{
 		"nature": "nature de la violation", "contact": "DPO ou point de contact", "consequences": "conséquences probables",
 		"measures": "mesures prises ou proposées", "advice": "conseils aux personnes", "aligned": "aligné", "not-aligned": "non aligné",
 		"no-signature": "aucune signature DKIM", "policy-at": "politique publiée en",
+		"info": "info", "low": "faible", "medium": "moyenne", "high": "élevée", "critical": "critique",
+		"certain": "certaine", "firm": "ferme", "tentative": "à confirmer",
 	},
 }
 
@@ -57,6 +59,10 @@ func Write(w io.Writer, reports []*Report, format, lang string) error {
 				if lang == "fr" {
 					f.Title = m.Title.FR
 				}
+			}
+			f.Facts = f.Facts[:0]
+			for _, x := range f.facts {
+				f.Facts = append(f.Facts, x.render(lang))
 			}
 		}
 	}
@@ -115,7 +121,7 @@ func writeText(w io.Writer, r *Report, l map[string]string) {
 		p("  %s\n", l["none"])
 	}
 	for _, f := range r.Checks {
-		p("  [%s] %s — %s (%s)\n", f.Severity, f.Check, f.Title, f.Confidence)
+		p("  [%s] %s — %s (%s)\n", word(l, f.Severity), f.Check, f.Title, word(l, f.Confidence))
 		for _, fact := range f.Facts {
 			p("      %s\n", fact)
 		}
@@ -234,4 +240,12 @@ func showAddress(a Address) string {
 		return "<" + a.Address + ">"
 	}
 	return fmt.Sprintf("%q <%s>", a.Name, a.Address)
+}
+
+// word returns the label of a code, or the code.
+func word(l map[string]string, code string) string {
+	if w, ok := l[code]; ok {
+		return w
+	}
+	return code
 }
