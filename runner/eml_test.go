@@ -17,13 +17,13 @@ import (
 // legitimate, 1 when one is not, 2 on a file that is not an email.
 func TestEmlExitStatus(t *testing.T) {
 	srv := emltest.StartDNS(t)
-	corpus := emltest.Corpus(t)
 	dir := t.TempDir()
-	path := func(name string) string { return filepath.Join(dir, name+".eml") }
-	for name, b := range corpus {
-		if err := os.WriteFile(path(name), b, 0o644); err != nil {
-			t.Fatal(err)
+	files := emltest.CorpusFiles(t, dir)
+	path := func(name string) string {
+		if p, ok := files[name]; ok {
+			return p
 		}
+		return filepath.Join(dir, name+".eml")
 	}
 	if err := os.WriteFile(path("not-an-email"), []byte("\x00\x01binary"), 0o644); err != nil {
 		t.Fatal(err)

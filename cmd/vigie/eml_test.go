@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,14 +13,8 @@ import (
 // corpus, its DNS answered by Knot.
 func TestEmlCommand(t *testing.T) {
 	srv := emltest.StartDNS(t)
-	corpus := emltest.Corpus(t)
-	dir := t.TempDir()
-	for name, b := range corpus {
-		if err := os.WriteFile(filepath.Join(dir, name+".eml"), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	f := func(name string) string { return filepath.Join(dir, name+".eml") }
+	files := emltest.CorpusFiles(t, t.TempDir())
+	f := func(name string) string { return files[name] }
 	tests := []struct {
 		args []string
 		code int

@@ -136,3 +136,18 @@ func Corpus(t testing.TB) map[string][]byte {
 	out["tampered"] = tampered
 	return out
 }
+
+// CorpusFiles writes the signed corpus to dir as NAME.eml files and
+// returns their paths by name.
+func CorpusFiles(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for name, b := range Corpus(t) {
+		p := filepath.Join(dir, name+".eml")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = p
+	}
+	return out
+}
