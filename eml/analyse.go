@@ -25,21 +25,31 @@ const (
 
 // Check IDs (their catalogue is in check/eml).
 const (
-	CheckDKIMFail             = "eml.dkim-fail"
-	CheckDMARCFail            = "eml.dmarc-fail"
-	CheckUnauthenticated      = "eml.sender-unauthenticated"
-	CheckSenderMismatch       = "eml.sender-mismatch"
-	CheckLinksForeign         = "eml.links-foreign-domain"
-	CheckLookalike            = "eml.lookalike-domain"
-	CheckHTTPLink             = "eml.http-link"
-	CheckCredentialsRequest   = "eml.credentials-request"
-	CheckAttachmentRisky      = "eml.attachment-risky"
-	CheckArt34Incomplete      = "eml.art34-incomplete"
-	officialSourceFlag        = "official-domain"
-	officialSourceDirectory   = "directory"
-	officialSourceSenderOnly  = "sender"
-	defaultDNSTimeout         = 5 * time.Second
-	maxDisplayNameDomainCheck = 200
+	CheckDKIMFail           = "eml.dkim-fail"
+	CheckDMARCFail          = "eml.dmarc-fail"
+	CheckUnauthenticated    = "eml.sender-unauthenticated"
+	CheckSenderMismatch     = "eml.sender-mismatch"
+	CheckLinksForeign       = "eml.links-foreign-domain"
+	CheckLookalike          = "eml.lookalike-domain"
+	CheckHTTPLink           = "eml.http-link"
+	CheckCredentialsRequest = "eml.credentials-request"
+	CheckAttachmentRisky    = "eml.attachment-risky"
+	CheckArt34Incomplete    = "eml.art34-incomplete"
+)
+
+// Where the reference domains come from (Options.OfficialSource,
+// Report.OfficialSource).
+const (
+	SourceFlag      = "official-domain"
+	SourceDirectory = "directory"
+	// SourceSender: none given, the From domain is the only reference.
+	SourceSender = "sender"
+)
+
+const (
+	defaultDNSTimeout = 5 * time.Second
+	// maxDisplayName bounds the display name read for domains.
+	maxDisplayName = 200
 )
 
 // ErrUnverified is returned when a DNS question the authentication needs
@@ -233,12 +243,12 @@ func Analyse(ctx context.Context, m *Message, o Options) (*Report, error) {
 		fromReg = registrable(from)
 	}
 	if len(r.Official) == 0 {
-		r.OfficialSource = officialSourceSenderOnly
+		r.OfficialSource = SourceSender
 		if fromReg != "" {
 			r.Official = []string{fromReg}
 		}
 	} else if r.OfficialSource == "" {
-		r.OfficialSource = officialSourceFlag
+		r.OfficialSource = SourceFlag
 	}
 	// Links to the sender's own domain are not foreign when the sender
 	// is authenticated, or when no official domain is known.
@@ -405,8 +415,8 @@ func (r *Report) senderChecks(m *Message, from, fromReg string, own []string, of
 // displayDomains returns the domain names and addresses' domains a
 // display name shows ("Service client amazon.fr", "a@b.fr via X").
 func displayDomains(name string) []string {
-	if len(name) > maxDisplayNameDomainCheck {
-		name = name[:maxDisplayNameDomainCheck]
+	if len(name) > maxDisplayName {
+		name = name[:maxDisplayName]
 	}
 	var out []string
 	for _, tok := range strings.FieldsFunc(name, func(r rune) bool {
@@ -435,7 +445,9 @@ func isDomain(s string) bool {
 		}
 	}
 	suf, icann := publicsuffix.PublicSuffix(strings.ToLower(s))
-	return (icann || strings.HasSuffix(s, ".test")) && suf != strings.ToLower(s)
+	// Names under .test (RFC 6761, reserved for testing) count too, so
+	// that a test corpus reads as real mail does.
+	return (icann || strings.HasSuffix(strings.ToLower(s), ".test")) && suf != strings.ToLower(s)
 }
 
 // hostOf returns the host a link text shows ("https://a.fr/x" or "a.fr/x").

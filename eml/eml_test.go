@@ -192,6 +192,8 @@ func TestLinks(t *testing.T) {
 		{"https://eur01.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.a.fr%2F&data=x", "outlook.com", "protection: Microsoft Defender Safe Links", "https://www.a.fr/", true},
 		// A redirector wrapped in another: the innermost destination.
 		{"https://r.test/?to=https%3A%2F%2Fs.test%2F%3Fu%3Dhttps%253A%252F%252Fend.fr%252F", "r.test", "redirector", "https://end.fr/", true},
+		{"http://192.0.2.7/login", "192.0.2.7", "", "", true},
+		{"https://[2001:db8::7]/login", "2001:db8::7", "", "", true},
 		{"mailto:dpo@a.fr", "", "", "", false},
 		{"tel:+33123456789", "", "", "", false},
 		{"#top", "", "", "", false},

@@ -2,6 +2,7 @@ package eml
 
 import (
 	_ "embed"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -71,6 +72,9 @@ func unicodeForm(domain string) string {
 // has none (an IP address, a bare suffix).
 func registrable(host string) string {
 	host = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(host)), ".")
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return strings.Trim(host, "[]") // a link to an address: its own "domain"
+	}
 	if a, err := idna.ToASCII(host); err == nil {
 		host = a
 	}
@@ -104,6 +108,9 @@ type Lookalike struct {
 // lookalike reports whether the registrable domain d imitates one of the
 // official registrable domains (which it is not).
 func lookalike(d string, official []string) (Lookalike, bool) {
+	if _, err := netip.ParseAddr(d); err == nil {
+		return Lookalike{}, false
+	}
 	for _, o := range official {
 		if d == o {
 			return Lookalike{}, false

@@ -51,7 +51,7 @@ func Eml(ctx context.Context, o EmlOptions) (int, error) {
 	}
 	opts := eml.Options{DNS: &dnsq.Client{Server: server}, OfficialDomains: o.OfficialDomains}
 	if len(o.OfficialDomains) > 0 {
-		opts.OfficialSource = "official-domain"
+		opts.OfficialSource = eml.SourceFlag
 	}
 	if o.Organisation != "" {
 		if len(o.OfficialDomains) > 0 {
@@ -61,7 +61,7 @@ func Eml(ctx context.Context, o EmlOptions) (int, error) {
 		if err != nil {
 			return ExitError, err
 		}
-		opts.OfficialDomains, opts.OfficialSource = ds, "directory"
+		opts.OfficialDomains, opts.OfficialSource = ds, eml.SourceDirectory
 	}
 	var reports []*eml.Report
 	code := ExitOK
