@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -504,7 +505,8 @@ func (r *Report) mask(m *Message, own []string) {
 	var secrets []string
 	for _, a := range append(slices.Clone(m.To), m.Cc...) {
 		if a.Address != "" {
-			secrets = append(secrets, a.Address)
+			// As written, and as a link's query carries it.
+			secrets = append(secrets, a.Address, url.QueryEscape(a.Address))
 			if local, _, ok := strings.Cut(a.Address, "@"); ok && len(local) >= 3 {
 				secrets = append(secrets, local)
 			}
