@@ -197,6 +197,13 @@ func TestUnsignedMessages(t *testing.T) {
 		// An internal hop's address: SPF is not verifiable, never guessed.
 		{"internal hop", received("10.1.2.3") + "\r\n" + head("<notifications@agence-emploi.test>") + body,
 			eml.Suspicious, []string{eml.CheckDMARCFail}, eml.NotVerifiable, "fail"},
+		// SPF passes for strict.test, but the From is news.strict.test
+		// and the policy (found at the organisational domain) is
+		// strict: not aligned. Relaxed, the same message passes.
+		{"strict alignment", received("192.0.2.90") + "\r\nReturn-Path: <b@strict.test>\r\n" + head("<info@news.strict.test>") + body,
+			eml.Suspicious, []string{eml.CheckDMARCFail, eml.CheckSenderMismatch}, "pass", "fail"},
+		{"relaxed alignment", received("192.0.2.30") + "\r\nReturn-Path: <n@agence-emploi.test>\r\n" + head("<info@news.agence-emploi.test>") + body,
+			eml.LikelyLegitimate, nil, "pass", "pass"},
 		// A domain without DMARC: nobody vouches for the sender.
 		{"no DMARC policy", head("<contact@sans-dmarc.test>") + body,
 			eml.Suspicious, []string{eml.CheckSenderMismatch, eml.CheckUnauthenticated}, eml.NotVerifiable, "none"},

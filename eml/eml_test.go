@@ -332,3 +332,23 @@ func TestCatalogue(t *testing.T) {
 		}
 	}
 }
+
+func TestAligned(t *testing.T) {
+	for _, tc := range []struct {
+		d, from, mode string
+		want          bool
+	}{
+		{"agence-emploi.fr", "agence-emploi.fr", "s", true},
+		{"agence-emploi.fr", "agence-emploi.fr", "r", true},
+		{"news.agence-emploi.fr", "agence-emploi.fr", "r", true},
+		{"news.agence-emploi.fr", "agence-emploi.fr", "s", false},
+		{"AGENCE-EMPLOI.FR", "agence-emploi.fr", "s", true},
+		{"routeur-mail.fr", "agence-emploi.fr", "r", false},
+		{"interieur.gouv.fr", "impots.gouv.fr", "r", false}, // gouv.fr is a public suffix
+		{"", "agence-emploi.fr", "r", false},
+	} {
+		if got := aligned(tc.d, tc.from, tc.mode); got != tc.want {
+			t.Errorf("aligned(%q, %q, %s) = %v", tc.d, tc.from, tc.mode, got)
+		}
+	}
+}

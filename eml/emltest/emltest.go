@@ -73,6 +73,11 @@ func StartDNS(t testing.TB) *authdns.Server {
 			`bounces TXT "v=spf1 ip4:198.51.100.0/24 -all"`,
 			`_dmarc TXT "v=DMARC1; p=none"`,
 		}},
+		// Strict alignment: the From domain itself, not a sibling.
+		authdns.Zone{Name: "strict.test", Records: []string{
+			`@ TXT "v=spf1 ip4:192.0.2.90 -all"`,
+			`_dmarc TXT "v=DMARC1; p=quarantine; adkim=s; aspf=s"`,
+		}},
 		// A domain that publishes SPF but no DMARC policy.
 		authdns.Zone{Name: "sans-dmarc.test", Records: []string{
 			`@ TXT "v=spf1 ip4:192.0.2.80 -all"`,
