@@ -114,4 +114,3 @@ func answerOf(a *dnsq.Answer) observation.DNSAnswer {
 	}
 	return o
 }
-
