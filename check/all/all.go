@@ -6,6 +6,7 @@ import (
 	_ "vigie/check/auth"      // auth.*
 	_ "vigie/check/exposure"  // exposure.*
 	_ "vigie/check/form"      // form.*
+	_ "vigie/check/hosting"   // hosting.*
 	_ "vigie/check/tls"       // tls.*
 	_ "vigie/check/transport" // transport.*
 
