@@ -48,67 +48,117 @@ type receipt struct {
 	Categories []string `json:"categories,omitempty"`
 }
 
+// outsideEEA reports one finding per receiving party (registrable
+// domain) with a host outside, listing the hosts and what they received.
 func outsideEEA(site *observation.Site, r *check.Reporter) {
+	outside := map[string]*observation.Hosting{} // host -> hosting
 	for _, h := range site.PartyHosting {
-		if h == nil || h.OriginHidden || (h.Jurisdiction != hosting.JurisdictionOutside && h.Jurisdiction != hosting.JurisdictionPartial) {
+		if h != nil && !h.OriginHidden && (h.Jurisdiction == hosting.JurisdictionOutside || h.Jurisdiction == hosting.JurisdictionPartial) {
+			outside[h.Host] = h
+		}
+	}
+	if len(outside) == 0 {
+		return
+	}
+	type party struct {
+		hosts   []string
+		got     []receipt
+		special bool
+	}
+	parties := map[string]*party{}
+	note := func(host, page, how string, cats []string) {
+		if outside[host] == nil {
+			return
+		}
+		name := registrable("https://" + host + "/")
+		pt := parties[name]
+		if pt == nil {
+			pt = &party{}
+			parties[name] = pt
+		}
+		pt.hosts = addSorted(pt.hosts, host)
+		pt.got = append(pt.got, receipt{Page: page, How: how, Categories: cats})
+		for _, c := range cats {
+			pt.special = pt.special || pii.IsSpecial(c)
+		}
+	}
+	for i := range site.Pages {
+		p := &site.Pages[i]
+		if p.Rendering == nil {
 			continue
 		}
-		var got []receipt
-		special := false
-		for i := range site.Pages {
-			p := &site.Pages[i]
-			if p.Rendering == nil {
-				continue
-			}
-			var formCats []string
-			for k := range p.Forms {
-				if v := pii.CollectsPersonalData(&p.Forms[k]); v.Personal {
-					for _, c := range v.Categories {
-						formCats = addSorted(formCats, c)
-					}
-				}
-			}
-			for _, lk := range p.Rendering.Leaks {
-				if hostOf(lk.RequestURL) == h.Host {
-					got = append(got, receipt{Page: pageURL(p), How: "leak", Categories: []string{lk.Category}})
-					special = special || pii.IsSpecial(lk.Category)
-				}
-			}
-			if len(formCats) == 0 {
-				continue
-			}
-			for k := range p.Rendering.Requests {
-				if q := &p.Rendering.Requests[k]; ReceivesPersonalData(q) && hostOf(q.URL) == h.Host {
-					got = append(got, receipt{Page: pageURL(p), How: "tracker", Categories: formCats})
-					for _, c := range formCats {
-						special = special || pii.IsSpecial(c)
-					}
-					break
+		var formCats []string
+		for k := range p.Forms {
+			if v := pii.CollectsPersonalData(&p.Forms[k]); v.Personal {
+				for _, c := range v.Categories {
+					formCats = addSorted(formCats, c)
 				}
 			}
 		}
-		if len(got) == 0 {
+		for _, lk := range p.Rendering.Leaks {
+			note(hostOf(lk.RequestURL), pageURL(p), "leak", []string{lk.Category})
+		}
+		if len(formCats) == 0 {
 			continue
 		}
-		slices.SortFunc(got, func(a, b receipt) int { return strings.Compare(a.Page+a.How, b.Page+b.How) })
-		got = slices.CompactFunc(got, func(a, b receipt) bool { return a.Page == b.Page && a.How == b.How })
+		for k := range p.Rendering.Requests {
+			if q := &p.Rendering.Requests[k]; ReceivesPersonalData(q) {
+				note(hostOf(q.URL), pageURL(p), "tracker", formCats)
+			}
+		}
+	}
+	for name, pt := range parties {
+		got := pt.got
+		slices.SortFunc(got, func(a, b receipt) int { return strings.Compare(a.Page+" "+a.How, b.Page+" "+b.How) })
+		merged := got[:0]
+		for _, g := range got {
+			if n := len(merged); n > 0 && merged[n-1].Page == g.Page && merged[n-1].How == g.How {
+				for _, c := range g.Categories {
+					merged[n-1].Categories = addSorted(merged[n-1].Categories, c)
+				}
+				continue
+			}
+			g.Categories = append([]string(nil), g.Categories...)
+			slices.Sort(g.Categories)
+			merged = append(merged, g)
+		}
 		sev := finding.Info
-		if special {
+		if pt.special {
 			sev = finding.Medium
 		}
+		var hosts []*observation.Hosting
+		var countries []string
+		for _, h := range pt.hosts {
+			hosts = append(hosts, outside[h])
+			for _, c := range outside[h].Countries {
+				countries = addSorted(countries, c)
+			}
+		}
 		d := map[string]any{
-			"host":         h.Host,
-			"jurisdiction": h.Jurisdiction,
-			"countries":    h.Countries,
-			"addresses":    h.Addresses,
-			"datasets":     h.Datasets,
-			"received":     got,
+			"party":     name,
+			"hosts":     hostFacts(hosts),
+			"countries": countries,
+			"received":  merged,
 		}
-		if h.Provider != "" {
-			d["provider"], d["provider_name"] = h.Provider, h.ProviderName
-		}
-		r.Report(check.Issue{Check: "thirdparty.outside-eea", URL: got[0].Page, Location: "party-host:" + h.Host, Severity: sev, Detail: d})
+		r.Report(check.Issue{Check: "thirdparty.outside-eea", URL: merged[0].Page, Location: "party:" + name, Severity: sev, Detail: d})
 	}
+}
+
+// hostFact is what the detail says of one host of a party.
+type hostFact struct {
+	Host         string                    `json:"host"`
+	Jurisdiction string                    `json:"jurisdiction"`
+	Provider     string                    `json:"provider,omitempty"`
+	Addresses    []observation.HostAddress `json:"addresses"`
+	Datasets     []observation.Dataset     `json:"datasets,omitempty"`
+}
+
+func hostFacts(hs []*observation.Hosting) []hostFact {
+	out := make([]hostFact, len(hs))
+	for i, h := range hs {
+		out[i] = hostFact{Host: h.Host, Jurisdiction: h.Jurisdiction, Provider: h.Provider, Addresses: h.Addresses, Datasets: h.Datasets}
+	}
+	return out
 }
 
 func hostOf(raw string) string {
