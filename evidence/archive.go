@@ -452,13 +452,7 @@ func (a *Archive) WriteDNS(server, name, qtype string, received time.Time, wire 
 	if server != "" {
 		target = "dns://" + server + "/" + name + "?type=" + qtype
 	}
-	fields := []Field{{"Vigie-DNS-Server", server}}
-	if site != "" {
-		fields = append(fields, Field{"Vigie-Site", site})
-	}
-	for _, f := range findings {
-		fields = append(fields, Field{"Vigie-Finding", f})
-	}
+	fields := siteFields(site, findings, Field{"Vigie-DNS-Server", server})
 	refs, err := a.w.Write(&Record{Type: TypeResource, ContentType: "application/dns-message", TargetURI: target,
 		Date: firstTime(received), Fields: fields, Block: wire, PayloadOffset: 0})
 	if err != nil {
@@ -476,13 +470,7 @@ func (a *Archive) WriteScreenshot(pageURL string, png []byte, taken time.Time, s
 	if len(png) == 0 {
 		return Ref{}, errors.New("evidence: empty screenshot of " + pageURL)
 	}
-	fields := []Field{{"WARC-Concurrent-To-Page", pageURL}}
-	if site != "" {
-		fields = append(fields, Field{"Vigie-Site", site})
-	}
-	for _, f := range findings {
-		fields = append(fields, Field{"Vigie-Finding", f})
-	}
+	fields := siteFields(site, findings, Field{"WARC-Concurrent-To-Page", pageURL})
 	refs, err := a.w.Write(&Record{Type: TypeResource, ContentType: "image/png", TargetURI: pageURL,
 		Date: firstTime(taken), Fields: fields, Block: png, PayloadOffset: 0})
 	if err != nil {
@@ -500,6 +488,19 @@ func (a *Archive) WriteScreenshot(pageURL string, png []byte, taken time.Time, s
 	a.screenshots = append(a.screenshots, shot)
 	a.mu.Unlock()
 	return refs[0], nil
+}
+
+// siteFields returns first, then the fields naming the site and the
+// findings a record supports.
+func siteFields(site string, findings []string, first ...Field) []Field {
+	fields := first
+	if site != "" {
+		fields = append(fields, Field{"Vigie-Site", site})
+	}
+	for _, f := range findings {
+		fields = append(fields, Field{"Vigie-Finding", f})
+	}
+	return fields
 }
 
 // KeepsPersonalData reports whether the archive stores personal data

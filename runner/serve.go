@@ -32,7 +32,7 @@ type ServeOptions struct {
 	Listen string
 	// Hosting selects the hosting lookups of the scans it launches.
 	Hosting HostingSettings
-	DB     string
+	DB      string
 	// DataDir holds the signing key, the evidence of scans launched from
 	// the dashboard and the dashboard's files; "" for the XDG default.
 	DataDir string
