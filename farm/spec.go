@@ -38,6 +38,11 @@ const (
 	CheckTLSWeakSig      = "tls.cert-weak-signature"
 	CheckTLSNoRevocation = "tls.cert-no-revocation"
 	CheckTLSNo13         = "tls.no-tls13"
+
+	// Checks of where the data lives, expected only when the farm's zones
+	// are served by DNS (see Farm.Zones).
+	CheckHealthNonHDS = "hosting.health-data-non-hds"
+	CheckOutsideEEA   = "hosting.outside-eea"
 )
 
 // Audit modes an expectation may be limited to; "" means both.
@@ -93,6 +98,10 @@ type archetype struct {
 	// Files are served bodies that no template can write (spreadsheets,
 	// PDF files), made once per process.
 	Files []generatedFile
+	// Zone holds the DNS records of the domain, zone-file lines relative
+	// to it ("www A 51.91.20.30"), for the hosting tests (Farm.Zones);
+	// empty for a zone pointing every host at loopback.
+	Zone []string
 }
 
 // generatedFile is a body made by code. Make returns it and the personal
@@ -220,6 +229,9 @@ type exp struct {
 	// mode is "" for findings of both audit modes, ModeStatic or
 	// ModeBrowser for findings of one mode only.
 	mode string
+	// dns findings are only expected from a scan that resolves the farm's
+	// names with its zones (Farm.Zones) and looks hosting up.
+	dns bool
 }
 
 func expects(groups ...[]exp) []exp {

@@ -56,3 +56,12 @@ func denyPrivate(_ context.Context, _, address string, _ syscall.RawConn) error 
 	}
 	return nil
 }
+
+// loopbackOnly is the dial guard of Options.LoopbackOnly.
+func loopbackOnly(_ context.Context, _, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil || !ap.Addr().Unmap().IsLoopback() {
+		return fmt.Errorf("refusing to connect to %q: only loopback is allowed (Options.LoopbackOnly)", address)
+	}
+	return nil
+}

@@ -29,6 +29,12 @@ type Site struct {
 	HTTP  *Probe `json:"http,omitempty"`
 	// TLSProbe is the TLS audit of the HTTPS origin, nil when not run.
 	TLSProbe *TLSReport `json:"tls_probe,omitempty"`
+	// Hosting is where the site's pages are served from, nil when it
+	// was not looked up (no DNS server allowed, or the site failed).
+	Hosting *Hosting `json:"hosting,omitempty"`
+	// PartyHosting is where the third parties that receive personal data
+	// from the site's pages are hosted (browser mode), one per host.
+	PartyHosting []*Hosting `json:"party_hosting,omitempty"`
 
 	// Pages are the pages the crawl fetched, entry page first.
 	Pages []Page `json:"pages,omitempty"`

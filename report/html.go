@@ -38,6 +38,9 @@ type (
 	htmlScan struct {
 		ID, Started, Ended, Duration, Version string
 		Settings                              []htmlSetting
+		// IPData names the IP datasets hosting was judged with, "" when
+		// none (their licence asks for attribution).
+		IPData string
 	}
 	htmlSetting struct{ Key, Value string }
 	htmlCount   struct {
@@ -259,6 +262,7 @@ func htmlScanOf(scan Scan) htmlScan {
 		Started: htmlTime(scan.Started),
 		Ended:   htmlTime(scan.Ended),
 		Version: scan.Version,
+		IPData:  scan.Settings["ip_datasets"],
 	}
 	if !scan.Started.IsZero() && !scan.Ended.IsZero() && !scan.Ended.Before(scan.Started) {
 		out.Duration = scan.Ended.Sub(scan.Started).Round(time.Second).String()

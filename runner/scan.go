@@ -63,6 +63,8 @@ type ScanOptions struct {
 	// Browser selects browser mode for every target (except CSV rows whose
 	// mode is "static"); rows whose mode is "browser" are rendered anyway.
 	Browser BrowserSettings
+	// Hosting selects the hosting lookups (DNS, IP datasets, HDS list).
+	Hosting HostingSettings
 
 	// Stdout and Stderr receive the results and the progress; the Is*
 	// fields say whether they are terminals.
@@ -178,6 +180,12 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
+	hd, err := o.Hosting.load(o.Stderr)
+	if err != nil {
+		return ExitError, err
+	}
+	defer hd.db.Close()
+	judge := hd.judge(o.Hosting.Off, o.Fetch, settings)
 	if bro != nil {
 		settings["browser"] = strconv.FormatBool(bro.All)
 		settings["browser_typing"] = strconv.FormatBool(!bro.NoTyping)
@@ -192,6 +200,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		Store:       st,
 		Evidence:    ev,
 		Browser:     bro,
+		Hosting:     judge,
 		Version:     Version,
 		Settings:    settings,
 	}, func(r *scan.Result) error {

@@ -38,6 +38,9 @@ type WorkerOptions struct {
 	// BrowserTabs is the number of sites one Chromium renders at once
 	// (default Concurrency).
 	BrowserTabs int
+	// Hosting selects the hosting lookups; their DNS server is the
+	// scan's (its --dns).
+	Hosting HostingSettings
 
 	// abandon makes a cancelled worker drop its in-flight jobs without a
 	// word, as a killed process would (tests).
@@ -48,13 +51,15 @@ type WorkerOptions struct {
 // engine as a local scan and records it in the store, acknowledging a job
 // only once its results are committed.
 type Worker struct {
-	o     WorkerOptions
-	q     *queue.Queue
-	cons  *queue.Consumer
-	st    store.Store
-	log   *slog.Logger
-	start time.Time
-	addr  string // where /metrics listens
+	o    WorkerOptions
+	q    *queue.Queue
+	cons *queue.Consumer
+	st   store.Store
+	// hosting is the dataset and HDS list every scan's judge shares.
+	hosting hostingData
+	log     *slog.Logger
+	start   time.Time
+	addr    string // where /metrics listens
 
 	mu      sync.Mutex
 	engines map[string]*scanEngine
@@ -105,30 +110,38 @@ func NewWorker(ctx context.Context, o WorkerOptions) (*Worker, error) {
 	if o.DB == "none" {
 		return nil, errors.New("worker: a worker needs a store (--db postgres://...)")
 	}
+	hd, err := o.Hosting.load(nil)
+	if err != nil {
+		return nil, err
+	}
 	st, err := OpenStore(ctx, o.DB)
 	if err != nil {
+		hd.db.Close()
 		return nil, err
 	}
 	q, err := queue.Connect(ctx, o.Queue, queue.Options{AckWait: o.AckWait, MaxDeliver: o.MaxDeliver})
 	if err != nil {
 		st.Close()
+		hd.db.Close()
 		return nil, err
 	}
 	cons, err := q.Consumer(ctx)
 	if err != nil {
 		q.Close()
 		st.Close()
+		hd.db.Close()
 		return nil, err
 	}
 	if o.AckWait <= 0 {
 		o.AckWait = queue.DefaultAckWait
 	}
-	return &Worker{o: o, q: q, cons: cons, st: st, log: o.Log, start: time.Now(), engines: map[string]*scanEngine{}}, nil
+	return &Worker{o: o, q: q, cons: cons, st: st, hosting: hd, log: o.Log, start: time.Now(), engines: map[string]*scanEngine{}}, nil
 }
 
 // Close releases the queue connection, the store and the engines.
 func (w *Worker) Close() error {
 	w.q.Close()
+	defer w.hosting.db.Close()
 	w.mu.Lock()
 	for _, e := range w.engines {
 		if e.eng != nil {
@@ -348,6 +361,7 @@ func (w *Worker) engineOptions(j queue.Job, b *scan.Browser) scan.Options {
 		Crawl:    j.Settings.Crawl,
 		TLSProbe: j.Settings.TLSProbe,
 		Browser:  b,
+		Hosting:  w.hosting.judge(w.o.Hosting.Off, j.Settings.Fetch, nil),
 		Version:  Version,
 	}
 }

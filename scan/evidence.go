@@ -199,6 +199,10 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 	if err != nil {
 		return err
 	}
+	hostingRefs, err := ar.hosting(site, fs)
+	if err != nil {
+		return err
+	}
 
 	for i := range fs {
 		f := &fs[i]
@@ -212,6 +216,9 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 			refs = append(refs, evidence.EvidenceRefOf(*tlsRef))
 		}
 		for _, r := range browserRefs[f.ID] {
+			refs = append(refs, evidence.EvidenceRefOf(r))
+		}
+		for _, r := range hostingRefs[f.ID] {
 			refs = append(refs, evidence.EvidenceRefOf(r))
 		}
 		f.Evidence = f.Evidence[:0]
@@ -266,6 +273,58 @@ func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[
 		r.Screenshot = nil
 		for _, id := range ids {
 			out[id] = append(out[id], refs...)
+		}
+	}
+	return out, nil
+}
+
+// hosting archives what the site's hosting was judged on, for every site
+// looked up: each DNS answer as received (server, time, wire message) and
+// the hosting facts with the datasets' names, dates and SHA-256, for the
+// site's host and for the third parties receiving its data. It returns the
+// references by ID of the findings relying on them (hosting.* on the
+// site's host, thirdparty.outside-eea on the parties'), and releases the
+// answers.
+func (ar *archiver) hosting(site *observation.Site, fs []finding.Finding) (map[string][]evidence.Ref, error) {
+	out := map[string][]evidence.Ref{}
+	write := func(h *observation.Hosting, relies func(string) bool) error {
+		if h == nil {
+			return nil
+		}
+		var ids []string
+		for _, f := range fs {
+			if relies(f.Check) {
+				ids = append(ids, f.ID)
+			}
+		}
+		var refs []evidence.Ref
+		for _, a := range h.DNS {
+			if len(a.Wire) == 0 {
+				continue
+			}
+			ref, err := ar.a.WriteDNS(a.Server, a.Name, a.Type, a.Time, a.Wire, site.URL, ids)
+			if err != nil {
+				return err
+			}
+			refs = append(refs, ref)
+		}
+		h.DNS = nil
+		doc, err := ar.a.WriteDocument("dns:"+h.Host, "hosting", h, site.URL, ids)
+		if err != nil {
+			return err
+		}
+		refs = append(refs, doc)
+		for _, id := range ids {
+			out[id] = append(out[id], refs...)
+		}
+		return nil
+	}
+	if err := write(site.Hosting, func(c string) bool { return strings.HasPrefix(c, "hosting.") }); err != nil {
+		return nil, err
+	}
+	for _, h := range site.PartyHosting {
+		if err := write(h, func(c string) bool { return c == "thirdparty.outside-eea" }); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

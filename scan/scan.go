@@ -21,6 +21,7 @@ import (
 	"vigie/evidence"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/hosting"
 	"vigie/observation"
 	"vigie/pii"
 	"vigie/store"
@@ -50,6 +51,10 @@ type Options struct {
 	// Browser, when set, renders pages in headless Chromium for the
 	// targets that ask for it (browser mode).
 	Browser *Browser
+	// Hosting, when set with a DNS client, looks up where each site (and
+	// each third party receiving personal data) is hosted; its DNS
+	// answers go to the evidence.
+	Hosting *hosting.Judge
 
 	// onEngine lets tests reach the engine Run starts.
 	onEngine func(*Engine)
@@ -297,6 +302,10 @@ func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+	}
+	examineHosting(ctx, e.o.Hosting, site)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
 	}
 	res := &Result{Site: site}
 	for _, p := range site.Pages {

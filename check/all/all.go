@@ -7,6 +7,7 @@ import (
 	_ "vigie/check/eml"       // eml.* (catalogue only: vigie eml reads emails, not sites)
 	_ "vigie/check/exposure"  // exposure.*
 	_ "vigie/check/form"      // form.*
+	_ "vigie/check/hosting"   // hosting.*
 	_ "vigie/check/tls"       // tls.*
 	_ "vigie/check/transport" // transport.*
 

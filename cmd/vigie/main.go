@@ -21,6 +21,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"vigie/crawl"
+	"vigie/dnsq"
 	"vigie/fetch"
 	"vigie/runner"
 )
@@ -59,6 +60,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			farmCommand(stderr),
 			tlsCommand(stdout),
 			emlCommand(stdout, &code),
+			dataCommand(stdout),
 			evidenceCommand(stdout, stderr),
 			keyCommand(stdout),
 			caseCommand(stdout, stderr),
@@ -109,13 +111,14 @@ func networkFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "resolve-file", Category: catNetwork, Usage: "read --resolve triples from `FILE`, one a line"},
 		&cli.StringSliceFlag{Name: "connect-to", Category: catNetwork, Usage: "connect `HOST1:PORT1:HOST2:PORT2` (curl syntax; repeatable)"},
 		&cli.BoolFlag{Name: "no-dns", Category: catNetwork, Usage: "never use DNS: only --resolve and --connect-to addresses"},
+		&cli.StringFlag{Name: "dns", Category: catNetwork, Usage: "send every DNS lookup (connections, TLS audit, hosting) to the server at `ADDR:PORT` instead of the system's resolvers"},
 		&cli.StringSliceFlag{Name: "ca-cert", Category: catNetwork, Usage: "also trust the CA certificates in PEM `FILE`"},
 		&cli.StringFlag{Name: "user-agent", Value: fetch.DefaultUserAgent, Category: catNetwork, Usage: "User-Agent header"},
 	}
 }
 
 func scopeFlags() []cli.Flag {
-	return []cli.Flag{
+	return concat([]cli.Flag{
 		&cli.IntFlag{Name: "max-pages", Value: 30, Category: catScope, Usage: "pages fetched per site"},
 		&cli.IntFlag{Name: "max-depth", Value: 3, Category: catScope, Usage: "links followed from the entry page"},
 		&cli.BoolFlag{Name: "no-tls-probe", Category: catScope, Usage: "skip the TLS audit (protocols, cipher suites, certificates) of HTTPS sites"},
@@ -126,7 +129,21 @@ func scopeFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "no-typing", Category: catScope, Usage: "browser mode: do not type canary values into form fields"},
 		&cli.BoolFlag{Name: "no-screenshots", Category: catScope, Usage: "browser mode: take no page screenshots"},
 		&cli.DurationFlag{Name: "page-timeout", Value: 20 * time.Second, Category: catScope, Usage: "browser mode: time allowed to render one page"},
+	}, hostingFlags())
+}
+
+// hostingFlags select the hosting lookups (scan, demo, case, serve, worker).
+func hostingFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "hds-list", Category: catScope, Usage: "list of certified health-data hosts (JSON or CSV name,asns,providers,note) replacing the bundled one"},
+		&cli.StringFlag{Name: "ip-data", Category: catScope, Usage: "IP dataset `DIR` written by vigie data update (default: the XDG data directory)"},
+		&cli.BoolFlag{Name: "no-hosting", Category: catScope, Usage: "do not look up where sites are hosted (no DNS questions beyond connections)"},
 	}
+}
+
+// hostingSettings reads the hosting flags.
+func hostingSettings(cmd *cli.Command) runner.HostingSettings {
+	return runner.HostingSettings{Off: cmd.Bool("no-hosting"), HDSList: cmd.String("hds-list"), DataDir: cmd.String("ip-data")}
 }
 
 func dbFlag(usage string) cli.Flag {
@@ -151,6 +168,10 @@ func fetchOptions(cmd *cli.Command) (fetch.Options, error) {
 		}
 		resolve = append(resolve, more...)
 	}
+	dns, err := dnsq.ParseServer(cmd.String("dns"))
+	if err != nil {
+		return fetch.Options{}, err
+	}
 	retries := cmd.Int("retries")
 	if retries == 0 {
 		retries = -1 // fetch.Options: zero means the default, negative none
@@ -165,6 +186,7 @@ func fetchOptions(cmd *cli.Command) (fetch.Options, error) {
 		Resolve:     resolve,
 		ConnectTo:   cmd.StringSlice("connect-to"),
 		NoDNS:       cmd.Bool("no-dns"),
+		DNS:         dns,
 		CACertFiles: cmd.StringSlice("ca-cert"),
 	}, nil
 }
@@ -193,6 +215,7 @@ func scanOptions(cmd *cli.Command, stdout, stderr io.Writer) (runner.ScanOptions
 		NoTLSProbe:  cmd.Bool("no-tls-probe"),
 		Fetch:       fo,
 		Crawl:       crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
+		Hosting:     hostingSettings(cmd),
 		Browser: runner.BrowserSettings{
 			All: cmd.Bool("browser"), Chromium: cmd.String("chromium"), TrackerList: cmd.String("tracker-list"),
 			NoTyping: cmd.Bool("no-typing"), NoScreenshots: cmd.Bool("no-screenshots"), PageTimeout: cmd.Duration("page-timeout"),
@@ -349,5 +372,23 @@ func tlsCommand(stdout io.Writer) *cli.Command {
 			}
 			return runner.TLS(ctx, runner.TLSOptions{Hosts: cmd.Args().Slice(), Format: cmd.String("format"), Fetch: fo, Stdout: stdout})
 		},
+	}
+}
+
+func dataCommand(stdout io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:  "data",
+		Usage: "manage the open datasets Vigie judges with",
+		Commands: []*cli.Command{{
+			Name:  "update",
+			Usage: "fetch the current release of the IP datasets (sapics' ip-location-db: country CC0, ASN CC BY 4.0 by RouteViews, DB-IP and the NRO)",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "dir", Usage: "write the files to `DIR` (default: the XDG data directory, as --ip-data)"},
+				&cli.StringFlag{Name: "base-url", Usage: "fetch the files from `URL`/NAME instead of the upstream release (a mirror)"},
+			},
+			Action: func(ctx context.Context, cmd *cli.Command) error {
+				return runner.DataUpdate(ctx, runner.DataUpdateOptions{Dir: cmd.String("dir"), BaseURL: cmd.String("base-url"), Stdout: stdout})
+			},
+		}},
 	}
 }

@@ -32,7 +32,7 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "max-pages", Value: 30, Category: catScope, Usage: "pages fetched per site"},
 			&cli.IntFlag{Name: "max-depth", Value: 3, Category: catScope, Usage: "links followed from the entry page"},
 			&cli.BoolFlag{Name: "no-tls-probe", Category: catScope, Usage: "skip the TLS audit of HTTPS sites"},
-		}, networkFlags()),
+		}, networkFlags(), hostingFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			var h slog.Handler
 			switch f := cmd.String("log-format"); f {
@@ -56,7 +56,8 @@ func serveCommand(stderr io.Writer) *cli.Command {
 				maxDepth = -1 // crawl.Options: negative means the entry page only
 			}
 			return runner.Serve(ctx, runner.ServeOptions{
-				Listen: cmd.String("listen"), DB: cmd.String("db"), DataDir: cmd.String("data-dir"),
+				Hosting: hostingSettings(cmd),
+				Listen:  cmd.String("listen"), DB: cmd.String("db"), DataDir: cmd.String("data-dir"),
 				CertFile: cmd.String("cert"), KeyFile: cmd.String("key"), AllowPrivate: cmd.Bool("allow-private"),
 				Fetch: fo, Crawl: crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth},
 				Concurrency: cmd.Int("c"), NoTLSProbe: cmd.Bool("no-tls-probe"), MaxScans: cmd.Int("max-scans"),

@@ -28,6 +28,9 @@ func workerCommand(stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on standard error: text or json"},
 			&cli.StringFlag{Name: "chromium", Usage: "Chromium executable `PATH` for browser-mode sites, started when a job needs it (default: found on PATH)"},
 			&cli.IntFlag{Name: "browser-tabs", HideDefault: true, Usage: "sites one Chromium renders at once (default: -c)"},
+			&cli.StringFlag{Name: "hds-list", Usage: "list of certified health-data hosts replacing the bundled one (see vigie scan)"},
+			&cli.StringFlag{Name: "ip-data", Usage: "IP dataset `DIR` written by vigie data update (default: the XDG data directory)"},
+			&cli.BoolFlag{Name: "no-hosting", Usage: "do not look up where sites are hosted"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			var h slog.Handler
@@ -51,6 +54,7 @@ func workerCommand(stderr io.Writer) *cli.Command {
 				Grace:       cmd.Duration("grace"),
 				Chromium:    cmd.String("chromium"),
 				BrowserTabs: cmd.Int("browser-tabs"),
+				Hosting:     hostingSettings(cmd),
 				Log:         slog.New(h),
 			})
 			if err != nil {
