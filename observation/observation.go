@@ -29,6 +29,9 @@ type Site struct {
 	HTTP  *Probe `json:"http,omitempty"`
 	// TLSProbe is the TLS audit of the HTTPS origin, nil when not run.
 	TLSProbe *TLSReport `json:"tls_probe,omitempty"`
+	// Mail is the mail audit of the site's registrable domain (scan
+	// --mail, or vigie mail), nil when not run.
+	Mail *MailDomain `json:"mail,omitempty"`
 
 	// Pages are the pages the crawl fetched, entry page first.
 	Pages []Page `json:"pages,omitempty"`

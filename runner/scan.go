@@ -13,6 +13,7 @@ import (
 	"vigie/crawl"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/mailcheck"
 	"vigie/report"
 	"vigie/scan"
 	"vigie/store"
@@ -63,6 +64,9 @@ type ScanOptions struct {
 	// Browser selects browser mode for every target (except CSV rows whose
 	// mode is "static"); rows whose mode is "browser" are rendered anyway.
 	Browser BrowserSettings
+	// Mail, when set, also audits the mail posture of each site's
+	// registrable domain (scan --mail).
+	Mail *MailSettings
 
 	// Stdout and Stderr receive the results and the progress; the Is*
 	// fields say whether they are terminals.
@@ -111,39 +115,14 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		defer st.Close()
 	}
 
-	// Writers: the requested format (file or stdout) and the table.
-	var writers []report.Writer
-	var closers []io.Closer
+	writers, closers, err := openWriters(o.Format, o.Output, o.Lang, o.Stdout, o.StdoutIsTTY)
 	defer func() {
 		for _, c := range closers {
 			c.Close()
 		}
 	}()
-	ropts := report.Options{Lang: o.Lang}
-	if o.Format != "" {
-		w := o.Stdout
-		if o.Output != "" && o.Output != "-" {
-			f, err := os.Create(o.Output)
-			if err != nil {
-				return ExitError, fmt.Errorf("creating output: %w", err)
-			}
-			closers = append(closers, f)
-			w = f
-		}
-		rw, err := report.New(o.Format, w, ropts)
-		if err != nil {
-			return ExitError, err
-		}
-		writers = append(writers, rw)
-	}
-	if o.Format == "" || (o.Output != "" && o.Output != "-") {
-		topts := ropts
-		topts.Color = o.StdoutIsTTY
-		tw, err := report.New("table", o.Stdout, topts)
-		if err != nil {
-			return ExitError, err
-		}
-		writers = append(writers, tw)
+	if err != nil {
+		return ExitError, err
 	}
 
 	settings := map[string]string{
@@ -166,6 +145,16 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	}
 	for k, v := range o.Settings {
 		settings[k] = v
+	}
+	var mail *mailcheck.Auditor
+	if o.Mail != nil {
+		if o.Queue != "" {
+			return ExitError, errors.New("--mail is not available with --queue")
+		}
+		if mail, err = o.Mail.auditor(o.Fetch); err != nil {
+			return ExitError, err
+		}
+		settings["mail"] = "true"
 	}
 	if o.Queue != "" {
 		if ev != nil {
@@ -192,6 +181,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		Store:       st,
 		Evidence:    ev,
 		Browser:     bro,
+		Mail:        mail,
 		Version:     Version,
 		Settings:    settings,
 	}, func(r *scan.Result) error {
@@ -240,6 +230,41 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		return ExitFindings, nil
 	}
 	return ExitOK, nil
+}
+
+// openWriters opens the report writers of scan and mail: the requested
+// format (to output, or stdout) and the table on stdout unless the format
+// goes there.
+func openWriters(format, output, lang string, stdout io.Writer, tty bool) ([]report.Writer, []io.Closer, error) {
+	var writers []report.Writer
+	var closers []io.Closer
+	ropts := report.Options{Lang: lang}
+	if format != "" {
+		w := stdout
+		if output != "" && output != "-" {
+			f, err := os.Create(output)
+			if err != nil {
+				return nil, nil, fmt.Errorf("creating output: %w", err)
+			}
+			closers = append(closers, f)
+			w = f
+		}
+		rw, err := report.New(format, w, ropts)
+		if err != nil {
+			return nil, closers, err
+		}
+		writers = append(writers, rw)
+	}
+	if format == "" || (output != "" && output != "-") {
+		topts := ropts
+		topts.Color = tty
+		tw, err := report.New("table", stdout, topts)
+		if err != nil {
+			return nil, closers, err
+		}
+		writers = append(writers, tw)
+	}
+	return writers, closers, nil
 }
 
 func reportSite(r *scan.Result) *report.Site {

@@ -21,6 +21,7 @@ import (
 	"vigie/evidence"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/mailcheck"
 	"vigie/observation"
 	"vigie/pii"
 	"vigie/store"
@@ -50,6 +51,10 @@ type Options struct {
 	// Browser, when set, renders pages in headless Chromium for the
 	// targets that ask for it (browser mode).
 	Browser *Browser
+	// Mail, when set, examines the mail posture of each site's
+	// registrable domain (scan --mail); sites sharing one are examined
+	// once.
+	Mail *mailcheck.Auditor
 
 	// onEngine lets tests reach the engine Run starts.
 	onEngine func(*Engine)
@@ -296,6 +301,11 @@ func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*
 		probeTLS(ctx, prober, site)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+	}
+	if e.o.Mail != nil && site.Error == "" {
+		if d := mailcheck.RegistrableDomain(site.Host); d != "" {
+			site.Mail = e.o.Mail.Audit(ctx, d)
 		}
 	}
 	res := &Result{Site: site}

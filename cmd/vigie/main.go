@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			reportCommand(stdout),
 			farmCommand(stderr),
 			tlsCommand(stdout),
+			mailCommand(stdout, stderr, &code),
 			evidenceCommand(stdout, stderr),
 			keyCommand(stdout),
 			caseCommand(stdout, stderr),
@@ -110,6 +111,9 @@ func networkFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "no-dns", Category: catNetwork, Usage: "never use DNS: only --resolve and --connect-to addresses"},
 		&cli.StringSliceFlag{Name: "ca-cert", Category: catNetwork, Usage: "also trust the CA certificates in PEM `FILE`"},
 		&cli.StringFlag{Name: "user-agent", Value: fetch.DefaultUserAgent, Category: catNetwork, Usage: "User-Agent header"},
+		// --dns: the mail audit's questions go to this server (hosting's
+		// work extends it to the fetcher).
+		&cli.StringFlag{Name: "dns", Category: catNetwork, Usage: "send DNS questions to the server at `ADDR:PORT` (default: the system's resolvers)"},
 	}
 }
 
@@ -215,6 +219,8 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 			dbFlag("history database: SQLite `PATH` (default under the XDG data directory), postgres://... URL, or none"),
 			&cli.StringFlag{Name: "queue", Category: catState, Usage: "send the sites as jobs to vigie workers through the NATS JetStream server at `URL` (nats://HOST:PORT) instead of auditing them here; needs --db postgres://..."},
 			&cli.BoolFlag{Name: "wait", Category: catState, Usage: "with --queue: follow progress until every site is recorded, then write the results"},
+			&cli.BoolFlag{Name: "mail", Category: catScope, Usage: "also audit the mail posture (SPF, DMARC, DKIM, MTA-STS, STARTTLS, DNSSEC) of each site's registrable domain, as vigie mail does"},
+			dkimSelectorFlag(),
 		}, outputFlags(), networkFlags(), scopeFlags(), evidenceFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			o, err := scanOptions(cmd, stdout, stderr)
@@ -230,6 +236,9 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 			}
 			o.Evidence = evidenceSettings(cmd)
 			o.Queue, o.Wait = cmd.String("queue"), cmd.Bool("wait")
+			if cmd.Bool("mail") {
+				o.Mail = mailSettings(cmd)
+			}
 			if o.Queue != "" && !cmd.IsSet("archive") {
 				o.Evidence.Archive = runner.ArchiveNone // workers keep no evidence
 			}
