@@ -5,18 +5,16 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 
 	"vigie/check"
 	_ "vigie/check/mail"
@@ -24,40 +22,11 @@ import (
 	"vigie/fetch"
 	"vigie/finding"
 	"vigie/internal/authdns"
+	"vigie/internal/smtppeer"
 	"vigie/internal/testpki"
 	"vigie/mailcheck"
 	"vigie/observation"
 )
-
-// refusing is an SMTP session that accepts no mail: the tests only greet,
-// EHLO and STARTTLS.
-type refusing struct{}
-
-var errNoMail = &smtp.SMTPError{Code: 550, Message: "test server accepts no mail"}
-
-func (refusing) Reset()                               {}
-func (refusing) Logout() error                        { return nil }
-func (refusing) Mail(string, *smtp.MailOptions) error { return errNoMail }
-func (refusing) Rcpt(string, *smtp.RcptOptions) error { return errNoMail }
-func (refusing) Data(io.Reader) error                 { return errNoMail }
-
-// startSMTP runs a go-smtp server on loopback; cfg nil offers no
-// STARTTLS.
-func startSMTP(t *testing.T, cfg *tls.Config) int {
-	t.Helper()
-	s := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return refusing{}, nil }))
-	s.Domain = "mx.test"
-	s.TLSConfig = cfg
-	s.ErrorLog = log.New(io.Discard, "", 0)
-	s.ReadTimeout, s.WriteTimeout = 10*time.Second, 10*time.Second
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Serve(l)
-	t.Cleanup(func() { s.Close() })
-	return l.Addr().(*net.TCPAddr).Port
-}
 
 func dkimRecord(t *testing.T, bits int) string {
 	b, err := os.ReadFile(filepath.Join("testdata", fmt.Sprintf("dkim-rsa%d.b64", bits)))
@@ -88,6 +57,30 @@ type posture struct {
 	// policy is the MTA-STS policy served for mta-sts.DOMAIN ("" = 404).
 	policy string
 	want   map[string]finding.Severity
+	// observed, when set, checks what was seen (that a silent posture
+	// was examined, not skipped).
+	observed func(*observation.MailDomain) error
+}
+
+// starttlsOK requires the first MX to have offered STARTTLS and spoken
+// TLS 1.2 or 1.3.
+func starttlsOK(md *observation.MailDomain) error {
+	if len(md.Exchangers) == 0 || md.Exchangers[0].Error != "" || !md.Exchangers[0].STARTTLS || md.Exchangers[0].TLS == nil {
+		return fmt.Errorf("MX not examined: %+v", md.Exchangers)
+	}
+	if acc := md.Exchangers[0].TLS.Accepted(); !slices.Contains(acc, observation.TLS12) && !slices.Contains(acc, observation.TLS13) {
+		return fmt.Errorf("accepted %v", acc)
+	}
+	return nil
+}
+
+func spfLookups(n int, result string) func(*observation.MailDomain) error {
+	return func(md *observation.MailDomain) error {
+		if md.SPF.Lookups != n || md.SPF.Result != result {
+			return fmt.Errorf("SPF lookups %d result %s, want %d %s", md.SPF.Lookups, md.SPF.Result, n, result)
+		}
+		return nil
+	}
 }
 
 const (
@@ -142,7 +135,23 @@ func postures(t *testing.T) []posture {
 	}
 	return []posture{
 		{domain: "good.test", mx: "good", policy: enforce("good.test"),
-			zone: inboundZone("good.test", true, stsRecord, k2048)},
+			zone: inboundZone("good.test", true, stsRecord, k2048),
+			observed: func(md *observation.MailDomain) error {
+				if err := starttlsOK(md); err != nil {
+					return err
+				}
+				switch {
+				case md.MTASTS.Mode != "enforce":
+					return fmt.Errorf("MTA-STS mode %q (%s)", md.MTASTS.Mode, md.MTASTS.PolicyError)
+				case len(md.DKIM.Keys) != 1 || md.DKIM.Keys[0].Bits != 2048:
+					return fmt.Errorf("DKIM keys %+v", md.DKIM.Keys)
+				case !md.DNSSEC.Signed:
+					return fmt.Errorf("zone not seen signed")
+				case md.SPF.Result != "neutral" && md.SPF.Result != "fail":
+					return fmt.Errorf("SPF result %s", md.SPF.Result)
+				}
+				return nil
+			}},
 		{domain: "unsigned.test", mx: "good", policy: enforce("unsigned.test"),
 			zone: inboundZone("unsigned.test", false, stsRecord, k2048),
 			want: map[string]finding.Severity{"mail.dnssec-missing": finding.Info}},
@@ -159,9 +168,11 @@ func postures(t *testing.T) []posture {
 		{domain: "softfail.test", zone: authdns.Zone{Name: "softfail.test", Sign: true, Records: []string{goodDMARC, `@ TXT "v=spf1 ip4:192.0.2.0/24 ~all"`}}},
 		{domain: "chain11.test", zone: authdns.Zone{Name: "chain11.test", Sign: true,
 			Records: append([]string{goodDMARC, `@ TXT "v=spf1 include:i1.chain11.test -all"`}, fix("chain11.test", chain11)...)},
-			want: map[string]finding.Severity{"mail.spf-invalid": finding.Medium}},
+			want:     map[string]finding.Severity{"mail.spf-invalid": finding.Medium},
+			observed: spfLookups(11, "permerror")},
 		{domain: "chain10.test", zone: authdns.Zone{Name: "chain10.test", Sign: true,
-			Records: append([]string{goodDMARC, `@ TXT "v=spf1 include:i1.chain10.test -all"`}, fix("chain10.test", chain10)...)}},
+			Records: append([]string{goodDMARC, `@ TXT "v=spf1 include:i1.chain10.test -all"`}, fix("chain10.test", chain10)...)},
+			observed: spfLookups(10, "fail")},
 		{domain: "syntax.test", zone: authdns.Zone{Name: "syntax.test", Sign: true, Records: []string{goodDMARC, `@ TXT "v=spf1 ip4:192.0.2.300 -all"`}},
 			want: map[string]finding.Severity{"mail.spf-invalid": finding.Medium}},
 		{domain: "twospf.test", zone: authdns.Zone{Name: "twospf.test", Sign: true, Records: []string{goodDMARC, `@ TXT "v=spf1 ip4:192.0.2.0/24 -all"`, `@ TXT "v=spf1 ip4:198.51.100.0/24 -all"`}},
@@ -174,10 +185,22 @@ func postures(t *testing.T) []posture {
 			want: map[string]finding.Severity{"mail.dmarc-weak": finding.Low}},
 		// A subdomain without a record of its own takes its
 		// organisational domain's subdomain policy.
-		{domain: "news.orgreject.test", zone: authdns.Zone{Name: "orgreject.test", Sign: true, Records: []string{goodDMARC, `news TXT "v=spf1 ip4:192.0.2.0/24 -all"`}}},
+		{domain: "news.orgreject.test", zone: authdns.Zone{Name: "orgreject.test", Sign: true, Records: []string{goodDMARC, `news TXT "v=spf1 ip4:192.0.2.0/24 -all"`}},
+			observed: func(md *observation.MailDomain) error {
+				if !md.DMARC.Inherited || md.DMARC.Policy != "reject" || md.DNSSEC.Zone != "orgreject.test" {
+					return fmt.Errorf("DMARC %+v, DNSSEC zone %s", md.DMARC, md.DNSSEC.Zone)
+				}
+				return nil
+			}},
 		{domain: "news.orgspnone.test", zone: authdns.Zone{Name: "orgspnone.test", Sign: true, Records: []string{`_dmarc TXT "v=DMARC1; p=reject; sp=none"`, `news TXT "v=spf1 ip4:192.0.2.0/24 -all"`}},
 			want: map[string]finding.Severity{"mail.dmarc-weak": finding.Medium}},
-		{domain: "dkim1024.test", zone: sender("dkim1024.test", true, "mail._domainkey TXT "+dkimRecord(t, 1024))},
+		{domain: "dkim1024.test", zone: sender("dkim1024.test", true, "mail._domainkey TXT "+dkimRecord(t, 1024)),
+			observed: func(md *observation.MailDomain) error {
+				if len(md.DKIM.Keys) != 1 || md.DKIM.Keys[0].Bits != 1024 || md.DKIM.Keys[0].Selector != "mail" {
+					return fmt.Errorf("DKIM keys %+v", md.DKIM.Keys)
+				}
+				return nil
+			}},
 		{domain: "dkim512.test", zone: sender("dkim512.test", true, "s1._domainkey TXT "+dkimRecord(t, 512)),
 			want: map[string]finding.Severity{"mail.dkim-weak": finding.Medium}},
 		{domain: "dkimcustom.test", zone: sender("dkimcustom.test", true, "corp2026._domainkey TXT "+dkimRecord(t, 512)),
@@ -186,7 +209,7 @@ func postures(t *testing.T) []posture {
 		{domain: "parked.test", zone: authdns.Zone{Name: "parked.test", Sign: true, Records: []string{`@ TXT "v=spf1 -all"`}},
 			want: map[string]finding.Severity{"mail.dmarc-missing": finding.Low}},
 		{domain: "nullmx.test", zone: authdns.Zone{Name: "nullmx.test", Sign: true, Records: []string{`@ MX 0 .`, `@ TXT "v=spf1 -all"`, goodDMARC}}},
-		{domain: "nosts.test", mx: "good", zone: authdns.Zone{Name: "nosts.test", Sign: true, Records: []string{goodSPF, goodDMARC, "@ MX 10 mx1.nosts.test.", "mx1 A 127.0.0.1"}},
+		{domain: "nosts.test", mx: "good", observed: starttlsOK, zone: authdns.Zone{Name: "nosts.test", Sign: true, Records: []string{goodSPF, goodDMARC, "@ MX 10 mx1.nosts.test.", "mx1 A 127.0.0.1"}},
 			want: map[string]finding.Severity{"mail.mta-sts-missing": finding.Low, "mail.tlsrpt-missing": finding.Info}},
 		{domain: "stsnopolicy.test", mx: "good", zone: inboundZone("stsnopolicy.test", true, stsRecord),
 			want: map[string]finding.Severity{"mail.mta-sts-missing": finding.Low}},
@@ -200,6 +223,14 @@ func postures(t *testing.T) []posture {
 			want: map[string]finding.Severity{"mail.starttls-missing": finding.High}},
 		{domain: "legacy.test", mx: "legacy", policy: enforce("legacy.test"), zone: inboundZone("legacy.test", true, stsRecord),
 			want: map[string]finding.Severity{"mail.starttls-weak": finding.Medium}},
+		// An MX that does not answer concludes nothing about STARTTLS.
+		{domain: "down.test", mx: "down", policy: enforce("down.test"), zone: inboundZone("down.test", true, stsRecord),
+			observed: func(md *observation.MailDomain) error {
+				if len(md.Exchangers) != 1 || md.Exchangers[0].Error == "" {
+					return fmt.Errorf("exchangers %+v", md.Exchangers)
+				}
+				return nil
+			}},
 	}
 }
 
@@ -230,10 +261,16 @@ func TestPostures(t *testing.T) {
 		}
 	}
 	mxCert := ca.Issue(t, testpki.LeafOptions{Names: mxNames})
-	good := startSMTP(t, &tls.Config{Certificates: []tls.Certificate{mxCert}, MinVersion: tls.VersionTLS12})
-	legacy := startSMTP(t, &tls.Config{Certificates: []tls.Certificate{mxCert}, MinVersion: tls.VersionTLS10})
-	plain := startSMTP(t, nil)
-	ports := map[string]int{"good": good, "legacy": legacy, "plain": plain}
+	good := smtppeer.Start(t, &tls.Config{Certificates: []tls.Certificate{mxCert}, MinVersion: tls.VersionTLS12})
+	legacy := smtppeer.Start(t, &tls.Config{Certificates: []tls.Certificate{mxCert}, MinVersion: tls.VersionTLS10})
+	plain := smtppeer.Start(t, nil)
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := closed.Addr().(*net.TCPAddr).Port
+	closed.Close()
+	ports := map[string]int{"good": good, "legacy": legacy, "plain": plain, "down": down}
 
 	web := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		pol, ok := policies[strings.Split(r.Host, ":")[0]]
@@ -271,8 +308,16 @@ func TestPostures(t *testing.T) {
 	for _, p := range ps {
 		md := a.Audit(ctx, p.domain)
 		fs := check.Run(&observation.Site{URL: p.domain, Host: p.domain, Mail: md})
+		if p.observed != nil {
+			if err := p.observed(md); err != nil {
+				t.Errorf("%s: %v", p.domain, err)
+			}
+		}
 		got := map[string]finding.Severity{}
 		for _, f := range fs {
+			if err := answersFrom(f, dns.Addr); err != nil {
+				t.Errorf("%s: %s: %v", p.domain, f.Check, err)
+			}
 			got[f.Check] = f.Severity
 			if !strings.HasPrefix(f.Check, "mail.") {
 				t.Errorf("%s: unexpected %s from another family", p.domain, f.Check)
@@ -304,6 +349,31 @@ func TestPostures(t *testing.T) {
 	if precision != 1 || recall != 1 {
 		t.Errorf("precision %.2f recall %.2f, want 1.0 and 1.0", precision, recall)
 	}
+}
+
+// answersFrom requires a finding's detail to hold the DNS answers it
+// relied on, each with the server and the time.
+func answersFrom(f finding.Finding, server string) error {
+	n := 0
+	for k, v := range f.Detail {
+		if !strings.HasSuffix(k, "answers") {
+			continue
+		}
+		as, ok := v.([]dnsq.Answer)
+		if !ok {
+			return fmt.Errorf("detail %s is %T", k, v)
+		}
+		for _, a := range as {
+			if a.Server != server || a.Time.IsZero() || a.Name == "" {
+				return fmt.Errorf("answer %+v lacks server or time", a)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("no DNS answer in the detail")
+	}
+	return nil
 }
 
 func detailOf(fs []finding.Finding, id string) map[string]any {
