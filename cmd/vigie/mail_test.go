@@ -29,7 +29,7 @@ func jsonlFindings(t *testing.T, out []byte) (map[string][]string, map[string]bo
 	for sc.Scan() {
 		var rec struct {
 			Record, Check, Site string
-			Detail             map[string]json.RawMessage
+			Detail              map[string]json.RawMessage
 		}
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
 			t.Fatalf("bad JSONL line %q: %v", sc.Text(), err)
