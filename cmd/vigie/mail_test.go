@@ -148,7 +148,8 @@ func TestScanMailFarm(t *testing.T) {
 	if err := os.WriteFile(caFile, f.CACertPEM(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"vigie", "scan", "--mail", "--dns", dns.Addr, "--db", "none", "--jsonl", "--no-dns", "--ca-cert", caFile}
+	args := []string{"vigie", "scan", "--mail", "--dns", dns.Addr, "--db", "none", "--jsonl", "--no-dns", "--ca-cert", caFile,
+		"--evidence-dir", t.TempDir()}
 	for _, c := range f.ConnectTo() {
 		args = append(args, "--connect-to", c)
 	}
@@ -176,6 +177,28 @@ func TestScanMailFarm(t *testing.T) {
 	}
 	if !servers[dns.Addr] {
 		t.Errorf("answers name servers %v, want %s", servers, dns.Addr)
+	}
+	// Each mail finding's evidence is the mail audit, archived once.
+	refs := map[string]bool{}
+	sc := bufio.NewScanner(&stdout)
+	sc.Buffer(nil, 1<<22)
+	for sc.Scan() {
+		var rec struct {
+			Check    string
+			Evidence []string
+		}
+		json.Unmarshal(sc.Bytes(), &rec)
+		if strings.HasPrefix(rec.Check, "mail.") {
+			if len(rec.Evidence) != 1 {
+				t.Errorf("%s evidence %v, want the mail audit", rec.Check, rec.Evidence)
+			}
+			for _, e := range rec.Evidence {
+				refs[e] = true
+			}
+		}
+	}
+	if len(refs) != 1 {
+		t.Errorf("mail evidence %v, want one document", refs)
 	}
 }
 
