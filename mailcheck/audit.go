@@ -31,6 +31,9 @@ var CommonSelectors = []string{
 // MaxExchangers bounds the MX hosts whose STARTTLS is probed.
 const MaxExchangers = 10
 
+// DomainTimeout bounds the whole examination of one domain.
+const DomainTimeout = 3 * time.Minute
+
 // Options configure an Auditor.
 type Options struct {
 	// DNS asks the questions (the --dns server, or the system's).
@@ -140,6 +143,8 @@ func (a *Auditor) Audit(ctx context.Context, domain string) *observation.MailDom
 }
 
 func (a *Auditor) audit(ctx context.Context, domain string) *observation.MailDomain {
+	ctx, cancel := context.WithTimeout(ctx, DomainTimeout)
+	defer cancel()
 	md := &observation.MailDomain{Domain: domain, OrgDomain: RegistrableDomain(domain), Time: time.Now().UTC()}
 	if md.OrgDomain == "" {
 		md.OrgDomain = domain

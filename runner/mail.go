@@ -12,7 +12,6 @@ import (
 	"vigie/check"
 	"vigie/dnsq"
 	"vigie/fetch"
-	"vigie/finding"
 	"vigie/mailcheck"
 	"vigie/observation"
 	"vigie/report"
@@ -69,18 +68,9 @@ const mailConcurrency = 4
 // reports sites (one "site" per domain, named by the domain), and returns
 // the exit status.
 func Mail(ctx context.Context, o MailOptions) (int, error) {
-	if o.Stdout == nil {
-		o.Stdout = io.Discard
-	}
-	if o.Stderr == nil {
-		o.Stderr = io.Discard
-	}
-	if o.FailOn == "" {
-		o.FailOn = "high"
-	}
-	failOn, err := finding.ParseSeverity(o.FailOn)
+	failOn, err := outputDefaults(&o.Stdout, &o.Stderr, &o.FailOn)
 	if err != nil {
-		return ExitError, fmt.Errorf("--fail-on: %w", err)
+		return ExitError, err
 	}
 	if len(o.Domains) == 0 {
 		return ExitError, errors.New("vigie mail needs at least one DOMAIN")

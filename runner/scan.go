@@ -78,18 +78,9 @@ type ScanOptions struct {
 
 // Scan runs `vigie scan` and returns the exit status.
 func Scan(ctx context.Context, o ScanOptions) (int, error) {
-	if o.Stdout == nil {
-		o.Stdout = io.Discard
-	}
-	if o.Stderr == nil {
-		o.Stderr = io.Discard
-	}
-	if o.FailOn == "" {
-		o.FailOn = "high"
-	}
-	failOn, err := finding.ParseSeverity(o.FailOn)
+	failOn, err := outputDefaults(&o.Stdout, &o.Stderr, &o.FailOn)
 	if err != nil {
-		return ExitError, fmt.Errorf("--fail-on: %w", err)
+		return ExitError, err
 	}
 	targets, err := LoadTargets(o.Targets, o.Stderr)
 	if err != nil {
@@ -230,6 +221,25 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		return ExitFindings, nil
 	}
 	return ExitOK, nil
+}
+
+// outputDefaults fills in the defaults of scan's and mail's output
+// (discarded streams, --fail-on high) and parses the threshold.
+func outputDefaults(stdout, stderr *io.Writer, failOn *string) (finding.Severity, error) {
+	if *stdout == nil {
+		*stdout = io.Discard
+	}
+	if *stderr == nil {
+		*stderr = io.Discard
+	}
+	if *failOn == "" {
+		*failOn = "high"
+	}
+	s, err := finding.ParseSeverity(*failOn)
+	if err != nil {
+		return 0, fmt.Errorf("--fail-on: %w", err)
+	}
+	return s, nil
 }
 
 // openWriters opens the report writers of scan and mail: the requested
