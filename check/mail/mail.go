@@ -233,7 +233,7 @@ func starttls(m *observation.MailDomain, ex *observation.MailExchanger, r *check
 			why, sev = append(why, "legacy-protocol:"+v), finding.Medium
 		}
 	}
-	if !slices.Contains(accepted, observation.TLS12) && !slices.Contains(accepted, observation.TLS13) {
+	if !slices.Contains(accepted, observation.TLS12) && !slices.Contains(accepted, observation.TLS13) && testedBoth(rep) {
 		why, sev = append(why, "no-tls1.2"), finding.Medium
 	}
 	var weak []string
@@ -260,4 +260,16 @@ func starttls(m *observation.MailDomain, ex *observation.MailExchanger, r *check
 		base["certificate_subject"] = rep.Certificate.Subject
 	}
 	report(r, m, "mail.starttls-weak", where, sev, base)
+}
+
+// testedBoth reports whether TLS 1.2 and 1.3 were both tested reliably: a
+// server that limits connections may have failed those handshakes for
+// another reason than refusing the versions.
+func testedBoth(rep *observation.TLSReport) bool {
+	for _, v := range []string{observation.TLS12, observation.TLS13} {
+		if p := rep.Protocol(v); p == nil || p.Error != "" {
+			return false
+		}
+	}
+	return !rep.Incomplete
 }

@@ -223,6 +223,9 @@ func postures(t *testing.T) []posture {
 			want: map[string]finding.Severity{"mail.starttls-missing": finding.High}},
 		{domain: "legacy.test", mx: "legacy", policy: enforce("legacy.test"), zone: inboundZone("legacy.test", true, stsRecord),
 			want: map[string]finding.Severity{"mail.starttls-weak": finding.Medium}},
+		// A certificate for another name: TLS is fine, authentication is not.
+		{domain: "badcert.test", mx: "badcert", policy: enforce("badcert.test"), zone: inboundZone("badcert.test", true, stsRecord),
+			want: map[string]finding.Severity{"mail.starttls-weak": finding.Low}},
 		// An MX that does not answer concludes nothing about STARTTLS.
 		{domain: "down.test", mx: "down", policy: enforce("down.test"), zone: inboundZone("down.test", true, stsRecord),
 			observed: func(md *observation.MailDomain) error {
@@ -264,13 +267,14 @@ func TestPostures(t *testing.T) {
 	good := smtppeer.Start(t, &tls.Config{Certificates: []tls.Certificate{mxCert}, MinVersion: tls.VersionTLS12})
 	legacy := smtppeer.Start(t, &tls.Config{Certificates: []tls.Certificate{mxCert}, MinVersion: tls.VersionTLS10})
 	plain := smtppeer.Start(t, nil)
+	badcert := smtppeer.Start(t, &tls.Config{Certificates: []tls.Certificate{ca.Issue(t, testpki.LeafOptions{Names: []string{"mail.elsewhere.test"}})}})
 	closed, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	down := closed.Addr().(*net.TCPAddr).Port
 	closed.Close()
-	ports := map[string]int{"good": good, "legacy": legacy, "plain": plain, "down": down}
+	ports := map[string]int{"good": good, "legacy": legacy, "plain": plain, "down": down, "badcert": badcert}
 
 	web := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		pol, ok := policies[strings.Split(r.Host, ":")[0]]
