@@ -166,6 +166,13 @@ func (a *Auditor) audit(ctx context.Context, domain string) *observation.MailDom
 	if md.MX.Failed && md.SPF.Failed && md.DMARC.Failed {
 		md.Error = "no DNS server answered for " + domain
 	}
+	if nxdomain(md.MX.Answers) && nxdomain(md.SPF.Answers) {
+		// A name that does not exist publishes no policy to judge.
+		md.Error = domain + " does not exist (NXDOMAIN)"
+	}
+	if md.Error != "" {
+		return md
+	}
 	// The connections need the MX names (and, with --dns, their
 	// addresses) first.
 	client, routes, err := a.client(ctx, md, sts.Record != "")
@@ -182,6 +189,10 @@ func (a *Auditor) audit(ctx context.Context, domain string) *observation.MailDom
 	a.exchangers(ctx, client, md, routes)
 	return md
 }
+
+// nxdomain reports whether the first answer says the name does not
+// exist.
+func nxdomain(as []dnsq.Answer) bool { return len(as) > 0 && as[0].RCode == "NXDOMAIN" }
 
 // query asks one question; failed is set when no usable answer came
 // (an error, or an rcode other than NOERROR and NXDOMAIN).

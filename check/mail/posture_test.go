@@ -226,6 +226,14 @@ func postures(t *testing.T) []posture {
 		// A certificate for another name: TLS is fine, authentication is not.
 		{domain: "badcert.test", mx: "badcert", policy: enforce("badcert.test"), zone: inboundZone("badcert.test", true, stsRecord),
 			want: map[string]finding.Severity{"mail.starttls-weak": finding.Low}},
+		// A name that does not exist is an error, not a domain without SPF.
+		{domain: "typo.good.test",
+			observed: func(md *observation.MailDomain) error {
+				if !strings.Contains(md.Error, "NXDOMAIN") {
+					return fmt.Errorf("error %q, want NXDOMAIN", md.Error)
+				}
+				return nil
+			}},
 		// An MX that does not answer concludes nothing about STARTTLS.
 		{domain: "down.test", mx: "down", policy: enforce("down.test"), zone: inboundZone("down.test", true, stsRecord),
 			observed: func(md *observation.MailDomain) error {
@@ -244,7 +252,9 @@ func TestPostures(t *testing.T) {
 	ps := postures(t)
 	var zones []authdns.Zone
 	for _, p := range ps {
-		zones = append(zones, p.zone)
+		if p.zone.Name != "" {
+			zones = append(zones, p.zone)
+		}
 	}
 	dns := authdns.Start(t, zones...)
 
