@@ -67,7 +67,7 @@ func (a *Auditor) spf(ctx context.Context, md *observation.MailDomain) {
 	s.Answers = append(s.Answers, w.answers...)
 
 	res, err := spf.CheckHostWithSender(evaluationIP, "vigie.invalid", "postmaster@"+md.Domain,
-		spf.WithResolver(a.o.DNS.Resolver()), spf.WithContext(ctx))
+		spf.WithResolver(absoluteResolver{a.o.DNS.Resolver()}), spf.WithContext(ctx))
 	s.Result = string(res)
 	if err != nil && (res == spf.PermError || res == spf.TempError) {
 		s.Error = err.Error()
@@ -242,4 +242,32 @@ func broadRanges(terms []string) []string {
 		}
 	}
 	return out
+}
+
+// absoluteResolver asks names as absolute (with a final dot): the names
+// of SPF records are, and a search list from resolv.conf must not turn
+// a missing include into a question about another domain.
+type absoluteResolver struct{ r *net.Resolver }
+
+func abs(name string) string {
+	if strings.HasSuffix(name, ".") {
+		return name
+	}
+	return name + "."
+}
+
+func (a absoluteResolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	return a.r.LookupTXT(ctx, abs(name))
+}
+
+func (a absoluteResolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
+	return a.r.LookupMX(ctx, abs(name))
+}
+
+func (a absoluteResolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
+	return a.r.LookupIPAddr(ctx, abs(host))
+}
+
+func (a absoluteResolver) LookupAddr(ctx context.Context, addr string) ([]string, error) {
+	return a.r.LookupAddr(ctx, addr)
 }
