@@ -175,6 +175,9 @@ func postures(t *testing.T) []posture {
 			observed: spfLookups(10, "fail")},
 		{domain: "syntax.test", zone: authdns.Zone{Name: "syntax.test", Sign: true, Records: []string{goodDMARC, `@ TXT "v=spf1 ip4:192.0.2.300 -all"`}},
 			want: map[string]finding.Severity{"mail.spf-invalid": finding.Medium}},
+		// An include of a name without SPF is a permerror (RFC 7208 §5.2).
+		{domain: "noinclude.test", zone: authdns.Zone{Name: "noinclude.test", Sign: true, Records: []string{goodDMARC, `@ TXT "v=spf1 include:gone.noinclude.test -all"`}},
+			want: map[string]finding.Severity{"mail.spf-invalid": finding.Medium}, observed: spfLookups(1, "permerror")},
 		{domain: "twospf.test", zone: authdns.Zone{Name: "twospf.test", Sign: true, Records: []string{goodDMARC, `@ TXT "v=spf1 ip4:192.0.2.0/24 -all"`, `@ TXT "v=spf1 ip4:198.51.100.0/24 -all"`}},
 			want: map[string]finding.Severity{"mail.spf-invalid": finding.Medium}},
 		{domain: "nodmarc.test", zone: authdns.Zone{Name: "nodmarc.test", Sign: true, Records: []string{goodSPF, `_dmarc.other TXT "v=DMARC1; p=reject"`}},
