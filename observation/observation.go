@@ -35,6 +35,9 @@ type Site struct {
 	// PartyHosting is where the third parties that receive personal data
 	// from the site's pages are hosted (browser mode), one per host.
 	PartyHosting []*Hosting `json:"party_hosting,omitempty"`
+	// Mail is the mail audit of the site's registrable domain (scan
+	// --mail, or vigie mail), nil when not run.
+	Mail *MailDomain `json:"mail,omitempty"`
 
 	// Pages are the pages the crawl fetched, entry page first.
 	Pages []Page `json:"pages,omitempty"`

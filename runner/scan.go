@@ -13,6 +13,7 @@ import (
 	"vigie/crawl"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/mailcheck"
 	"vigie/report"
 	"vigie/scan"
 	"vigie/store"
@@ -65,6 +66,9 @@ type ScanOptions struct {
 	Browser BrowserSettings
 	// Hosting selects the hosting lookups (DNS, IP datasets, HDS list).
 	Hosting HostingSettings
+	// Mail, when set, also audits the mail posture of each site's
+	// registrable domain (scan --mail).
+	Mail *MailSettings
 
 	// Stdout and Stderr receive the results and the progress; the Is*
 	// fields say whether they are terminals.
@@ -76,18 +80,9 @@ type ScanOptions struct {
 
 // Scan runs `vigie scan` and returns the exit status.
 func Scan(ctx context.Context, o ScanOptions) (int, error) {
-	if o.Stdout == nil {
-		o.Stdout = io.Discard
-	}
-	if o.Stderr == nil {
-		o.Stderr = io.Discard
-	}
-	if o.FailOn == "" {
-		o.FailOn = "high"
-	}
-	failOn, err := finding.ParseSeverity(o.FailOn)
+	failOn, err := outputDefaults(&o.Stdout, &o.Stderr, &o.FailOn)
 	if err != nil {
-		return ExitError, fmt.Errorf("--fail-on: %w", err)
+		return ExitError, err
 	}
 	targets, err := LoadTargets(o.Targets, o.Stderr)
 	if err != nil {
@@ -113,39 +108,14 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		defer st.Close()
 	}
 
-	// Writers: the requested format (file or stdout) and the table.
-	var writers []report.Writer
-	var closers []io.Closer
+	writers, closers, err := openWriters(o.Format, o.Output, o.Lang, o.Stdout, o.StdoutIsTTY)
 	defer func() {
 		for _, c := range closers {
 			c.Close()
 		}
 	}()
-	ropts := report.Options{Lang: o.Lang}
-	if o.Format != "" {
-		w := o.Stdout
-		if o.Output != "" && o.Output != "-" {
-			f, err := os.Create(o.Output)
-			if err != nil {
-				return ExitError, fmt.Errorf("creating output: %w", err)
-			}
-			closers = append(closers, f)
-			w = f
-		}
-		rw, err := report.New(o.Format, w, ropts)
-		if err != nil {
-			return ExitError, err
-		}
-		writers = append(writers, rw)
-	}
-	if o.Format == "" || (o.Output != "" && o.Output != "-") {
-		topts := ropts
-		topts.Color = o.StdoutIsTTY
-		tw, err := report.New("table", o.Stdout, topts)
-		if err != nil {
-			return ExitError, err
-		}
-		writers = append(writers, tw)
+	if err != nil {
+		return ExitError, err
 	}
 
 	settings := map[string]string{
@@ -168,6 +138,16 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	}
 	for k, v := range o.Settings {
 		settings[k] = v
+	}
+	var mail *mailcheck.Auditor
+	if o.Mail != nil {
+		if o.Queue != "" {
+			return ExitError, errors.New("--mail is not available with --queue")
+		}
+		if mail, err = o.Mail.auditor(o.Fetch); err != nil {
+			return ExitError, err
+		}
+		settings["mail"] = "true"
 	}
 	if o.Queue != "" {
 		if ev != nil {
@@ -201,6 +181,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		Evidence:    ev,
 		Browser:     bro,
 		Hosting:     judge,
+		Mail:        mail,
 		Version:     Version,
 		Settings:    settings,
 	}, func(r *scan.Result) error {
@@ -249,6 +230,60 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		return ExitFindings, nil
 	}
 	return ExitOK, nil
+}
+
+// outputDefaults fills in the defaults of scan's and mail's output
+// (discarded streams, --fail-on high) and parses the threshold.
+func outputDefaults(stdout, stderr *io.Writer, failOn *string) (finding.Severity, error) {
+	if *stdout == nil {
+		*stdout = io.Discard
+	}
+	if *stderr == nil {
+		*stderr = io.Discard
+	}
+	if *failOn == "" {
+		*failOn = "high"
+	}
+	s, err := finding.ParseSeverity(*failOn)
+	if err != nil {
+		return 0, fmt.Errorf("--fail-on: %w", err)
+	}
+	return s, nil
+}
+
+// openWriters opens the report writers of scan and mail: the requested
+// format (to output, or stdout) and the table on stdout unless the format
+// goes there.
+func openWriters(format, output, lang string, stdout io.Writer, tty bool) ([]report.Writer, []io.Closer, error) {
+	var writers []report.Writer
+	var closers []io.Closer
+	ropts := report.Options{Lang: lang}
+	if format != "" {
+		w := stdout
+		if output != "" && output != "-" {
+			f, err := os.Create(output)
+			if err != nil {
+				return nil, nil, fmt.Errorf("creating output: %w", err)
+			}
+			closers = append(closers, f)
+			w = f
+		}
+		rw, err := report.New(format, w, ropts)
+		if err != nil {
+			return nil, closers, err
+		}
+		writers = append(writers, rw)
+	}
+	if format == "" || (output != "" && output != "-") {
+		topts := ropts
+		topts.Color = tty
+		tw, err := report.New("table", stdout, topts)
+		if err != nil {
+			return nil, closers, err
+		}
+		writers = append(writers, tw)
+	}
+	return writers, closers, nil
 }
 
 func reportSite(r *scan.Result) *report.Site {

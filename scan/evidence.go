@@ -143,7 +143,7 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		}
 	}
 	relies := make([][]*observation.Exchange, len(fs))
-	var tlsFindings []string
+	var tlsFindings, mailFindings []string
 	for i := range fs {
 		f := &fs[i]
 		var keys []*observation.Exchange
@@ -160,6 +160,11 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		case "tls":
 			add(use(site.HTTPS, f.ID))
 			tlsFindings = append(tlsFindings, f.ID)
+		case "mail":
+			// The mail audit (DNS answers, MTA-STS policy, STARTTLS)
+			// is their evidence, not the site's pages.
+			mailFindings = append(mailFindings, f.ID)
+			continue
 		}
 		for _, u := range evidencePages(f) {
 			for _, p := range probes {
@@ -195,6 +200,15 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		tlsRef = &ref
 	}
 
+	var mailRef *evidence.Ref
+	if md := site.Mail; md != nil && (len(mailFindings) > 0 || ar.all) {
+		ref, err := ar.a.WriteDocument("dns:"+md.Domain, "mail-audit", md, site.URL, mailFindings)
+		if err != nil {
+			return err
+		}
+		mailRef = &ref
+	}
+
 	browserRefs, err := ar.rendered(site, fs)
 	if err != nil {
 		return err
@@ -214,6 +228,9 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		}
 		if tlsRef != nil && slices.Contains(tlsFindings, f.ID) {
 			refs = append(refs, evidence.EvidenceRefOf(*tlsRef))
+		}
+		if mailRef != nil && slices.Contains(mailFindings, f.ID) {
+			refs = append(refs, evidence.EvidenceRefOf(*mailRef))
 		}
 		for _, r := range browserRefs[f.ID] {
 			refs = append(refs, evidence.EvidenceRefOf(r))

@@ -22,6 +22,7 @@ import (
 	"vigie/fetch"
 	"vigie/finding"
 	"vigie/hosting"
+	"vigie/mailcheck"
 	"vigie/observation"
 	"vigie/pii"
 	"vigie/store"
@@ -55,6 +56,10 @@ type Options struct {
 	// each third party receiving personal data) is hosted; its DNS
 	// answers go to the evidence.
 	Hosting *hosting.Judge
+	// Mail, when set, examines the mail posture of each site's
+	// registrable domain (scan --mail); sites sharing one are examined
+	// once.
+	Mail *mailcheck.Auditor
 
 	// onEngine lets tests reach the engine Run starts.
 	onEngine func(*Engine)
@@ -306,6 +311,11 @@ func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*
 	examineHosting(ctx, e.o.Hosting, site)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
+	}
+	if e.o.Mail != nil && site.Error == "" {
+		if d := mailcheck.RegistrableDomain(site.Host); d != "" {
+			site.Mail = e.o.Mail.Audit(ctx, d)
+		}
 	}
 	res := &Result{Site: site}
 	for _, p := range site.Pages {

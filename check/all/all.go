@@ -8,6 +8,7 @@ import (
 	_ "vigie/check/exposure"  // exposure.*
 	_ "vigie/check/form"      // form.*
 	_ "vigie/check/hosting"   // hosting.*
+	_ "vigie/check/mail"      // mail.* (vigie mail, scan --mail)
 	_ "vigie/check/tls"       // tls.*
 	_ "vigie/check/transport" // transport.*
 

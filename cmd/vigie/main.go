@@ -61,6 +61,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			tlsCommand(stdout),
 			emlCommand(stdout, &code),
 			dataCommand(stdout),
+			mailCommand(stdout, stderr, &code),
 			evidenceCommand(stdout, stderr),
 			keyCommand(stdout),
 			caseCommand(stdout, stderr),
@@ -114,6 +115,9 @@ func networkFlags() []cli.Flag {
 		&cli.StringFlag{Name: "dns", Category: catNetwork, Usage: "send every DNS lookup (connections, TLS audit, hosting) to the server at `ADDR:PORT` instead of the system's resolvers"},
 		&cli.StringSliceFlag{Name: "ca-cert", Category: catNetwork, Usage: "also trust the CA certificates in PEM `FILE`"},
 		&cli.StringFlag{Name: "user-agent", Value: fetch.DefaultUserAgent, Category: catNetwork, Usage: "User-Agent header"},
+		// --dns: the mail audit's questions go to this server (hosting's
+		// work extends it to the fetcher).
+		&cli.StringFlag{Name: "dns", Category: catNetwork, Usage: "send DNS questions to the server at `ADDR:PORT` (default: the system's resolvers)"},
 	}
 }
 
@@ -239,6 +243,8 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 			dbFlag("history database: SQLite `PATH` (default under the XDG data directory), postgres://... URL, or none"),
 			&cli.StringFlag{Name: "queue", Category: catState, Usage: "send the sites as jobs to vigie workers through the NATS JetStream server at `URL` (nats://HOST:PORT) instead of auditing them here; needs --db postgres://..."},
 			&cli.BoolFlag{Name: "wait", Category: catState, Usage: "with --queue: follow progress until every site is recorded, then write the results"},
+			&cli.BoolFlag{Name: "mail", Category: catScope, Usage: "also audit the mail posture (SPF, DMARC, DKIM, MTA-STS, STARTTLS, DNSSEC) of each site's registrable domain, as vigie mail does"},
+			dkimSelectorFlag(),
 		}, outputFlags(), networkFlags(), scopeFlags(), evidenceFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			o, err := scanOptions(cmd, stdout, stderr)
@@ -254,6 +260,9 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 			}
 			o.Evidence = evidenceSettings(cmd)
 			o.Queue, o.Wait = cmd.String("queue"), cmd.Bool("wait")
+			if cmd.Bool("mail") {
+				o.Mail = mailSettings(cmd)
+			}
 			if o.Queue != "" && !cmd.IsSet("archive") {
 				o.Evidence.Archive = runner.ArchiveNone // workers keep no evidence
 			}
