@@ -109,7 +109,8 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 		}
 		p := &proc{addr: fmt.Sprintf("127.0.0.1:%d", port), log: new(bytes.Buffer), done: make(chan error, 1)}
 		p.cmd = exec.Command(bin, "worker", "--queue", natsURL, "--db", dbURL, "-c", "12",
-			"--listen", p.addr, "--ack-wait", "3s", "--grace", "5s", "--log-format", "json")
+			"--listen", p.addr, "--ack-wait", "3s", "--grace", "5s", "--log-format", "json",
+			"--allow-private", "--allow-job-network")
 		p.cmd.Stderr = p.log
 		p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := p.cmd.Start(); err != nil {

@@ -13,6 +13,7 @@ import (
 	"vigie/crawl"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/queue"
 	"vigie/report"
 	"vigie/scan"
 	"vigie/store"
@@ -56,6 +57,12 @@ type ScanOptions struct {
 	// every site is recorded, and writes the results as a local scan does.
 	Queue string
 	Wait  bool
+	// QueueAuth authenticates the queue connection.
+	QueueAuth queue.Auth
+	// GiveUp is how long --wait rides through a store or queue that fails
+	// (a PostgreSQL or NATS restart) before giving up (default
+	// DefaultGiveUp).
+	GiveUp time.Duration
 	// pollEvery is how often Wait reads progress (default 1 s).
 	pollEvery time.Duration
 	// Evidence selects what exchanges are archived as evidence, and where.

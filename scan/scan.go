@@ -285,6 +285,18 @@ func (e *Engine) Audit(ctx context.Context, t target.Target, sc store.Scan) (*Re
 	return res, nil
 }
 
+// Examine is Audit without the recording; Record records its result. A
+// worker calls them apart to retry a failed record without auditing the
+// site again.
+func (e *Engine) Examine(ctx context.Context, t target.Target, sc store.Scan) (*Result, error) {
+	return e.examine(ctx, t, sc)
+}
+
+// Record stores a result of Examine (see Audit).
+func (e *Engine) Record(ctx context.Context, sc store.Scan, res *Result) error {
+	return e.record(ctx, sc, res)
+}
+
 // examine is Audit without the recording: crawl, checks, evidence.
 func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*Result, error) {
 	prober, ar := e.prober, e.ar

@@ -23,6 +23,7 @@ import (
 
 	"vigie/crawl"
 	"vigie/fetch"
+	"vigie/queue"
 	"vigie/runner"
 )
 
@@ -140,6 +141,31 @@ func dbFlag(usage string) cli.Flag {
 	return &cli.StringFlag{Name: "db", Category: catState, Usage: usage}
 }
 
+// queueFlags are the NATS connection settings of the coordinator and the
+// workers. Secrets may come from the environment rather than the command
+// line, where other users of the machine can read them.
+func queueFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "queue-user", Category: catState, Usage: "NATS user name (or nats://USER:PASSWORD@HOST:PORT)"},
+		&cli.StringFlag{Name: "queue-password", Category: catState, Sources: cli.EnvVars("VIGIE_QUEUE_PASSWORD"), Usage: "NATS password"},
+		&cli.StringFlag{Name: "queue-token", Category: catState, Sources: cli.EnvVars("VIGIE_QUEUE_TOKEN"), Usage: "NATS authentication token"},
+		&cli.StringFlag{Name: "queue-nkey", Category: catState, Usage: "NATS NKey user seed `FILE`"},
+		&cli.StringFlag{Name: "queue-creds", Category: catState, Usage: "NATS credentials `FILE` (user JWT and seed)"},
+		&cli.StringFlag{Name: "queue-ca", Category: catState, Usage: "trust the NATS server's certificate if it chains to the CA in PEM `FILE` (requires TLS)"},
+		&cli.StringFlag{Name: "queue-cert", Category: catState, Usage: "client certificate PEM `FILE` for the NATS server (with --queue-key)"},
+		&cli.StringFlag{Name: "queue-key", Category: catState, Usage: "private key PEM `FILE` of --queue-cert"},
+		&cli.DurationFlag{Name: "give-up", Category: catState, Value: runner.DefaultGiveUp, Usage: "with --queue: keep retrying a failing database or queue (a restart) this long before exiting with status 2"},
+	}
+}
+
+func queueAuth(cmd *cli.Command) queue.Auth {
+	return queue.Auth{
+		User: cmd.String("queue-user"), Password: cmd.String("queue-password"), Token: cmd.String("queue-token"),
+		NKeySeedFile: cmd.String("queue-nkey"), CredsFile: cmd.String("queue-creds"),
+		CAFile: cmd.String("queue-ca"), CertFile: cmd.String("queue-cert"), KeyFile: cmd.String("queue-key"),
+	}
+}
+
 func concat(groups ...[]cli.Flag) []cli.Flag {
 	var out []cli.Flag
 	for _, g := range groups {
@@ -223,7 +249,7 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 			dbFlag("history database: SQLite `PATH` (default under the XDG data directory), postgres://... URL, or none"),
 			&cli.StringFlag{Name: "queue", Category: catState, Usage: "send the sites as jobs to vigie workers through the NATS JetStream server at `URL` (nats://HOST:PORT) instead of auditing them here; needs --db postgres://..."},
 			&cli.BoolFlag{Name: "wait", Category: catState, Usage: "with --queue: follow progress until every site is recorded, then write the results"},
-		}, outputFlags(), networkFlags(), scopeFlags(), evidenceFlags()),
+		}, queueFlags(), outputFlags(), networkFlags(), scopeFlags(), evidenceFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			o, err := scanOptions(cmd, stdout, stderr)
 			if err != nil {
@@ -237,7 +263,7 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 				StdinIsInput: !isTerminal(stdin),
 			}
 			o.Evidence = evidenceSettings(cmd)
-			o.Queue, o.Wait = cmd.String("queue"), cmd.Bool("wait")
+			o.Queue, o.Wait, o.QueueAuth, o.GiveUp = cmd.String("queue"), cmd.Bool("wait"), queueAuth(cmd), cmd.Duration("give-up")
 			if o.Queue != "" && !cmd.IsSet("archive") {
 				o.Evidence.Archive = runner.ArchiveNone // workers keep no evidence
 			}
