@@ -7,6 +7,7 @@ package scan
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -50,6 +51,11 @@ type Options struct {
 	// Browser, when set, renders pages in headless Chromium for the
 	// targets that ask for it (browser mode).
 	Browser *Browser
+
+	// Resume, when set, continues this scan, recorded in Store, instead of
+	// starting a new one: the findings keep its start time and ID. The
+	// caller passes only the targets not recorded yet.
+	Resume *store.Scan
 
 	// onEngine lets tests reach the engine Run starts.
 	onEngine func(*Engine)
@@ -104,12 +110,27 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 		Scan:       store.Scan{ID: store.NewScanID(started), Started: started, Version: o.Version, Settings: o.Settings, Targets: len(targets)},
 		BySeverity: map[finding.Severity]int{},
 	}
+	if o.Resume != nil {
+		if o.Store == nil {
+			return nil, errors.New("scan: resuming needs the store holding the scan")
+		}
+		sum.Scan = *o.Resume
+		sum.Scan.Ended = time.Time{}
+	}
 	ar, err := openEvidence(o, &sum.Scan, targets)
 	if err != nil {
 		return nil, err
 	}
 	eng.ar = ar
-	if o.Store != nil {
+	if o.Resume != nil {
+		// Running again: no end, and the totals kept at its end dropped.
+		if err := o.Store.EndScan(ctx, sum.Scan.ID, time.Time{}); err != nil {
+			if ar != nil {
+				ar.a.Discard()
+			}
+			return nil, fmt.Errorf("resuming scan %s: %w", sum.Scan.ID, err)
+		}
+	} else if o.Store != nil {
 		if err := o.Store.BeginScan(ctx, &sum.Scan); err != nil {
 			if ar != nil {
 				ar.a.Discard()

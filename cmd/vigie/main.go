@@ -249,6 +249,7 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 			dbFlag("history database: SQLite `PATH` (default under the XDG data directory), postgres://... URL, or none"),
 			&cli.StringFlag{Name: "queue", Category: catState, Usage: "send the sites as jobs to vigie workers through the NATS JetStream server at `URL` (nats://HOST:PORT) instead of auditing them here; needs --db postgres://..."},
 			&cli.BoolFlag{Name: "wait", Category: catState, Usage: "with --queue: follow progress until every site is recorded, then write the results"},
+			&cli.StringFlag{Name: "resume", Category: catState, Usage: "continue the interrupted scan `SCAN_ID` of --db with the same targets: the sites it recorded are skipped (the output covers the rest; vigie report SCAN_ID the whole scan)"},
 		}, queueFlags(), outputFlags(), networkFlags(), scopeFlags(), evidenceFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			o, err := scanOptions(cmd, stdout, stderr)
@@ -264,6 +265,7 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 			}
 			o.Evidence = evidenceSettings(cmd)
 			o.Queue, o.Wait, o.QueueAuth, o.GiveUp = cmd.String("queue"), cmd.Bool("wait"), queueAuth(cmd), cmd.Duration("give-up")
+			o.Resume = cmd.String("resume")
 			if o.Queue != "" && !cmd.IsSet("archive") {
 				o.Evidence.Archive = runner.ArchiveNone // workers keep no evidence
 			}
