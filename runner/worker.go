@@ -94,7 +94,16 @@ type scanEngine struct {
 	rendering  *scan.Engine
 	renders    int
 	lastRender time.Time
+	// jobs counts the jobs using the engine, lastJob is when the last one
+	// ended (both under Worker.mu).
+	jobs    int
+	lastJob time.Time
 }
+
+// idleScan is how long a worker keeps the engine of a scan none of whose
+// jobs came (its connections, TLS results, salt): a worker serves scan
+// after scan and keeps no state of finished ones.
+const idleScan = 5 * time.Minute
 
 // idleBrowser is how long a scan's Chromium outlives its last rendered
 // job: a worker serves scan after scan and must not keep one Chromium per
@@ -198,6 +207,7 @@ func (w *Worker) Run(ctx context.Context) error {
 				return
 			case <-tick.C:
 				w.stopIdleBrowsers(idleBrowser)
+				w.dropIdleScans(idleScan)
 			}
 		}
 	})
@@ -277,6 +287,7 @@ func (w *Worker) handle(ctx, hard context.Context, d *queue.Delivery) {
 		return
 	}
 	se := w.engine(jobCtx, d.Job)
+	defer w.release(se)
 	var res *scan.Result
 	eng, err := se.eng, se.err
 	if err == nil && d.Job.Rendered() {
@@ -409,6 +420,7 @@ func (w *Worker) engine(ctx context.Context, j queue.Job) *scanEngine {
 		se = &scanEngine{}
 		w.engines[j.Scan] = se
 	}
+	se.jobs++
 	w.mu.Unlock()
 	se.once.Do(func() {
 		var sc *store.Scan
@@ -435,6 +447,39 @@ func (w *Worker) engine(ctx context.Context, j queue.Job) *scanEngine {
 		w.mu.Unlock()
 	}
 	return se
+}
+
+// release ends a job's use of its scan's engine.
+func (w *Worker) release(se *scanEngine) {
+	w.mu.Lock()
+	se.jobs--
+	se.lastJob = time.Now()
+	w.mu.Unlock()
+}
+
+// dropIdleScans closes the engines of the scans that had no job for idle.
+func (w *Worker) dropIdleScans(idle time.Duration) {
+	w.mu.Lock()
+	var drop []*scanEngine
+	for id, se := range w.engines {
+		if se.jobs == 0 && time.Since(se.lastJob) >= idle {
+			delete(w.engines, id)
+			drop = append(drop, se)
+			w.log.Info("scan idle: engine released", "scan", id, "idle", idle)
+		}
+	}
+	w.mu.Unlock()
+	for _, se := range drop {
+		if se.eng != nil {
+			se.eng.Close()
+		}
+		se.bmu.Lock()
+		if se.rendering != nil {
+			se.rendering.Close()
+			se.rendering = nil
+		}
+		se.bmu.Unlock()
+	}
 }
 
 // engineOptions are the options of an engine auditing j's scan, rendering

@@ -95,6 +95,11 @@ func TestWorkerPolicy(t *testing.T) {
 			if err := <-done; err != nil {
 				t.Fatal(err)
 			}
+			// The worker keeps no state of a scan whose jobs stopped coming.
+			w.dropIdleScans(0)
+			if n := len(w.engines); n != 0 {
+				t.Errorf("%d scan engines kept after the scan went idle", n)
+			}
 			if len(sites) != 1 {
 				t.Fatalf("%d sites recorded", len(sites))
 			}

@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -29,6 +30,13 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A scan allocates much short-lived garbage (pages, parse trees) and
+	// keeps a small live heap: collecting at 3× the live heap rather than
+	// 2× saves a tenth of its CPU for a few tens of megabytes. GOGC, when
+	// set, decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	// VIGIE_CPUPROFILE=FILE writes a CPU profile of the whole run (bench/cli.sh).
 	if path := os.Getenv("VIGIE_CPUPROFILE"); path != "" {
 		if f, err := os.Create(path); err == nil {
