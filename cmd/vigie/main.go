@@ -32,7 +32,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// A scan allocates much short-lived garbage (pages, parse trees) and
 	// keeps a small live heap: collecting at 3× the live heap rather than
-	// 2× saves a tenth of its CPU for a few tens of megabytes. GOGC, when
+	// 2× trades a few tens of megabytes for fewer collections. GOGC, when
 	// set, decides.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
