@@ -205,7 +205,7 @@ func TestFleetBrowser(t *testing.T) {
 
 		w, err := NewWorker(ctx, WorkerOptions{
 			Queue: natsURL, DB: dbURL, Concurrency: 4, Chromium: chromium,
-			AckWait: 10 * time.Second, MaxDeliver: 2,
+			AckWait: 10 * time.Second, MaxDeliver: 2, AllowPrivate: true, AllowJobNetwork: true,
 		})
 		if err != nil {
 			t.Fatal(err)

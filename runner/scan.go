@@ -14,11 +14,13 @@ import (
 	"vigie/fetch"
 	"vigie/finding"
 	"vigie/mailcheck"
+	"vigie/queue"
 	"vigie/report"
 	"vigie/scan"
 	"vigie/store"
 	"vigie/store/postgres"
 	"vigie/store/sqlite"
+	"vigie/target"
 )
 
 // Exit statuses of the vigie command (see DESIGN.md).
@@ -57,6 +59,15 @@ type ScanOptions struct {
 	// every site is recorded, and writes the results as a local scan does.
 	Queue string
 	Wait  bool
+	// Resume continues the interrupted scan of this ID: the targets it
+	// already recorded are skipped, the others audited into it.
+	Resume string
+	// QueueAuth authenticates the queue connection.
+	QueueAuth queue.Auth
+	// GiveUp is how long --wait rides through a store or queue that fails
+	// (a PostgreSQL or NATS restart) before giving up (default
+	// DefaultGiveUp).
+	GiveUp time.Duration
 	// pollEvery is how often Wait reads progress (default 1 s).
 	pollEvery time.Duration
 	// Evidence selects what exchanges are archived as evidence, and where.
@@ -92,6 +103,9 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		return ExitError, errors.New("no valid target: give URLs or host names as arguments, -l FILE, --csv FILE or on standard input")
 	}
 
+	if o.Resume != "" && o.Queue != "" {
+		return ExitError, errors.New("--resume resumes a local scan; a queued scan goes on by itself while workers run")
+	}
 	if o.Queue != "" {
 		if o.DB == "none" {
 			return ExitError, errors.New("--queue needs a store the workers share (--db postgres://...)")
@@ -170,6 +184,14 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		settings["browser"] = strconv.FormatBool(bro.All)
 		settings["browser_typing"] = strconv.FormatBool(!bro.NoTyping)
 	}
+	var resume *store.Scan
+	if o.Resume != "" {
+		if resume, targets, err = resumeScan(ctx, st, o.Resume, targets, o.Stderr); err != nil {
+			return ExitError, err
+		}
+		// The scan's own settings stand; those of this run are noted.
+		settings = resume.Settings
+	}
 	prog := newProgress(o.Stderr, o.StderrIsTTY, len(targets))
 	failing := 0
 	sum, runErr := scan.Run(ctx, targets, scan.Options{
@@ -184,6 +206,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		Mail:        mail,
 		Version:     Version,
 		Settings:    settings,
+		Resume:      resume,
 	}, func(r *scan.Result) error {
 		rs := reportSite(r)
 		for _, w := range writers {
@@ -284,6 +307,46 @@ func openWriters(format, output, lang string, stdout io.Writer, tty bool) ([]rep
 		writers = append(writers, tw)
 	}
 	return writers, closers, nil
+}
+
+// recordedLister is the store's list of the sites a scan recorded (both
+// back ends have one).
+type recordedLister interface {
+	RecordedSites(ctx context.Context, id string) (map[string]bool, error)
+}
+
+// resumeScan reads scan id from st and returns it with the targets it has
+// not recorded yet.
+func resumeScan(ctx context.Context, st store.Store, id string, targets []target.Target, stderr io.Writer) (*store.Scan, []target.Target, error) {
+	if st == nil {
+		return nil, nil, errors.New("--resume needs the database holding the scan (--db)")
+	}
+	sc, err := st.Scan(ctx, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--resume: %w", err)
+	}
+	var done map[string]bool
+	if rl, ok := st.(recordedLister); ok {
+		done, err = rl.RecordedSites(ctx, id)
+	} else {
+		var sites []store.SiteResult
+		sites, err = st.Sites(ctx, id)
+		done = map[string]bool{}
+		for _, s := range sites {
+			done[s.URL] = true
+		}
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("--resume: %w", err)
+	}
+	left := make([]target.Target, 0, len(targets))
+	for _, t := range targets {
+		if !done[t.URL] {
+			left = append(left, t)
+		}
+	}
+	fmt.Fprintf(stderr, "scan %s: resuming: %d of %d sites already recorded, %d to audit\n", id, len(targets)-len(left), len(targets), len(left))
+	return sc, left, nil
 }
 
 func reportSite(r *scan.Result) *report.Site {

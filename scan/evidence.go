@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"vigie/evidence"
 	"vigie/finding"
@@ -61,6 +62,10 @@ func openEvidence(o Options, sc *store.Scan, targets []target.Target) (*archiver
 			return nil, errors.New("scan: evidence needs a directory (Evidence.Dir or Evidence.Root)")
 		}
 		dir = filepath.Join(ev.Root, sc.ID)
+		if o.Resume != nil {
+			// The interrupted run signed its own manifest there.
+			dir += "-resumed-" + time.Now().UTC().Format("20060102T150405Z")
+		}
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs

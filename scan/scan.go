@@ -7,6 +7,7 @@ package scan
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -61,6 +62,11 @@ type Options struct {
 	// once.
 	Mail *mailcheck.Auditor
 
+	// Resume, when set, continues this scan, recorded in Store, instead of
+	// starting a new one: the findings keep its start time and ID. The
+	// caller passes only the targets not recorded yet.
+	Resume *store.Scan
+
 	// onEngine lets tests reach the engine Run starts.
 	onEngine func(*Engine)
 }
@@ -114,12 +120,27 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 		Scan:       store.Scan{ID: store.NewScanID(started), Started: started, Version: o.Version, Settings: o.Settings, Targets: len(targets)},
 		BySeverity: map[finding.Severity]int{},
 	}
+	if o.Resume != nil {
+		if o.Store == nil {
+			return nil, errors.New("scan: resuming needs the store holding the scan")
+		}
+		sum.Scan = *o.Resume
+		sum.Scan.Ended = time.Time{}
+	}
 	ar, err := openEvidence(o, &sum.Scan, targets)
 	if err != nil {
 		return nil, err
 	}
 	eng.ar = ar
-	if o.Store != nil {
+	if o.Resume != nil {
+		// Running again: no end, and the totals kept at its end dropped.
+		if err := o.Store.EndScan(ctx, sum.Scan.ID, time.Time{}); err != nil {
+			if ar != nil {
+				ar.a.Discard()
+			}
+			return nil, fmt.Errorf("resuming scan %s: %w", sum.Scan.ID, err)
+		}
+	} else if o.Store != nil {
 		if err := o.Store.BeginScan(ctx, &sum.Scan); err != nil {
 			if ar != nil {
 				ar.a.Discard()
@@ -293,6 +314,18 @@ func (e *Engine) Audit(ctx context.Context, t target.Target, sc store.Scan) (*Re
 		return nil, err
 	}
 	return res, nil
+}
+
+// Examine is Audit without the recording; Record records its result. A
+// worker calls them apart to retry a failed record without auditing the
+// site again.
+func (e *Engine) Examine(ctx context.Context, t target.Target, sc store.Scan) (*Result, error) {
+	return e.examine(ctx, t, sc)
+}
+
+// Record stores a result of Examine (see Audit).
+func (e *Engine) Record(ctx context.Context, sc store.Scan, res *Result) error {
+	return e.record(ctx, sc, res)
 }
 
 // examine is Audit without the recording: crawl, checks, evidence.

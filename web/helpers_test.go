@@ -165,9 +165,9 @@ func newEnv(t *testing.T, change func(*Options)) *testEnv {
 		Lookup: func(ctx context.Context, host string) ([]netip.Addr, error) {
 			switch host {
 			case "rebind.example.test":
-				return []netip.Addr{netip.MustParseAddr("203.0.113.7"), netip.MustParseAddr("127.0.0.1")}, nil
+				return []netip.Addr{netip.MustParseAddr("193.51.24.7"), netip.MustParseAddr("127.0.0.1")}, nil
 			case "www.public.test":
-				return []netip.Addr{netip.MustParseAddr("203.0.113.8")}, nil
+				return []netip.Addr{netip.MustParseAddr("193.51.24.8")}, nil
 			}
 			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 		},
