@@ -6,8 +6,10 @@ import (
 	_ "vigie/check/auth"      // auth.*
 	_ "vigie/check/exposure"  // exposure.*
 	_ "vigie/check/form"      // form.*
+	_ "vigie/check/headers"   // headers.*
 	_ "vigie/check/tls"       // tls.*
 	_ "vigie/check/transport" // transport.*
+	_ "vigie/check/wellknown" // wellknown.*
 
 	_ "vigie/check/cookies"    // cookies.* (browser mode)
 	_ "vigie/check/thirdparty" // thirdparty.* (browser mode)
