@@ -518,7 +518,7 @@ var catalogue = []archetype{
 		ID: "pageview-only", Domain: "mairie-yzeure.test", Input: "https://www.{D}/",
 		Org: "Ville d'Yzeure", Tags: []string{"commune", "dept:03", "browser"},
 		Layout: "moderne", Shared: "mairie",
-		Hosts:  []hostSpec{secure("www")},
+		Hosts: []hostSpec{secure("www")},
 		Expect: expects(inBrowser(site(CheckThirdPartyOnForm, "https://www.{D}/contact.html")),
 			scriptsNoSRI("https://www.{D}/contact.html", 1)),
 	},

@@ -20,6 +20,9 @@
 //   - cookies are those the final response of the entry page sets (the
 //     Observatory also keeps those set along its redirects and by
 //     /robots.txt);
+//   - like the Observatory 1.4.8 as it runs, an origin echoed with
+//     credentials grades as restricted access (0), not universal access
+//     (-50): see universalAccessReachable;
 //   - a certificate the fetcher rejects ends the HTTPS observation, where
 //     the Observatory carries on without verification.
 package observatory

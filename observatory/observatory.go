@@ -15,6 +15,15 @@ import (
 // Version names the scoring Grade follows.
 const Version = "mdn-http-observatory algorithm 4 (@mdn/mdn-http-observatory 1.4.8)"
 
+// universalAccessReachable is false because the Observatory 1.4.8 never
+// gives its universal-access result (-50): it compares the echoed origin
+// with the Origin header of the request object Node hands back, which
+// carries no headers, so an origin echoed with credentials grades as
+// restricted access (0). Grades follow the Observatory as it runs (the
+// peer test compares them); the danger itself is Vigie's finding
+// headers.cors-credentials-any-origin.
+const universalAccessReachable = false
+
 // minimumForExtraCredit is the score without bonuses from which bonuses
 // count.
 const minimumForExtraCredit = 90
@@ -362,7 +371,7 @@ func (g *grader) cors() string {
 	switch {
 	case acao == "*":
 		return "cross-origin-resource-sharing-implemented-with-public-access"
-	case p.AllowOrigin == p.Origin && strings.EqualFold(strings.TrimSpace(p.AllowCredentials), "true"):
+	case universalAccessReachable && p.AllowOrigin == p.Origin && strings.EqualFold(strings.TrimSpace(p.AllowCredentials), "true"):
 		return "cross-origin-resource-sharing-implemented-with-universal-access"
 	}
 	return "cross-origin-resource-sharing-implemented-with-restricted-access"

@@ -22,6 +22,7 @@ import (
 	"vigie/fetch"
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/observatory"
 	"vigie/pii"
 	"vigie/store"
 	"vigie/target"
@@ -63,6 +64,10 @@ type Result struct {
 	// Forms and PersonalForms count the forms seen and those collecting
 	// personal data.
 	Forms, PersonalForms int
+	// Observatory is the site's grade on the MDN HTTP Observatory's
+	// scale, nil when the site could not be graded (see package
+	// observatory).
+	Observatory *observatory.Result
 }
 
 // Summary describes a finished scan.
@@ -306,6 +311,9 @@ func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*
 				res.PersonalForms++
 			}
 		}
+	}
+	if site.Error == "" {
+		res.Observatory = observatory.Grade(observatory.FromSite(site))
 	}
 	fs := check.Run(site)
 	for i := range fs {
