@@ -119,7 +119,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 			c.Close()
 		}
 	}()
-	ropts := report.Options{Lang: o.Lang}
+	ropts := report.Options{Lang: o.Lang, SiteRecords: true}
 	if o.Format != "" {
 		w := o.Stdout
 		if o.Output != "" && o.Output != "-" {
@@ -247,6 +247,7 @@ func reportSite(r *scan.Result) *report.Site {
 		URL: r.Site.URL, Organisation: r.Site.Organisation, Tags: r.Site.Tags,
 		Pages: len(r.Site.Pages), Forms: r.Forms, PersonalForms: r.PersonalForms,
 		Error: r.Site.Error, ErrorKind: r.Site.ErrorKind, Findings: r.Findings,
+		HTTPObservatory: r.Observatory,
 	}
 }
 

@@ -7,6 +7,7 @@ package scan
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -343,6 +344,11 @@ func (e *Engine) record(ctx context.Context, sc store.Scan, res *Result) error {
 		Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
 		Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
 		Covered: coverage(site),
+	}
+	if res.Observatory != nil {
+		if b, err := json.Marshal(res.Observatory); err == nil {
+			sr.HTTPObservatory = b
+		}
 	}
 	recorded, changes, err := e.o.Store.RecordSite(ctx, sc.ID, sr, res.Findings)
 	if err != nil {

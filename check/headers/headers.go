@@ -151,7 +151,9 @@ func referrerUnsafe(p *observation.Page, u string, r *check.Reporter) {
 		d["sent_to"] = sent
 		conf = finding.Certain
 	}
-	r.Report(check.Issue{Check: "headers.referrer-unsafe", URL: u, Location: "referrer-policy=" + policy, Grouped: true, Confidence: conf, Detail: d})
+	// A token in the URL is masked like auth.token-in-url masks it: the
+	// finding names the page, never hands out the key to an account.
+	r.Report(check.Issue{Check: "headers.referrer-unsafe", URL: urlsecret.Mask(u), Location: "referrer-policy=" + policy, Grouped: true, Confidence: conf, Detail: d})
 }
 
 // urlCarries says what a URL carries that names a person or opens an
