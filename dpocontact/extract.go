@@ -389,6 +389,26 @@ func FromSecurityTxt(body []byte, fileURL string) []Contact {
 	return out
 }
 
+// SecurityTeam returns the Contact fields of a security.txt file that are
+// not the DPO's (see FromSecurityTxt): mailto: and https: URIs, as
+// written, in file order.
+func SecurityTeam(body []byte) []string {
+	dpo := FromSecurityTxt(body, "")
+	var out []string
+	for _, fd := range securitytxt.Parse(body).Contacts() {
+		v := strings.ToLower(fd.Value)
+		if !strings.HasPrefix(v, "mailto:") && !strings.HasPrefix(v, "https://") {
+			continue
+		}
+		value := strings.TrimPrefix(v, "mailto:")
+		if slices.ContainsFunc(dpo, func(c Contact) bool { return strings.EqualFold(c.Value, value) }) || slices.Contains(out, fd.Value) {
+			continue
+		}
+		out = append(out, fd.Value)
+	}
+	return out
+}
+
 func abs(n int) int {
 	if n < 0 {
 		return -n
