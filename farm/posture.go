@@ -21,10 +21,6 @@ var wellRunHeaders = [][2]string{
 	{"Referrer-Policy", "strict-origin-when-cross-origin"},
 }
 
-// noHeaders is a hostSpec.Headers value for a host without any security
-// header.
-var noHeaders = [][2]string{}
-
 const securityTxtPath = "/.well-known/security.txt"
 
 // wellRunSecurityTxt is the default security.txt (RFC 9116): a contact

@@ -178,8 +178,8 @@ type hostSpec struct {
 	Collect []collectPoint
 	// Headers, when non-nil, replaces the security headers every response
 	// of the host carries (wellRunHeaders, a well-run site's, by default):
-	// the failing postures of catalogue_headers.go. Use noHeaders for a
-	// host that sends none.
+	// the failing postures of catalogue_headers.go. An empty, non-nil
+	// slice sends none (see withHeaders).
 	Headers [][2]string
 	// SecurityTxt is the body of /.well-known/security.txt ("{D}" is the
 	// domain): "" serves a valid file (wellRunSecurityTxt) unless the

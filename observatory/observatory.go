@@ -3,7 +3,7 @@ package observatory
 import (
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -255,6 +255,20 @@ func first(r *Response, name string) string {
 	return ""
 }
 
+// worst keeps the worst result seen, by its rank in order (later is
+// worse), as the Observatory's onlyIfWorse does; the first result seen
+// stands against one missing from order.
+type worst struct {
+	order  []string
+	result string
+}
+
+func (w *worst) see(r string) {
+	if w.result == "" || slices.Index(w.order, r) > slices.Index(w.order, w.result) {
+		w.result = r
+	}
+}
+
 func (g *grader) cookies() string {
 	order := []string{
 		"cookies-without-secure-flag-but-protected-by-hsts",
@@ -265,24 +279,11 @@ func (g *grader) cookies() string {
 		"cookies-session-without-httponly-flag",
 		"cookies-session-without-secure-flag",
 	}
-	rank := func(r string) int {
-		for i, x := range order {
-			if x == r {
-				return i
-			}
-		}
-		return -1
-	}
-	result := ""
-	worse := func(r string) {
-		if result == "" || rank(r) > rank(result) {
-			result = r
-		}
-	}
+	w := worst{order: order}
 	raw := headers(g.auto, "Set-Cookie")
 	for _, c := range raw {
 		if invalidSameSite(c) {
-			worse("cookies-samesite-flag-invalid")
+			w.see("cookies-samesite-flag-invalid")
 		}
 	}
 	cookies := (&http.Response{Header: http.Header{"Set-Cookie": raw}}).Cookies()
@@ -297,30 +298,30 @@ func (g *grader) cookies() string {
 		csrf := strings.Contains(name, "csrf")
 		sameSite := sameSiteOf(c)
 		if !c.Secure && sameSite == "none" {
-			worse("cookies-samesite-flag-invalid")
+			w.see("cookies-samesite-flag-invalid")
 		}
 		switch {
 		case !c.Secure && hsts:
-			worse("cookies-without-secure-flag-but-protected-by-hsts")
+			w.see("cookies-without-secure-flag-but-protected-by-hsts")
 		case !c.Secure:
-			worse("cookies-without-secure-flag")
+			w.see("cookies-without-secure-flag")
 		}
 		if csrf && sameSite == "" {
-			worse("cookies-anticsrf-without-samesite-flag")
+			w.see("cookies-anticsrf-without-samesite-flag")
 		}
 		switch {
 		case session && !c.Secure && hsts:
-			worse("cookies-session-without-secure-flag-but-protected-by-hsts")
+			w.see("cookies-session-without-secure-flag-but-protected-by-hsts")
 		case session && !c.Secure:
-			worse("cookies-session-without-secure-flag")
+			w.see("cookies-session-without-secure-flag")
 		}
 		if session && !c.HttpOnly {
-			worse("cookies-session-without-httponly-flag")
+			w.see("cookies-session-without-httponly-flag")
 		}
 		missingSameSite = missingSameSite || sameSite == ""
 	}
-	if result != "" {
-		return result
+	if w.result != "" {
+		return w.result
 	}
 	if missingSameSite {
 		return "cookies-secure-with-httponly-sessions"
@@ -513,20 +514,7 @@ func (g *grader) sri() string {
 		"sri-not-implemented-and-external-scripts-not-loaded-securely",
 		"sri-not-implemented-response-not-html",
 	}
-	rank := func(r string) int {
-		for i, x := range order {
-			if x == r {
-				return i
-			}
-		}
-		return -1
-	}
-	result := ""
-	worse := func(r string) {
-		if result == "" || rank(r) > rank(result) {
-			result = r
-		}
-	}
+	w := worst{order: order}
 	own, _ := publicsuffix.EffectiveTLDPlusOne(strings.ToLower(g.in.Host))
 	secureSession := g.in.HTTPS != nil
 	foreign := false
@@ -553,21 +541,21 @@ func (g *grader) sri() string {
 			foreign = true
 			switch {
 			case integrity && !secureScheme:
-				worse("sri-implemented-but-external-scripts-not-loaded-securely")
+				w.see("sri-implemented-but-external-scripts-not-loaded-securely")
 			case !integrity && secureScheme:
-				worse("sri-not-implemented-but-external-scripts-loaded-securely")
+				w.see("sri-not-implemented-but-external-scripts-loaded-securely")
 			case !integrity && !secureScheme:
-				worse("sri-not-implemented-and-external-scripts-not-loaded-securely")
+				w.see("sri-not-implemented-and-external-scripts-not-loaded-securely")
 			}
-		} else if integrity && secureScheme && result == "" {
-			result = "sri-implemented-and-all-scripts-loaded-securely"
+		} else if integrity && secureScheme && w.result == "" {
+			w.result = "sri-implemented-and-all-scripts-loaded-securely"
 		}
 	}
 	switch {
 	case g.in.Meta.Scripts == 0 && len(g.in.Scripts) == 0:
 		return "sri-not-implemented-but-no-scripts-loaded"
-	case result != "":
-		return result
+	case w.result != "":
+		return w.result
 	case foreign:
 		return "sri-implemented-and-external-scripts-loaded-securely"
 	}
@@ -616,14 +604,4 @@ func (g *grader) corp() string {
 		return "corp-implemented-with-cross-origin"
 	}
 	return "corp-header-invalid"
-}
-
-// sortedKeys is for stable output in tests.
-func sortedKeys(m map[string]Test) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
