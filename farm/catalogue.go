@@ -687,7 +687,9 @@ const (
 // thirdParty is a host of a third party: HTTPS, HTTP redirected, no
 // common pages, with the collector endpoints given.
 func thirdParty(label string, c ...collectPoint) hostSpec {
-	return hostSpec{Label: label, TLS: tlsValid, HTTP: httpUpgrade, HSTS: hsts1Year, Collect: c}
+	// Third-party services are embedded in their customers' pages: their
+	// security headers must not forbid framing (thirdPartyHeaders).
+	return hostSpec{Label: label, TLS: tlsValid, HTTP: httpUpgrade, HSTS: hsts1Year, Collect: c, Headers: thirdPartyHeaders}
 }
 
 // wrongCertName is the name on the certificate of tlsWrongName hosts.

@@ -21,6 +21,14 @@ var wellRunHeaders = [][2]string{
 	{"Referrer-Policy", "strict-origin-when-cross-origin"},
 }
 
+// thirdPartyHeaders are the security headers of the farm's third-party
+// services (trackers, a form provider): framing by any HTTPS site is
+// allowed, since their customers embed them.
+var thirdPartyHeaders = [][2]string{
+	{"Content-Security-Policy", "frame-ancestors https:; object-src 'none'"},
+	{"X-Content-Type-Options", "nosniff"},
+}
+
 const securityTxtPath = "/.well-known/security.txt"
 
 // wellRunSecurityTxt is the default security.txt (RFC 9116): a contact
