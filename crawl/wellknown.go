@@ -57,7 +57,7 @@ func (c *crawler) wellKnown() {
 			return
 		}
 		r := c.f.Get(ctx, t)
-		op := observation.OriginProbe{URL: t, Origin: ForeignOrigin, Status: r.Status, Error: r.Error, ContentType: r.ContentType}
+		op := observation.OriginProbe{URL: t, Origin: ForeignOrigin, Status: r.Status, Error: r.Error, ContentType: r.ContentType, Exchanges: r.Exchanges}
 		if r.Header != nil {
 			op.AllowOrigin = r.Header.Get("Access-Control-Allow-Origin")
 			op.AllowCredentials = r.Header.Get("Access-Control-Allow-Credentials")
@@ -69,20 +69,27 @@ func (c *crawler) wellKnown() {
 // securityTxt fetches the origin's security.txt where RFC 9116 puts it
 // and, when it is not there, where older files live.
 func (c *crawler) securityTxt(origin string) *observation.SecurityTxt {
-	var st *observation.SecurityTxt
+	var st, first *observation.SecurityTxt
+	var exchanges []observation.Exchange // of both requests, for evidence
 	for i, path := range []string{"/.well-known/security.txt", "/security.txt"} {
 		r := c.f.Get(c.ctx, origin+path)
-		st = &observation.SecurityTxt{URL: origin + path, Status: r.Status, ContentType: r.ContentType, WellKnown: i == 0, Error: r.Error, Exchanges: r.Exchanges}
+		exchanges = append(exchanges, r.Exchanges...)
+		st = &observation.SecurityTxt{URL: origin + path, Status: r.Status, ContentType: r.ContentType, WellKnown: i == 0, Error: r.Error, Exchanges: exchanges}
 		if r.Error == "" && r.Status == http.StatusOK && !isHTML(r.ContentType) {
 			st.Body = r.Body[:min(len(r.Body), maxSecurityTxt)]
 			return st
+		}
+		if first == nil {
+			first = st
 		}
 		if c.ctx.Err() != nil {
 			break
 		}
 	}
-	st.URL, st.WellKnown = origin+"/.well-known/security.txt", true
-	return st
+	// Neither answered with a file: what the well-known address said
+	// (a 404, or a failure that leaves absence unproven) stands.
+	first.Exchanges = exchanges
+	return first
 }
 
 // apiEndpoints returns at most n same-site URLs seen during the crawl that

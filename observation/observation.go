@@ -187,6 +187,8 @@ type OriginProbe struct {
 	AllowCredentials string `json:"allow_credentials,omitempty"`
 	ContentType      string `json:"content_type,omitempty"`
 	Error            string `json:"error,omitempty"`
+	// Exchanges are the request and response, for evidence.
+	Exchanges []Exchange `json:"-"`
 }
 
 // SecurityTxt is the fetch of a site's security.txt (RFC 9116): URL is the
