@@ -20,9 +20,6 @@ func FromSite(site *observation.Site) Input {
 		// was rejected.
 		in.HTTP.Verified = false
 	}
-	if in.HTTP != nil && in.HTTP.Status == 0 && in.HTTP.Verified {
-		in.HTTP = nil // not reachable over HTTP
-	}
 	auto := in.HTTPS
 	if auto == nil {
 		auto = in.HTTP
