@@ -129,6 +129,7 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 	c.seedSitemap(entry)
 	c.run()
 	c.revisit()
+	c.wellKnown()
 	if o.Active {
 		c.active()
 	}
@@ -295,6 +296,7 @@ func (c *crawler) run() {
 				if doc, err := page.Parse(resp.Body, final); err == nil {
 					pg.Forms = doc.Forms
 					pg.Resources = doc.Resources
+					pg.Meta = &doc.Meta
 					pg.Links = doc.Links
 					for _, l := range doc.Links {
 						c.push(l, it.depth+1, doc.LinkText[l])

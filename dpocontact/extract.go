@@ -17,6 +17,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"vigie/securitytxt"
 )
 
 // Kinds of contact.
@@ -367,38 +369,42 @@ func postalAddress(text string, words [][]int) string {
 // security team's, not the DPO's.
 func FromSecurityTxt(body []byte, fileURL string) []Contact {
 	var out []Contact
-	comment := ""
-	for _, line := range strings.Split(string(body), "\n") {
-		line = strings.TrimSpace(line)
-		if c, ok := strings.CutPrefix(line, "#"); ok {
-			comment = strings.TrimSpace(c)
-			continue
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || !strings.EqualFold(strings.TrimSpace(k), "contact") {
-			comment = ""
-			continue
-		}
-		v = strings.TrimSpace(v)
-		kind, value := KindForm, v
-		if a, ok := strings.CutPrefix(strings.ToLower(v), "mailto:"); ok {
+	for _, fd := range securitytxt.Parse(body).Contacts() {
+		kind, value := KindForm, fd.Value
+		if a, ok := strings.CutPrefix(strings.ToLower(fd.Value), "mailto:"); ok {
 			kind, value = KindEmail, a
-		} else if !strings.HasPrefix(strings.ToLower(v), "https://") {
-			comment = "" // tel: and the like are not kept
-			continue
+		} else if !strings.HasPrefix(strings.ToLower(fd.Value), "https://") {
+			continue // tel: and the like are not kept
 		}
-		named := dpoWords.MatchString(comment)
-		if named || (kind == KindEmail && localPartNamesDPO(value)) {
-			ctx := comment
+		if dpoWords.MatchString(fd.Comment) || (kind == KindEmail && localPartNamesDPO(value)) {
+			ctx := fd.Comment
 			if ctx == "" {
-				ctx = line
+				ctx = fd.Name + ": " + fd.Value
 			}
 			if !slices.ContainsFunc(out, func(c Contact) bool { return c.Kind == kind && c.Value == value }) {
 				out = append(out, Contact{Kind: kind, Value: value, URLs: []string{fileURL}, Context: shorten(ctx)})
 			}
 		}
-		// A comment introduces the Contact line that follows it only.
-		comment = ""
+	}
+	return out
+}
+
+// SecurityTeam returns the Contact fields of a security.txt file that are
+// not the DPO's (see FromSecurityTxt): mailto: and https: URIs, as
+// written, in file order.
+func SecurityTeam(body []byte) []string {
+	dpo := FromSecurityTxt(body, "")
+	var out []string
+	for _, fd := range securitytxt.Parse(body).Contacts() {
+		v := strings.ToLower(fd.Value)
+		if !strings.HasPrefix(v, "mailto:") && !strings.HasPrefix(v, "https://") {
+			continue
+		}
+		value := strings.TrimPrefix(v, "mailto:")
+		if slices.ContainsFunc(dpo, func(c Contact) bool { return strings.EqualFold(c.Value, value) }) || slices.Contains(out, fd.Value) {
+			continue
+		}
+		out = append(out, fd.Value)
 	}
 	return out
 }

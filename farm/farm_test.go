@@ -325,6 +325,18 @@ func TestExpectationURLs(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Errorf("%s %s: status %d, want 200", e.Check, e.URL, resp.StatusCode)
 			}
+		case e.Check == CheckSecTxtMissing:
+			if resp.StatusCode == 200 && strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+				t.Errorf("%s %s: status %d, %s, want no text file", e.Check, e.URL, resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+		case e.Check == CheckSecTxtInvalid:
+			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+				t.Errorf("%s %s: status %d, %s, want 200 text", e.Check, e.URL, resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+		case e.Check == CheckCORSAnyOrigin:
+			if resp.StatusCode != 200 {
+				t.Errorf("%s %s: status %d, want 200", e.Check, e.URL, resp.StatusCode)
+			}
 		case e.Check == CheckCookieFlags:
 			if len(resp.Header.Values("Set-Cookie")) == 0 {
 				t.Errorf("%s %s: no Set-Cookie", e.Check, e.URL)

@@ -185,6 +185,15 @@ type hostSpec struct {
 	Fallback string
 	// Collect are the endpoints of a tracker's collector.
 	Collect []collectPoint
+	// Headers, when non-nil, replaces the security headers every response
+	// of the host carries (wellRunHeaders, a well-run site's, by default):
+	// the failing postures of catalogue_headers.go. An empty, non-nil
+	// slice sends none (see withHeaders).
+	Headers [][2]string
+	// SecurityTxt is the body of /.well-known/security.txt ("{D}" is the
+	// domain): "" serves a valid file (wellRunSecurityTxt) unless the
+	// host has a page of its own there, noSecurityTxt serves none.
+	SecurityTxt string
 	// TLSServer, when set, replaces the farm's TLS server settings and
 	// certificate for this host (see catalogue_tls.go); TLS stays
 	// tlsValid.

@@ -402,6 +402,9 @@ func (c *Client) try(ctx context.Context, u *url.URL, cookie string, n int) (a a
 	if cookie != "" {
 		req.Header.Set("Cookie", cookie)
 	}
+	for k, v := range extraHeader(ctx) {
+		req.Header[k] = v
+	}
 	var rec *recorder
 	if c.opts.Capture {
 		rec = &recorder{}

@@ -44,6 +44,11 @@ type Site struct {
 	// ActiveProbes are the opt-in active probes the crawl sent (see
 	// ActiveProbe); empty unless the scan was run with --active.
 	ActiveProbes []ActiveProbe `json:"active_probes,omitempty"`
+	// OriginProbes are the GET requests sent with a foreign Origin header
+	// to the entry page and the site's API-looking endpoints (see
+	// OriginProbe); SecurityTxt is the fetch of its security.txt file.
+	OriginProbes []OriginProbe `json:"origin_probes,omitempty"`
+	SecurityTxt  *SecurityTxt  `json:"security_txt,omitempty"`
 
 	// Error is set when the site could not be audited at all (no page
 	// fetched over any scheme); ErrorKind classifies it (see Kind* constants).
@@ -128,6 +133,9 @@ type Page struct {
 	Charset   string     `json:"charset,omitempty"`
 	Forms     []Form     `json:"forms,omitempty"`
 	Resources []Resource `json:"resources,omitempty"`
+	// Meta is what the page's <meta> elements declare (CSP, referrer
+	// policy); nil for pages that are not HTML.
+	Meta *MetaPolicy `json:"meta,omitempty"`
 	// Personal summarises the personal data the body shows, masked; nil
 	// when the body was not text or showed none.
 	Personal *PersonalData `json:"personal,omitempty"`
@@ -155,6 +163,57 @@ type Page struct {
 type Resource struct {
 	Kind string `json:"kind"` // script, stylesheet, iframe, frame, img, object, embed, media
 	URL  string `json:"url"`
+	// Integrity is the element's integrity attribute (Subresource
+	// Integrity), "" when absent.
+	Integrity string `json:"integrity,omitempty"`
+	// Src is the src or href attribute as written, before resolution
+	// ("//cdn.example/x.js", "/js/app.js"); graders tell relative and
+	// protocol-relative addresses from it.
+	Src string `json:"src,omitempty"`
+}
+
+// MetaPolicy is what a page's <meta> elements declare about its security
+// policies, and how many script elements it has.
+type MetaPolicy struct {
+	// CSP lists the content of each <meta http-equiv="Content-Security-Policy">.
+	CSP []string `json:"csp,omitempty"`
+	// Referrer is the content of the last <meta name="referrer">.
+	Referrer string `json:"referrer,omitempty"`
+	// Scripts counts the page's script elements, inline ones included.
+	Scripts int `json:"scripts,omitempty"`
+}
+
+// OriginProbe is a GET sent with a foreign Origin header, as a script of
+// another site would send it from a visitor's browser, and the CORS
+// headers of the answer.
+type OriginProbe struct {
+	URL    string `json:"url"`
+	Origin string `json:"origin"`
+	Status int    `json:"status,omitempty"`
+	// AllowOrigin and AllowCredentials are the answer's
+	// Access-Control-Allow-Origin and Access-Control-Allow-Credentials.
+	AllowOrigin      string `json:"allow_origin,omitempty"`
+	AllowCredentials string `json:"allow_credentials,omitempty"`
+	ContentType      string `json:"content_type,omitempty"`
+	Error            string `json:"error,omitempty"`
+	// Exchanges are the request and response, for evidence.
+	Exchanges []Exchange `json:"-"`
+}
+
+// SecurityTxt is the fetch of a site's security.txt (RFC 9116): URL is the
+// address that answered last (/.well-known/security.txt, or /security.txt
+// when the well-known one was missing), Body its text, kept only while the
+// site is audited.
+type SecurityTxt struct {
+	URL         string `json:"url"`
+	Status      int    `json:"status,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	// WellKnown is false when the file answered only at /security.txt.
+	WellKnown bool   `json:"well_known,omitempty"`
+	Error     string `json:"error,omitempty"`
+	Body      []byte `json:"-"`
+	// Exchanges are the requests and responses, for evidence.
+	Exchanges []Exchange `json:"-"`
 }
 
 // Form is an HTML form with its resolved submission targets.

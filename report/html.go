@@ -61,9 +61,13 @@ type (
 		Tags              string
 		Pages, Forms      int
 		PersonalForms     int
-		Counts            []htmlCount // non-zero counts only
-		Findings          []htmlFinding
-		Failed            bool
+		// Grade and Score are the site's MDN HTTP Observatory grade,
+		// "" when not graded; GradeVersion names the scoring.
+		Grade, GradeVersion string
+		Score               int
+		Counts              []htmlCount // non-zero counts only
+		Findings            []htmlFinding
+		Failed              bool
 	}
 	htmlFinding struct {
 		Severity, Label, Check, Title, URL, Legal string
@@ -114,6 +118,9 @@ func (h *htmlWriter) WriteSite(s *Site) error {
 		Pages:         s.Pages,
 		Forms:         s.Forms,
 		PersonalForms: s.PersonalForms,
+	}
+	if g := s.HTTPObservatory; g != nil {
+		site.Grade, site.Score, site.GradeVersion = g.Grade, g.Score, g.Version
 	}
 	order := make([]*finding.Finding, len(s.Findings))
 	for i := range s.Findings {

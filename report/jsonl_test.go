@@ -14,19 +14,22 @@ import (
 // site-error line must carry the site's error.
 func TestJSONLRoundTrip(t *testing.T) {
 	sites := fixture()
-	out := render(t, "jsonl", Options{}, sites, fixtureScan())
+	out := render(t, "jsonl", Options{SiteRecords: true}, sites, fixtureScan())
 
 	var want []finding.Finding
-	var wantErrors []*Site
+	var wantErrors, wantSites []*Site
 	for _, s := range sites {
 		want = append(want, s.Findings...)
 		if s.Failed() {
 			wantErrors = append(wantErrors, s)
+		} else {
+			wantSites = append(wantSites, s)
 		}
 	}
 
 	var got []finding.Finding
 	var gotErrors []siteError
+	var gotSites []siteRecord
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -36,6 +39,16 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 		if err := json.Unmarshal(line, &probe); err != nil {
 			t.Fatalf("line %q: %v", line, err)
+		}
+		if probe.Record != nil && *probe.Record == recordSite {
+			var r siteRecord
+			dec := json.NewDecoder(bytes.NewReader(line))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&r); err != nil {
+				t.Fatalf("site line %q: %v", line, err)
+			}
+			gotSites = append(gotSites, r)
+			continue
 		}
 		if probe.Record != nil {
 			var e siteError
@@ -77,6 +90,19 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 	}
 
+	if len(gotSites) != len(wantSites) {
+		t.Fatalf("decoded %d site records, want %d", len(gotSites), len(wantSites))
+	}
+	for i, s := range wantSites {
+		r := gotSites[i]
+		g, _ := json.Marshal(r.HTTPObservatory)
+		w, _ := json.Marshal(s.HTTPObservatory)
+		if r.Site != s.URL || r.Organisation != s.Organisation || r.Pages != s.Pages || r.Forms != s.Forms ||
+			r.PersonalForms != s.PersonalForms || !bytes.Equal(g, w) {
+			t.Errorf("site record %d = %+v, want the summary of %s", i, r, s.URL)
+		}
+	}
+
 	if len(gotErrors) != len(wantErrors) {
 		t.Fatalf("decoded %d site errors, want %d", len(gotErrors), len(wantErrors))
 	}
@@ -109,5 +135,13 @@ func TestJSONLStreams(t *testing.T) {
 	}
 	if err := w.Close(Scan{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Without Options.SiteRecords (exports of findings), no site record.
+func TestJSONLNoSiteRecords(t *testing.T) {
+	out := render(t, "jsonl", Options{}, fixture(), fixtureScan())
+	if bytes.Contains(out, []byte(`"record":"site"`)) {
+		t.Errorf("site records without SiteRecords:\n%s", out)
 	}
 }

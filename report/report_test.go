@@ -10,6 +10,7 @@ import (
 	"vigie/check"
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/observatory"
 )
 
 // testCatalogue is a family of checks for the report tests only; its IDs
@@ -95,6 +96,8 @@ func fixture() []*Site {
 		{
 			URL: pref, Organisation: prefOrg, Tags: []string{"prefecture", "dept:01"},
 			Pages: 12, Forms: 3, PersonalForms: 2,
+			HTTPObservatory: &observatory.Result{Score: 55, Grade: "C", Version: observatory.Version,
+				Tests: map[string]observatory.Test{"content-security-policy": {Result: "csp-not-implemented", ScoreModifier: -25}}},
 			Findings: []finding.Finding{
 				mkFinding("test.alpha", pref, "http://www.prefecture-exemple.gouv.fr/contact", prefOrg, map[string]any{
 					"form_action": "http://www.prefecture-exemple.gouv.fr/contact/envoi",

@@ -87,7 +87,7 @@ func Mail(ctx context.Context, o MailOptions) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	writers, closers, err := openWriters(o.Format, o.Output, o.Lang, o.Stdout, o.StdoutIsTTY)
+	writers, closers, err := openWriters(report.Options{Lang: o.Lang}, o.Format, o.Output, o.Stdout, o.StdoutIsTTY)
 	defer func() {
 		for _, c := range closers {
 			c.Close()

@@ -122,7 +122,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		defer st.Close()
 	}
 
-	writers, closers, err := openWriters(o.Format, o.Output, o.Lang, o.Stdout, o.StdoutIsTTY)
+	writers, closers, err := openWriters(report.Options{Lang: o.Lang, SiteRecords: true}, o.Format, o.Output, o.Stdout, o.StdoutIsTTY)
 	defer func() {
 		for _, c := range closers {
 			c.Close()
@@ -277,10 +277,9 @@ func outputDefaults(stdout, stderr *io.Writer, failOn *string) (finding.Severity
 // openWriters opens the report writers of scan and mail: the requested
 // format (to output, or stdout) and the table on stdout unless the format
 // goes there.
-func openWriters(format, output, lang string, stdout io.Writer, tty bool) ([]report.Writer, []io.Closer, error) {
+func openWriters(ropts report.Options, format, output string, stdout io.Writer, tty bool) ([]report.Writer, []io.Closer, error) {
 	var writers []report.Writer
 	var closers []io.Closer
-	ropts := report.Options{Lang: lang}
 	if format != "" {
 		w := stdout
 		if output != "" && output != "-" {
@@ -354,6 +353,7 @@ func reportSite(r *scan.Result) *report.Site {
 		URL: r.Site.URL, Organisation: r.Site.Organisation, Tags: r.Site.Tags,
 		Pages: len(r.Site.Pages), Forms: r.Forms, PersonalForms: r.PersonalForms,
 		Error: r.Site.Error, ErrorKind: r.Site.ErrorKind, Findings: r.Findings,
+		HTTPObservatory: r.Observatory,
 	}
 }
 

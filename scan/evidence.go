@@ -114,6 +114,17 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 	for i := range site.ActiveProbes {
 		probes = append(probes, &site.ActiveProbes[i].Probe)
 	}
+	// The requests sent after the crawl (security.txt, foreign Origin)
+	// are the evidence of the wellknown.* and CORS findings.
+	if st := site.SecurityTxt; st != nil {
+		probes = append(probes, &observation.Probe{URL: st.URL, FinalURL: st.URL, Exchanges: st.Exchanges})
+		st.Exchanges = nil
+	}
+	for i := range site.OriginProbes {
+		op := &site.OriginProbes[i]
+		probes = append(probes, &observation.Probe{URL: op.URL, FinalURL: op.URL, Exchanges: op.Exchanges})
+		op.Exchanges = nil
+	}
 	defer func() {
 		for _, p := range probes {
 			if p != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -25,6 +26,7 @@ import (
 	"vigie/hosting"
 	"vigie/mailcheck"
 	"vigie/observation"
+	"vigie/observatory"
 	"vigie/pii"
 	"vigie/store"
 	"vigie/target"
@@ -79,6 +81,10 @@ type Result struct {
 	// Forms and PersonalForms count the forms seen and those collecting
 	// personal data.
 	Forms, PersonalForms int
+	// Observatory is the site's grade on the MDN HTTP Observatory's
+	// scale, nil when the site could not be graded (see package
+	// observatory).
+	Observatory *observatory.Result
 }
 
 // Summary describes a finished scan.
@@ -359,6 +365,9 @@ func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*
 			}
 		}
 	}
+	if site.Error == "" {
+		res.Observatory = observatory.Grade(observatory.FromSite(site))
+	}
 	fs := check.Run(site)
 	for i := range fs {
 		fs[i].Scan = sc.ID
@@ -387,6 +396,11 @@ func (e *Engine) record(ctx context.Context, sc store.Scan, res *Result) error {
 		Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
 		Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
 		Covered: coverage(site),
+	}
+	if res.Observatory != nil {
+		if b, err := json.Marshal(res.Observatory); err == nil {
+			sr.HTTPObservatory = b
+		}
 	}
 	recorded, changes, err := e.o.Store.RecordSite(ctx, sc.ID, sr, res.Findings)
 	if err != nil {

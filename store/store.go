@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -66,6 +67,10 @@ type SiteResult struct {
 	Covered []string
 
 	Started, Ended time.Time
+
+	// HTTPObservatory is the site's grade on the MDN HTTP Observatory's
+	// scale as JSON (package observatory's Result), nil when none.
+	HTTPObservatory json.RawMessage
 }
 
 // OK reports whether the site was audited successfully.

@@ -255,7 +255,7 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 func organisationCommand(stdout io.Writer, more ...*cli.Command) *cli.Command {
 	return &cli.Command{
 		Name:  "organisation",
-		Usage: "import, export or discover the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags)",
+		Usage: "import, export or discover the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags,security_contact)",
 		Commands: append([]*cli.Command{
 			{
 				Name:      "import",

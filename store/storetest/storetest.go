@@ -121,6 +121,7 @@ func site(url string) store.SiteResult {
 		URL: url, Organisation: org, Tags: []string{"prefecture"},
 		Pages: 12, Forms: 3, PersonalForms: 2,
 		Started: t0, Ended: t0.Add(time.Minute),
+		HTTPObservatory: json.RawMessage(`{"score":80,"grade":"B+","version":"v","tests":{}}`),
 	}
 }
 
@@ -128,6 +129,7 @@ func failed(url string) store.SiteResult {
 	s := site(url)
 	s.Error, s.ErrorKind = "dial tcp: i/o timeout", "timeout"
 	s.Pages, s.Forms, s.PersonalForms = 0, 0, 0
+	s.HTTPObservatory = nil
 	return s
 }
 
@@ -665,6 +667,7 @@ func testSites(t *testing.T, h *harness) {
 	h.record(h.s, "scan1", a, a1)
 	noTags := site(siteA)
 	noTags.Tags = nil
+	noTags.HTTPObservatory = nil // not graded
 	h.record(h.s, "scan2", noTags)
 
 	check := func(scan string, want []store.SiteResult) {

@@ -387,7 +387,7 @@ func (r *recorder) saveSite() error {
 	}
 	return r.exec(r.st.upsertSite, r.scan, s.URL, r.at, s.Organisation, string(tags),
 		s.Pages, s.Forms, s.PersonalForms, s.Error, s.ErrorKind,
-		column.Time(s.Started), column.Time(s.Ended))
+		column.Time(s.Started), column.Time(s.Ended), string(s.HTTPObservatory))
 }
 
 // saveFinding stores f's content and its sighting by the scan; its dates
