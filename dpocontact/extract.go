@@ -51,6 +51,11 @@ var (
 	spaces         = regexp.MustCompile(`[\s\x{00a0}\x{202f}]+`)
 )
 
+// NamesDPO reports whether text names the data protection officer
+// ("DPO", "délégué à la protection des données", "data protection
+// officer").
+func NamesDPO(text string) bool { return dpoWords.MatchString(text) }
+
 // localPartNamesDPO reports whether an address's local part is the DPO's
 // by its name alone: dpo@, dpd@, dpo-mairie@...
 func localPartNamesDPO(email string) bool {
@@ -77,6 +82,55 @@ type block struct {
 	heading bool
 	// under is the text of the nearest heading before the block.
 	under string
+	// form is the index of the <form> holding the block among the
+	// page's forms in document order (as package page numbers them), -1
+	// outside forms.
+	form int
+	// chrome is set inside the page's header, navigation, footer or
+	// aside: text repeated on every page, not the page's content.
+	chrome bool
+}
+
+// Block is a run of a page's text between block-level boundaries, as
+// Blocks reads it.
+type Block struct {
+	// Text has its spaces collapsed, "\n" for <br>.
+	Text    string
+	Heading bool
+	// Under is the text of the nearest heading before the block.
+	Under string
+	// Form is the index of the <form> holding the block among the page's
+	// forms in document order, -1 outside forms.
+	Form int
+	// Chrome is set inside the page's header, nav, footer or aside.
+	Chrome bool
+	// Links are the block's anchors: absolute http(s) URLs without
+	// fragment, or "mailto:ADDRESS", with their text.
+	Links []Link
+}
+
+// Link is an anchor of a Block.
+type Link struct {
+	Href, Text string
+}
+
+// Blocks splits an HTML page fetched from pageURL into its blocks of
+// text, in document order; nil when pageURL is not absolute. Scripts,
+// styles, templates and noscript content are left out.
+func Blocks(body []byte, pageURL string) []Block {
+	base, err := url.Parse(pageURL)
+	if err != nil || !base.IsAbs() {
+		return nil
+	}
+	bls := blocks(body, base)
+	out := make([]Block, len(bls))
+	for i, b := range bls {
+		out[i] = Block{Text: b.text, Heading: b.heading, Under: b.under, Form: b.form, Chrome: b.chrome}
+		for _, l := range b.links {
+			out[i].Links = append(out[i].Links, Link{Href: l.href, Text: l.text})
+		}
+	}
+	return out
 }
 
 var blockElems = map[atom.Atom]bool{
@@ -101,13 +155,17 @@ func isHeading(a atom.Atom) bool {
 func blocks(body []byte, base *url.URL) []block {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	var out []block
-	var cur block
+	cur := block{form: -1}
 	var b strings.Builder
 	var anchor *link
 	var anchorText strings.Builder
 	skip := 0 // inside script, style...
 	under := ""
 	heading := false
+	// Forms do not nest: a <form> inside an open one is ignored, as
+	// browsers and package page do, and the first </form> closes it.
+	forms, form := 0, -1
+	chrome := 0 // depth of header, nav, footer, aside
 	write := func(s string) {
 		s = spaces.ReplaceAllString(s, " ")
 		if strings.HasPrefix(s, " ") {
@@ -126,12 +184,13 @@ func blocks(body []byte, base *url.URL) []block {
 			cur.text = text
 			cur.heading = heading
 			cur.under = under
+			cur.chrome = chrome > 0
 			out = append(out, cur)
 			if heading {
 				under = text
 			}
 		}
-		cur = block{}
+		cur = block{form: form}
 		b.Reset()
 	}
 	for {
@@ -166,6 +225,25 @@ func blocks(body []byte, base *url.URL) []block {
 			if blockElems[a] {
 				flush()
 				heading = tt == html.StartTagToken && isHeading(a)
+				switch {
+				case a == atom.Form && tt == html.StartTagToken && form < 0:
+					form = forms
+					forms++
+				case a == atom.Form && tt == html.EndTagToken && form >= 0:
+					if len(out) == 0 || out[len(out)-1].form != form {
+						// A form without text still has its place in
+						// the page, for the text around it.
+						out = append(out, block{form: form, chrome: chrome > 0, under: under})
+					}
+					form = -1
+				case a == atom.Header || a == atom.Nav || a == atom.Footer || a == atom.Aside:
+					if tt == html.StartTagToken {
+						chrome++
+					} else if tt == html.EndTagToken && chrome > 0 {
+						chrome--
+					}
+				}
+				cur.form = form
 				continue
 			}
 			if a != atom.A {
@@ -254,7 +332,7 @@ func FromHTML(body []byte, pageURL string) []Contact {
 	if err != nil || !base.IsAbs() {
 		return nil
 	}
-	bls := blocks(body, base)
+	bls := slices.DeleteFunc(blocks(body, base), func(b block) bool { return b.text == "" && len(b.links) == 0 })
 	var out []Contact
 	add := func(kind, value, ctx string) {
 		value = strings.TrimSpace(value)

@@ -1,0 +1,118 @@
+package notice
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+
+	"vigie/dpocontact"
+	"vigie/observation"
+)
+
+// candidateRe names a notice page in a link's text or URL: the legal
+// notice, the personal-data or privacy page, "vos droits", "RGPD".
+var candidateRe = regexp.MustCompile(` (donnees personnelles|donnees a caractere personnel|politique de confidentialite|politique de protection des donnees|confidentialite|protection des donnees|protection de vos donnees|mentions legales|rgpd|vos droits|privacy|data protection|personal data|cookies et donnees|vie privee|informatique et libertes|gdpr|legal notice|legal information) `)
+
+// IsCandidate reports whether a link, by its URL or its text, leads to a
+// page that may hold the site's information notice.
+func IsCandidate(href, linkText string) bool {
+	if candidateRe.MatchString(norm(linkText)) {
+		return true
+	}
+	u, err := url.Parse(href)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	return candidateRe.MatchString(norm(u.Path + " " + u.RawQuery))
+}
+
+// Near-form reading bounds: blocks read after and before a form.
+const (
+	blocksAfter  = 3
+	blocksBefore = 2
+)
+
+// Read reads an HTML page fetched from pageURL as a notice: the page's own
+// text (its header, navigation, footer and aside left out), the text next
+// to each of its forms, its links to candidate notice pages and whether it
+// gives the DPO's contact. It returns nil when pageURL is not absolute.
+func Read(body []byte, pageURL string) *observation.Notice {
+	bls := dpocontact.Blocks(body, pageURL)
+	if bls == nil {
+		return nil
+	}
+	n := &observation.Notice{DPOContact: len(dpocontact.FromHTML(body, pageURL)) > 0}
+	seen := map[string]bool{}
+	var content []dpocontact.Block
+	for _, b := range bls {
+		for _, l := range b.Links {
+			if !seen[l.Href] && !strings.HasPrefix(l.Href, "mailto:") && IsCandidate(l.Href, l.Text) {
+				seen[l.Href] = true
+				n.Links = append(n.Links, l.Href)
+			}
+		}
+		if !b.Chrome {
+			content = append(content, b)
+		}
+	}
+	r := text{blocks: content, url: pageURL}.read()
+	n.IsNotice, n.CookieOnly, n.Retention = r.IsNotice(), r.CookieOnly, r.Retention
+	if n.IsNotice {
+		n.Elements = r.Elements
+	}
+	for form := 0; ; form++ {
+		near, ok := nearForm(bls, form)
+		if !ok {
+			break
+		}
+		fr := text{blocks: near, url: pageURL}.read()
+		fn := observation.FormNotice{Form: form, IsNotice: fr.IsNotice(), Retention: fr.Retention}
+		if fn.IsNotice {
+			fn.Elements = fr.Elements
+		}
+		if fn.IsNotice || len(fn.Retention) > 0 {
+			n.Forms = append(n.Forms, fn)
+		}
+	}
+	return n
+}
+
+// nearForm returns the blocks of form i and the few around it: up to
+// blocksBefore before it and blocksAfter after it, stopping at another
+// form, the page's chrome, or a heading (after the form, a heading about
+// personal data does not stop it: "Protection de vos données"). ok is
+// false when the page has no form i.
+func nearForm(bls []dpocontact.Block, i int) (near []dpocontact.Block, ok bool) {
+	first, last := -1, -1
+	for j, b := range bls {
+		if b.Form == i {
+			if first < 0 {
+				first = j
+			}
+			last = j
+		}
+	}
+	if first < 0 {
+		return nil, false
+	}
+	for j := first - 1; j >= 0 && j >= first-blocksBefore; j-- {
+		b := bls[j]
+		if b.Form >= 0 || b.Chrome || b.Heading {
+			break
+		}
+		near = append(near, b)
+	}
+	// Before the form, in document order.
+	for a, z := 0, len(near)-1; a < z; a, z = a+1, z-1 {
+		near[a], near[z] = near[z], near[a]
+	}
+	near = append(near, bls[first:last+1]...)
+	for j := last + 1; j < len(bls) && j <= last+blocksAfter; j++ {
+		b := bls[j]
+		if b.Form >= 0 || b.Chrome || (b.Heading && !personal.MatchString(norm(b.Text))) {
+			break
+		}
+		near = append(near, b)
+	}
+	return near, true
+}
