@@ -9,16 +9,20 @@ import (
 	"context"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/net/publicsuffix"
 
+	"vigie/dpocontact"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/notice"
 	"vigie/observation"
 	"vigie/page"
+	"vigie/pii"
 	"vigie/pii/detect"
 	"vigie/target"
 )
@@ -84,6 +88,7 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 		Host:         t.Host,
 		Organisation: t.Organisation,
 		Tags:         t.Tags,
+		Public:       t.Public,
 		Started:      time.Now().UTC(),
 	}
 	defer func() { site.Ended = time.Now().UTC() }()
@@ -128,6 +133,8 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 	c.push(entry, 0, "")
 	c.seedSitemap(entry)
 	c.run()
+	c.noticePages()
+	c.dpoSecurityTxt(entry)
 	c.revisit()
 	if o.Active {
 		c.active()
@@ -220,7 +227,105 @@ func (c *crawler) pushAt(raw string, depth int, text string, link bool) {
 	if isDataFile(raw) {
 		score += dataFileScore
 	}
+	if notice.IsCandidate(raw, text) {
+		score += noticeScore
+	}
 	heap.Push(&c.queue, &item{url: raw, depth: depth, score: score, order: c.order})
+}
+
+// noticeScore ranks links to the legal notice and the personal-data or
+// privacy page (notice.IsCandidate) just below the likeliest form pages:
+// the information notice of a form is read there, and the few such links
+// are the same on every page.
+const noticeScore = 9
+
+// maxNoticeFetches bounds the candidate notice pages fetched past the page
+// budget (see noticePages).
+const maxNoticeFetches = 3
+
+// noticePages fetches, past the page budget, up to maxNoticeFetches
+// candidate notice pages that pages with a personal-data form link to and
+// the crawl did not reach: without them the form's notice could not be
+// examined (and no transparency finding is made). GET only, like the
+// crawl.
+func (c *crawler) noticePages() {
+	if c.renderErr != nil || c.ctx.Err() != nil {
+		return
+	}
+	fetched := c.fetched()
+	var want []string
+	for _, p := range c.site.Pages {
+		if p.Notice == nil || !hasPersonalForm(&p) {
+			continue
+		}
+		for _, l := range p.Notice.Links {
+			k := finding.NormaliseURL(l)
+			if !fetched[k] && c.inScope(l) && !slices.Contains(want, l) && len(want) < maxNoticeFetches {
+				want = append(want, l)
+			}
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	c.queue = c.queue[:0]
+	for _, u := range want {
+		delete(c.seen, finding.NormaliseURL(u))
+		c.pushAt(u, 0, "", false)
+	}
+	c.limit = len(c.site.Pages) + c.queue.Len()
+	c.run()
+	c.queue = c.queue[:0]
+	c.limit = 0
+}
+
+func hasPersonalForm(p *observation.Page) bool {
+	for i := range p.Forms {
+		if pii.CollectsPersonalData(&p.Forms[i]).Personal {
+			return true
+		}
+	}
+	return false
+}
+
+// dpoSecurityTxt looks, for a public body whose pages give no DPO contact,
+// in the origin's /.well-known/security.txt (RFC 9116), where some publish
+// it: one GET, recorded in Site.DPOContact when a contact there names the
+// DPO. Other sites are not asked: only public bodies must publish it.
+func (c *crawler) dpoSecurityTxt(entry string) {
+	if !c.site.Public || c.renderErr != nil || c.ctx.Err() != nil {
+		return
+	}
+	for _, p := range c.site.Pages {
+		if p.Notice != nil && p.Notice.DPOContact {
+			return
+		}
+	}
+	u, err := url.Parse(entry)
+	if err != nil {
+		return
+	}
+	txt := u.Scheme + "://" + u.Host + "/.well-known/security.txt"
+	resp := c.f.Get(c.ctx, txt)
+	if resp.Error != "" || resp.Status != 200 {
+		return
+	}
+	if len(dpocontact.FromSecurityTxt(resp.Body, txt)) > 0 {
+		c.site.DPOContact = txt
+	}
+}
+
+// fetched returns the normalised URLs of the pages fetched so far, first
+// and final.
+func (c *crawler) fetched() map[string]bool {
+	fetched := map[string]bool{}
+	for _, p := range c.site.Pages {
+		fetched[finding.NormaliseURL(p.URL)] = true
+		if p.FinalURL != "" {
+			fetched[finding.NormaliseURL(p.FinalURL)] = true
+		}
+	}
+	return fetched
 }
 
 // revisit fetches the Revisit URLs the crawl did not reach.
@@ -229,13 +334,7 @@ func (c *crawler) revisit() {
 		return
 	}
 	// Links are marked seen when queued: what counts is what was fetched.
-	fetched := map[string]bool{}
-	for _, p := range c.site.Pages {
-		fetched[finding.NormaliseURL(p.URL)] = true
-		if p.FinalURL != "" {
-			fetched[finding.NormaliseURL(p.FinalURL)] = true
-		}
-	}
+	fetched := c.fetched()
 	c.queue = c.queue[:0]
 	n := 0
 	for _, u := range c.o.Revisit {

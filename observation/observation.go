@@ -22,6 +22,10 @@ type Site struct {
 	// says the site's organisation is a public body (see package
 	// target), which must publish its DPO's contact (GDPR art. 37(7)).
 	Public bool `json:"public,omitempty"`
+	// DPOContact is where a contact of the DPO was found outside the
+	// pages crawled (a public body's /.well-known/security.txt), "" when
+	// none was looked for or found.
+	DPOContact string `json:"dpo_contact,omitempty"`
 	// RetentionLimits overrides, per purpose of a form ("contact"...),
 	// the longest retention in days the transparency checks accept (see
 	// check/transparency); nil keeps their defaults.

@@ -3,11 +3,12 @@
 package all
 
 import (
-	_ "vigie/check/auth"      // auth.*
-	_ "vigie/check/exposure"  // exposure.*
-	_ "vigie/check/form"      // form.*
-	_ "vigie/check/tls"       // tls.*
-	_ "vigie/check/transport" // transport.*
+	_ "vigie/check/auth"         // auth.*
+	_ "vigie/check/exposure"     // exposure.*
+	_ "vigie/check/form"         // form.*
+	_ "vigie/check/tls"          // tls.*
+	_ "vigie/check/transparency" // transparency.*
+	_ "vigie/check/transport"    // transport.*
 
 	_ "vigie/check/cookies"    // cookies.* (browser mode)
 	_ "vigie/check/thirdparty" // thirdparty.* (browser mode)
