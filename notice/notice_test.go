@@ -116,10 +116,10 @@ func TestElements(t *testing.T) {
 
 func TestRetentionStatements(t *testing.T) {
 	tests := []struct {
-		text                       string
-		days                       int
+		text                        string
+		days                        int
 		unlimited, criterion, vague bool
-		topic                      string
+		topic                       string
 	}{
 		{"Les données du formulaire de contact sont conservées 20 ans.", 7300, false, false, false, "contact"},
 		{"Vos données sont conservées sans limitation de durée.", 0, true, false, false, ""},

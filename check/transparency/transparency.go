@@ -53,8 +53,8 @@ type Limit struct {
 // --retention-limit contact=3y). A purpose without a limit is judged on
 // unlimited retention only.
 var Limits = map[string]Limit{
-	notice.PurposeContact: {3 * 365, "CNIL, référentiel relatif aux traitements de données à caractère personnel mis en œuvre dans le cadre de la gestion des activités commerciales (2021) : données d'un contact ou prospect conservées au plus 3 ans à compter du dernier contact"},
-	notice.PurposeNewsletter: {3 * 365, "CNIL, référentiel gestion des activités commerciales (2021) : prospection, 3 ans à compter de la collecte ou du dernier contact émanant de la personne"},
+	notice.PurposeContact:     {3 * 365, "CNIL, référentiel relatif aux traitements de données à caractère personnel mis en œuvre dans le cadre de la gestion des activités commerciales (2021) : données d'un contact ou prospect conservées au plus 3 ans à compter du dernier contact"},
+	notice.PurposeNewsletter:  {3 * 365, "CNIL, référentiel gestion des activités commerciales (2021) : prospection, 3 ans à compter de la collecte ou du dernier contact émanant de la personne"},
 	notice.PurposeRecruitment: {2 * 365, "CNIL, référentiel relatif aux traitements de données à caractère personnel mis en œuvre aux fins de gestion du recrutement (2023) : candidature non retenue conservée au plus 2 ans après le dernier contact, avec l'accord de la personne"},
 }
 
