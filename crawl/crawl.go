@@ -173,6 +173,9 @@ type crawler struct {
 	prefetched map[string]*fetch.Response
 	seen       map[string]bool
 	queue      queue
+	// queued maps a normalised URL to its item while it waits in the
+	// queue (index >= 0).
+	queued map[string]*item
 	order      int
 	detect     detect.Options
 	// renderErr is why the browser failed; the crawl stops there.
@@ -218,6 +221,15 @@ func (c *crawler) pushAt(raw string, depth int, text string, link bool) {
 		raw = withoutRoute(raw)
 	}
 	key := finding.NormaliseURL(raw)
+	if it := c.queued[key]; it != nil && it.index >= 0 && depth < it.depth && depth >= 0 {
+		// A shorter path to a page still waiting: a page ranked high
+		// (a notice page listed in the sitemap) may be fetched before
+		// the pages that link to it from closer to the entry, and the
+		// links it queued must not keep its depth.
+		it.depth = depth
+		heap.Fix(&c.queue, it.index)
+		return
+	}
 	if c.seen[key] || !c.inScope(raw) || (link && (depth > c.o.MaxDepth || skipByExtension(raw))) {
 		return
 	}
@@ -230,7 +242,12 @@ func (c *crawler) pushAt(raw string, depth int, text string, link bool) {
 	if notice.IsCandidate(raw, text) {
 		score += noticeScore
 	}
-	heap.Push(&c.queue, &item{url: raw, depth: depth, score: score, order: c.order})
+	it := &item{url: raw, depth: depth, score: score, order: c.order}
+	if c.queued == nil {
+		c.queued = map[string]*item{}
+	}
+	c.queued[key] = it
+	heap.Push(&c.queue, it)
 }
 
 // noticeScore ranks links to the legal notice and the personal-data or
@@ -268,14 +285,14 @@ func (c *crawler) noticePages() {
 	if len(want) == 0 {
 		return
 	}
-	c.queue = c.queue[:0]
+	c.clearQueue()
 	for _, u := range want {
 		delete(c.seen, finding.NormaliseURL(u))
 		c.pushAt(u, 0, "", false)
 	}
 	c.limit = len(c.site.Pages) + c.queue.Len()
 	c.run()
-	c.queue = c.queue[:0]
+	c.clearQueue()
 	c.limit = 0
 }
 
@@ -315,6 +332,14 @@ func (c *crawler) dpoSecurityTxt(entry string) {
 	}
 }
 
+// clearQueue empties the queue; the links it held stay seen.
+func (c *crawler) clearQueue() {
+	for _, it := range c.queue {
+		it.index = -1
+	}
+	c.queue = c.queue[:0]
+}
+
 // fetched returns the normalised URLs of the pages fetched so far, first
 // and final.
 func (c *crawler) fetched() map[string]bool {
@@ -335,7 +360,7 @@ func (c *crawler) revisit() {
 	}
 	// Links are marked seen when queued: what counts is what was fetched.
 	fetched := c.fetched()
-	c.queue = c.queue[:0]
+	c.clearQueue()
 	n := 0
 	for _, u := range c.o.Revisit {
 		if n == c.o.MaxPages {
@@ -352,7 +377,7 @@ func (c *crawler) revisit() {
 	}
 	c.limit = len(c.site.Pages) + n
 	c.run()
-	c.queue = c.queue[:0]
+	c.clearQueue()
 }
 
 func (c *crawler) run() {

@@ -94,9 +94,12 @@ func TestElements(t *testing.T) {
 		{"La CNIL recommande de choisir des mots de passe robustes.", nil},
 		{"Le traitement est fondé sur votre consentement.", []string{LegalBasis}},
 		{"Processing is necessary for the performance of a contract.", []string{Purposes, LegalBasis}},
+		{"We use the details you enter in our contact form to answer your enquiry.", []string{Purposes}},
 		{"Vos données ne sont transmises à aucun tiers.", []string{Recipients}}, // no recipient is a statement about recipients
 		{"Vos données ne sont jamais communiquées à des tiers.", []string{Recipients}},
 		{"Les destinataires des données sont les services de la mairie.", []string{Recipients}},
+		{"Elles sont destinées au seul secrétariat de mairie.", []string{Recipients}},
+		{"Elles sont destinées à répondre à votre demande.", []string{Purposes}},
 		{"Vous disposez d'un droit d'accès et de rectification.", nil}, // no way to exercise it
 		{"Vous disposez d'un droit d'accès que vous pouvez exercer auprès du service juridique.", []string{Rights}},
 		{"Les données sont traitées par la Préfecture du Rhône.", []string{Controller}},

@@ -79,7 +79,8 @@ func Read(body []byte, pageURL string) *observation.Notice {
 
 // nearForm returns the blocks of form i and the few around it: up to
 // blocksBefore before it and blocksAfter after it, stopping at another
-// form, the page's chrome, or a heading (after the form, a heading about
+// form, the page's chrome (its content, for a form in the chrome), or a
+// heading (after the form, a heading about
 // personal data does not stop it: "Protection de vos données"). ok is
 // false when the page has no form i.
 func nearForm(bls []dpocontact.Block, i int) (near []dpocontact.Block, ok bool) {
@@ -95,9 +96,11 @@ func nearForm(bls []dpocontact.Block, i int) (near []dpocontact.Block, ok bool) 
 	if first < 0 {
 		return nil, false
 	}
+	// A form in the footer has its notice in the footer too.
+	chrome := bls[first].Chrome
 	for j := first - 1; j >= 0 && j >= first-blocksBefore; j-- {
 		b := bls[j]
-		if b.Form >= 0 || b.Chrome || b.Heading {
+		if b.Form >= 0 || b.Chrome != chrome || b.Heading {
 			break
 		}
 		near = append(near, b)
@@ -109,7 +112,7 @@ func nearForm(bls []dpocontact.Block, i int) (near []dpocontact.Block, ok bool) 
 	near = append(near, bls[first:last+1]...)
 	for j := last + 1; j < len(bls) && j <= last+blocksAfter; j++ {
 		b := bls[j]
-		if b.Form >= 0 || b.Chrome || (b.Heading && !personal.MatchString(norm(b.Text))) {
+		if b.Form >= 0 || b.Chrome != chrome || (b.Heading && !personal.MatchString(norm(b.Text))) {
 			break
 		}
 		near = append(near, b)

@@ -200,6 +200,13 @@ func (t *transparency) form(p *observation.Page, f *observation.Form) {
 	case len(sources) > 0:
 		var missing, fr, en []string
 		for _, e := range notice.Elements {
+			// The DPO's contact is due only where a DPO must be
+			// designated (art. 13(1)(b), "where applicable"): for a
+			// public body; and a public body that publishes it nowhere
+			// is one defect, transparency.no-dpo-contact.
+			if e == notice.DPO && (!t.site.Public || !t.dpoKnown()) {
+				continue
+			}
 			if !has[e] {
 				missing = append(missing, e)
 				fr = append(fr, notice.Label(e, "fr"))
@@ -220,6 +227,19 @@ func (t *transparency) form(p *observation.Page, f *observation.Form) {
 	for _, st := range statements {
 		t.retention(st, purpose, f)
 	}
+}
+
+// dpoKnown reports whether the site gives its DPO's contact anywhere.
+func (t *transparency) dpoKnown() bool {
+	if t.site.DPOContact != "" {
+		return true
+	}
+	for _, p := range t.site.Pages {
+		if p.Error == "" && p.Notice != nil && p.Notice.DPOContact {
+			return true
+		}
+	}
+	return false
 }
 
 // retention reports a retention statement that keeps data without limit,
@@ -265,16 +285,13 @@ func (t *transparency) limit(purpose string) (Limit, bool) {
 // on no page the crawl fetched, when every candidate notice page linked
 // from them was examined and at least one was.
 func (t *transparency) dpo() {
-	if !t.site.Public || t.site.DPOContact != "" {
+	if !t.site.Public || t.dpoKnown() {
 		return
 	}
 	var links []string
 	for _, p := range t.site.Pages {
 		if p.Notice == nil || p.Error != "" {
 			continue
-		}
-		if p.Notice.DPOContact {
-			return
 		}
 		for _, l := range p.Notice.Links {
 			if !slices.Contains(links, l) && sameSite(l, t.site.Host) {
