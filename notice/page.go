@@ -119,3 +119,32 @@ func nearForm(bls []dpocontact.Block, i int) (near []dpocontact.Block, ok bool) 
 	}
 	return near, true
 }
+
+// Statements returns the retention statements of a site's information
+// notices, as data: those of pages that read as notices and of the text
+// next to forms, each once (by page and sentence), in page order.
+func Statements(site *observation.Site) []observation.RetentionStatement {
+	var out []observation.RetentionStatement
+	seen := map[string]bool{}
+	add := func(sts []observation.RetentionStatement) {
+		for _, st := range sts {
+			k := st.URL + "\x00" + st.Sentence
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, st)
+			}
+		}
+	}
+	for _, p := range site.Pages {
+		if p.Error != "" || p.Notice == nil {
+			continue
+		}
+		if p.Notice.IsNotice {
+			add(p.Notice.Retention)
+		}
+		for _, f := range p.Notice.Forms {
+			add(f.Retention)
+		}
+	}
+	return out
+}

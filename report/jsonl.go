@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+
+	"vigie/observation"
 )
 
 // siteError is the JSONL record of a site that could not be audited.
@@ -18,6 +20,23 @@ type siteError struct {
 // recordSiteError is the "record" value of a siteError line.
 const recordSiteError = "site-error"
 
+// siteRecord is the JSONL record of a site audited: what was seen besides
+// findings. Fields are added, never renamed.
+type siteRecord struct {
+	Record        string   `json:"record"`
+	Site          string   `json:"site"`
+	Organisation  string   `json:"organisation,omitempty"`
+	Tags          []string `json:"tags,omitempty"`
+	Pages         int      `json:"pages"`
+	Forms         int      `json:"forms"`
+	PersonalForms int      `json:"personal_forms"`
+	// Retention are the retention statements of the site's notices.
+	Retention []observation.RetentionStatement `json:"retention,omitempty"`
+}
+
+// recordSite is the "record" value of a siteRecord line.
+const recordSite = "site"
+
 type jsonlWriter struct {
 	buf *bufio.Writer
 	enc *json.Encoder
@@ -30,8 +49,9 @@ func newJSONL(w io.Writer) *jsonlWriter {
 	return &jsonlWriter{buf: buf, enc: enc}
 }
 
-// WriteSite writes the site's findings, then its error record if it failed,
-// and flushes, so that a reader of the stream sees each site whole.
+// WriteSite writes the site's findings, then its site record if it was
+// audited (pages were fetched) or its error record if it failed, and
+// flushes, so that a reader of the stream sees each site whole.
 func (j *jsonlWriter) WriteSite(s *Site) error {
 	if s == nil {
 		return errNilSite
@@ -41,7 +61,16 @@ func (j *jsonlWriter) WriteSite(s *Site) error {
 			return err
 		}
 	}
-	if s.Failed() {
+	switch {
+	case !s.Failed() && s.Pages > 0:
+		// An audit (a list of findings exported from the store is not
+		// one: it knows no pages).
+		rec := siteRecord{Record: recordSite, Site: s.URL, Organisation: s.Organisation, Tags: s.Tags,
+			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms, Retention: s.Retention}
+		if err := j.enc.Encode(rec); err != nil {
+			return err
+		}
+	case s.Failed():
 		rec := siteError{
 			Record:       recordSiteError,
 			Site:         s.URL,

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -17,16 +18,19 @@ func TestJSONLRoundTrip(t *testing.T) {
 	out := render(t, "jsonl", Options{}, sites, fixtureScan())
 
 	var want []finding.Finding
-	var wantErrors []*Site
+	var wantErrors, wantSites []*Site
 	for _, s := range sites {
 		want = append(want, s.Findings...)
 		if s.Failed() {
 			wantErrors = append(wantErrors, s)
+		} else if s.Pages > 0 {
+			wantSites = append(wantSites, s)
 		}
 	}
 
 	var got []finding.Finding
 	var gotErrors []siteError
+	var gotSites []siteRecord
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -36,6 +40,16 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 		if err := json.Unmarshal(line, &probe); err != nil {
 			t.Fatalf("line %q: %v", line, err)
+		}
+		if probe.Record != nil && *probe.Record == recordSite {
+			var s siteRecord
+			dec := json.NewDecoder(bytes.NewReader(line))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&s); err != nil {
+				t.Fatalf("site line %q: %v", line, err)
+			}
+			gotSites = append(gotSites, s)
+			continue
 		}
 		if probe.Record != nil {
 			var e siteError
@@ -87,6 +101,16 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 	}
 
+	if len(gotSites) != len(wantSites) {
+		t.Fatalf("decoded %d site records, want %d", len(gotSites), len(wantSites))
+	}
+	for i, s := range wantSites {
+		g := gotSites[i]
+		if g.Site != s.URL || g.Pages != s.Pages || g.PersonalForms != s.PersonalForms || !reflect.DeepEqual(g.Retention, s.Retention) {
+			t.Errorf("site record %d = %+v, want that of %s (retention %+v)", i, g, s.URL, s.Retention)
+		}
+	}
+
 	// No HTML escaping: the hostile organisation appears as written.
 	if !strings.Contains(string(out), `"organisation":"<script>alert(\"org\")</script>"`) {
 		t.Error("JSONL escapes HTML characters")
@@ -104,8 +128,8 @@ func TestJSONLStreams(t *testing.T) {
 	if err := w.WriteSite(sites[0]); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(b.String(), "\n"); n != len(sites[0].Findings) {
-		t.Errorf("after one site: %d lines, want %d", n, len(sites[0].Findings))
+	if n := strings.Count(b.String(), "\n"); n != len(sites[0].Findings)+1 {
+		t.Errorf("after one site: %d lines, want %d (its findings and its site record)", n, len(sites[0].Findings)+1)
 	}
 	if err := w.Close(Scan{}); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"vigie/check"
 	"vigie/finding"
+	"vigie/observation"
 )
 
 // Site is one audited site as reports see it.
@@ -32,6 +33,9 @@ type Site struct {
 	Error     string
 	ErrorKind string
 	Findings  []finding.Finding
+	// Retention are the retention statements of the site's information
+	// notices (see package notice), personal data masked.
+	Retention []observation.RetentionStatement
 }
 
 // Failed reports whether the site could not be audited.

@@ -95,6 +95,10 @@ func fixture() []*Site {
 		{
 			URL: pref, Organisation: prefOrg, Tags: []string{"prefecture", "dept:01"},
 			Pages: 12, Forms: 3, PersonalForms: 2,
+			Retention: []observation.RetentionStatement{
+				{Sentence: "Les messages du formulaire de contact sont conservés 20 ans", Days: 7300, Topic: "contact", URL: pref + "mentions-legales"},
+				{Sentence: "Les dossiers sont conservés <b>sans limitation de durée</b>", Unlimited: true, URL: pref + "rgpd"},
+			},
 			Findings: []finding.Finding{
 				mkFinding("test.alpha", pref, "http://www.prefecture-exemple.gouv.fr/contact", prefOrg, map[string]any{
 					"form_action": "http://www.prefecture-exemple.gouv.fr/contact/envoi",

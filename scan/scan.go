@@ -21,6 +21,7 @@ import (
 	"vigie/evidence"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/notice"
 	"vigie/observation"
 	"vigie/pii"
 	"vigie/store"
@@ -50,6 +51,10 @@ type Options struct {
 	// Browser, when set, renders pages in headless Chromium for the
 	// targets that ask for it (browser mode).
 	Browser *Browser
+	// RetentionLimits override, per purpose of a form ("contact",
+	// "newsletter", "recruitment"), the longest retention in days the
+	// transparency checks accept (see check/transparency.Limits).
+	RetentionLimits map[string]int
 
 	// onEngine lets tests reach the engine Run starts.
 	onEngine func(*Engine)
@@ -63,6 +68,9 @@ type Result struct {
 	// Forms and PersonalForms count the forms seen and those collecting
 	// personal data.
 	Forms, PersonalForms int
+	// Retention are the retention statements of the site's information
+	// notices (notice.Statements).
+	Retention []observation.RetentionStatement
 }
 
 // Summary describes a finished scan.
@@ -307,6 +315,8 @@ func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*
 			}
 		}
 	}
+	res.Retention = notice.Statements(site)
+	site.RetentionLimits = e.o.RetentionLimits
 	fs := check.Run(site)
 	for i := range fs {
 		fs[i].Scan = sc.ID
@@ -334,7 +344,7 @@ func (e *Engine) record(ctx context.Context, sc store.Scan, res *Result) error {
 		URL: site.URL, Organisation: site.Organisation, Tags: site.Tags,
 		Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
 		Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
-		Covered: coverage(site),
+		Covered: coverage(site), Retention: res.Retention,
 	}
 	recorded, changes, err := e.o.Store.RecordSite(ctx, sc.ID, sr, res.Findings)
 	if err != nil {

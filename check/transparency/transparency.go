@@ -26,6 +26,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"vigie/check"
@@ -348,4 +349,33 @@ func uniq(s []string) []string {
 	out := append([]string(nil), s...)
 	sort.Strings(out)
 	return slices.Compact(out)
+}
+
+// ParseLimit reads a retention limit of the form PURPOSE=DURATION
+// ("contact=3y", "newsletter=36m", "recruitment=730d"): the purpose of
+// a form (contact, newsletter, recruitment) and a duration in years (y),
+// months (m, 30 days) or days (d). It returns the purpose and the days.
+func ParseLimit(s string) (purpose string, days int, err error) {
+	purpose, dur, ok := strings.Cut(s, "=")
+	purpose = strings.ToLower(strings.TrimSpace(purpose))
+	dur = strings.ToLower(strings.TrimSpace(dur))
+	if !ok || purpose == "" || len(dur) < 2 {
+		return "", 0, fmt.Errorf("retention limit %q: want PURPOSE=DURATION, e.g. contact=3y", s)
+	}
+	if _, known := Limits[purpose]; !known {
+		return "", 0, fmt.Errorf("retention limit %q: unknown purpose %q (contact, newsletter, recruitment)", s, purpose)
+	}
+	n, err := strconv.Atoi(dur[:len(dur)-1])
+	if err != nil || n <= 0 || n > 100000 {
+		return "", 0, fmt.Errorf("retention limit %q: bad duration %q", s, dur)
+	}
+	switch dur[len(dur)-1] {
+	case 'y':
+		return purpose, n * 365, nil
+	case 'm':
+		return purpose, n * 30, nil
+	case 'd':
+		return purpose, n, nil
+	}
+	return "", 0, fmt.Errorf("retention limit %q: duration %q needs a unit y, m or d", s, dur)
 }

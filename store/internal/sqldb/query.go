@@ -117,7 +117,7 @@ FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 }
 
 // siteColumns are the columns of scan_sites scanSite reads, in order.
-const siteColumns = `site_url, organisation, tags, pages, forms, personal_forms, error, error_kind, started, ended`
+const siteColumns = `site_url, organisation, tags, pages, forms, personal_forms, error, error_kind, started, ended, retention`
 
 // scanSite reads the siteColumns of one row, after the destinations in
 // first (columns selected before them).
@@ -125,12 +125,16 @@ func scanSite(r column.Scanner, first ...any) (store.SiteResult, error) {
 	var (
 		s              store.SiteResult
 		tags           sql.NullString
+		retention      sql.NullString
 		started, ended string
 	)
 	err := r.Scan(append(first, &s.URL, &s.Organisation, &tags, &s.Pages, &s.Forms, &s.PersonalForms,
-		&s.Error, &s.ErrorKind, &started, &ended)...)
+		&s.Error, &s.ErrorKind, &started, &ended, &retention)...)
 	if err == nil {
 		err = column.DecodeJSON(tags, &s.Tags)
+	}
+	if err == nil {
+		err = column.DecodeJSON(retention, &s.Retention)
 	}
 	if err == nil {
 		s.Started, err = column.ParseTime(started)
