@@ -176,8 +176,8 @@ type crawler struct {
 	// queued maps a normalised URL to its item while it waits in the
 	// queue (index >= 0).
 	queued map[string]*item
-	order      int
-	detect     detect.Options
+	order  int
+	detect detect.Options
 	// renderErr is why the browser failed; the crawl stops there.
 	renderErr error
 	// limit, when set, replaces MaxPages as the most pages (revisit).
