@@ -18,6 +18,7 @@ import (
 
 	"vigie/cases"
 	"vigie/finding"
+	"vigie/observation"
 	"vigie/store"
 	"vigie/store/sqlite"
 	"vigie/target"
@@ -108,7 +109,8 @@ func testFindings(site string, second bool) []finding.Finding {
 func seed(t *testing.T, db *sqlite.DB) {
 	ctx := context.Background()
 	sites := []store.SiteResult{
-		{URL: "https://www.prefecture-a.test", Organisation: "Préfecture A", Tags: []string{"prefecture", "dept:01"}, Pages: 3},
+		{URL: "https://www.prefecture-a.test", Organisation: "Préfecture A", Tags: []string{"prefecture", "dept:01"}, Pages: 3,
+			Retention: []observation.RetentionStatement{{Sentence: "Les messages sont conservés sans limitation de durée", Unlimited: true, URL: "https://www.prefecture-a.test/donnees-personnelles"}}},
 		{URL: "http://mairie-b.test", Organisation: "=Mairie B", Tags: []string{"mairie"}, Pages: 2},
 		{URL: "https://www.mairie-c.test", Organisation: "Mairie C", Tags: []string{"mairie"}, Pages: 1},
 	}
