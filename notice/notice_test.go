@@ -161,6 +161,9 @@ func TestIsCandidate(t *testing.T) {
 		{"https://x.test/rgpd", "", true},
 		{"https://x.test/p/12", "Vos droits", true},
 		{"https://x.test/contact", "Nous contacter", false},
+		{"https://wiki.test/index.php?title=Special:Search/Privacy_policy", "", false},
+		{"https://wiki.test/index.php?title=Special:CreateAccount&returnto=Privacy+policy", "Create account", false},
+		{"https://wiki.test/index.php?title=Wiki:Privacy_policy", "Privacy policy", true},
 		{"https://x.test/actualites/donnees-ouvertes", "Données ouvertes", false},
 	} {
 		if got := IsCandidate(c.href, c.text); got != c.want {

@@ -13,8 +13,12 @@ import (
 // notice, the personal-data or privacy page, "vos droits", "RGPD".
 var candidateRe = regexp.MustCompile(` (donnees personnelles|donnees a caractere personnel|politique de confidentialite|politique de protection des donnees|confidentialite|protection des donnees|protection de vos donnees|mentions legales|rgpd|vos droits|privacy|data protection|personal data|cookies et donnees|vie privee|informatique et libertes|gdpr|legal notice|legal information) `)
 
-// IsCandidate reports whether a link, by its URL or its text, leads to a
-// page that may hold the site's information notice.
+// IsCandidate reports whether a link, by its text or its URL's path, leads
+// to a page that may hold the site's information notice. The query is not
+// read: pages about a notice page carry its name there (a wiki's
+// "?title=Special:Search/Privacy_policy", "?returnto=Privacy_policy"),
+// and would take the crawl's budget; a notice page whose address is a
+// query ("?page=12") is found by its link's text.
 func IsCandidate(href, linkText string) bool {
 	if candidateRe.MatchString(norm(linkText)) {
 		return true
@@ -23,7 +27,7 @@ func IsCandidate(href, linkText string) bool {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return false
 	}
-	return candidateRe.MatchString(norm(u.Path + " " + u.RawQuery))
+	return candidateRe.MatchString(norm(u.Path))
 }
 
 // Near-form reading bounds: blocks read after and before a form.

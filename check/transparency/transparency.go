@@ -12,10 +12,12 @@
 // the budget) leaves the form unexamined: no finding, never a failure. A
 // candidate that answers 404 or 410 was examined and holds no notice.
 //
-// Log-in forms (a user name and a password, nothing else) are left out:
-// GDPR art. 13 applies when data are obtained, and a log-in form obtains
-// nothing new: the account's data were collected, and the notice due, at
-// sign-up, which is a form of its own and is checked. Forms in frames
+// Log-in forms (a user name and a password, nothing else) and account
+// recovery forms (a user name or an e-mail address, under words such as
+// "mot de passe oublié", "reset password") are left out: GDPR art. 13
+// applies when data are obtained, and they obtain nothing new: the
+// account's data were collected, and the notice due, at sign-up, which is
+// a form of its own and is checked. Forms in frames
 // (browser mode) are left out too: their notice would be in the frame's
 // document, which is not read.
 package transparency
@@ -24,6 +26,7 @@ import (
 	_ "embed"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -124,6 +127,23 @@ func loginOnly(v pii.Verdict) bool {
 	return len(v.Categories) == 1 && v.Categories[0] == "credentials"
 }
 
+// recoveryRe names an account recovery form by its words: "Mot de passe
+// oublié", "Réinitialiser", "Reset password", "Forgot your password?".
+var recoveryRe = regexp.MustCompile(` (oublie|oubliee|reinitialiser|reinitialisation|reset|forgot|forgotten|lost|recover|recovery|perdu|retrouver) `)
+
+// recovery reports whether a form asks only for an account's identifier
+// (a user name, an e-mail address) to recover the account: like a log-in
+// form, it obtains nothing new about the person.
+func recovery(pageURL string, f *observation.Form, v pii.Verdict) bool {
+	for _, c := range v.Categories {
+		if c != "credentials" && c != "contact" {
+			return false
+		}
+	}
+	words := pageURL + " " + f.Label + " " + f.Action + " " + strings.Join(f.Buttons, " ")
+	return recoveryRe.MatchString(" " + pii.Normalise(words) + " ")
+}
+
 func pageURL(p *observation.Page) string {
 	if p.FinalURL != "" {
 		return p.FinalURL
@@ -137,7 +157,7 @@ func (t *transparency) form(p *observation.Page, f *observation.Form) {
 		return
 	}
 	v := pii.CollectsPersonalData(f)
-	if !v.Personal || loginOnly(v) {
+	if !v.Personal || loginOnly(v) || recovery(pageURL(p), f, v) {
 		return
 	}
 	var near *observation.FormNotice

@@ -49,6 +49,10 @@ const searchForm = `<form action="/recherche" method="get" role="search"><input 
 
 const loginForm = `<form action="/connexion" method="post"><label for="u">Identifiant</label><input id="u" name="login"><label for="p">Mot de passe</label><input id="p" type="password" name="pass"><button>Se connecter</button></form>`
 
+const recoveryForm = `<form action="/reinitialiser" method="post"><label for="e">Votre adresse électronique</label><input id="e" type="email" name="email"><button>Réinitialiser le mot de passe</button></form>`
+
+const signupForm = `<form action="/inscription" method="post"><label for="u">Identifiant</label><input id="u" name="login"><label for="e">Courriel</label><input id="e" type="email" name="email"><label for="p">Mot de passe</label><input id="p" type="password" name="pass"><button>Créer mon compte</button></form>`
+
 // contactPage is a contact page whose footer links to the given pages.
 func contactPage(form, near string, links ...string) string {
 	var b strings.Builder
@@ -102,6 +106,9 @@ func TestTransparency(t *testing.T) {
 			{"/donnees-personnelles.html", 200, file(t, "politique-illimitee.html")}},
 			[]got{{"transparency.retention-unlimited", base + "/donnees-personnelles.html"}}},
 		{"search and log-in forms need no notice", false, []pg{{"/", 200, contactPage(searchForm+loginForm, "")}}, nil},
+		{"an account recovery form needs no notice", false, []pg{{"/mot-de-passe-oublie", 200, contactPage(recoveryForm, "")}}, nil},
+		{"a sign-up form does", false, []pg{{"/inscription", 200, contactPage(signupForm, "")}},
+			[]got{{"transparency.no-notice", base + "/inscription"}}},
 		{"public body without DPO contact", true, []pg{{"/", 200, contactPage(searchForm, "", "/mentions-legales.html")},
 			{"/mentions-legales.html", 200, file(t, "mentions-sans-dpo.html")}},
 			[]got{{"transparency.no-dpo-contact", base + "/"}}},
