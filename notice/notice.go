@@ -138,52 +138,82 @@ type text struct {
 }
 
 // read reads blocks as a notice.
-func (t text) read() Reading {
+func (t text) read() Reading { return t.readAll(true) }
+
+// sentence is a sentence of a block, normalised, with what the first pass
+// learnt of it.
+type sentence struct {
+	raw, n string
+	block  int
+	cookie bool // about cookies and trackers: set aside
+}
+
+// readAll reads the blocks as a notice. Without all, a text that is not
+// about personal data (most pages) stops after the first pass, which
+// costs two patterns a sentence: its elements and retention statements
+// would serve nothing (a page counts as a notice only when it speaks of
+// personal data), and the text next to a form is read with all.
+func (t text) readAll(all bool) Reading {
 	var r Reading
-	has := map[string]bool{}
 	cookieTalk := false
-	for _, b := range t.blocks {
-		blockNorm := norm(b.Text)
+	var ss []sentence
+	unders := make([]string, len(t.blocks))
+	for i, b := range t.blocks {
 		underNorm := norm(b.Under)
-		underRetention := retentionWords.MatchString(underNorm) && !cookie.MatchString(underNorm)
-		blockExercise := exerciseRe.MatchString(blockNorm) || hasMailto(b)
+		unders[i] = underNorm
+		underCookie := cookie.MatchString(underNorm)
+		underPersonal := personal.MatchString(underNorm)
 		for _, s := range sentences(b.Text) {
 			n := norm(s)
-			if cookie.MatchString(n) || (cookie.MatchString(underNorm) && !personal.MatchString(n)) {
-				if personal.MatchString(n) || personal.MatchString(underNorm) {
+			p := personal.MatchString(n)
+			if cookie.MatchString(n) || (underCookie && !p) {
+				if p || underPersonal {
 					cookieTalk = true
 				}
+				ss = append(ss, sentence{raw: s, n: n, block: i, cookie: true})
 				continue
 			}
-			if personal.MatchString(n) {
-				r.Personal = true
-			}
-			if b.Heading {
-				continue // a heading names a topic; it states nothing
-			}
-			for el, p := range map[string]*regexp.Regexp{Controller: controllerRe, Purposes: purposesRe, LegalBasis: legalBasisRe, Recipients: recipientsRe, Complaint: complaintRe} {
-				if p.MatchString(n) {
-					has[el] = true
-				}
-			}
-			if rightRe.MatchString(n) && (blockExercise || exerciseRe.MatchString(n)) {
-				has[Rights] = true
-			}
-			if dpocontact.NamesDPO(s) && (hasMailto(b) || strings.Contains(b.Text, "@") || exerciseRe.MatchString(blockNorm)) {
-				has[DPO] = true
-			}
-			if st, ok := retention(s, n, underRetention, b.Under, t.url); ok {
-				r.Retention = append(r.Retention, st)
-				if !st.Vague {
-					has[Retention] = true
-				}
-			}
+			r.Personal = r.Personal || p
+			ss = append(ss, sentence{raw: s, n: n, block: i})
 		}
-		if personal.MatchString(underNorm) && !cookie.MatchString(underNorm) {
+		if underPersonal && !underCookie {
 			r.Personal = true
 		}
 	}
 	r.CookieOnly = cookieTalk && !r.Personal
+	if !r.Personal && !all {
+		return r
+	}
+	has := map[string]bool{}
+	blockNorm := make([]string, len(t.blocks))
+	for _, s := range ss {
+		b := t.blocks[s.block]
+		if s.cookie || b.Heading {
+			continue // a heading names a topic; it states nothing
+		}
+		if blockNorm[s.block] == "" {
+			blockNorm[s.block] = norm(b.Text)
+		}
+		bn := blockNorm[s.block]
+		for _, e := range elementPatterns {
+			if e.p.MatchString(s.n) {
+				has[e.element] = true
+			}
+		}
+		if rightRe.MatchString(s.n) && (exerciseRe.MatchString(s.n) || hasMailto(b) || exerciseRe.MatchString(bn)) {
+			has[Rights] = true
+		}
+		if dpocontact.NamesDPO(s.raw) && (hasMailto(b) || strings.Contains(b.Text, "@") || exerciseRe.MatchString(bn)) {
+			has[DPO] = true
+		}
+		underRetention := retentionWords.MatchString(unders[s.block]) && !cookie.MatchString(unders[s.block])
+		if st, ok := retention(s.raw, s.n, underRetention, b.Under, t.url); ok {
+			r.Retention = append(r.Retention, st)
+			if !st.Vague {
+				has[Retention] = true
+			}
+		}
+	}
 	for _, el := range Elements {
 		if has[el] {
 			r.Elements = append(r.Elements, el)
@@ -191,6 +221,12 @@ func (t text) read() Reading {
 	}
 	return r
 }
+
+// elementPatterns are the elements read from one sentence alone.
+var elementPatterns = []struct {
+	element string
+	p       *regexp.Regexp
+}{{Controller, controllerRe}, {Purposes, purposesRe}, {LegalBasis, legalBasisRe}, {Recipients, recipientsRe}, {Complaint, complaintRe}}
 
 func hasMailto(b dpocontact.Block) bool {
 	return slices.ContainsFunc(b.Links, func(l dpocontact.Link) bool { return strings.HasPrefix(l.Href, "mailto:") })

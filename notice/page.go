@@ -1,6 +1,7 @@
 package notice
 
 import (
+	"bytes"
 	"net/url"
 	"regexp"
 	"strings"
@@ -20,14 +21,32 @@ var candidateRe = regexp.MustCompile(` (donnees personnelles|donnees a caractere
 // and would take the crawl's budget; a notice page whose address is a
 // query ("?page=12") is found by its link's text.
 func IsCandidate(href, linkText string) bool {
-	if candidateRe.MatchString(norm(linkText)) {
+	if hint(linkText) && candidateRe.MatchString(norm(linkText)) {
 		return true
+	}
+	if !hint(href) {
+		return false
 	}
 	u, err := url.Parse(href)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return false
 	}
 	return candidateRe.MatchString(norm(u.Path))
+}
+
+// hints are pieces of every word candidateRe knows, lower case: most
+// links have none and need no closer look.
+var hints = []string{"donn", "confidenti", "mention", "rgpd", "droit", "privacy", "protection", "personal", "cookie",
+	"priv", "informatique", "gdpr", "legal", "caract"}
+
+func hint(s string) bool {
+	s = strings.ToLower(s)
+	for _, h := range hints {
+		if strings.Contains(s, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // Near-form reading bounds: blocks read after and before a form.
@@ -45,7 +64,7 @@ func Read(body []byte, pageURL string) *observation.Notice {
 	if bls == nil {
 		return nil
 	}
-	n := &observation.Notice{DPOContact: len(dpocontact.FromHTML(body, pageURL)) > 0}
+	n := &observation.Notice{DPOContact: mayNameDPO(body) && len(dpocontact.FromHTML(body, pageURL)) > 0}
 	seen := map[string]bool{}
 	var content []dpocontact.Block
 	for _, b := range bls {
@@ -59,7 +78,7 @@ func Read(body []byte, pageURL string) *observation.Notice {
 			content = append(content, b)
 		}
 	}
-	r := text{blocks: content, url: pageURL}.read()
+	r := text{blocks: content, url: pageURL}.readAll(false)
 	n.IsNotice, n.CookieOnly, n.Retention = r.IsNotice(), r.CookieOnly, r.Retention
 	if n.IsNotice {
 		n.Elements = r.Elements
@@ -151,4 +170,17 @@ func Statements(site *observation.Site) []observation.RetentionStatement {
 		}
 	}
 	return out
+}
+
+// mayNameDPO is a cheap test before dpocontact.FromHTML, which reads the
+// page again: a DPO contact needs words naming the DPO or an address
+// whose local part does (dpo@, dpd@, dpo_mairie@...).
+func mayNameDPO(body []byte) bool {
+	lower := bytes.ToLower(body)
+	for _, w := range []string{"dpo", "dpd", "délégu", "delegu", "d&eacute;l&eacute;gu", "protection officer"} {
+		if bytes.Contains(lower, []byte(w)) {
+			return true
+		}
+	}
+	return false
 }
