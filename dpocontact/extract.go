@@ -48,7 +48,6 @@ var (
 	formWords = regexp.MustCompile(`(?i)formulaire|\bform\b|contact|écrire|ecrire|saisir|droits|rights|\bdpo\b|\bdpd\b`)
 	// regulator links (a complaint to the CNIL) are never the DPO's form.
 	regulatorWords = regexp.MustCompile(`(?i)\bcnil\b|\bedpb\b`)
-	spaces         = regexp.MustCompile(`[\s\x{00a0}\x{202f}]+`)
 )
 
 // NamesDPO reports whether text names the data protection officer
@@ -167,7 +166,7 @@ func blocks(body []byte, base *url.URL) []block {
 	forms, form := 0, -1
 	chrome := 0 // depth of header, nav, footer, aside
 	write := func(s string) {
-		s = spaces.ReplaceAllString(s, " ")
+		s = collapseSpaces(s)
 		if strings.HasPrefix(s, " ") {
 			if t := b.String(); t == "" || strings.HasSuffix(t, " ") || strings.HasSuffix(t, "\n") {
 				s = s[1:]
@@ -495,4 +494,33 @@ func shorten(s string) string {
 		return string(r[:159]) + "…"
 	}
 	return s
+}
+
+// collapseSpaces replaces each run of white space (no-break spaces
+// included) by one space; it is called on every text token of a page.
+func collapseSpaces(s string) string {
+	isSpace := func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u00a0' || r == '\u202f'
+	}
+	if !strings.ContainsFunc(s, isSpace) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if isSpace(r) {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	if space {
+		b.WriteByte(' ')
+	}
+	return b.String()
 }

@@ -98,7 +98,6 @@ var (
 	newsletterRe  = re(` (newsletter|newsletters|lettre d information|lettre d informations|infolettre|lettre d actualite|abonnement|abonner|abonnez|desabonnement|desinscription|liste de diffusion|subscribe|subscription|mailing list) `)
 	contactRe     = re(` (contact|contacts|contacter|contactez|nous ecrire|ecrivez|formulaire de contact|demande de contact|prise de contact|vos demandes|votre demande|vos messages|votre message|vos questions|votre question|enquiries|enquiry|inquiry|message|messages|questions?) `)
 
-	sentenceEnd = regexp.MustCompile(`[.!?;]\s+|[.!?]$|\n`)
 )
 
 // norm returns text as the patterns read it.
@@ -108,11 +107,26 @@ func norm(s string) string { return " " + pii.Normalise(s) + " " }
 // each piece is read on its own and with its block).
 func sentences(text string) []string {
 	var out []string
-	for _, s := range sentenceEnd.Split(text, -1) {
+	add := func(s string) {
 		if s = strings.TrimSpace(s); s != "" {
 			out = append(out, s)
 		}
 	}
+	start := 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\n':
+			add(text[start:i])
+			start = i + 1
+		case '.', '!', '?', ';':
+			// The end of a sentence: the text's end or a space after.
+			if i+1 == len(text) || text[i+1] == ' ' || text[i+1] == '\t' || text[i+1] == '\n' {
+				add(text[start:i])
+				start = i + 1
+			}
+		}
+	}
+	add(text[start:])
 	return out
 }
 
