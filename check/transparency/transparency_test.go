@@ -202,3 +202,53 @@ func TestOneFindingPerDefect(t *testing.T) {
 		t.Errorf("got %v, want %v", checks, want)
 	}
 }
+
+// TestDPOElement: a public body whose notice lacks the DPO's contact while
+// another page gives it has an incomplete notice; a private body's notice
+// needs no DPO; a public body with no DPO contact anywhere is one
+// no-dpo-contact, not also an incomplete notice.
+func TestDPOElement(t *testing.T) {
+	const dpoPage = `<html><body><main><h1>Nous joindre</h1><p>Délégué à la protection des données : <a href="mailto:dpo@exemple.test">dpo@exemple.test</a></p></main></body></html>`
+	run := func(public bool, extra ...observation.Page) []string {
+		site := &observation.Site{URL: base + "/", Host: "www.exemple.test", Public: public, Pages: append([]observation.Page{
+			htmlPage(t, "/contact", 200, contactPage(contactForm, "", "/mentions-legales.html")),
+			htmlPage(t, "/mentions-legales.html", 200, file(t, "mentions-sans-dpo.html")),
+		}, extra...)}
+		var out []string
+		for _, f := range check.Run(site) {
+			out = append(out, fmt.Sprintf("%s %v", f.Check, f.Detail["missing"]))
+		}
+		return out
+	}
+	if got, want := run(true, htmlPage(t, "/nous-joindre", 200, dpoPage)), []string{"transparency.notice-incomplete [dpo-contact]"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("public, DPO elsewhere: %v, want %v", got, want)
+	}
+	if got := run(false, htmlPage(t, "/nous-joindre", 200, dpoPage)); got != nil {
+		t.Errorf("private: %v, want nothing", got)
+	}
+	if got, want := run(true), []string{"transparency.no-dpo-contact <nil>"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("public, no DPO anywhere: %v, want %v", got, want)
+	}
+}
+
+func TestParseLimit(t *testing.T) {
+	for _, c := range []struct {
+		in      string
+		purpose string
+		days    int
+		ok      bool
+	}{
+		{"contact=3y", "contact", 1095, true},
+		{"Newsletter = 36m", "newsletter", 1080, true},
+		{"recruitment=730d", "recruitment", 730, true},
+		{"contact=3", "", 0, false},
+		{"contact=-1y", "", 0, false},
+		{"adhesion=3y", "", 0, false},
+		{"contact", "", 0, false},
+	} {
+		p, d, err := ParseLimit(c.in)
+		if (err == nil) != c.ok || p != c.purpose || d != c.days {
+			t.Errorf("ParseLimit(%q) = %q, %d, %v", c.in, p, d, err)
+		}
+	}
+}
