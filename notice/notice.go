@@ -97,7 +97,6 @@ var (
 	recruitmentRe = re(` (candidatures?|candidats?|postuler|recrutement|curriculum|cv|emploi|offre d emploi|stage|job|apply|application|career|careers|recruitment|resume) `)
 	newsletterRe  = re(` (newsletter|newsletters|lettre d information|lettre d informations|infolettre|lettre d actualite|abonnement|abonner|abonnez|desabonnement|desinscription|liste de diffusion|subscribe|subscription|mailing list) `)
 	contactRe     = re(` (contact|contacts|contacter|contactez|nous ecrire|ecrivez|formulaire de contact|demande de contact|prise de contact|vos demandes|votre demande|vos messages|votre message|vos questions|votre question|enquiries|enquiry|inquiry|message|messages|questions?) `)
-
 )
 
 // norm returns text as the patterns read it.
