@@ -248,3 +248,43 @@ func TestNoticeFirstKeepsDepth(t *testing.T) {
 		t.Errorf("pages %v, want the legal notice first and the form at depth 3", got)
 	}
 }
+
+// TestDPOSecurityTxt: a public body whose pages give no DPO contact is
+// looked up in /.well-known/security.txt (one GET); other sites are not.
+func TestDPOSecurityTxt(t *testing.T) {
+	var asked int
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<p>Mairie. <a href="mailto:contact@site.test">contact@site.test</a></p>`)
+	})
+	mux.HandleFunc("/.well-known/security.txt", func(w http.ResponseWriter, r *http.Request) {
+		asked++
+		fmt.Fprint(w, "Contact: mailto:securite@site.test\n# Délégué à la protection des données\nContact: mailto:protection@site.test\n")
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	c, err := fetch.New(fetch.Options{Timeout: 2 * time.Second, NoDNS: true, Retries: -1,
+		Resolve: []string{"www.site.test:" + u.Port() + ":127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, public := range []bool{false, true} {
+		asked = 0
+		tg, err := target.Parse("http://www.site.test:" + u.Port() + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tg.Public = public
+		site := Site(context.Background(), c, tg, Options{})
+		want := ""
+		if public {
+			want = "http://www.site.test:" + u.Port() + "/.well-known/security.txt"
+		}
+		if site.DPOContact != want || (asked == 1) != public {
+			t.Errorf("public %v: DPO contact %q after %d requests of security.txt, want %q", public, site.DPOContact, asked, want)
+		}
+	}
+}
