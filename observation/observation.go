@@ -18,6 +18,18 @@ type Site struct {
 	Host         string   `json:"host"`
 	Organisation string   `json:"organisation,omitempty"`
 	Tags         []string `json:"tags,omitempty"`
+	// Public is set when the organisation directory or the scan input
+	// says the site's organisation is a public body (see package
+	// target), which must publish its DPO's contact (GDPR art. 37(7)).
+	Public bool `json:"public,omitempty"`
+	// DPOContact is where a contact of the DPO was found outside the
+	// pages crawled (a public body's /.well-known/security.txt), "" when
+	// none was looked for or found.
+	DPOContact string `json:"dpo_contact,omitempty"`
+	// RetentionLimits overrides, per purpose of a form ("contact"...),
+	// the longest retention in days the transparency checks accept (see
+	// check/transparency); nil keeps their defaults.
+	RetentionLimits map[string]int `json:"retention_limits,omitempty"`
 
 	// HTTPS and HTTP are the results of fetching the site's root over each
 	// scheme; transport checks read them. Either may be nil when not tried.
@@ -148,6 +160,9 @@ type Page struct {
 	// Exposure says what the page is published as (attribution) and what
 	// a record about one person names; nil when nothing was seen.
 	Exposure *PageExposure `json:"exposure,omitempty"`
+	// Notice is what the page says about the processing of personal data
+	// (see package notice); nil for pages that are not HTML.
+	Notice *Notice `json:"notice,omitempty"`
 	// Links are the absolute URLs of the page's hyperlinks, in order.
 	// Rendering is what headless Chromium saw of the page in browser
 	// mode (nil in static mode). Forms, Resources and Links then come from

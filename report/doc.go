@@ -27,7 +27,15 @@
 //
 //	{"record":"site-error","site":"https://…","organisation":"…","error":"…","error_kind":"dns"}
 //
-// so readers tell the two apart by the presence of "record". Later record
+// so readers tell the two apart by the presence of "record". A site
+// audited produces, after its findings, one line
+//
+//	{"record":"site","site":"https://…","organisation":"…","pages":12,"forms":3,"personal_forms":2,
+//	 "retention":[{"sentence":"…","days":7300,"topic":"contact","url":"https://…/mentions-legales"}]}
+//
+// whose retention lists the retention statements of its information
+// notices (sentence with personal data masked, duration in days when
+// stated, unlimited/criterion/vague, the page). Later record
 // kinds will also carry a "record" field; readers should skip kinds they do
 // not know.
 //

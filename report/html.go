@@ -12,6 +12,7 @@ import (
 	"vigie/check"
 	"vigie/finding"
 	"vigie/finding/facts"
+	"vigie/observation"
 )
 
 //go:embed report.html.tmpl
@@ -68,6 +69,11 @@ type (
 		Counts              []htmlCount // non-zero counts only
 		Findings            []htmlFinding
 		Failed              bool
+		// Retention are the retention statements of its notices.
+		Retention []htmlRetention
+	}
+	htmlRetention struct {
+		Sentence, Period, URL string
 	}
 	htmlFinding struct {
 		Severity, Label, Check, Title, URL, Legal string
@@ -121,6 +127,9 @@ func (h *htmlWriter) WriteSite(s *Site) error {
 	}
 	if g := s.HTTPObservatory; g != nil {
 		site.Grade, site.Score, site.GradeVersion = g.Grade, g.Score, g.Version
+	}
+	for _, st := range s.Retention {
+		site.Retention = append(site.Retention, htmlRetention{Sentence: st.Sentence, Period: retentionPeriod(h.lang, st), URL: st.URL})
 	}
 	order := make([]*finding.Finding, len(s.Findings))
 	for i := range s.Findings {
@@ -290,4 +299,22 @@ func htmlTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// retentionPeriod says, for people, what period a retention statement
+// states.
+func retentionPeriod(lang string, st observation.RetentionStatement) string {
+	switch {
+	case st.Unlimited:
+		return label(lang, "retention-unlimited")
+	case st.Days > 0 && st.Days%365 == 0:
+		return fmt.Sprintf(label(lang, "retention-years"), st.Days/365)
+	case st.Days > 0 && st.Days%30 == 0:
+		return fmt.Sprintf(label(lang, "retention-months"), st.Days/30)
+	case st.Days > 0:
+		return fmt.Sprintf(label(lang, "retention-days"), st.Days)
+	case st.Criterion:
+		return label(lang, "retention-criterion")
+	}
+	return label(lang, "retention-vague")
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 
+	"vigie/observation"
 	"vigie/observatory"
 )
 
@@ -20,15 +21,19 @@ type siteError struct {
 // recordSiteError is the "record" value of a siteError line.
 const recordSiteError = "site-error"
 
-// siteRecord is the JSONL record of an audited site.
+// siteRecord is the JSONL record of a site audited: what was seen besides
+// findings. Fields are added, never renamed.
 type siteRecord struct {
 	Record          string              `json:"record"`
 	Site            string              `json:"site"`
 	Organisation    string              `json:"organisation,omitempty"`
+	Tags            []string            `json:"tags,omitempty"`
 	Pages           int                 `json:"pages"`
 	Forms           int                 `json:"forms"`
 	PersonalForms   int                 `json:"personal_forms"`
 	HTTPObservatory *observatory.Result `json:"http_observatory,omitempty"`
+	// Retention are the retention statements of the site's notices.
+	Retention []observation.RetentionStatement `json:"retention,omitempty"`
 }
 
 // recordSite is the "record" value of a siteRecord line.
@@ -48,7 +53,8 @@ func newJSONL(w io.Writer) *jsonlWriter {
 }
 
 // WriteSite writes the site's findings, then its error record if it failed
-// or, with Options.SiteRecords, its site record, and flushes, so that a reader of the stream sees each site whole.
+// or, with Options.SiteRecords, its site record, and flushes, so that a
+// reader of the stream sees each site whole.
 func (j *jsonlWriter) WriteSite(s *Site) error {
 	if s == nil {
 		return errNilSite
@@ -60,8 +66,9 @@ func (j *jsonlWriter) WriteSite(s *Site) error {
 	}
 	if j.siteRecords && !s.Failed() {
 		rec := siteRecord{
-			Record: recordSite, Site: s.URL, Organisation: s.Organisation,
-			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms, HTTPObservatory: s.HTTPObservatory,
+			Record: recordSite, Site: s.URL, Organisation: s.Organisation, Tags: s.Tags,
+			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms,
+			HTTPObservatory: s.HTTPObservatory, Retention: s.Retention,
 		}
 		if err := j.enc.Encode(rec); err != nil {
 			return err

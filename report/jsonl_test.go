@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -113,6 +114,16 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 	}
 
+	if len(gotSites) != len(wantSites) {
+		t.Fatalf("decoded %d site records, want %d", len(gotSites), len(wantSites))
+	}
+	for i, s := range wantSites {
+		g := gotSites[i]
+		if g.Site != s.URL || g.Pages != s.Pages || g.PersonalForms != s.PersonalForms || !reflect.DeepEqual(g.Retention, s.Retention) {
+			t.Errorf("site record %d = %+v, want that of %s (retention %+v)", i, g, s.URL, s.Retention)
+		}
+	}
+
 	// No HTML escaping: the hostile organisation appears as written.
 	if !strings.Contains(string(out), `"organisation":"<script>alert(\"org\")</script>"`) {
 		t.Error("JSONL escapes HTML characters")
@@ -130,8 +141,8 @@ func TestJSONLStreams(t *testing.T) {
 	if err := w.WriteSite(sites[0]); err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(b.String(), "\n"); n != len(sites[0].Findings) {
-		t.Errorf("after one site: %d lines, want %d", n, len(sites[0].Findings))
+	if n := strings.Count(b.String(), "\n"); n != len(sites[0].Findings)+1 {
+		t.Errorf("after one site: %d lines, want %d (its findings and its site record)", n, len(sites[0].Findings)+1)
 	}
 	if err := w.Close(Scan{}); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"vigie/check"
 	"vigie/finding"
+	"vigie/observation"
 	"vigie/observatory"
 )
 
@@ -36,6 +37,9 @@ type Site struct {
 	// HTTPObservatory is the site's grade on the MDN HTTP Observatory's
 	// scale, nil when it was not graded.
 	HTTPObservatory *observatory.Result
+	// Retention are the retention statements of the site's information
+	// notices (see package notice), personal data masked.
+	Retention []observation.RetentionStatement
 }
 
 // Failed reports whether the site could not be audited.

@@ -98,6 +98,10 @@ func fixture() []*Site {
 			Pages: 12, Forms: 3, PersonalForms: 2,
 			HTTPObservatory: &observatory.Result{Score: 55, Grade: "C", Version: observatory.Version,
 				Tests: map[string]observatory.Test{"content-security-policy": {Result: "csp-not-implemented", ScoreModifier: -25}}},
+			Retention: []observation.RetentionStatement{
+				{Sentence: "Les messages du formulaire de contact sont conservés 20 ans", Days: 7300, Topic: "contact", URL: pref + "mentions-legales"},
+				{Sentence: "Les dossiers sont conservés <b>sans limitation de durée</b>", Unlimited: true, URL: pref + "rgpd"},
+			},
 			Findings: []finding.Finding{
 				mkFinding("test.alpha", pref, "http://www.prefecture-exemple.gouv.fr/contact", prefOrg, map[string]any{
 					"form_action": "http://www.prefecture-exemple.gouv.fr/contact/envoi",

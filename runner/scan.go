@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"vigie/cases"
 	"vigie/crawl"
 	"vigie/fetch"
 	"vigie/finding"
@@ -50,6 +51,9 @@ type ScanOptions struct {
 	NoTLSProbe bool
 	Fetch      fetch.Options
 	Crawl      crawl.Options
+	// RetentionLimits override the transparency checks' retention limits
+	// per purpose of a form, in days (--retention-limit contact=3y).
+	RetentionLimits map[string]int
 
 	// DB is the store: a SQLite path, "" for the default path, a
 	// postgres:// URL, or "none" to keep no history.
@@ -120,6 +124,9 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	}
 	if st != nil {
 		defer st.Close()
+	}
+	if err := markPublic(ctx, st, targets); err != nil {
+		return ExitError, err
 	}
 
 	writers, closers, err := openWriters(report.Options{Lang: o.Lang, SiteRecords: true}, o.Format, o.Output, o.Stdout, o.StdoutIsTTY)
@@ -195,18 +202,19 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	prog := newProgress(o.Stderr, o.StderrIsTTY, len(targets))
 	failing := 0
 	sum, runErr := scan.Run(ctx, targets, scan.Options{
-		Concurrency: o.Concurrency,
-		TLSProbe:    !o.NoTLSProbe,
-		Crawl:       o.Crawl,
-		Fetch:       o.Fetch,
-		Store:       st,
-		Evidence:    ev,
-		Browser:     bro,
-		Hosting:     judge,
-		Mail:        mail,
-		Version:     Version,
-		Settings:    settings,
-		Resume:      resume,
+		Concurrency:     o.Concurrency,
+		TLSProbe:        !o.NoTLSProbe,
+		Crawl:           o.Crawl,
+		Fetch:           o.Fetch,
+		Store:           st,
+		Evidence:        ev,
+		Browser:         bro,
+		Hosting:         judge,
+		Mail:            mail,
+		Version:         Version,
+		Settings:        settings,
+		Resume:          resume,
+		RetentionLimits: o.RetentionLimits,
 	}, func(r *scan.Result) error {
 		rs := reportSite(r)
 		for _, w := range writers {
@@ -354,6 +362,7 @@ func reportSite(r *scan.Result) *report.Site {
 		Pages: len(r.Site.Pages), Forms: r.Forms, PersonalForms: r.PersonalForms,
 		Error: r.Site.Error, ErrorKind: r.Site.ErrorKind, Findings: r.Findings,
 		HTTPObservatory: r.Observatory,
+		Retention:       r.Retention,
 	}
 }
 
@@ -393,4 +402,38 @@ func OpenStore(ctx context.Context, db string) (store.Store, error) {
 		return nil, fmt.Errorf("creating database directory: %w", err)
 	}
 	return sqlite.Open(ctx, db)
+}
+
+// markPublic marks the targets whose organisation the directory (the
+// store's organisations) says is a public body, by its sector or the
+// tags it claims sites by (see target.PublicTag); the scan input's own
+// tags were read already. A store without a directory changes nothing.
+func markPublic(ctx context.Context, st store.Store, targets []target.Target) error {
+	cs, ok := st.(cases.Store)
+	if !ok {
+		return nil
+	}
+	orgs, err := cs.Organisations(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the organisation directory: %w", err)
+	}
+	if len(orgs) == 0 {
+		return nil
+	}
+	tags := map[string][]string{}
+	for _, t := range targets {
+		tags[t.URL] = t.Tags
+	}
+	dir := cases.NewDirectory(orgs).WithSiteTags(tags)
+	for i := range targets {
+		t := &targets[i]
+		name := t.Organisation
+		if name == "" {
+			name = dir.ForSite(t.URL)
+		}
+		if o, ok := dir.Lookup(name); ok && (target.PublicTag(o.Sector) || target.PublicTags(o.SiteTags)) {
+			t.Public = true
+		}
+	}
+	return nil
 }

@@ -7,8 +7,8 @@ package scan
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -25,6 +25,7 @@ import (
 	"vigie/finding"
 	"vigie/hosting"
 	"vigie/mailcheck"
+	"vigie/notice"
 	"vigie/observation"
 	"vigie/observatory"
 	"vigie/pii"
@@ -68,6 +69,10 @@ type Options struct {
 	// starting a new one: the findings keep its start time and ID. The
 	// caller passes only the targets not recorded yet.
 	Resume *store.Scan
+	// RetentionLimits override, per purpose of a form ("contact",
+	// "newsletter", "recruitment"), the longest retention in days the
+	// transparency checks accept (see check/transparency.Limits).
+	RetentionLimits map[string]int
 
 	// onEngine lets tests reach the engine Run starts.
 	onEngine func(*Engine)
@@ -85,6 +90,9 @@ type Result struct {
 	// scale, nil when the site could not be graded (see package
 	// observatory).
 	Observatory *observatory.Result
+	// Retention are the retention statements of the site's information
+	// notices (notice.Statements).
+	Retention []observation.RetentionStatement
 }
 
 // Summary describes a finished scan.
@@ -368,6 +376,8 @@ func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*
 	if site.Error == "" {
 		res.Observatory = observatory.Grade(observatory.FromSite(site))
 	}
+	res.Retention = notice.Statements(site)
+	site.RetentionLimits = e.o.RetentionLimits
 	fs := check.Run(site)
 	for i := range fs {
 		fs[i].Scan = sc.ID
@@ -395,7 +405,7 @@ func (e *Engine) record(ctx context.Context, sc store.Scan, res *Result) error {
 		URL: site.URL, Organisation: site.Organisation, Tags: site.Tags,
 		Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
 		Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
-		Covered: coverage(site),
+		Covered: coverage(site), Retention: res.Retention,
 	}
 	if res.Observatory != nil {
 		if b, err := json.Marshal(res.Observatory); err == nil {

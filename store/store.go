@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigie/finding"
+	"vigie/observation"
 )
 
 // ErrNotFound is returned, wrapped, when a scan asked for does not exist.
@@ -65,6 +66,10 @@ type SiteResult struct {
 	// page's header) is covered when its URL or any of those pages is.
 	// It is not stored: Sites returns it nil.
 	Covered []string
+
+	// Retention are the retention statements the site's information
+	// notices make (see package notice), personal data masked.
+	Retention []observation.RetentionStatement
 
 	Started, Ended time.Time
 

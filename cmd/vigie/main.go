@@ -22,6 +22,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"vigie/check/transparency"
 	"vigie/crawl"
 	"vigie/dnsq"
 	"vigie/fetch"
@@ -150,6 +151,7 @@ func scopeFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "no-typing", Category: catScope, Usage: "browser mode: do not type canary values into form fields"},
 		&cli.BoolFlag{Name: "no-screenshots", Category: catScope, Usage: "browser mode: take no page screenshots"},
 		&cli.DurationFlag{Name: "page-timeout", Value: 20 * time.Second, Category: catScope, Usage: "browser mode: time allowed to render one page"},
+		&cli.StringSliceFlag{Name: "retention-limit", Category: catScope, Usage: "longest retention accepted for a purpose of forms, `PURPOSE=DURATION` (contact, newsletter, recruitment; y, m or d: contact=3y); repeatable"},
 	}, hostingFlags())
 }
 
@@ -252,16 +254,21 @@ func scanOptions(cmd *cli.Command, stdout, stderr io.Writer) (runner.ScanOptions
 	if maxDepth == 0 {
 		maxDepth = -1 // crawl.Options: negative means the entry page only
 	}
+	limits, err := retentionLimits(cmd)
+	if err != nil {
+		return runner.ScanOptions{}, err
+	}
 	return runner.ScanOptions{
-		Format:      format,
-		Output:      cmd.String("o"),
-		Lang:        cmd.String("lang"),
-		FailOn:      cmd.String("fail-on"),
-		Concurrency: cmd.Int("c"),
-		NoTLSProbe:  cmd.Bool("no-tls-probe"),
-		Fetch:       fo,
-		Crawl:       crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
-		Hosting:     hostingSettings(cmd),
+		Format:          format,
+		Output:          cmd.String("o"),
+		Lang:            cmd.String("lang"),
+		FailOn:          cmd.String("fail-on"),
+		Concurrency:     cmd.Int("c"),
+		NoTLSProbe:      cmd.Bool("no-tls-probe"),
+		Fetch:           fo,
+		Crawl:           crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
+		Hosting:         hostingSettings(cmd),
+		RetentionLimits: limits,
 		Browser: runner.BrowserSettings{
 			All: cmd.Bool("browser"), Chromium: cmd.String("chromium"), TrackerList: cmd.String("tracker-list"),
 			NoTyping: cmd.Bool("no-typing"), NoScreenshots: cmd.Bool("no-screenshots"), PageTimeout: cmd.Duration("page-timeout"),
@@ -444,4 +451,20 @@ func dataCommand(stdout io.Writer) *cli.Command {
 			},
 		}},
 	}
+}
+
+// retentionLimits reads the --retention-limit flags.
+func retentionLimits(cmd *cli.Command) (map[string]int, error) {
+	var limits map[string]int
+	for _, l := range cmd.StringSlice("retention-limit") {
+		purpose, days, err := transparency.ParseLimit(l)
+		if err != nil {
+			return nil, fmt.Errorf("--retention-limit: %w", err)
+		}
+		if limits == nil {
+			limits = map[string]int{}
+		}
+		limits[purpose] = days
+	}
+	return limits, nil
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"vigie/finding"
+	"vigie/observation"
 	"vigie/store"
 )
 
@@ -663,6 +664,11 @@ func testSites(t *testing.T, h *harness) {
 	b.Started, b.Ended = t0.Add(time.Second), t0.Add(31*time.Second)
 	a := site(siteA)
 	a.Tags = []string{"prefecture", "dept:01"}
+	// The retention statements of its notices are kept with the site.
+	a.Retention = []observation.RetentionStatement{
+		{Sentence: "Les messages sont conservés 20 ans", Days: 7300, Topic: "contact", URL: siteA + "mentions-legales"},
+		{Sentence: "Les données des adhérents sont conservées sans limitation de durée", Unlimited: true, URL: siteA + "rgpd"},
+	}
 	h.record(h.s, "scan1", b)
 	h.record(h.s, "scan1", a, a1)
 	noTags := site(siteA)
@@ -698,6 +704,7 @@ func testSites(t *testing.T, h *harness) {
 
 	// A redelivery updates the row.
 	a.Pages = 99
+	a.Retention = a.Retention[:1]
 	h.record(h.s, "scan1", a, a1)
 	check("scan1", []store.SiteResult{a, b})
 
