@@ -111,27 +111,8 @@ func (s *Session) Render(ctx context.Context, pageURL string, canaries CanaryFun
 
 // render does the work of Render; an error is recorded in r.Error.
 func (s *Session) render(ctx context.Context, rec *recorder, r *observation.Rendering, pageURL string, canaries CanaryFunc) error {
-	nav, err := cdp.Call(ctx, s.target, page.Navigate, page.NavigateParams{URL: pageURL})
-	if err != nil {
-		return fmt.Errorf("navigate: %w", err)
-	}
-	if nav.ErrorText != "" {
-		return fmt.Errorf("navigate: %s", nav.ErrorText)
-	}
-	if nav.IsDownload {
-		return errors.New("navigate: the URL is a download (refused)")
-	}
-	if nav.LoaderID != "" { // else a same-document navigation: no load event
-		select {
-		case <-rec.load:
-		case <-rec.crash:
-			return errCrashed
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for the load event: %w", ctx.Err())
-		}
-	}
-	if s.settle(ctx, rec) {
-		return errCrashed
+	if err := s.navigate(ctx, rec, pageURL); err != nil {
+		return err
 	}
 	frames, err := s.frames(ctx, canaries != nil)
 	if err != nil && ctx.Err() == nil {
@@ -183,6 +164,34 @@ func (s *Session) render(ctx context.Context, rec *recorder, r *observation.Rend
 				return errCrashed
 			}
 		}
+	}
+	return nil
+}
+
+// navigate loads pageURL in the tab and waits for its load event, then for
+// the network to settle.
+func (s *Session) navigate(ctx context.Context, rec *recorder, pageURL string) error {
+	nav, err := cdp.Call(ctx, s.target, page.Navigate, page.NavigateParams{URL: pageURL})
+	if err != nil {
+		return fmt.Errorf("navigate: %w", err)
+	}
+	if nav.ErrorText != "" {
+		return fmt.Errorf("navigate: %s", nav.ErrorText)
+	}
+	if nav.IsDownload {
+		return errors.New("navigate: the URL is a download (refused)")
+	}
+	if nav.LoaderID != "" { // else a same-document navigation: no load event
+		select {
+		case <-rec.load:
+		case <-rec.crash:
+			return errCrashed
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the load event: %w", ctx.Err())
+		}
+	}
+	if s.settle(ctx, rec) {
+		return errCrashed
 	}
 	return nil
 }

@@ -35,6 +35,9 @@ type Site struct {
 	// ActiveProbes are the opt-in active probes the crawl sent (see
 	// ActiveProbe); empty unless the scan was run with --active.
 	ActiveProbes []ActiveProbe `json:"active_probes,omitempty"`
+	// Consent is the browser-mode consent pass over the entry page (see
+	// Consent); nil in static mode or when the pass was skipped.
+	Consent *Consent `json:"consent,omitempty"`
 
 	// Error is set when the site could not be audited at all (no page
 	// fetched over any scheme); ErrorKind classifies it (see Kind* constants).
