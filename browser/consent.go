@@ -178,7 +178,7 @@ func (s *Session) visit(ctx context.Context, c *observation.Consent, choice stri
 		if !ok || settings.Navigates {
 			return nil, nil
 		}
-		if err := s.click(ctx, world, settings); err != nil {
+		if err := s.click(ctx, world, settings, false); err != nil {
 			return nil, err
 		}
 		clicks++
@@ -186,6 +186,18 @@ func (s *Session) visit(ctx context.Context, c *observation.Consent, choice stri
 		second, err := s.secondLayer(ctx, rec, world, choice)
 		if err != nil {
 			return nil, err
+		}
+		if _, ok := find(second, choice); !ok {
+			// The mouse may have missed a moving layer: the control
+			// once more, by script. (The controls were listed again.)
+			if again, ok := findText(second, settings); ok {
+				if err := s.click(ctx, world, again, true); err != nil {
+					return nil, err
+				}
+				if second, err = s.secondLayer(ctx, rec, world, choice); err != nil {
+					return nil, err
+				}
+			}
 		}
 		if first || c.Banners[bi].SecondLayer == nil {
 			c.Banners[bi].SecondLayer = second
@@ -197,7 +209,7 @@ func (s *Session) visit(ctx context.Context, c *observation.Consent, choice stri
 	rec.mu.Lock()
 	start := len(rec.reqs)
 	rec.mu.Unlock()
-	if err := s.click(ctx, world, target); err != nil {
+	if err := s.click(ctx, world, target, false); err != nil {
 		return v, err
 	}
 	clicks++
@@ -299,16 +311,36 @@ func (s *Session) banners(ctx context.Context, world runtime.ExecutionContextID)
 	return bs, nil
 }
 
-// click clicks control ctl with the mouse at its centre, or by script when
-// something covers it.
-func (s *Session) click(ctx context.Context, world runtime.ExecutionContextID, ctl observation.Control) error {
-	var at struct {
+// click clicks control ctl with the mouse at its centre once it stopped
+// moving (banners slide in), or by script when something covers it or
+// when byScript.
+func (s *Session) click(ctx context.Context, world runtime.ExecutionContextID, ctl observation.Control, byScript bool) error {
+	type place struct {
 		Found bool    `json:"found"`
 		Mouse bool    `json:"mouse"`
 		X     float64 `json:"x"`
 		Y     float64 `json:"y"`
 	}
-	if err := s.eval(ctx, world, clickScript(ctl.Index), &at); err != nil {
+	var at place
+	if !byScript {
+		// Wait (up to a second) until two looks 100ms apart agree.
+		var last place
+		for i := 0; i < 10; i++ {
+			if err := s.eval(ctx, world, clickScript(ctl.Index, false, false), &at); err != nil {
+				return fmt.Errorf("click %q: %w", label(ctl), err)
+			}
+			if i > 0 && at == last {
+				break
+			}
+			last = at
+			select {
+			case <-time.After(100 * time.Millisecond):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	if err := s.eval(ctx, world, clickScript(ctl.Index, true, byScript), &at); err != nil {
 		return fmt.Errorf("click %q: %w", label(ctl), err)
 	}
 	if !at.Found {
@@ -367,7 +399,7 @@ func (s *Session) consentScreenshot(ctx context.Context, c *observation.Consent)
 		c.ScreenshotUnmasked = err.Error()
 		return
 	}
-	c.Screenshot, c.ScreenshotDigest, c.ScreenshotUnmasked = r.Screenshot, r.ScreenshotDigest, r.ScreenshotUnmasked
+	c.Screenshot, c.ScreenshotDigest, c.ScreenshotMasked, c.ScreenshotUnmasked = r.Screenshot, r.ScreenshotDigest, r.ScreenshotMasked, r.ScreenshotUnmasked
 }
 
 func hasRole(cs []observation.Control, role string) bool {
@@ -380,6 +412,16 @@ func find(cs []observation.Control, role string) (observation.Control, bool) {
 	for _, c := range cs {
 		if c.Role == role {
 			return c, true
+		}
+	}
+	return observation.Control{}, false
+}
+
+// findText returns the control of cs with the role and label of c.
+func findText(cs []observation.Control, c observation.Control) (observation.Control, bool) {
+	for _, x := range cs {
+		if x.Role == c.Role && x.Text == c.Text && x.Aria == c.Aria {
+			return x, true
 		}
 	}
 	return observation.Control{}, false

@@ -84,7 +84,7 @@ const classify = (e, m) => {
   }
   const {text, aria} = label(e);
   for (const l of [low(text), low(aria)]) {
-    if (!l) continue;
+    if (!l || l.length > 60) continue;
     if (refuseRE.test(l)) return "refuse";
   }
   for (const l of [low(text), low(aria)]) {
@@ -144,14 +144,13 @@ const describe = (e, role, banner) => {
 };
 const clickable = "button, a, [role=button], [role=link], input[type=button], input[type=submit], [onclick], [tabindex='0']";
 const controls = (root, m, banner) => {
-  const found = [];
-  for (const e of all(root)) {
-    if (!e.matches(clickable) || !visible(e)) continue;
-    // the outermost clickable wins (a span role=button in a link); the
-    // walk is in document order, ancestors first
-    if (found.some(f => f.contains(e))) continue;
-    found.push(e);
-  }
+  const cand = all(root).filter(e => e.matches(clickable) && visible(e));
+  const native = e => e.matches("button, a, input");
+  // A button or link wins over what it holds (a span role=button inside
+  // it); any other clickable box (a focusable notice) gives way to the
+  // controls it holds.
+  const found = cand.filter(e => !cand.some(o => o !== e && (
+    (o.contains(e) && native(o)) || (e.contains(o) && !native(e)))));
   return found.map(e => ({e, d: describe(e, classify(e, m), banner)}));
 };
 const candidates = [];
@@ -193,16 +192,18 @@ return JSON.stringify(banners);
 // clickScript reports where control i of the last bannerScript run is, so
 // that the mouse clicks it where a visitor would; when something else
 // covers that point the control is clicked by script instead ("script").
-func clickScript(i int) string {
+// With byScript, or when click is false (only locate), nothing is clicked
+// by script.
+func clickScript(i int, click, byScript bool) string {
 	return fmt.Sprintf(`(() => {
 const e = (window.__vigieConsent || [])[%d];
 if (!e || !e.isConnected) return JSON.stringify({found: false});
-e.scrollIntoView({block: "center", inline: "center"});
+e.scrollIntoView({block: "nearest", inline: "nearest"});
 const r = e.getBoundingClientRect();
 const x = r.left + r.width / 2, y = r.top + r.height / 2;
 let hit = e.getRootNode().elementFromPoint ? e.getRootNode().elementFromPoint(x, y) : document.elementFromPoint(x, y);
-const mouse = !!hit && (hit === e || e.contains(hit));
-if (!mouse) e.click();
+const mouse = !%t && !!hit && (hit === e || e.contains(hit));
+if (%t && !mouse) e.click();
 return JSON.stringify({found: true, mouse, x, y});
-})()`, i)
+})()`, i, byScript, click)
 }

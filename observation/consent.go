@@ -27,6 +27,7 @@ type Consent struct {
 	// digest reaches reports.
 	Screenshot         []byte `json:"-"`
 	ScreenshotDigest   string `json:"screenshot_digest,omitempty"`
+	ScreenshotMasked   int    `json:"screenshot_masked,omitempty"`
 	ScreenshotUnmasked string `json:"screenshot_unmasked,omitempty"`
 	// Error is set when the pass failed (page did not load, timeout); the
 	// consent checks then say nothing.

@@ -181,6 +181,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	if bro != nil {
 		settings["browser"] = strconv.FormatBool(bro.All)
 		settings["browser_typing"] = strconv.FormatBool(!bro.NoTyping)
+		settings["browser_consent"] = strconv.FormatBool(!bro.NoConsent)
 	}
 	prog := newProgress(o.Stderr, o.StderrIsTTY, len(targets))
 	failing := 0

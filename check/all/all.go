@@ -9,6 +9,7 @@ import (
 	_ "vigie/check/tls"       // tls.*
 	_ "vigie/check/transport" // transport.*
 
+	_ "vigie/check/consent"    // consent.* (browser mode)
 	_ "vigie/check/cookies"    // cookies.* (browser mode)
 	_ "vigie/check/thirdparty" // thirdparty.* (browser mode)
 )
