@@ -20,7 +20,7 @@ import (
 // bannerWait is how long the consent pass waits for a banner that is not
 // there once the page settled: consent managers often draw it a moment
 // after the load event (after fetching their texts).
-const bannerWait = 1500 * time.Millisecond
+const bannerWait = time.Second
 
 // afterReload is the least time awaited on the page loaded again after a
 // choice, before the network quiet time: trackers often start on a timer.

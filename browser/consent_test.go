@@ -61,7 +61,7 @@ func contacted(v *observation.ConsentVisit, host string) bool {
 func TestConsent(t *testing.T) {
 	var e *testEnv
 	e = newTestEnv(t, consentSite(&e), true)
-	p := startPool(t, e, Options{Settle: 200 * time.Millisecond, Tabs: 1})
+	p := startPool(t, e, Options{Settle: 200 * time.Millisecond, Tabs: 1, UserAgentToken: "Vigie-test/1 (audit)"})
 	tests := []struct {
 		page                 string
 		banners              int
@@ -75,6 +75,9 @@ func TestConsent(t *testing.T) {
 			second: "accept:Tout accepter,refuse:Tout refuser", trackAccept: true},
 		{page: "greylink", banners: 1, first: "accept:J'accepte,refuse:refuser", accept: 1, refuse: 1},
 		{page: "newsletter"},
+		// Shown only to a browser that neither says it is automated nor
+		// looks like a robot (HeadlessChrome is written Chrome).
+		{page: "botcheck", banners: 1, first: "accept:Tout accepter,refuse:Tout refuser", accept: 1, refuse: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.page, func(t *testing.T) {

@@ -15,7 +15,7 @@ const (
 )
 
 // Sites for the consent pass: real consent managers from the npm registry
-// (tarteaucitron, Klaro), served from the folder .ci/run installs them
+// (tarteaucitron, Klaro, vanilla-cookieconsent), served from the folder .ci/run installs them
 // into (package npm), configured compliantly and not, and hand-made
 // banners with their look-alikes. Each is one standalone page: the
 // consent pass looks at the entry page only. The archetypes that serve a
@@ -59,6 +59,18 @@ func init() {
 		// settings, which offer acceptance only.
 		nodecline.Files = files
 		catalogue = append(catalogue, tracker, nodecline)
+	}
+	if files, ok := npmFiles("vanilla-cookieconsent", "/vendor/cookieconsent/", "dist/cookieconsent.umd.js", "dist/cookieconsent.css"); ok {
+		cc := browserSite("consent-cc-tracker", "mairie-thiers-montagne.test", "Ville de Thiers",
+			site(CheckConsentTrackingAfter, "https://www.{D}/"))
+		// CookieConsent v3 with "Tout refuser" on its first layer, the
+		// audience script under its control, and the same script written
+		// in the template as well. CookieConsent hides its banner from
+		// automated browsers and robots' user agents (hideFromBots, on by
+		// default): the finding needs the browser to look like a
+		// visitor's.
+		cc.Files = files
+		catalogue = append(catalogue, cc)
 	}
 	catalogue = append(catalogue,
 		// A hand-made banner: a large green "J'accepte" button and

@@ -2,7 +2,6 @@ package scan
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,13 +67,14 @@ func (e *Engine) startBrowser(ctx context.Context) error {
 		cas = append(append(cas, '\n'), b...)
 	}
 	pool, err := browser.Start(ctx, browser.Options{
-		ExecPath:    b.ExecPath,
-		Tabs:        tabs,
-		Dial:        e.client.DialContext,
-		CACertPEM:   cas,
-		UserAgent:   cmp.Or(e.o.Fetch.UserAgent, fetch.DefaultUserAgent),
-		PageTimeout: b.PageTimeout,
-		Classify:    trackers.Classify,
+		ExecPath:       b.ExecPath,
+		Tabs:           tabs,
+		Dial:           e.client.DialContext,
+		CACertPEM:      cas,
+		UserAgent:      browserUserAgent(e.o.Fetch.UserAgent),
+		UserAgentToken: BrowserUserAgentToken,
+		PageTimeout:    b.PageTimeout,
+		Classify:       trackers.Classify,
 		// Screenshots are only kept as evidence.
 		Screenshot: b.Screenshots && e.o.Crawl.KeepScreenshots,
 		Mask:       screenshotMask(e.o.Evidence),
@@ -84,6 +84,21 @@ func (e *Engine) startBrowser(ctx context.Context) error {
 	}
 	e.pool = pool
 	return nil
+}
+
+// BrowserUserAgentToken ends the User-Agent of browser mode, after
+// Chromium's own (see browser.Options.UserAgentToken): it names the audit
+// without the words ("bot", "crawl", "spider") for which some consent
+// managers hide their banner, so that Vigie sees what visitors see.
+var BrowserUserAgentToken = "Vigie/" + fetch.Version + " (personal-data audit)"
+
+// browserUserAgent is the User-Agent the browser is given: none (Chromium's
+// own with BrowserUserAgentToken) unless the scan set one of its own.
+func browserUserAgent(fetchUA string) string {
+	if fetchUA == fetch.DefaultUserAgent {
+		return ""
+	}
+	return fetchUA
 }
 
 // rendered reports whether target t is audited in browser mode.
