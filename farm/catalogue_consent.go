@@ -17,8 +17,8 @@ const (
 // Sites for the consent pass: real consent managers from the npm registry
 // (tarteaucitron, Klaro, vanilla-cookieconsent), served from the folder .ci/run installs them
 // into (package npm), configured compliantly and not, and hand-made
-// banners with their look-alikes. Each is one standalone page: the
-// consent pass looks at the entry page only. The archetypes that serve a
+// banners with their look-alikes. Each is one page (sites/consent's
+// skeleton): the consent pass looks at the entry page only. The archetypes that serve a
 // manager exist only when its package is installed, so the rest of the
 // farm works without them; the consent tests ask for the packages
 // (testtool.NodeModule), so CI fails when they are missing.
@@ -27,7 +27,7 @@ func init() {
 		return archetype{
 			ID: id, Domain: domain, Input: "https://www.{D}/",
 			Org: org, Tags: []string{"commune", "dept:63", "browser"},
-			Layout: "moderne",
+			Layout: "moderne", Shared: "consent",
 			Hosts:  []hostSpec{{Label: "www", TLS: tlsValid, HTTP: httpUpgrade, HSTS: hsts2Years}},
 			Expect: inBrowser(e...),
 		}
