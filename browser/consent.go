@@ -66,16 +66,8 @@ func (s *Session) consentVisit(ctx context.Context, c *observation.Consent, choi
 		return fmt.Errorf("browser: consent %s: %w", c.URL, ErrBrowserGone)
 	}
 	// Two loads of the page and the clicks between.
-	vctx, cancel := context.WithTimeout(ctx, 2*s.p.o.PageTimeout)
+	vctx, cancel := s.bound(ctx, 2*s.p.o.PageTimeout)
 	defer cancel()
-	defer context.AfterFunc(s.ctx, cancel)()
-	go func() {
-		select {
-		case <-s.in.lost:
-			cancel()
-		case <-vctx.Done():
-		}
-	}()
 	first := choice == observation.ControlRefuse
 	v, err := s.visit(vctx, c, choice, first)
 	if !s.in.alive() {

@@ -70,17 +70,8 @@ func (s *Session) Render(ctx context.Context, pageURL string, canaries CanaryFun
 	if !s.in.alive() {
 		return nil, fmt.Errorf("browser: render %s: %w", pageURL, ErrBrowserGone)
 	}
-	rctx, cancel := context.WithTimeout(ctx, s.p.o.PageTimeout)
+	rctx, cancel := s.bound(ctx, s.p.o.PageTimeout)
 	defer cancel()
-	// A dead browser or tab ends every wait at once.
-	defer context.AfterFunc(s.ctx, cancel)()
-	go func() {
-		select {
-		case <-s.in.lost:
-			cancel()
-		case <-rctx.Done():
-		}
-	}()
 
 	rec := newRecorder()
 	s.setRecorder(rec)
@@ -107,6 +98,21 @@ func (s *Session) Render(ctx context.Context, pageURL string, canaries CanaryFun
 	}
 	s.finish(rec, r)
 	return r, nil
+}
+
+// bound returns ctx limited to d, and ended at once when the tab or the
+// browser is gone.
+func (s *Session) bound(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	bctx, cancel := context.WithTimeout(ctx, d)
+	stop := context.AfterFunc(s.ctx, cancel)
+	go func() {
+		select {
+		case <-s.in.lost:
+			cancel()
+		case <-bctx.Done():
+		}
+	}()
+	return bctx, func() { stop(); cancel() }
 }
 
 // render does the work of Render; an error is recorded in r.Error.
