@@ -74,7 +74,9 @@ func init() {
 	}
 	catalogue = append(catalogue,
 		// A hand-made banner: a large green "J'accepte" button and
-		// "refuser" as a small light-grey link.
+		// "refuser" as a small light-grey link. The audience script loads
+		// on acceptance only (as on the next two sites): the banner does
+		// govern something.
 		browserSite("consent-grey-link", "mairie-volvic-sources.test", "Ville de Volvic",
 			site(CheckConsentRefuseHarder, "https://www.{D}/")),
 		// "En poursuivant votre navigation, vous acceptez les cookies" and

@@ -1,7 +1,9 @@
 // Package consent holds the browser-mode checks on consent banners, made
 // from the consent pass over a site's entry page (observation.Consent):
 // consent.no-refuse-first-layer, consent.refuse-harder and
-// consent.tracking-after-refusal. Each reports at most once per site.
+// consent.tracking-after-refusal. Each reports at most once per site. The
+// first two consider only a banner that governs something: after
+// acceptance, a tracker was contacted or a cookie needing consent set.
 package consent
 
 import (
@@ -72,8 +74,27 @@ func run(site *observation.Site, r *check.Reporter) {
 		}
 		return d
 	}
+	// A banner that only informs (nothing needing consent follows
+	// acceptance: "this site uses only necessary cookies. OK") asks for
+	// no consent, so how to refuse it is no failure.
+	accepted := tracked(c.Acceptance)
+	if !accepted.any() {
+		trackingAfterRefusal(c, b, r)
+		return
+	}
+	governs := func(d map[string]any) {
+		var hosts []string
+		for _, ct := range accepted.contacts {
+			hosts = append(hosts, ct.Host)
+		}
+		for _, k := range accepted.cookies {
+			hosts = append(hosts, "cookie "+k.Name+" ("+k.Domain+")")
+		}
+		d["after_acceptance"] = hosts
+	}
 	if hasAccept && !hasRefuse {
 		d := base()
+		governs(d)
 		d["accept"] = control(accept)
 		if rf, ok := find(b.SecondLayer, observation.ControlRefuse); ok {
 			d["refuse_second_layer"] = control(rf)
@@ -95,6 +116,7 @@ func run(site *observation.Site, r *check.Reporter) {
 	}
 	if len(reasons) > 0 {
 		d := base()
+		governs(d)
 		d["reasons"] = reasons
 		if hasAccept {
 			d["accept"] = control(accept)
@@ -128,8 +150,40 @@ func banner(c *observation.Consent) *observation.Banner {
 // tracking, whoever sets them.
 var consentName = regexp.MustCompile(`(?i)consent|cookie|tarteaucitron|klaro|orejime|axeptio|didomi|optanon|cookiebot|cmp|gdpr|rgpd|choi[cx]|preference`)
 
-// trackingAfterRefusal reports what the browser did, after the visitor
-// refused, that needs consent:
+// contact is a tracker the browser contacted after a choice.
+type contact struct {
+	Host    string `json:"host"`
+	Party   string `json:"party"`
+	Tracker string `json:"tracker"`
+	Name    string `json:"name,omitempty"`
+	Count   int    `json:"requests"`
+	Example string `json:"example"`
+}
+
+// cookie is a cookie needing consent set after a choice.
+type cookie struct {
+	Name       string  `json:"name"`
+	Domain     string  `json:"domain"`
+	ThirdParty bool    `json:"third_party"`
+	Purpose    string  `json:"purpose,omitempty"`
+	Lifetime   float64 `json:"lifetime_days,omitempty"`
+	Session    bool    `json:"session,omitempty"`
+	SetBy      string  `json:"set_by,omitempty"`
+	Why        string  `json:"why"`
+}
+
+// tracking is what needs consent in a visit, after its click.
+type tracking struct {
+	contacts []contact
+	cookies  []cookie
+	// listed: some of it is known to the tracker list; matomoOnly: the
+	// cookies are all first-party Matomo ones.
+	listed, matomoOnly bool
+}
+
+func (t tracking) any() bool { return len(t.contacts) > 0 || len(t.cookies) > 0 }
+
+// tracked finds, in visit v, what needs consent after the click:
 //   - requests to third parties the tracker list knows as analytics,
 //     advertising, session replay or social networks;
 //   - cookies set after the click whose name or domain the tracker list
@@ -140,24 +194,13 @@ var consentName = regexp.MustCompile(`(?i)consent|cookie|tarteaucitron|klaro|ore
 //     identifier a third party keeps on the visitor's device.
 //
 // First-party session cookies and cookies of unknown purpose set by the
-// site itself are never counted: they are what strictly necessary
-// cookies look like. A finding resting only on the last kind of evidence
-// is tentative and medium; with a tracker known to the list it is firm
-// and high.
-func trackingAfterRefusal(c *observation.Consent, b *observation.Banner, r *check.Reporter) {
-	v := c.Refusal
-	if v == nil || b.RefuseClicks == 0 || len(v.Clicked) == 0 {
-		return
+// site itself never count: they are what strictly necessary cookies look
+// like.
+func tracked(v *observation.ConsentVisit) tracking {
+	t := tracking{matomoOnly: true}
+	if v == nil || len(v.Clicked) == 0 {
+		return t
 	}
-	type contact struct {
-		Host    string `json:"host"`
-		Party   string `json:"party"`
-		Tracker string `json:"tracker"`
-		Name    string `json:"name,omitempty"`
-		Count   int    `json:"requests"`
-		Example string `json:"example"`
-	}
-	var contacts []contact
 	at := map[string]int{}
 	for _, q := range v.Requests {
 		if !q.ThirdParty || !needsConsent(q.Tracker) {
@@ -165,29 +208,17 @@ func trackingAfterRefusal(c *observation.Consent, b *observation.Banner, r *chec
 		}
 		h := host(q.URL)
 		if i, ok := at[h]; ok {
-			contacts[i].Count++
+			t.contacts[i].Count++
 			continue
 		}
-		at[h] = len(contacts)
-		contacts = append(contacts, contact{Host: h, Party: q.Party, Tracker: q.Tracker, Name: q.TrackerName, Count: 1, Example: maskQuery(q.URL)})
+		at[h] = len(t.contacts)
+		t.contacts = append(t.contacts, contact{Host: h, Party: q.Party, Tracker: q.Tracker, Name: q.TrackerName, Count: 1, Example: maskQuery(q.URL)})
 	}
-	type cookie struct {
-		Name       string  `json:"name"`
-		Domain     string  `json:"domain"`
-		ThirdParty bool    `json:"third_party"`
-		Purpose    string  `json:"purpose,omitempty"`
-		Lifetime   float64 `json:"lifetime_days,omitempty"`
-		Session    bool    `json:"session,omitempty"`
-		SetBy      string  `json:"set_by,omitempty"`
-		Why        string  `json:"why"`
-	}
+	t.listed = len(t.contacts) > 0
 	before := map[string]bool{}
 	for _, k := range v.CookiesBefore {
 		before[key(k)] = true
 	}
-	var cookies []cookie
-	listed := len(contacts) > 0
-	matomoOnly := true
 	for _, k := range v.Cookies {
 		if before[key(k)] {
 			continue
@@ -196,44 +227,57 @@ func trackingAfterRefusal(c *observation.Consent, b *observation.Banner, r *chec
 		switch {
 		case needsConsent(k.Purpose):
 			why = "tracker-list"
-			listed = true
+			t.listed = true
 			if k.ThirdParty || !strings.HasPrefix(strings.ToLower(k.Name), "_pk_") {
-				matomoOnly = false
+				t.matomoOnly = false
 			}
 		case k.ThirdParty && !k.Session && k.Lifetime >= 1 && k.ValueLength >= 8 &&
 			k.Purpose != tracker.Essential && k.Purpose != tracker.Consent && !consentName.MatchString(k.Name):
 			why = "third-party-identifier"
-			matomoOnly = false
+			t.matomoOnly = false
 		default:
 			continue
 		}
-		cookies = append(cookies, cookie{Name: k.Name, Domain: k.Domain, ThirdParty: k.ThirdParty, Purpose: k.Purpose,
+		t.cookies = append(t.cookies, cookie{Name: k.Name, Domain: k.Domain, ThirdParty: k.ThirdParty, Purpose: k.Purpose,
 			Lifetime: math.Round(k.Lifetime*10) / 10, Session: k.Session, SetBy: maskQuery(k.SetBy), Why: why})
 	}
-	if len(contacts) == 0 && len(cookies) == 0 {
+	sort.Slice(t.cookies, func(i, j int) bool {
+		if t.cookies[i].Name != t.cookies[j].Name {
+			return t.cookies[i].Name < t.cookies[j].Name
+		}
+		return t.cookies[i].Domain < t.cookies[j].Domain
+	})
+	return t
+}
+
+// trackingAfterRefusal reports what the browser did, after the visitor
+// refused, that needs consent (see tracked). A finding resting only on
+// behaviour (a third-party identifier the list does not know) is
+// tentative and medium; with a tracker known to the list it is firm and
+// high.
+func trackingAfterRefusal(c *observation.Consent, b *observation.Banner, r *check.Reporter) {
+	if b.RefuseClicks == 0 {
 		return
 	}
-	sort.Slice(cookies, func(i, j int) bool {
-		if cookies[i].Name != cookies[j].Name {
-			return cookies[i].Name < cookies[j].Name
-		}
-		return cookies[i].Domain < cookies[j].Domain
-	})
+	t := tracked(c.Refusal)
+	if !t.any() {
+		return
+	}
 	d := map[string]any{
 		"manager": b.Manager,
-		"refused": v.Clicked,
+		"refused": c.Refusal.Clicked,
 	}
-	if len(contacts) > 0 {
-		d["trackers_contacted"] = contacts
+	if len(t.contacts) > 0 {
+		d["trackers_contacted"] = t.contacts
 	}
-	if len(cookies) > 0 {
-		d["cookies_set"] = cookies
+	if len(t.cookies) > 0 {
+		d["cookies_set"] = t.cookies
 	}
 	iss := check.Issue{Check: "consent.tracking-after-refusal", URL: c.URL, Location: "consent:tracking-after-refusal", Detail: d}
 	switch {
-	case !listed:
+	case !t.listed:
 		iss.Severity, iss.Confidence = finding.Medium, finding.Tentative
-	case len(contacts) == 0 && matomoOnly:
+	case len(t.contacts) == 0 && t.matomoOnly:
 		// Matomo can be set up within the CNIL's exemption for audience
 		// measurement, which cannot be verified from outside.
 		d["possibly_exempt"] = true

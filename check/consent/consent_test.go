@@ -49,8 +49,11 @@ func req(u, party, trk string) observation.Request {
 
 // consent builds a consent pass over one banner; refusal is the visit
 // after refusing (nil: none).
+// The audience measurement the banner governs loads after acceptance.
 func mkConsent(b observation.Banner, refusal *observation.ConsentVisit) *observation.Consent {
-	return &observation.Consent{URL: entry, Banners: []observation.Banner{b}, Refusal: refusal}
+	accepted := &observation.ConsentVisit{Choice: "accept", Clicked: []string{"Tout accepter"},
+		Requests: []observation.Request{req("https://collecte.mesure.test/c?cid=123", "mesure.test", "analytics")}}
+	return &observation.Consent{URL: entry, Banners: []observation.Banner{b}, Refusal: refusal, Acceptance: accepted}
 }
 
 func mkBanner(manager string, acceptClicks, refuseClicks int, controls ...observation.Control) observation.Banner {
@@ -117,6 +120,22 @@ func TestConsentChecks(t *testing.T) {
 			req("https://tiles.maps.test/1/2/3.png", "maps.test", "content"),
 			req("https://unknown.test/x.js", "unknown.test", ""))), nil},
 		{"no banner", &observation.Consent{URL: entry}, nil},
+		{"informative banner: nothing needing consent after acceptance", func() *observation.Consent {
+			c := mkConsent(mkBanner("generic", 1, 0, okOnly), nil)
+			c.Acceptance.Requests = []observation.Request{req("https://www.pref.test/", "pref.test", "")}
+			c.Acceptance.Cookies = []observation.Cookie{choice, sess}
+			return c
+		}(), nil},
+		{"subordinate refusal of an informative banner", func() *observation.Consent {
+			c := mkConsent(mkBanner("generic", 1, 1, accept, greyLink), refused(nil, nil))
+			c.Acceptance.Requests = nil
+			return c
+		}(), nil},
+		{"acceptance not clicked", func() *observation.Consent {
+			c := mkConsent(mkBanner("generic", 1, 0, okOnly), nil)
+			c.Acceptance = nil
+			return c
+		}(), nil},
 		{"failed pass", &observation.Consent{URL: entry, Error: "timeout", Banners: []observation.Banner{mkBanner("generic", 1, 0, okOnly)}}, nil},
 		{"refusal not clicked", mkConsent(mkBanner("generic", 1, 0, okOnly), refused(nil, []observation.Cookie{ide})),
 			[]string{"consent.no-refuse-first-layer:medium"}},
