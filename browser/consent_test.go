@@ -122,3 +122,39 @@ func TestConsent(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkConsent compares, on one page with a consent banner and on one
+// without, a render (what every page costs in browser mode) with the
+// consent pass (what each site's entry page costs on top), in seconds.
+//
+//	go test ./browser/ -run '^$' -bench Consent -benchtime 5x
+func BenchmarkConsent(b *testing.B) {
+	var e *testEnv
+	e = newTestEnv(b, consentSite(&e), true)
+	p := startPool(b, e, Options{Tabs: 1, Log: nopWriter{}})
+	ctx := context.Background()
+	for _, page := range []string{"equal", "newsletter"} {
+		u := "https://www.site.test/" + page
+		b.Run(page+"/render", func(b *testing.B) {
+			for b.Loop() {
+				s, err := p.Open(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if r, err := s.Render(ctx, u, nil); err != nil || r.Error != "" {
+					b.Fatalf("render: %v %v", err, r)
+				}
+				s.Close()
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/page")
+		})
+		b.Run(page+"/consent", func(b *testing.B) {
+			for b.Loop() {
+				if c, err := p.Consent(ctx, u); err != nil || c.Error != "" {
+					b.Fatalf("consent: %v %v", err, c)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/page")
+		})
+	}
+}
