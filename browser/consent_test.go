@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -25,6 +26,8 @@ func consentSite(e **testEnv) http.Handler {
 			fmt.Fprint(w, `new Image().src = "https://tracker.test/hit?id=42";`)
 		case host == "tracker.test":
 			w.Header().Set("Content-Type", "image/gif")
+		case host == "www.site.test" && r.URL.Path == "/hang":
+			<-r.Context().Done() // never answers
 		case host == "www.site.test":
 			b, err := os.ReadFile(filepath.Join("testdata", "consent", strings.TrimPrefix(r.URL.Path, "/")+".html"))
 			if err != nil {
@@ -120,6 +123,29 @@ func TestConsent(t *testing.T) {
 				t.Errorf("tracker contacted after refusing: %v, want %v", got, tc.trackNo)
 			}
 		})
+	}
+}
+
+// TestConsentBrowserGone checks that a browser killed during the consent
+// pass gives ErrBrowserGone (the scan then audits the site again), and
+// that a page that never loads gives a Consent with Error set.
+func TestConsentBrowserGone(t *testing.T) {
+	var e *testEnv
+	e = newTestEnv(t, consentSite(&e), true)
+	p := startPool(t, e, Options{Settle: 200 * time.Millisecond, Tabs: 1, PageTimeout: 8 * time.Second})
+	c, err := p.Consent(context.Background(), "https://www.site.test/hang")
+	if err != nil || c.Error == "" || len(c.Banners) != 0 || c.Refusal != nil {
+		t.Fatalf("page that never loads: err %v, consent %+v", err, c)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := p.Consent(context.Background(), "https://www.site.test/hang")
+		errc <- err
+	}()
+	time.Sleep(500 * time.Millisecond)
+	killBrowser(t, p)
+	if err := <-errc; !errors.Is(err, ErrBrowserGone) {
+		t.Fatalf("err = %v, want ErrBrowserGone", err)
 	}
 }
 
