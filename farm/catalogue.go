@@ -525,12 +525,14 @@ var catalogue = []archetype{
 	{
 		// The home page shows a consent banner nobody clicked, yet its
 		// audience script sets _ga and _gid and an advertising pixel sets
-		// a third-party IDE cookie.
+		// a third-party IDE cookie; both are in the template, so they
+		// load again after a visitor refused (consent pass).
 		ID: "cookie-consent", Domain: "ville-vichy.test", Input: "https://www.{D}/",
 		Org: "Ville de Vichy", Tags: []string{"commune", "dept:03", "browser"},
 		Layout: "moderne", Shared: "mairie",
-		Hosts:  []hostSpec{secure("www")},
-		Expect: inBrowser(site(CheckCookieConsent, "https://www.{D}/")),
+		Hosts: []hostSpec{secure("www")},
+		Expect: inBrowser(site(CheckCookieConsent, "https://www.{D}/"),
+			site(CheckConsentTrackingAfter, "https://www.{D}/")),
 	},
 	{
 		// Look-alike: a well-set session cookie and the consent tool's own

@@ -61,6 +61,9 @@ type Site struct {
 	// OriginProbe); SecurityTxt is the fetch of its security.txt file.
 	OriginProbes []OriginProbe `json:"origin_probes,omitempty"`
 	SecurityTxt  *SecurityTxt  `json:"security_txt,omitempty"`
+	// Consent is the browser-mode consent pass over the entry page (see
+	// Consent); nil in static mode or when the pass was skipped.
+	Consent *Consent `json:"consent,omitempty"`
 
 	// Error is set when the site could not be audited at all (no page
 	// fetched over any scheme); ErrorKind classifies it (see Kind* constants).

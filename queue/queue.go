@@ -54,6 +54,8 @@ type Browser struct {
 	All bool `json:"all,omitempty"`
 	// NoTyping leaves form fields untouched.
 	NoTyping bool `json:"no_typing,omitempty"`
+	// NoConsent skips the consent pass over each site's entry page.
+	NoConsent bool `json:"no_consent,omitempty"`
 	// PageTimeout bounds each page's rendering (browser default when 0).
 	PageTimeout time.Duration `json:"page_timeout,omitempty"`
 	// TrackerLists hold tracker lists (CSV domain,name,category, as read

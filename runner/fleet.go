@@ -32,6 +32,7 @@ func queueScan(ctx context.Context, o ScanOptions, targets []target.Target, st s
 	if js.Browser != nil {
 		settings["browser"] = strconv.FormatBool(js.Browser.All)
 		settings["browser_typing"] = strconv.FormatBool(!js.Browser.NoTyping)
+		settings["browser_consent"] = strconv.FormatBool(!js.Browser.NoConsent)
 	}
 	q, err := queue.Connect(ctx, o.Queue, queue.Options{Auth: o.QueueAuth})
 	if err != nil {

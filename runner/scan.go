@@ -190,6 +190,7 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	if bro != nil {
 		settings["browser"] = strconv.FormatBool(bro.All)
 		settings["browser_typing"] = strconv.FormatBool(!bro.NoTyping)
+		settings["browser_consent"] = strconv.FormatBool(!bro.NoConsent)
 	}
 	var resume *store.Scan
 	if o.Resume != "" {

@@ -229,6 +229,9 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 	if err != nil {
 		return err
 	}
+	if err := ar.consent(site, fs, browserRefs); err != nil {
+		return err
+	}
 	hostingRefs, err := ar.hosting(site, fs)
 	if err != nil {
 		return err
@@ -361,6 +364,45 @@ func (ar *archiver) hosting(site *observation.Site, fs []finding.Finding) (map[s
 		}
 	}
 	return out, nil
+}
+
+// consent archives, for the consent findings of site (every site with
+// All), the consent pass as a metadata document (banners, controls, and
+// the requests, cookies and storage after each choice) and the screenshot
+// of the banner as first shown, adding the references to refs.
+func (ar *archiver) consent(site *observation.Site, fs []finding.Finding, refs map[string][]evidence.Ref) error {
+	c := site.Consent
+	if c == nil {
+		return nil
+	}
+	var ids []string
+	for _, f := range fs {
+		if strings.HasPrefix(f.Check, "consent.") {
+			ids = append(ids, f.ID)
+		}
+	}
+	if len(ids) == 0 && !ar.all {
+		return nil
+	}
+	doc, err := ar.a.WriteDocument(c.URL, "browser-consent", c, site.URL, ids)
+	if err != nil {
+		return err
+	}
+	out := []evidence.Ref{doc}
+	personal := len(site.Pages) > 0 && site.Pages[0].Personal.Has()
+	shot := &observation.Rendering{ScreenshotMasked: c.ScreenshotMasked, ScreenshotUnmasked: c.ScreenshotUnmasked}
+	if len(c.Screenshot) > 0 && screenshotKept(ar.a.KeepsPersonalData(), personal, shot) {
+		ref, err := ar.a.WriteScreenshot(c.URL, c.Screenshot, site.Ended, site.URL, ids)
+		if err != nil {
+			return err
+		}
+		out = append(out, ref)
+	}
+	c.Screenshot = nil
+	for _, id := range ids {
+		refs[id] = append(refs[id], out...)
+	}
+	return nil
 }
 
 // screenshotKept says whether the screenshot of rendering r may go to

@@ -20,6 +20,7 @@ import (
 	_ "vigie/check/transport"    // transport.*
 	_ "vigie/check/wellknown"    // wellknown.*
 
+	_ "vigie/check/consent"    // consent.* (browser mode)
 	_ "vigie/check/cookies"    // cookies.* (browser mode)
 	_ "vigie/check/thirdparty" // thirdparty.* (browser mode)
 )

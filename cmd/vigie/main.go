@@ -149,6 +149,7 @@ func scopeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "chromium", Category: catScope, Usage: "Chromium executable `PATH` for browser mode (default: chromium or chromium-headless-shell on PATH)"},
 		&cli.StringFlag{Name: "tracker-list", Category: catScope, Usage: "CSV `FILE` of known trackers (domain,name,category) added to the bundled list"},
 		&cli.BoolFlag{Name: "no-typing", Category: catScope, Usage: "browser mode: do not type canary values into form fields"},
+		&cli.BoolFlag{Name: "no-consent", Category: catScope, Usage: "browser mode: skip the consent pass (the entry page's cookie banner is neither analysed nor clicked)"},
 		&cli.BoolFlag{Name: "no-screenshots", Category: catScope, Usage: "browser mode: take no page screenshots"},
 		&cli.DurationFlag{Name: "page-timeout", Value: 20 * time.Second, Category: catScope, Usage: "browser mode: time allowed to render one page"},
 		&cli.StringSliceFlag{Name: "retention-limit", Category: catScope, Usage: "longest retention accepted for a purpose of forms, `PURPOSE=DURATION` (contact, newsletter, recruitment; y, m or d: contact=3y); repeatable"},
@@ -271,7 +272,7 @@ func scanOptions(cmd *cli.Command, stdout, stderr io.Writer) (runner.ScanOptions
 		RetentionLimits: limits,
 		Browser: runner.BrowserSettings{
 			All: cmd.Bool("browser"), Chromium: cmd.String("chromium"), TrackerList: cmd.String("tracker-list"),
-			NoTyping: cmd.Bool("no-typing"), NoScreenshots: cmd.Bool("no-screenshots"), PageTimeout: cmd.Duration("page-timeout"),
+			NoTyping: cmd.Bool("no-typing"), NoConsent: cmd.Bool("no-consent"), NoScreenshots: cmd.Bool("no-screenshots"), PageTimeout: cmd.Duration("page-timeout"),
 		},
 		DB:          cmd.String("db"),
 		Stdout:      stdout,
