@@ -134,9 +134,9 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 	c.seedSitemap(entry)
 	c.run()
 	c.noticePages()
-	c.dpoSecurityTxt(entry)
 	c.revisit()
 	c.wellKnown()
+	c.dpoSecurityTxt()
 	if o.Active {
 		c.active()
 	}
@@ -307,11 +307,13 @@ func hasPersonalForm(p *observation.Page) bool {
 }
 
 // dpoSecurityTxt looks, for a public body whose pages give no DPO contact,
-// in the origin's /.well-known/security.txt (RFC 9116), where some publish
-// it: one GET, recorded in Site.DPOContact when a contact there names the
-// DPO. Other sites are not asked: only public bodies must publish it.
-func (c *crawler) dpoSecurityTxt(entry string) {
-	if !c.site.Public || c.renderErr != nil || c.ctx.Err() != nil {
+// in the security.txt file wellKnown fetched (RFC 9116), where some
+// publish it, and records it in Site.DPOContact when a contact there names
+// the DPO. No request of its own: only public bodies must publish it, and
+// the file was read for every site anyway.
+func (c *crawler) dpoSecurityTxt() {
+	st := c.site.SecurityTxt
+	if !c.site.Public || c.renderErr != nil || st == nil || len(st.Body) == 0 {
 		return
 	}
 	for _, p := range c.site.Pages {
@@ -319,17 +321,8 @@ func (c *crawler) dpoSecurityTxt(entry string) {
 			return
 		}
 	}
-	u, err := url.Parse(entry)
-	if err != nil {
-		return
-	}
-	txt := u.Scheme + "://" + u.Host + "/.well-known/security.txt"
-	resp := c.f.Get(c.ctx, txt)
-	if resp.Error != "" || resp.Status != 200 {
-		return
-	}
-	if len(dpocontact.FromSecurityTxt(resp.Body, txt)) > 0 {
-		c.site.DPOContact = txt
+	if len(dpocontact.FromSecurityTxt(st.Body, st.URL)) > 0 {
+		c.site.DPOContact = st.URL
 	}
 }
 

@@ -133,7 +133,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 // Lines must reach the writer as each site is written, not at Close.
 func TestJSONLStreams(t *testing.T) {
 	var b bytes.Buffer
-	w, err := New("jsonl", &b, Options{})
+	w, err := New("jsonl", &b, Options{SiteRecords: true})
 	if err != nil {
 		t.Fatal(err)
 	}

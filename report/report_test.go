@@ -179,7 +179,7 @@ func TestGolden(t *testing.T) {
 		format string
 		opts   Options
 	}{
-		{"report.jsonl.golden", "jsonl", Options{}},
+		{"report.jsonl.golden", "jsonl", Options{SiteRecords: true}},
 		{"report.csv.golden", "csv", Options{}},
 		{"report.fr.csv.golden", "csv", Options{Lang: "fr"}},
 		{"report.sarif.golden", "sarif", Options{}},
