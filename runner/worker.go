@@ -407,6 +407,11 @@ func (w *Worker) refuse(j queue.Job) string {
 		if f.NoDNS {
 			set = append(set, "--no-dns")
 		}
+		if f.DNS != "" {
+			// The job would choose the server every name is resolved by,
+			// and the worker would send it packets outside the dial guard.
+			set = append(set, "--dns")
+		}
 		if len(f.CACertPEM) > 0 || len(f.CACertFiles) > 0 {
 			set = append(set, "--ca-cert")
 		}

@@ -52,6 +52,7 @@ func TestWorkerPolicy(t *testing.T) {
 		{"job network refused", true, false, named, resolve, "refused", "network settings (--resolve, --no-dns)"},
 		{"name routed to loopback refused at connection", false, true, named, resolve, "", "refusing to connect to 127.0.0.1: loopback address"},
 		{"name routed to loopback allowed", true, true, named, resolve, "", ""},
+		{"job DNS server refused", true, false, literal, fetch.Options{DNS: "192.0.2.53:53", Retries: -1}, "refused", "(--dns)"},
 		{"job CA refused", true, false, literal, fetch.Options{CACertPEM: [][]byte{[]byte("-----BEGIN CERTIFICATE-----")}, Retries: -1}, "refused", "(--ca-cert)"},
 	}
 	natsURL := natstest.Start(t)

@@ -32,7 +32,7 @@ func workerCommand(stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "ip-data", Usage: "IP dataset `DIR` written by vigie data update (default: the XDG data directory)"},
 			&cli.BoolFlag{Name: "no-hosting", Usage: "do not look up where sites are hosted"},
 			&cli.BoolFlag{Name: "allow-private", Usage: "audit sites on loopback, private, link-local and other non-public addresses (refused by default, whatever the job says)"},
-			&cli.BoolFlag{Name: "allow-job-network", Usage: "obey the --resolve, --connect-to, --no-dns and --ca-cert settings jobs carry (refused by default: such jobs are recorded as failed)"},
+			&cli.BoolFlag{Name: "allow-job-network", Usage: "obey the --resolve, --connect-to, --no-dns, --dns and --ca-cert settings jobs carry (refused by default: such jobs are recorded as failed)"},
 		}, queueFlags()...),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			var h slog.Handler
