@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
 
 	"vigie/observation"
@@ -74,6 +76,13 @@ type Options struct {
 	CACertPEM []byte
 	// UserAgent replaces the browser's User-Agent when not empty.
 	UserAgent string
+	// UserAgentToken, when UserAgent is empty, is appended to
+	// Chromium's own User-Agent, in which "HeadlessChrome" becomes
+	// "Chrome": pages then see what a visitor's browser sends (some
+	// consent managers hide their banner from user agents that contain
+	// "bot", "crawl" or "spider", or from a browser that says it is
+	// automated), while the token names the audit.
+	UserAgentToken string
 	// PageTimeout bounds one Render: navigation, settling, typing and
 	// capture (default 20s).
 	PageTimeout time.Duration
@@ -125,6 +134,7 @@ type instance struct {
 	ctx         context.Context // chromedp browser context; done when the browser is gone
 	cancel      context.CancelFunc
 	pid         int
+	ua          string // User-Agent set on every tab ("" to keep Chromium's)
 	dir         string // profile directory (and HOME, when trusting CAs in NSS), removed by stop
 	lost        <-chan struct{}
 }
@@ -242,6 +252,8 @@ func (p *Pool) execOptions(spki []string) []chromedp.ExecAllocatorOption {
 		chromedp.Flag("password-store", "basic"),
 		chromedp.Flag("use-mock-keychain", true),
 		chromedp.Flag("disable-site-isolation-trials", true),
+		// navigator.webdriver stays false, as in a visitor's browser.
+		chromedp.Flag("disable-blink-features", "AutomationControlled"),
 		chromedp.Flag("disable-features", "site-per-process,IsolateOrigins,Translate,OptimizationHints,MediaRouter,"+
 			"DialMediaRouteProvider,AutofillServerCommunication,CertificateTransparencyComponentUpdater,"+
 			"InterestFeedContentSuggestions,PrivacySandboxSettings4,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"),
@@ -298,6 +310,14 @@ func (p *Pool) launch(ctx context.Context) (*instance, error) {
 	in.lost = c.Browser.LostConnection
 	if c.Browser.Process() != nil {
 		in.pid = c.Browser.Process().Pid
+	}
+	if p.o.UserAgent == "" && p.o.UserAgentToken != "" {
+		v, err := cdp.Call(ctx, c.Browser, browser.GetVersion, cdp.Empty{})
+		if err != nil {
+			in.stop()
+			return nil, fmt.Errorf("browser: version of %s: %w", p.o.ExecPath, err)
+		}
+		in.ua = strings.Replace(v.UserAgent, "HeadlessChrome/", "Chrome/", 1) + " " + p.o.UserAgentToken
 	}
 	fmt.Fprintf(p.o.Log, "browser: started %s pid %d\n", p.o.ExecPath, in.pid)
 	return in, nil

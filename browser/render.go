@@ -70,17 +70,8 @@ func (s *Session) Render(ctx context.Context, pageURL string, canaries CanaryFun
 	if !s.in.alive() {
 		return nil, fmt.Errorf("browser: render %s: %w", pageURL, ErrBrowserGone)
 	}
-	rctx, cancel := context.WithTimeout(ctx, s.p.o.PageTimeout)
+	rctx, cancel := s.bound(ctx, s.p.o.PageTimeout)
 	defer cancel()
-	// A dead browser or tab ends every wait at once.
-	defer context.AfterFunc(s.ctx, cancel)()
-	go func() {
-		select {
-		case <-s.in.lost:
-			cancel()
-		case <-rctx.Done():
-		}
-	}()
 
 	rec := newRecorder()
 	s.setRecorder(rec)
@@ -109,29 +100,25 @@ func (s *Session) Render(ctx context.Context, pageURL string, canaries CanaryFun
 	return r, nil
 }
 
+// bound returns ctx limited to d, and ended at once when the tab or the
+// browser is gone.
+func (s *Session) bound(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	bctx, cancel := context.WithTimeout(ctx, d)
+	stop := context.AfterFunc(s.ctx, cancel)
+	go func() {
+		select {
+		case <-s.in.lost:
+			cancel()
+		case <-bctx.Done():
+		}
+	}()
+	return bctx, func() { stop(); cancel() }
+}
+
 // render does the work of Render; an error is recorded in r.Error.
 func (s *Session) render(ctx context.Context, rec *recorder, r *observation.Rendering, pageURL string, canaries CanaryFunc) error {
-	nav, err := cdp.Call(ctx, s.target, page.Navigate, page.NavigateParams{URL: pageURL})
-	if err != nil {
-		return fmt.Errorf("navigate: %w", err)
-	}
-	if nav.ErrorText != "" {
-		return fmt.Errorf("navigate: %s", nav.ErrorText)
-	}
-	if nav.IsDownload {
-		return errors.New("navigate: the URL is a download (refused)")
-	}
-	if nav.LoaderID != "" { // else a same-document navigation: no load event
-		select {
-		case <-rec.load:
-		case <-rec.crash:
-			return errCrashed
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for the load event: %w", ctx.Err())
-		}
-	}
-	if s.settle(ctx, rec) {
-		return errCrashed
+	if err := s.navigate(ctx, rec, pageURL); err != nil {
+		return err
 	}
 	frames, err := s.frames(ctx, canaries != nil)
 	if err != nil && ctx.Err() == nil {
@@ -183,6 +170,34 @@ func (s *Session) render(ctx context.Context, rec *recorder, r *observation.Rend
 				return errCrashed
 			}
 		}
+	}
+	return nil
+}
+
+// navigate loads pageURL in the tab and waits for its load event, then for
+// the network to settle.
+func (s *Session) navigate(ctx context.Context, rec *recorder, pageURL string) error {
+	nav, err := cdp.Call(ctx, s.target, page.Navigate, page.NavigateParams{URL: pageURL})
+	if err != nil {
+		return fmt.Errorf("navigate: %w", err)
+	}
+	if nav.ErrorText != "" {
+		return fmt.Errorf("navigate: %s", nav.ErrorText)
+	}
+	if nav.IsDownload {
+		return errors.New("navigate: the URL is a download (refused)")
+	}
+	if nav.LoaderID != "" { // else a same-document navigation: no load event
+		select {
+		case <-rec.load:
+		case <-rec.crash:
+			return errCrashed
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the load event: %w", ctx.Err())
+		}
+	}
+	if s.settle(ctx, rec) {
+		return errCrashed
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -96,6 +97,11 @@ func (s *Session) setup(ctx context.Context) error {
 		MaxTotalBufferSize: &zero, MaxResourceBufferSize: &zero, MaxPostDataSize: &post,
 	}); err != nil {
 		return err
+	}
+	if s.in.ua != "" {
+		if _, err := cdp.Call(ctx, s.target, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: s.in.ua}); err != nil {
+			return fmt.Errorf("user agent: %w", err)
+		}
 	}
 	// Third-party cookies as a default Chrome profile has them, so that
 	// the audit sees what trackers set.

@@ -145,14 +145,15 @@ func TestGroup(t *testing.T) {
 }
 
 func TestOrganisationsCSV(t *testing.T) {
-	in := "name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags\n" +
-		"Ministère de l’Intérieur,dpd@interieur.gouv.fr,\"Place Beauvau, 75008 Paris\",https://www.interieur.gouv.fr/contact,,public,interieur.gouv.fr,prefecture\n" +
-		"Préfecture du Rhône,,,,Ministère de l’Intérieur,public,rhone.gouv.fr;lyon.gouv.fr,\n"
+	in := "name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags,security_contact\n" +
+		"Ministère de l’Intérieur,dpd@interieur.gouv.fr,\"Place Beauvau, 75008 Paris\",https://www.interieur.gouv.fr/contact,,public,interieur.gouv.fr,prefecture,mailto:cert@interieur.gouv.fr\n" +
+		"Préfecture du Rhône,,,,Ministère de l’Intérieur,public,rhone.gouv.fr;lyon.gouv.fr,,\n"
 	orgs, err := ReadOrganisations(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(orgs) != 2 || orgs[0].DPOAddress != "Place Beauvau, 75008 Paris" || orgs[1].Parent != "Ministère de l’Intérieur" || len(orgs[1].SiteSuffixes) != 2 {
+	if len(orgs) != 2 || orgs[0].DPOAddress != "Place Beauvau, 75008 Paris" || orgs[1].Parent != "Ministère de l’Intérieur" || len(orgs[1].SiteSuffixes) != 2 ||
+		orgs[0].SecurityContact != "mailto:cert@interieur.gouv.fr" {
 		t.Fatalf("orgs = %+v", orgs)
 	}
 	var out strings.Builder

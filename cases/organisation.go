@@ -17,8 +17,11 @@ type Organisation struct {
 	DPOEmail   string
 	DPOAddress string
 	DPOForm    string // URL of the DPO's web form
-	Parent     string // name of the organisation above it, "" at the top
-	Sector     string
+	// SecurityContact is where to report a security flaw (a mailto: or
+	// https: URI from the site's security.txt); never the DPO's.
+	SecurityContact string
+	Parent          string // name of the organisation above it, "" at the top
+	Sector          string
 	// SiteSuffixes attach sites to the organisation by host suffix
 	// ("interieur.gouv.fr" matches www.rhone.interieur.gouv.fr).
 	SiteSuffixes []string
@@ -28,10 +31,10 @@ type Organisation struct {
 }
 
 // csvHeader is the column order of the organisation CSV format.
-var csvHeader = []string{"name", "dpo_email", "dpo_address", "dpo_form", "parent", "sector", "site_suffixes", "site_tags"}
+var csvHeader = []string{"name", "dpo_email", "dpo_address", "dpo_form", "parent", "sector", "site_suffixes", "site_tags", "security_contact"}
 
 // ReadOrganisations parses organisations from CSV with the header
-// name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags
+// name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags,security_contact
 // (columns in any order; only name is required). Site suffixes and tags are
 // separated by spaces or semicolons.
 func ReadOrganisations(r io.Reader) ([]Organisation, error) {
@@ -67,8 +70,9 @@ func ReadOrganisations(r io.Reader) ([]Organisation, error) {
 		o := Organisation{
 			Name: get("name"), DPOEmail: get("dpo_email"), DPOAddress: get("dpo_address"),
 			DPOForm: get("dpo_form"), Parent: get("parent"), Sector: get("sector"),
-			SiteSuffixes: strings.FieldsFunc(get("site_suffixes"), isListSep),
-			SiteTags:     strings.FieldsFunc(get("site_tags"), isListSep),
+			SiteSuffixes:    strings.FieldsFunc(get("site_suffixes"), isListSep),
+			SiteTags:        strings.FieldsFunc(get("site_tags"), isListSep),
+			SecurityContact: get("security_contact"),
 		}
 		if o.Name == "" {
 			return nil, fmt.Errorf("organisations CSV: line %d: empty name", line)
@@ -87,7 +91,7 @@ func WriteOrganisations(w io.Writer, orgs []Organisation) error {
 	cw := csv.NewWriter(w)
 	cw.Write(csvHeader)
 	for _, o := range orgs {
-		cw.Write([]string{o.Name, o.DPOEmail, o.DPOAddress, o.DPOForm, o.Parent, o.Sector, strings.Join(o.SiteSuffixes, " "), strings.Join(o.SiteTags, " ")})
+		cw.Write([]string{o.Name, o.DPOEmail, o.DPOAddress, o.DPOForm, o.Parent, o.Sector, strings.Join(o.SiteSuffixes, " "), strings.Join(o.SiteTags, " "), o.SecurityContact})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -9,6 +9,7 @@ import (
 
 	"vigie/dirindex"
 	"vigie/fetch"
+	"vigie/notice"
 	"vigie/observation"
 	"vigie/pii/detect"
 	"vigie/pii/document"
@@ -78,7 +79,7 @@ func formatOf(resp *fetch.Response, final string) detect.Format {
 }
 
 // inspect fills the page's Personal (or Unreadable) and, for HTML,
-// Listing.
+// Listing and Notice.
 func (c *crawler) inspect(pg *observation.Page, resp *fetch.Response, final string, html bool) {
 	pg.Personal, pg.Unreadable = c.personal(resp, final)
 	pg.Exposure = exposureOf(pg, resp.Body, final, html)
@@ -86,6 +87,7 @@ func (c *crawler) inspect(pg *observation.Page, resp *fetch.Response, final stri
 		if entries, ok := dirindex.Parse(resp.Body, final); ok {
 			pg.Listing = entries
 		}
+		pg.Notice = notice.Read(resp.Body, final)
 	}
 }
 

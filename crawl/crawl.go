@@ -9,16 +9,20 @@ import (
 	"context"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/net/publicsuffix"
 
+	"vigie/dpocontact"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/notice"
 	"vigie/observation"
 	"vigie/page"
+	"vigie/pii"
 	"vigie/pii/detect"
 	"vigie/target"
 )
@@ -84,6 +88,7 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 		Host:         t.Host,
 		Organisation: t.Organisation,
 		Tags:         t.Tags,
+		Public:       t.Public,
 		Started:      time.Now().UTC(),
 	}
 	defer func() { site.Ended = time.Now().UTC() }()
@@ -128,7 +133,10 @@ func Site(ctx context.Context, f Fetcher, t target.Target, o Options) *observati
 	c.push(entry, 0, "")
 	c.seedSitemap(entry)
 	c.run()
+	c.noticePages()
 	c.revisit()
+	c.wellKnown()
+	c.dpoSecurityTxt()
 	if o.Active {
 		c.active()
 	}
@@ -166,8 +174,11 @@ type crawler struct {
 	prefetched map[string]*fetch.Response
 	seen       map[string]bool
 	queue      queue
-	order      int
-	detect     detect.Options
+	// queued maps a normalised URL to its item while it waits in the
+	// queue (index >= 0).
+	queued map[string]*item
+	order  int
+	detect detect.Options
 	// renderErr is why the browser failed; the crawl stops there.
 	renderErr error
 	// limit, when set, replaces MaxPages as the most pages (revisit).
@@ -211,6 +222,15 @@ func (c *crawler) pushAt(raw string, depth int, text string, link bool) {
 		raw = withoutRoute(raw)
 	}
 	key := finding.NormaliseURL(raw)
+	if it := c.queued[key]; it != nil && it.index >= 0 && depth < it.depth && depth >= 0 {
+		// A shorter path to a page still waiting: a page ranked high
+		// (a notice page listed in the sitemap) may be fetched before
+		// the pages that link to it from closer to the entry, and the
+		// links it queued must not keep its depth.
+		it.depth = depth
+		heap.Fix(&c.queue, it.index)
+		return
+	}
 	if c.seen[key] || !c.inScope(raw) || (link && (depth > c.o.MaxDepth || skipByExtension(raw))) {
 		return
 	}
@@ -220,7 +240,111 @@ func (c *crawler) pushAt(raw string, depth int, text string, link bool) {
 	if isDataFile(raw) {
 		score += dataFileScore
 	}
-	heap.Push(&c.queue, &item{url: raw, depth: depth, score: score, order: c.order})
+	if notice.IsCandidate(raw, text) {
+		score += noticeScore
+	}
+	it := &item{url: raw, depth: depth, score: score, order: c.order}
+	if c.queued == nil {
+		c.queued = map[string]*item{}
+	}
+	c.queued[key] = it
+	heap.Push(&c.queue, it)
+}
+
+// noticeScore ranks links to the legal notice and the personal-data or
+// privacy page (notice.IsCandidate) just below the likeliest form pages:
+// the information notice of a form is read there, and the few such links
+// are the same on every page.
+const noticeScore = 9
+
+// maxNoticeFetches bounds the candidate notice pages fetched past the page
+// budget (see noticePages).
+const maxNoticeFetches = 3
+
+// noticePages fetches, past the page budget, up to maxNoticeFetches
+// candidate notice pages that pages with a personal-data form link to and
+// the crawl did not reach: without them the form's notice could not be
+// examined (and no transparency finding is made). GET only, like the
+// crawl.
+func (c *crawler) noticePages() {
+	if c.renderErr != nil || c.ctx.Err() != nil {
+		return
+	}
+	fetched := c.fetched()
+	var want []string
+	for _, p := range c.site.Pages {
+		if p.Notice == nil || !hasPersonalForm(&p) {
+			continue
+		}
+		for _, l := range p.Notice.Links {
+			k := finding.NormaliseURL(l)
+			if !fetched[k] && c.inScope(l) && !slices.Contains(want, l) && len(want) < maxNoticeFetches {
+				want = append(want, l)
+			}
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	c.clearQueue()
+	for _, u := range want {
+		delete(c.seen, finding.NormaliseURL(u))
+		c.pushAt(u, 0, "", false)
+	}
+	c.limit = len(c.site.Pages) + c.queue.Len()
+	c.run()
+	c.clearQueue()
+	c.limit = 0
+}
+
+func hasPersonalForm(p *observation.Page) bool {
+	for i := range p.Forms {
+		if pii.CollectsPersonalData(&p.Forms[i]).Personal {
+			return true
+		}
+	}
+	return false
+}
+
+// dpoSecurityTxt looks, for a public body whose pages give no DPO contact,
+// in the security.txt file wellKnown fetched (RFC 9116), where some
+// publish it, and records it in Site.DPOContact when a contact there names
+// the DPO. No request of its own: only public bodies must publish it, and
+// the file was read for every site anyway.
+func (c *crawler) dpoSecurityTxt() {
+	st := c.site.SecurityTxt
+	if !c.site.Public || c.renderErr != nil || st == nil || len(st.Body) == 0 {
+		return
+	}
+	for _, p := range c.site.Pages {
+		if p.Notice != nil && p.Notice.DPOContact {
+			return
+		}
+	}
+	if len(dpocontact.FromSecurityTxt(st.Body, st.URL)) > 0 {
+		c.site.DPOContact = st.URL
+	}
+}
+
+// clearQueue empties the queue; the links it held stay seen.
+func (c *crawler) clearQueue() {
+	for _, it := range c.queue {
+		it.index = -1
+	}
+	c.queue = c.queue[:0]
+}
+
+// fetched returns the normalised URLs of the pages fetched so far, first
+// and final.
+func (c *crawler) fetched() map[string]bool {
+	fetched := map[string]bool{}
+	for _, p := range c.site.Pages {
+		fetched[finding.NormaliseURL(p.URL)] = true
+		if p.FinalURL != "" {
+			fetched[finding.NormaliseURL(p.FinalURL)] = true
+		}
+	}
+	return fetched
 }
 
 // revisit fetches the Revisit URLs the crawl did not reach.
@@ -229,14 +353,8 @@ func (c *crawler) revisit() {
 		return
 	}
 	// Links are marked seen when queued: what counts is what was fetched.
-	fetched := map[string]bool{}
-	for _, p := range c.site.Pages {
-		fetched[finding.NormaliseURL(p.URL)] = true
-		if p.FinalURL != "" {
-			fetched[finding.NormaliseURL(p.FinalURL)] = true
-		}
-	}
-	c.queue = c.queue[:0]
+	fetched := c.fetched()
+	c.clearQueue()
 	n := 0
 	for _, u := range c.o.Revisit {
 		if n == c.o.MaxPages {
@@ -253,7 +371,7 @@ func (c *crawler) revisit() {
 	}
 	c.limit = len(c.site.Pages) + n
 	c.run()
-	c.queue = c.queue[:0]
+	c.clearQueue()
 }
 
 func (c *crawler) run() {
@@ -295,6 +413,7 @@ func (c *crawler) run() {
 				if doc, err := page.Parse(resp.Body, final); err == nil {
 					pg.Forms = doc.Forms
 					pg.Resources = doc.Resources
+					pg.Meta = &doc.Meta
 					pg.Links = doc.Links
 					for _, l := range doc.Links {
 						c.push(l, it.depth+1, doc.LinkText[l])

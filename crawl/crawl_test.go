@@ -196,3 +196,97 @@ func TestCrawlFollowsFormLinksFirst(t *testing.T) {
 		t.Errorf("pages %v, want the entry then /page-77", got)
 	}
 }
+
+// TestNoticeFirstKeepsDepth: a legal notice listed in the sitemap is
+// fetched before the entry page (it ranks high), yet the pages both link
+// to keep the depth of the shortest path: a form three links from the
+// entry is still reached with --max-depth 3. The notice is read.
+func TestNoticeFirstKeepsDepth(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		nav := `<a href="/services/">Services</a> <a href="/mentions-legales">Mentions légales</a>`
+		switch r.URL.Path {
+		case "/", "/mentions-legales":
+			fmt.Fprint(w, nav+`<p>Les données sont traitées par la mairie pour répondre à vos demandes.</p>`)
+		case "/services/":
+			fmt.Fprint(w, nav+`<a href="/services/etat-civil/">État civil</a>`)
+		case "/services/etat-civil/":
+			fmt.Fprint(w, nav+`<a href="/services/etat-civil/demande">Demander un acte</a>`)
+		case "/services/etat-civil/demande":
+			fmt.Fprint(w, nav+`<form method="post"><label for="n">Nom</label><input id="n" name="nom"></form>`)
+		default:
+			http.NotFound(w, r)
+		}
+	})
+	mux.HandleFunc("/sitemap.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		fmt.Fprintf(w, `<urlset><url><loc>http://%s/mentions-legales</loc></url></urlset>`, r.Host)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	c, err := fetch.New(fetch.Options{Timeout: 2 * time.Second, NoDNS: true, Retries: -1,
+		Resolve: []string{"www.site.test:" + u.Port() + ":127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tg, err := target.Parse("http://www.site.test:" + u.Port() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := Site(context.Background(), c, tg, Options{MaxDepth: 3})
+	var got []string
+	for _, p := range site.Pages {
+		got = append(got, fmt.Sprintf("%s@%d", strings.TrimPrefix(p.URL, "http://www.site.test:"+u.Port()), p.Depth))
+		if strings.HasSuffix(p.URL, "/mentions-legales") && (p.Notice == nil || len(p.Notice.Links) == 0) {
+			t.Errorf("legal notice read as %+v", p.Notice)
+		}
+	}
+	if got[0] != "/mentions-legales@1" || !strings.Contains(strings.Join(got, " "), "/services/etat-civil/demande@3") {
+		t.Errorf("pages %v, want the legal notice first and the form at depth 3", got)
+	}
+}
+
+// TestDPOSecurityTxt: a public body whose pages give no DPO contact is
+// looked up in /.well-known/security.txt, which every audit fetches once
+// (the wellknown checks read it too); other sites' DPO is not looked for
+// there.
+func TestDPOSecurityTxt(t *testing.T) {
+	var asked int
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<p>Mairie. <a href="mailto:contact@site.test">contact@site.test</a></p>`)
+	})
+	mux.HandleFunc("/.well-known/security.txt", func(w http.ResponseWriter, r *http.Request) {
+		asked++
+		fmt.Fprint(w, "Contact: mailto:securite@site.test\n# Délégué à la protection des données\nContact: mailto:protection@site.test\n")
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	c, err := fetch.New(fetch.Options{Timeout: 2 * time.Second, NoDNS: true, Retries: -1,
+		Resolve: []string{"www.site.test:" + u.Port() + ":127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, public := range []bool{false, true} {
+		asked = 0
+		tg, err := target.Parse("http://www.site.test:" + u.Port() + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tg.Public = public
+		site := Site(context.Background(), c, tg, Options{})
+		want := ""
+		if public {
+			want = "http://www.site.test:" + u.Port() + "/.well-known/security.txt"
+		}
+		if site.DPOContact != want || asked != 1 {
+			t.Errorf("public %v: DPO contact %q after %d requests of security.txt, want %q", public, site.DPOContact, asked, want)
+		}
+	}
+}

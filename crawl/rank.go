@@ -40,6 +40,8 @@ type item struct {
 	depth int
 	score int
 	order int
+	// index is the item's position in the queue, -1 once popped.
+	index int
 }
 
 // queue is a priority queue: best score first, then shallowest, then first
@@ -56,13 +58,21 @@ func (q queue) Less(i, j int) bool {
 	}
 	return q[i].order < q[j].order
 }
-func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *queue) Push(x any)   { *q = append(*q, x.(*item)) }
+func (q queue) Swap(i, j int) {
+	q[i], q[j] = q[j], q[i]
+	q[i].index, q[j].index = i, j
+}
+func (q *queue) Push(x any) {
+	it := x.(*item)
+	it.index = len(*q)
+	*q = append(*q, it)
+}
 func (q *queue) Pop() any {
 	old := *q
 	n := len(old)
 	it := old[n-1]
 	old[n-1] = nil
+	it.index = -1
 	*q = old[:n-1]
 	return it
 }

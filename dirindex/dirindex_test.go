@@ -88,3 +88,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestContainsFold(t *testing.T) {
+	tests := []struct {
+		s, marker string
+		want      bool
+	}{
+		{"<title>Index of /docs</title>", "index of /", true},
+		{"<TITLE>INDEX OF /</TITLE>", "index of /", true},
+		{"<h1>Directory Listing For /x</h1>", "directory listing for /", true},
+		{"[To Parent Directory]", "[to parent directory]", true},
+		{"www.example.test - /files/", " - /", true},
+		{"index of products", "index of /", false},
+		{"indexindex of", "index of /", false},
+		{"", "index of /", false},
+		{"iNdEx Of /", "index of /", true},
+	}
+	for _, tt := range tests {
+		if got := containsFold([]byte(tt.s), []byte(tt.marker)); got != tt.want {
+			t.Errorf("containsFold(%q, %q) = %v, want %v", tt.s, tt.marker, got, tt.want)
+		}
+	}
+}

@@ -36,6 +36,10 @@ type Result struct {
 	// Contacts are the DPO contacts found, by kind and value, each with
 	// every URL it was seen on; in the order found.
 	Contacts []Contact
+	// SecurityContacts are the other Contact fields of the site's
+	// security.txt: the security team's (mailto: and https: URIs as
+	// written), never proposed as the DPO's.
+	SecurityContacts []string
 	// Error says why the site could not be examined at all.
 	Error string
 }
@@ -102,6 +106,7 @@ func Discover(ctx context.Context, f Fetcher, site string, o Options) *Result {
 		if resp.Error == "" && resp.Status == 200 && resp.ContentType == "text/plain" {
 			r.Pages = append(r.Pages, st)
 			r.merge(FromSecurityTxt(resp.Body, resp.FinalURL))
+			r.SecurityContacts = SecurityTeam(resp.Body)
 		}
 	}
 	// A form link counts when its page has a form collecting personal data.

@@ -17,6 +17,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"vigie/securitytxt"
 )
 
 // Kinds of contact.
@@ -48,8 +50,12 @@ var (
 	formWords = regexp.MustCompile(`(?i)formulaire|\bform\b|contact|écrire|ecrire|saisir|droits|rights|\bdpo\b|\bdpd\b`)
 	// regulator links (a complaint to the CNIL) are never the DPO's form.
 	regulatorWords = regexp.MustCompile(`(?i)\bcnil\b|\bedpb\b`)
-	spaces         = regexp.MustCompile(`[\s\x{00a0}\x{202f}]+`)
 )
+
+// NamesDPO reports whether text names the data protection officer
+// ("DPO", "délégué à la protection des données", "data protection
+// officer").
+func NamesDPO(text string) bool { return dpoWords.MatchString(text) }
 
 // localPartNamesDPO reports whether an address's local part is the DPO's
 // by its name alone: dpo@, dpd@, dpo-mairie@...
@@ -77,6 +83,55 @@ type block struct {
 	heading bool
 	// under is the text of the nearest heading before the block.
 	under string
+	// form is the index of the <form> holding the block among the
+	// page's forms in document order (as package page numbers them), -1
+	// outside forms.
+	form int
+	// chrome is set inside the page's header, navigation, footer or
+	// aside: text repeated on every page, not the page's content.
+	chrome bool
+}
+
+// Block is a run of a page's text between block-level boundaries, as
+// Blocks reads it.
+type Block struct {
+	// Text has its spaces collapsed, "\n" for <br>.
+	Text    string
+	Heading bool
+	// Under is the text of the nearest heading before the block.
+	Under string
+	// Form is the index of the <form> holding the block among the page's
+	// forms in document order, -1 outside forms.
+	Form int
+	// Chrome is set inside the page's header, nav, footer or aside.
+	Chrome bool
+	// Links are the block's anchors: absolute http(s) URLs without
+	// fragment, or "mailto:ADDRESS", with their text.
+	Links []Link
+}
+
+// Link is an anchor of a Block.
+type Link struct {
+	Href, Text string
+}
+
+// Blocks splits an HTML page fetched from pageURL into its blocks of
+// text, in document order; nil when pageURL is not absolute. Scripts,
+// styles, templates and noscript content are left out.
+func Blocks(body []byte, pageURL string) []Block {
+	base, err := url.Parse(pageURL)
+	if err != nil || !base.IsAbs() {
+		return nil
+	}
+	bls := blocks(body, base)
+	out := make([]Block, len(bls))
+	for i, b := range bls {
+		out[i] = Block{Text: b.text, Heading: b.heading, Under: b.under, Form: b.form, Chrome: b.chrome}
+		for _, l := range b.links {
+			out[i].Links = append(out[i].Links, Link{Href: l.href, Text: l.text})
+		}
+	}
+	return out
 }
 
 var blockElems = map[atom.Atom]bool{
@@ -101,15 +156,19 @@ func isHeading(a atom.Atom) bool {
 func blocks(body []byte, base *url.URL) []block {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	var out []block
-	var cur block
+	cur := block{form: -1}
 	var b strings.Builder
 	var anchor *link
 	var anchorText strings.Builder
 	skip := 0 // inside script, style...
 	under := ""
 	heading := false
+	// Forms do not nest: a <form> inside an open one is ignored, as
+	// browsers and package page do, and the first </form> closes it.
+	forms, form := 0, -1
+	chrome := 0 // depth of header, nav, footer, aside
 	write := func(s string) {
-		s = spaces.ReplaceAllString(s, " ")
+		s = collapseSpaces(s)
 		if strings.HasPrefix(s, " ") {
 			if t := b.String(); t == "" || strings.HasSuffix(t, " ") || strings.HasSuffix(t, "\n") {
 				s = s[1:]
@@ -126,12 +185,13 @@ func blocks(body []byte, base *url.URL) []block {
 			cur.text = text
 			cur.heading = heading
 			cur.under = under
+			cur.chrome = chrome > 0
 			out = append(out, cur)
 			if heading {
 				under = text
 			}
 		}
-		cur = block{}
+		cur = block{form: form}
 		b.Reset()
 	}
 	for {
@@ -166,6 +226,25 @@ func blocks(body []byte, base *url.URL) []block {
 			if blockElems[a] {
 				flush()
 				heading = tt == html.StartTagToken && isHeading(a)
+				switch {
+				case a == atom.Form && tt == html.StartTagToken && form < 0:
+					form = forms
+					forms++
+				case a == atom.Form && tt == html.EndTagToken && form >= 0:
+					if len(out) == 0 || out[len(out)-1].form != form {
+						// A form without text still has its place in
+						// the page, for the text around it.
+						out = append(out, block{form: form, chrome: chrome > 0, under: under})
+					}
+					form = -1
+				case a == atom.Header || a == atom.Nav || a == atom.Footer || a == atom.Aside:
+					if tt == html.StartTagToken {
+						chrome++
+					} else if tt == html.EndTagToken && chrome > 0 {
+						chrome--
+					}
+				}
+				cur.form = form
 				continue
 			}
 			if a != atom.A {
@@ -254,7 +333,7 @@ func FromHTML(body []byte, pageURL string) []Contact {
 	if err != nil || !base.IsAbs() {
 		return nil
 	}
-	bls := blocks(body, base)
+	bls := slices.DeleteFunc(blocks(body, base), func(b block) bool { return b.text == "" && len(b.links) == 0 })
 	var out []Contact
 	add := func(kind, value, ctx string) {
 		value = strings.TrimSpace(value)
@@ -367,38 +446,42 @@ func postalAddress(text string, words [][]int) string {
 // security team's, not the DPO's.
 func FromSecurityTxt(body []byte, fileURL string) []Contact {
 	var out []Contact
-	comment := ""
-	for _, line := range strings.Split(string(body), "\n") {
-		line = strings.TrimSpace(line)
-		if c, ok := strings.CutPrefix(line, "#"); ok {
-			comment = strings.TrimSpace(c)
-			continue
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || !strings.EqualFold(strings.TrimSpace(k), "contact") {
-			comment = ""
-			continue
-		}
-		v = strings.TrimSpace(v)
-		kind, value := KindForm, v
-		if a, ok := strings.CutPrefix(strings.ToLower(v), "mailto:"); ok {
+	for _, fd := range securitytxt.Parse(body).Contacts() {
+		kind, value := KindForm, fd.Value
+		if a, ok := strings.CutPrefix(strings.ToLower(fd.Value), "mailto:"); ok {
 			kind, value = KindEmail, a
-		} else if !strings.HasPrefix(strings.ToLower(v), "https://") {
-			comment = "" // tel: and the like are not kept
-			continue
+		} else if !strings.HasPrefix(strings.ToLower(fd.Value), "https://") {
+			continue // tel: and the like are not kept
 		}
-		named := dpoWords.MatchString(comment)
-		if named || (kind == KindEmail && localPartNamesDPO(value)) {
-			ctx := comment
+		if dpoWords.MatchString(fd.Comment) || (kind == KindEmail && localPartNamesDPO(value)) {
+			ctx := fd.Comment
 			if ctx == "" {
-				ctx = line
+				ctx = fd.Name + ": " + fd.Value
 			}
 			if !slices.ContainsFunc(out, func(c Contact) bool { return c.Kind == kind && c.Value == value }) {
 				out = append(out, Contact{Kind: kind, Value: value, URLs: []string{fileURL}, Context: shorten(ctx)})
 			}
 		}
-		// A comment introduces the Contact line that follows it only.
-		comment = ""
+	}
+	return out
+}
+
+// SecurityTeam returns the Contact fields of a security.txt file that are
+// not the DPO's (see FromSecurityTxt): mailto: and https: URIs, as
+// written, in file order.
+func SecurityTeam(body []byte) []string {
+	dpo := FromSecurityTxt(body, "")
+	var out []string
+	for _, fd := range securitytxt.Parse(body).Contacts() {
+		v := strings.ToLower(fd.Value)
+		if !strings.HasPrefix(v, "mailto:") && !strings.HasPrefix(v, "https://") {
+			continue
+		}
+		value := strings.TrimPrefix(v, "mailto:")
+		if slices.ContainsFunc(dpo, func(c Contact) bool { return strings.EqualFold(c.Value, value) }) || slices.Contains(out, fd.Value) {
+			continue
+		}
+		out = append(out, fd.Value)
 	}
 	return out
 }
@@ -417,4 +500,33 @@ func shorten(s string) string {
 		return string(r[:159]) + "…"
 	}
 	return s
+}
+
+// collapseSpaces replaces each run of white space (no-break spaces
+// included) by one space; it is called on every text token of a page.
+func collapseSpaces(s string) string {
+	isSpace := func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u00a0' || r == '\u202f'
+	}
+	if !strings.ContainsFunc(s, isSpace) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if isSpace(r) {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	if space {
+		b.WriteByte(' ')
+	}
+	return b.String()
 }

@@ -440,6 +440,27 @@ func (a *Archive) WriteDocument(targetURI, kind string, doc any, site string, fi
 	return refs[0], a.record(refs, "")
 }
 
+// WriteDNS archives one DNS answer as it was received (the DNS message,
+// RFC 1035 wire format) as a resource record dated when it arrived, whose
+// target is a dns: URI (RFC 4501) naming the server asked, the name and
+// the type. DNS answers describe servers, not people: they are not masked.
+func (a *Archive) WriteDNS(server, name, qtype string, received time.Time, wire []byte, site string, findings []string) (Ref, error) {
+	if len(wire) == 0 {
+		return Ref{}, errors.New("evidence: empty DNS answer for " + name)
+	}
+	target := "dns:" + name + "?type=" + qtype
+	if server != "" {
+		target = "dns://" + server + "/" + name + "?type=" + qtype
+	}
+	fields := siteFields(site, findings, Field{"Vigie-DNS-Server", server})
+	refs, err := a.w.Write(&Record{Type: TypeResource, ContentType: "application/dns-message", TargetURI: target,
+		Date: firstTime(received), Fields: fields, Block: wire, PayloadOffset: 0})
+	if err != nil {
+		return Ref{}, err
+	}
+	return refs[0], a.record(refs, "")
+}
+
 // WriteScreenshot archives a full-page PNG of pageURL taken by the
 // browser mode as a resource record naming site and findings, and lists it
 // in the manifest's screenshots with its SHA-256. A screenshot cannot be
@@ -449,13 +470,7 @@ func (a *Archive) WriteScreenshot(pageURL string, png []byte, taken time.Time, s
 	if len(png) == 0 {
 		return Ref{}, errors.New("evidence: empty screenshot of " + pageURL)
 	}
-	fields := []Field{{"WARC-Concurrent-To-Page", pageURL}}
-	if site != "" {
-		fields = append(fields, Field{"Vigie-Site", site})
-	}
-	for _, f := range findings {
-		fields = append(fields, Field{"Vigie-Finding", f})
-	}
+	fields := siteFields(site, findings, Field{"WARC-Concurrent-To-Page", pageURL})
 	refs, err := a.w.Write(&Record{Type: TypeResource, ContentType: "image/png", TargetURI: pageURL,
 		Date: firstTime(taken), Fields: fields, Block: png, PayloadOffset: 0})
 	if err != nil {
@@ -473,6 +488,19 @@ func (a *Archive) WriteScreenshot(pageURL string, png []byte, taken time.Time, s
 	a.screenshots = append(a.screenshots, shot)
 	a.mu.Unlock()
 	return refs[0], nil
+}
+
+// siteFields returns first, then the fields naming the site and the
+// findings a record supports.
+func siteFields(site string, findings []string, first ...Field) []Field {
+	fields := first
+	if site != "" {
+		fields = append(fields, Field{"Vigie-Site", site})
+	}
+	for _, f := range findings {
+		fields = append(fields, Field{"Vigie-Finding", f})
+	}
+	return fields
 }
 
 // KeepsPersonalData reports whether the archive stores personal data

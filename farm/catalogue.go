@@ -132,7 +132,8 @@ var catalogue = []archetype{
 		Hosts:  []hostSpec{secure("www")},
 		Expect: expects(
 			site(CheckMixedContent, "https://www.{D}/contact.html"),
-			site(CheckMixedContent, "https://www.{D}/demande-pch.html")),
+			site(CheckMixedContent, "https://www.{D}/demande-pch.html"),
+			site(CheckScriptNoSRI, "https://www.{D}/contact.html")),
 	},
 	{
 		// Look-alike: an HTTPS form page with only an HTTP image, a
@@ -142,7 +143,8 @@ var catalogue = []archetype{
 		Layout: "moderne",
 		Hosts:  []hostSpec{secure("www")},
 		// A browser sees the form page load the third party's script.
-		Expect: inBrowser(site(CheckThirdPartyOnForm, "https://www.{D}/contact.html")),
+		Expect: expects(inBrowser(site(CheckThirdPartyOnForm, "https://www.{D}/contact.html")),
+			site(CheckScriptNoSRI, "https://www.{D}/contact.html")),
 	},
 	{
 		// A form reachable only from sitemap.xml.
@@ -475,11 +477,12 @@ var catalogue = []archetype{
 		Org: "Ville de Montluçon", Tags: []string{"commune", "dept:03", "browser"},
 		Layout: "moderne", Shared: "mairie",
 		Hosts: []hostSpec{secure("www")},
-		Expect: inBrowser(
+		Expect: expects(inBrowser(
 			site(CheckThirdPartyOnForm, "https://www.{D}/contact.html"),
 			site(CheckThirdPartyOnForm, "https://www.{D}/contact.html"),
 			site(CheckFormDataLeak, "https://www.{D}/contact.html"),
 			site(CheckFormDataLeak, "https://www.{D}/contact.html")),
+			scriptsNoSRI("https://www.{D}/contact.html", 2)),
 		Leaks: []leak{
 			{"https://www.{D}/contact.html", 1, "nom", trackerStats, observation.EncodingURL},
 			{"https://www.{D}/contact.html", 1, "prenom", trackerStats, observation.EncodingURL},
@@ -496,9 +499,10 @@ var catalogue = []archetype{
 		Org: "Office public de l'habitat de l'Allier", Tags: []string{"logement-social", "dept:03", "browser"},
 		Layout: "moderne", Shared: "mairie",
 		Hosts: []hostSpec{secure("www")},
-		Expect: inBrowser(
+		Expect: expects(inBrowser(
 			site(CheckThirdPartyOnForm, "https://www.{D}/contact.html"),
 			site(CheckFormDataLeak, "https://www.{D}/contact.html")),
+			scriptsNoSRI("https://www.{D}/contact.html", 1)),
 		Leaks: []leak{
 			{"https://www.{D}/contact.html", 1, "nom", trackerReplay, observation.EncodingBase64},
 			{"https://www.{D}/contact.html", 1, "prenom", trackerReplay, observation.EncodingBase64},
@@ -514,18 +518,21 @@ var catalogue = []archetype{
 		ID: "pageview-only", Domain: "mairie-yzeure.test", Input: "https://www.{D}/",
 		Org: "Ville d'Yzeure", Tags: []string{"commune", "dept:03", "browser"},
 		Layout: "moderne", Shared: "mairie",
-		Hosts:  []hostSpec{secure("www")},
-		Expect: inBrowser(site(CheckThirdPartyOnForm, "https://www.{D}/contact.html")),
+		Hosts: []hostSpec{secure("www")},
+		Expect: expects(inBrowser(site(CheckThirdPartyOnForm, "https://www.{D}/contact.html")),
+			scriptsNoSRI("https://www.{D}/contact.html", 1)),
 	},
 	{
 		// The home page shows a consent banner nobody clicked, yet its
 		// audience script sets _ga and _gid and an advertising pixel sets
-		// a third-party IDE cookie.
+		// a third-party IDE cookie; both are in the template, so they
+		// load again after a visitor refused (consent pass).
 		ID: "cookie-consent", Domain: "ville-vichy.test", Input: "https://www.{D}/",
 		Org: "Ville de Vichy", Tags: []string{"commune", "dept:03", "browser"},
 		Layout: "moderne", Shared: "mairie",
-		Hosts:  []hostSpec{secure("www")},
-		Expect: inBrowser(site(CheckCookieConsent, "https://www.{D}/")),
+		Hosts: []hostSpec{secure("www")},
+		Expect: inBrowser(site(CheckCookieConsent, "https://www.{D}/"),
+			site(CheckConsentTrackingAfter, "https://www.{D}/")),
 	},
 	{
 		// Look-alike: a well-set session cookie and the consent tool's own
@@ -682,7 +689,9 @@ const (
 // thirdParty is a host of a third party: HTTPS, HTTP redirected, no
 // common pages, with the collector endpoints given.
 func thirdParty(label string, c ...collectPoint) hostSpec {
-	return hostSpec{Label: label, TLS: tlsValid, HTTP: httpUpgrade, HSTS: hsts1Year, Collect: c}
+	// Third-party services are embedded in their customers' pages: their
+	// security headers must not forbid framing (thirdPartyHeaders).
+	return hostSpec{Label: label, TLS: tlsValid, HTTP: httpUpgrade, HSTS: hsts1Year, Collect: c, Headers: thirdPartyHeaders}
 }
 
 // wrongCertName is the name on the certificate of tlsWrongName hosts.

@@ -2,7 +2,8 @@ package farm
 
 // Sites for `vigie organisation discover`, which looks for the DPO's
 // contact in the legal notice, the personal-data and privacy pages and
-// /.well-known/security.txt. Each is done right (no finding) and overrides
+// /.well-known/security.txt. Each is done right (no finding but
+// dpo-none's transparency.no-dpo-contact: a commune) and overrides
 // the filler's legal notice, whose DPO address would otherwise be found
 // everywhere. The contacts each must yield are in dpocontact's tests.
 func init() {
@@ -45,6 +46,8 @@ func init() {
 			Org: "Ville de Ceyzériat", Tags: []string{"commune", "dept:01"},
 			Layout: "moderne", Shared: "mairie",
 			Hosts: []hostSpec{secure("www")},
+			// A commune must publish its DPO's contact.
+			Expect: site(CheckNoDPOContact, "https://www.{D}/"),
 		},
 		archetype{
 			// A look-alike: the legal notice says a DPO was designated but

@@ -255,6 +255,9 @@ func compileHost(a *archetype, h *hostSpec, set *template.Template, own, filler 
 		}
 	}
 	ch.pages["/robots.txt"] = newPage(robotsTxt(scheme, host, h.Sitemap), "text/plain; charset=utf-8")
+	if st := securityTxtOf(h); st != "" && ch.pages[securityTxtPath] == nil {
+		ch.pages[securityTxtPath] = newPage([]byte(strings.ReplaceAll(st, "{D}", domainMark)), "text/plain; charset=utf-8")
+	}
 	return ch, nil
 }
 

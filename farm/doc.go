@@ -20,7 +20,11 @@
 // form built by a script or by a single-page application's router, a form
 // in a provider's frame, contact forms whose fields trackers send as they
 // are typed (in clear, base64-encoded or hashed), page-view measurement
-// only, cookies set before consent and their look-alikes. The trackers
+// only, cookies set before consent, consent banners (tarteaucitron, Klaro
+// and vanilla-cookieconsent served from the npm packages .ci/run installs,
+// when installed, and hand-made ones) without a first-layer refusal, with
+// a subordinate one, or with trackers that ignore it, and their
+// look-alikes (see catalogue_consent.go). The trackers
 // are unlisted sites under their own registrable domains, whose collectors
 // count and record what they receive (Hits, Beacons); TrackerListCSV
 // classifies them. The ground truth depends on the mode: Expected is a

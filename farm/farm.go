@@ -77,6 +77,9 @@ type Expectation struct {
 	Form int
 	// Active is true for findings only an active scan (--active) makes.
 	Active bool
+	// DNS is true for findings only a scan resolving the farm's names
+	// with its zones (Zones) makes: where the data lives.
+	DNS bool
 	// Mode is "" for findings both audit modes make, ModeBrowser for
 	// findings only a rendering in a browser shows (--browser), ModeStatic
 	// for findings a rendering makes go away.
@@ -339,11 +342,18 @@ func (f *Farm) Expected() []Expectation { return f.ExpectedFor(ModeStatic) }
 // ModeBrowser): the findings of both modes and those of that mode only,
 // site by site in Sites order. Other modes yield the findings common to
 // both.
-func (f *Farm) ExpectedFor(mode string) []Expectation {
+func (f *Farm) ExpectedFor(mode string) []Expectation { return f.expected(mode, false) }
+
+// ExpectedWithDNS is ExpectedFor(mode) for a scan that resolves the farm's
+// names with the zones of Zones and looks up where sites are hosted: it
+// adds the hosting findings.
+func (f *Farm) ExpectedWithDNS(mode string) []Expectation { return f.expected(mode, true) }
+
+func (f *Farm) expected(mode string, dns bool) []Expectation {
 	var out []Expectation
 	for _, s := range f.sites {
 		for _, e := range s.arch.Expect {
-			if e.mode != "" && e.mode != mode {
+			if e.mode != "" && e.mode != mode || e.dns && !dns {
 				continue
 			}
 			out = append(out, Expectation{
@@ -353,8 +363,50 @@ func (f *Farm) ExpectedFor(mode string) []Expectation {
 				Form:   e.form,
 				Active: e.active,
 				Mode:   e.mode,
+				DNS:    e.dns,
 			})
 		}
+	}
+	return out
+}
+
+// Zone is the DNS zone of one of the farm's domains.
+type Zone struct {
+	// Name is the domain ("centre-sante-oyonnax.test").
+	Name string
+	// Records are zone-file lines relative to Name.
+	Records []string
+}
+
+// Zones returns a DNS zone for the domain of every site, listed or not:
+// the records an archetype declares (public addresses of known providers,
+// as data) or else each of its hosts at 127.0.0.1, as a site on loopback.
+// Served by a DNS server that a scan asks (--dns) while connections go to
+// the farm by ConnectTo, they make the hosting findings of
+// ExpectedWithDNS.
+func (f *Farm) Zones() []Zone {
+	var out []Zone
+	index := map[string]int{}
+	for _, s := range append(append([]*siteInst(nil), f.sites...), f.unlisted...) {
+		z := Zone{Name: s.domain}
+		for _, r := range s.arch.Zone {
+			z.Records = append(z.Records, strings.ReplaceAll(r, "{D}", s.domain))
+		}
+		if len(z.Records) == 0 {
+			for _, h := range s.arch.hosts {
+				label := h.spec.Label
+				if label == "" {
+					label = "@"
+				}
+				z.Records = append(z.Records, label+" A 127.0.0.1")
+			}
+		}
+		if i, ok := index[z.Name]; ok { // two sites under one domain
+			out[i].Records = append(out[i].Records, z.Records...)
+			continue
+		}
+		index[z.Name] = len(out)
+		out = append(out, z)
 	}
 	return out
 }

@@ -193,6 +193,7 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 		}
 	}
 	listing := ""
+	var apiLinks []string
 	for pages := 0; len(queue) > 0 && pages < refMaxPages; pages++ {
 		it := queue[0]
 		queue = queue[1:]
@@ -270,12 +271,18 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 				add(CheckPasswordHTTP, final, i)
 			}
 		}
+		refPageHeaderChecks(r, p, scope, reported, func(check, u string) { add(check, u, -1) })
 		if p.mixed && strings.HasPrefix(final, "https://") && !reported[final+"#mixed"] {
 			reported[final+"#mixed"] = true
 			add(CheckMixedContent, final, -1)
 		}
 		if it.depth >= refMaxDepth {
 			continue
+		}
+		for _, l := range p.links {
+			if refLooksLikeAPI(l) && inScope(l) && !slices.Contains(apiLinks, l) {
+				apiLinks = append(apiLinks, l)
+			}
 		}
 		for _, l := range p.links {
 			if k := finding.NormaliseURL(l); !seen[k] && inScope(l) {
@@ -291,6 +298,9 @@ func refAudit(ctx context.Context, c *http.Client, s Site, visit func(u string, 
 	}
 	if listing != "" {
 		add(CheckDirListing, listing, -1)
+	}
+	for _, e := range refSiteHeaderChecks(ctx, c, entryResp, apiLinks) {
+		add(e[0], e[1], -1)
 	}
 	return out, ""
 }
@@ -342,6 +352,7 @@ func (f *refForm) key() string {
 type refPage struct {
 	forms       []refForm
 	mixed       bool
+	refPolicies // what the headers checks read (reference_headers_test.go)
 	links       []string
 	title, text string
 	// records is the text of the page's tables and definition lists.
@@ -607,6 +618,12 @@ func refParse(r *refResponse) refPage {
 			continue
 		case "script", "iframe", "frame", "embed":
 			ref, _ = attr(n, "src")
+			if n.Data == "script" && strings.TrimSpace(ref) != "" {
+				integrity, _ := attr(n, "integrity")
+				p.scripts = append(p.scripts, refScript{url: resolve(ref), integrity: strings.TrimSpace(integrity)})
+			}
+		case "meta":
+			p.meta(n)
 		case "object":
 			ref, _ = attr(n, "data")
 		case "link":

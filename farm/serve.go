@@ -24,6 +24,7 @@ func (f *Farm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if spec.Server != "" {
 		h["Server"] = []string{spec.Server}
 	}
+	setSecurityHeaders(h, spec.Headers, v.site.domain, r.Header.Get("Origin"))
 	if secure {
 		if spec.TLS == tlsNone {
 			http.Error(w, "misdirected request", http.StatusMisdirectedRequest)

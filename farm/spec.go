@@ -38,6 +38,11 @@ const (
 	CheckTLSWeakSig      = "tls.cert-weak-signature"
 	CheckTLSNoRevocation = "tls.cert-no-revocation"
 	CheckTLSNo13         = "tls.no-tls13"
+
+	// Checks of where the data lives, expected only when the farm's zones
+	// are served by DNS (see Farm.Zones).
+	CheckHealthNonHDS = "hosting.health-data-non-hds"
+	CheckOutsideEEA   = "hosting.outside-eea"
 )
 
 // Audit modes an expectation may be limited to; "" means both.
@@ -93,6 +98,10 @@ type archetype struct {
 	// Files are served bodies that no template can write (spreadsheets,
 	// PDF files), made once per process.
 	Files []generatedFile
+	// Zone holds the DNS records of the domain, zone-file lines relative
+	// to it ("www A 51.91.20.30"), for the hosting tests (Farm.Zones);
+	// empty for a zone pointing every host at loopback.
+	Zone []string
 }
 
 // generatedFile is a body made by code. Make returns it and the personal
@@ -176,6 +185,15 @@ type hostSpec struct {
 	Fallback string
 	// Collect are the endpoints of a tracker's collector.
 	Collect []collectPoint
+	// Headers, when non-nil, replaces the security headers every response
+	// of the host carries (wellRunHeaders, a well-run site's, by default):
+	// the failing postures of catalogue_headers.go. An empty, non-nil
+	// slice sends none (see withHeaders).
+	Headers [][2]string
+	// SecurityTxt is the body of /.well-known/security.txt ("{D}" is the
+	// domain): "" serves a valid file (wellRunSecurityTxt) unless the
+	// host has a page of its own there, noSecurityTxt serves none.
+	SecurityTxt string
 	// TLSServer, when set, replaces the farm's TLS server settings and
 	// certificate for this host (see catalogue_tls.go); TLS stays
 	// tlsValid.
@@ -220,6 +238,9 @@ type exp struct {
 	// mode is "" for findings of both audit modes, ModeStatic or
 	// ModeBrowser for findings of one mode only.
 	mode string
+	// dns findings are only expected from a scan that resolves the farm's
+	// names with its zones (Farm.Zones) and looks hosting up.
+	dns bool
 }
 
 func expects(groups ...[]exp) []exp {

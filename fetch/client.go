@@ -21,6 +21,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 	"golang.org/x/time/rate"
 
+	"vigie/dnsq"
 	"vigie/observation"
 	"vigie/weburl"
 )
@@ -95,6 +96,12 @@ func New(o Options) (*Client, error) {
 	}
 	if o.DenyPrivate {
 		c.dialer.ControlContext = denyPrivate
+	}
+	if o.LoopbackOnly {
+		c.dialer.ControlContext = loopbackOnly
+	}
+	if o.DNS != "" {
+		c.dialer.Resolver = (&dnsq.Client{Server: o.DNS, Timeout: min(5*time.Second, o.Timeout)}).Resolver()
 	}
 	if o.Rate > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(o.Rate), 1)
@@ -394,6 +401,9 @@ func (c *Client) try(ctx context.Context, u *url.URL, cookie string, n int) (a a
 	req.Header.Set("Accept-Language", acceptLanguage)
 	if cookie != "" {
 		req.Header.Set("Cookie", cookie)
+	}
+	for k, v := range extraHeader(ctx) {
+		req.Header[k] = v
 	}
 	var rec *recorder
 	if c.opts.Capture {

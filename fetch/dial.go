@@ -301,7 +301,8 @@ func newResolver(o Options) (*resolver, error) {
 // DialContext connects to addr ("host:port") as the client's requests do:
 // ConnectTo rewrites the destination first (the first matching entry wins),
 // then Resolve supplies its addresses; IP addresses are dialled as they
-// are; other names go to the system resolver unless Options.NoDNS is set.
+// are; other names go to the server of Options.DNS, or the system's
+// resolvers, unless Options.NoDNS is set.
 // The TLS prober uses it to reach the same servers as the crawler.
 func (c *Client) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, portStr, err := net.SplitHostPort(addr)

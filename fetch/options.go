@@ -62,6 +62,14 @@ type Options struct {
 	// address nor covered by Resolve or ConnectTo fails with an error of
 	// kind observation.KindDNS.
 	NoDNS bool
+	// DNS is the "ADDR:PORT" of the one DNS server (the --dns option)
+	// that resolves the names Resolve and ConnectTo do not cover; "" for
+	// the system's resolvers.
+	DNS string
+	// LoopbackOnly refuses to connect anywhere outside 127.0.0.0/8 and
+	// ::1, after any resolution. Tests that put public addresses in DNS
+	// set it, so that a routing bug can never send a packet towards one.
+	LoopbackOnly bool
 	// CACertFiles are PEM files of certificate authorities trusted in
 	// addition to the system pool.
 	CACertFiles []string

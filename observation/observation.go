@@ -18,6 +18,18 @@ type Site struct {
 	Host         string   `json:"host"`
 	Organisation string   `json:"organisation,omitempty"`
 	Tags         []string `json:"tags,omitempty"`
+	// Public is set when the organisation directory or the scan input
+	// says the site's organisation is a public body (see package
+	// target), which must publish its DPO's contact (GDPR art. 37(7)).
+	Public bool `json:"public,omitempty"`
+	// DPOContact is where a contact of the DPO was found outside the
+	// pages crawled (a public body's /.well-known/security.txt), "" when
+	// none was looked for or found.
+	DPOContact string `json:"dpo_contact,omitempty"`
+	// RetentionLimits overrides, per purpose of a form ("contact"...),
+	// the longest retention in days the transparency checks accept (see
+	// check/transparency); nil keeps their defaults.
+	RetentionLimits map[string]int `json:"retention_limits,omitempty"`
 
 	// HTTPS and HTTP are the results of fetching the site's root over each
 	// scheme; transport checks read them. Either may be nil when not tried.
@@ -29,12 +41,29 @@ type Site struct {
 	HTTP  *Probe `json:"http,omitempty"`
 	// TLSProbe is the TLS audit of the HTTPS origin, nil when not run.
 	TLSProbe *TLSReport `json:"tls_probe,omitempty"`
+	// Hosting is where the site's pages are served from, nil when it
+	// was not looked up (no DNS server allowed, or the site failed).
+	Hosting *Hosting `json:"hosting,omitempty"`
+	// PartyHosting is where the third parties that receive personal data
+	// from the site's pages are hosted (browser mode), one per host.
+	PartyHosting []*Hosting `json:"party_hosting,omitempty"`
+	// Mail is the mail audit of the site's registrable domain (scan
+	// --mail, or vigie mail), nil when not run.
+	Mail *MailDomain `json:"mail,omitempty"`
 
 	// Pages are the pages the crawl fetched, entry page first.
 	Pages []Page `json:"pages,omitempty"`
 	// ActiveProbes are the opt-in active probes the crawl sent (see
 	// ActiveProbe); empty unless the scan was run with --active.
 	ActiveProbes []ActiveProbe `json:"active_probes,omitempty"`
+	// OriginProbes are the GET requests sent with a foreign Origin header
+	// to the entry page and the site's API-looking endpoints (see
+	// OriginProbe); SecurityTxt is the fetch of its security.txt file.
+	OriginProbes []OriginProbe `json:"origin_probes,omitempty"`
+	SecurityTxt  *SecurityTxt  `json:"security_txt,omitempty"`
+	// Consent is the browser-mode consent pass over the entry page (see
+	// Consent); nil in static mode or when the pass was skipped.
+	Consent *Consent `json:"consent,omitempty"`
 
 	// Error is set when the site could not be audited at all (no page
 	// fetched over any scheme); ErrorKind classifies it (see Kind* constants).
@@ -119,6 +148,9 @@ type Page struct {
 	Charset   string     `json:"charset,omitempty"`
 	Forms     []Form     `json:"forms,omitempty"`
 	Resources []Resource `json:"resources,omitempty"`
+	// Meta is what the page's <meta> elements declare (CSP, referrer
+	// policy); nil for pages that are not HTML.
+	Meta *MetaPolicy `json:"meta,omitempty"`
 	// Personal summarises the personal data the body shows, masked; nil
 	// when the body was not text or showed none.
 	Personal *PersonalData `json:"personal,omitempty"`
@@ -131,6 +163,9 @@ type Page struct {
 	// Exposure says what the page is published as (attribution) and what
 	// a record about one person names; nil when nothing was seen.
 	Exposure *PageExposure `json:"exposure,omitempty"`
+	// Notice is what the page says about the processing of personal data
+	// (see package notice); nil for pages that are not HTML.
+	Notice *Notice `json:"notice,omitempty"`
 	// Links are the absolute URLs of the page's hyperlinks, in order.
 	// Rendering is what headless Chromium saw of the page in browser
 	// mode (nil in static mode). Forms, Resources and Links then come from
@@ -146,6 +181,57 @@ type Page struct {
 type Resource struct {
 	Kind string `json:"kind"` // script, stylesheet, iframe, frame, img, object, embed, media
 	URL  string `json:"url"`
+	// Integrity is the element's integrity attribute (Subresource
+	// Integrity), "" when absent.
+	Integrity string `json:"integrity,omitempty"`
+	// Src is the src or href attribute as written, before resolution
+	// ("//cdn.example/x.js", "/js/app.js"); graders tell relative and
+	// protocol-relative addresses from it.
+	Src string `json:"src,omitempty"`
+}
+
+// MetaPolicy is what a page's <meta> elements declare about its security
+// policies, and how many script elements it has.
+type MetaPolicy struct {
+	// CSP lists the content of each <meta http-equiv="Content-Security-Policy">.
+	CSP []string `json:"csp,omitempty"`
+	// Referrer is the content of the last <meta name="referrer">.
+	Referrer string `json:"referrer,omitempty"`
+	// Scripts counts the page's script elements, inline ones included.
+	Scripts int `json:"scripts,omitempty"`
+}
+
+// OriginProbe is a GET sent with a foreign Origin header, as a script of
+// another site would send it from a visitor's browser, and the CORS
+// headers of the answer.
+type OriginProbe struct {
+	URL    string `json:"url"`
+	Origin string `json:"origin"`
+	Status int    `json:"status,omitempty"`
+	// AllowOrigin and AllowCredentials are the answer's
+	// Access-Control-Allow-Origin and Access-Control-Allow-Credentials.
+	AllowOrigin      string `json:"allow_origin,omitempty"`
+	AllowCredentials string `json:"allow_credentials,omitempty"`
+	ContentType      string `json:"content_type,omitempty"`
+	Error            string `json:"error,omitempty"`
+	// Exchanges are the request and response, for evidence.
+	Exchanges []Exchange `json:"-"`
+}
+
+// SecurityTxt is the fetch of a site's security.txt (RFC 9116): URL is the
+// address that answered last (/.well-known/security.txt, or /security.txt
+// when the well-known one was missing), Body its text, kept only while the
+// site is audited.
+type SecurityTxt struct {
+	URL         string `json:"url"`
+	Status      int    `json:"status,omitempty"`
+	ContentType string `json:"content_type,omitempty"`
+	// WellKnown is false when the file answered only at /security.txt.
+	WellKnown bool   `json:"well_known,omitempty"`
+	Error     string `json:"error,omitempty"`
+	Body      []byte `json:"-"`
+	// Exchanges are the requests and responses, for evidence.
+	Exchanges []Exchange `json:"-"`
 }
 
 // Form is an HTML form with its resolved submission targets.

@@ -44,6 +44,9 @@ type Document struct {
 	// Resources are the subresources the page loads, absolute http(s)
 	// URLs without fragment, first occurrence of each kind and URL only.
 	Resources []observation.Resource `json:"resources,omitempty"`
+	// Meta is what the page's <meta> elements declare about its security
+	// policies (CSP, referrer policy), and its number of scripts.
+	Meta observation.MetaPolicy `json:"meta"`
 }
 
 // Parse extracts the title, forms, links and resources of body, an HTML
@@ -142,6 +145,7 @@ type parser struct {
 	linkText  []string // text of each entry of links (anchors only)
 	anchor    int      // index in links of the open <a>, -1 if none
 	resources []observation.Resource
+	meta      observation.MetaPolicy
 }
 
 // elem is an open element.
@@ -254,7 +258,7 @@ type attrs struct {
 	formAction, formMethod, autocomplete          string
 	placeholder, ariaLabel, ariaLabelledBy, title string
 	rel, httpEquiv, content                       string
-	onchange, role, value, alt                    string
+	onchange, role, value, alt, integrity         string
 }
 
 const (
@@ -284,6 +288,7 @@ const (
 	aRole
 	aValue
 	aAlt
+	aIntegrity
 )
 
 func (a *attrs) has(bit uint32) bool { return a.set&bit != 0 }
@@ -348,6 +353,8 @@ func (p *parser) readAttrs(a *attrs) {
 			dst, bit = &a.value, aValue
 		case "alt":
 			dst, bit = &a.alt, aAlt
+		case "integrity":
+			dst, bit = &a.integrity, aIntegrity
 		default:
 			continue
 		}
@@ -507,12 +514,16 @@ func (p *parser) start(selfClosing bool) {
 				p.linkText = append(p.linkText, "")
 			}
 		}
+		p.metaPolicy(&a)
 	case atom.Link:
 		if a.has(aHref) && hasToken(a.rel, "stylesheet") {
 			p.resource("stylesheet", a.href)
 		}
 	case atom.Script:
-		p.resourceAttr("script", a.src, a.has(aSrc))
+		p.meta.Scripts++
+		if a.has(aSrc) && strings.TrimSpace(a.src) != "" {
+			p.resources = append(p.resources, observation.Resource{Kind: "script", URL: a.src, Integrity: strings.TrimSpace(a.integrity), Src: strings.TrimSpace(a.src)})
+		}
 	case atom.Iframe:
 		p.resourceAttr("iframe", a.src, a.has(aSrc))
 	case atom.Frame:
@@ -773,6 +784,20 @@ func (p *parser) resource(kind, raw string) {
 	p.resources = append(p.resources, observation.Resource{Kind: kind, URL: raw})
 }
 
+// metaPolicy records a <meta> that declares a content security policy or
+// a referrer policy. Browsers honour them only in the document's head;
+// like the MDN HTTP Observatory, Parse takes them wherever they are.
+func (p *parser) metaPolicy(a *attrs) {
+	switch {
+	case a.has(aHTTPEquiv) && a.has(aContent) && strings.EqualFold(strings.TrimSpace(a.httpEquiv), "content-security-policy"):
+		if a.content != "" {
+			p.meta.CSP = append(p.meta.CSP, a.content)
+		}
+	case !a.has(aHTTPEquiv) && strings.EqualFold(strings.TrimSpace(a.name), "referrer") && a.content != "":
+		p.meta.Referrer = a.content
+	}
+}
+
 // claimLabel gives the innermost open label without for, if it has not
 // labelled a control yet, to the labelable control being opened.
 func (p *parser) claimLabel() *labelState {
@@ -958,7 +983,7 @@ func (p *parser) document() *Document {
 			base = u
 		}
 	}
-	d := &Document{Title: p.title.String(), Base: base.String()}
+	d := &Document{Title: p.title.String(), Base: base.String(), Meta: p.meta}
 
 	res := newResolver(base)
 	seen := make(map[string]bool, len(p.links))
@@ -992,7 +1017,7 @@ func (p *parser) document() *Document {
 	for _, r := range p.resources {
 		if u, ok := res.web(r.URL); ok && !seenRes[kindURL{r.Kind, u}] {
 			seenRes[kindURL{r.Kind, u}] = true
-			d.Resources = append(d.Resources, observation.Resource{Kind: r.Kind, URL: u})
+			d.Resources = append(d.Resources, observation.Resource{Kind: r.Kind, URL: u, Integrity: r.Integrity, Src: r.Src})
 		}
 	}
 

@@ -359,7 +359,7 @@ func TestParseLinksAndResources(t *testing.T) {
 		t.Errorf("links:\n got %q\nwant %q", doc.Links, wantLinks)
 	}
 	wantRes := []observation.Resource{
-		{Kind: "script", URL: "https://www.example.fr/base/s.js"},
+		{Kind: "script", URL: "https://www.example.fr/base/s.js", Src: "s.js"},
 		{Kind: "stylesheet", URL: "https://www.example.fr/base/c.css"},
 		{Kind: "iframe", URL: "https://maps.example/e"},
 		{Kind: "frame", URL: "https://www.example.fr/base/f.html"},
@@ -493,5 +493,32 @@ func TestParseRoutes(t *testing.T) {
 	}
 	if got := doc.LinkText["https://www.example.fr/portail/#/contact"]; got != "Nous contacter" {
 		t.Errorf("route text %q", got)
+	}
+}
+
+func TestMetaPolicyAndIntegrity(t *testing.T) {
+	const body = `<!DOCTYPE html><html><head>
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'">
+<meta http-equiv="content-security-policy" content="img-src 'self'">
+<meta http-equiv="Refresh" content="60">
+<meta name="referrer" content="unsafe-url"><meta name="Referrer" content="no-referrer">
+<script src="https://cdn.autre.test/a.js" integrity=" sha384-abc "></script>
+<script src="//cdn.autre.test/b.js"></script>
+<script>var inline = 1;</script>
+</head><body><p>x</p></body></html>`
+	d, err := Parse([]byte(body), "https://www.exemple.test/page")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := observation.MetaPolicy{CSP: []string{"default-src 'self'", "img-src 'self'"}, Referrer: "no-referrer", Scripts: 3}
+	if !reflect.DeepEqual(d.Meta, want) {
+		t.Errorf("meta %+v, want %+v", d.Meta, want)
+	}
+	wantRes := []observation.Resource{
+		{Kind: "script", URL: "https://cdn.autre.test/a.js", Integrity: "sha384-abc", Src: "https://cdn.autre.test/a.js"},
+		{Kind: "script", URL: "https://cdn.autre.test/b.js", Src: "//cdn.autre.test/b.js"},
+	}
+	if !reflect.DeepEqual(d.Resources, wantRes) {
+		t.Errorf("resources %+v, want %+v", d.Resources, wantRes)
 	}
 }

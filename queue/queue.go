@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -26,9 +27,11 @@ const (
 	ConsumerName  = "vigie-workers"
 )
 
-// Defaults of Options.
+// Defaults of Options. The ack wait is short because workers touch the
+// jobs they hold every third of it: a killed worker's jobs come back to
+// the others within about DefaultAckWait.
 const (
-	DefaultAckWait    = 2 * time.Minute
+	DefaultAckWait    = 20 * time.Second
 	DefaultMaxDeliver = 5
 )
 
@@ -51,6 +54,8 @@ type Browser struct {
 	All bool `json:"all,omitempty"`
 	// NoTyping leaves form fields untouched.
 	NoTyping bool `json:"no_typing,omitempty"`
+	// NoConsent skips the consent pass over each site's entry page.
+	NoConsent bool `json:"no_consent,omitempty"`
 	// PageTimeout bounds each page's rendering (browser default when 0).
 	PageTimeout time.Duration `json:"page_timeout,omitempty"`
 	// TrackerLists hold tracker lists (CSV domain,name,category, as read
@@ -88,6 +93,60 @@ type Options struct {
 	AckWait time.Duration
 	// MaxDeliver is how many times a job is delivered at most (default 5).
 	MaxDeliver int
+	// Auth authenticates the connection and secures it with TLS.
+	Auth Auth
+}
+
+// Auth holds the credentials and TLS settings of a NATS connection. A
+// user and password or a token may also come in the URL
+// (nats://USER:PASSWORD@HOST:PORT); a tls:// URL asks for TLS.
+type Auth struct {
+	User, Password string
+	Token          string
+	// NKeySeedFile is a file holding an NKey user seed (SU...).
+	NKeySeedFile string
+	// CredsFile is a NATS credentials file (a user JWT and its NKey seed).
+	CredsFile string
+	// CAFile, a PEM file, is the authority the server's certificate must
+	// chain to; setting it (or a client certificate) requires TLS.
+	CAFile string
+	// CertFile and KeyFile are a client certificate and its key, for
+	// servers that verify their clients.
+	CertFile, KeyFile string
+}
+
+// options returns the nats.Option values of a.
+func (a Auth) options() ([]nats.Option, error) {
+	var opts []nats.Option
+	if a.User != "" || a.Password != "" {
+		opts = append(opts, nats.UserInfo(a.User, a.Password))
+	}
+	if a.Token != "" {
+		opts = append(opts, nats.Token(a.Token))
+	}
+	if a.NKeySeedFile != "" {
+		o, err := nats.NkeyOptionFromSeed(a.NKeySeedFile)
+		if err != nil {
+			return nil, fmt.Errorf("NKey seed %s: %w", a.NKeySeedFile, err)
+		}
+		opts = append(opts, o)
+	}
+	if a.CredsFile != "" {
+		if _, err := os.Stat(a.CredsFile); err != nil {
+			return nil, fmt.Errorf("credentials file: %w", err)
+		}
+		opts = append(opts, nats.UserCredentials(a.CredsFile))
+	}
+	if a.CAFile != "" {
+		opts = append(opts, nats.RootCAs(a.CAFile))
+	}
+	if (a.CertFile == "") != (a.KeyFile == "") {
+		return nil, errors.New("a client certificate needs both its certificate and its key file")
+	}
+	if a.CertFile != "" {
+		opts = append(opts, nats.ClientCert(a.CertFile, a.KeyFile))
+	}
+	return opts, nil
 }
 
 // Queue is a connection to the job stream.
@@ -107,7 +166,16 @@ func Connect(ctx context.Context, url string, o Options) (*Queue, error) {
 	if o.MaxDeliver <= 0 {
 		o.MaxDeliver = DefaultMaxDeliver
 	}
-	nc, err := nats.Connect(url, nats.Name("vigie"), nats.MaxReconnects(-1))
+	opts, err := o.Auth.options()
+	if err != nil {
+		return nil, fmt.Errorf("queue: %s: %w", url, err)
+	}
+	// Reconnect for ever, every ReconnectWait (a restarted server is back
+	// within seconds); requests in the meantime fail and are retried by
+	// their callers.
+	opts = append(opts, nats.Name("vigie"), nats.MaxReconnects(-1), nats.ReconnectWait(500*time.Millisecond),
+		nats.RetryOnFailedConnect(false))
+	nc, err := nats.Connect(url, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("queue: connecting to %s: %w", url, err)
 	}

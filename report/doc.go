@@ -15,11 +15,27 @@
 //
 // Each line is one record. A finding is exactly the JSON form of
 // finding.Finding (see DESIGN.md, "Finding record"); it has no "record"
-// field. A site that could not be audited produces one line of the form
+// field. With Options.SiteRecords (scans and stored reports), each
+// audited site produces, after its findings, one line of the form
+//
+//	{"record":"site","site":"https://…","organisation":"…","pages":12,"forms":3,"personal_forms":1,
+//	 "http_observatory":{"score":80,"grade":"B+","version":"…","tests":{"content-security-policy":{…},…}}}
+//
+// where "http_observatory" is the site's grade on the MDN HTTP
+// Observatory's scale (package observatory), absent when not graded. A
+// site that could not be audited produces one line of the form
 //
 //	{"record":"site-error","site":"https://…","organisation":"…","error":"…","error_kind":"dns"}
 //
-// so readers tell the two apart by the presence of "record". Later record
+// so readers tell the two apart by the presence of "record". A site
+// audited produces, after its findings, one line
+//
+//	{"record":"site","site":"https://…","organisation":"…","pages":12,"forms":3,"personal_forms":2,
+//	 "retention":[{"sentence":"…","days":7300,"topic":"contact","url":"https://…/mentions-legales"}]}
+//
+// whose retention lists the retention statements of its information
+// notices (sentence with personal data masked, duration in days when
+// stated, unlimited/criterion/vague, the page). Later record
 // kinds will also carry a "record" field; readers should skip kinds they do
 // not know.
 //

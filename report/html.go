@@ -12,6 +12,7 @@ import (
 	"vigie/check"
 	"vigie/finding"
 	"vigie/finding/facts"
+	"vigie/observation"
 )
 
 //go:embed report.html.tmpl
@@ -38,6 +39,9 @@ type (
 	htmlScan struct {
 		ID, Started, Ended, Duration, Version string
 		Settings                              []htmlSetting
+		// IPData names the IP datasets hosting was judged with, "" when
+		// none (their licence asks for attribution).
+		IPData string
 	}
 	htmlSetting struct{ Key, Value string }
 	htmlCount   struct {
@@ -58,9 +62,18 @@ type (
 		Tags              string
 		Pages, Forms      int
 		PersonalForms     int
-		Counts            []htmlCount // non-zero counts only
-		Findings          []htmlFinding
-		Failed            bool
+		// Grade and Score are the site's MDN HTTP Observatory grade,
+		// "" when not graded; GradeVersion names the scoring.
+		Grade, GradeVersion string
+		Score               int
+		Counts              []htmlCount // non-zero counts only
+		Findings            []htmlFinding
+		Failed              bool
+		// Retention are the retention statements of its notices.
+		Retention []htmlRetention
+	}
+	htmlRetention struct {
+		Sentence, Period, URL string
 	}
 	htmlFinding struct {
 		Severity, Label, Check, Title, URL, Legal string
@@ -111,6 +124,12 @@ func (h *htmlWriter) WriteSite(s *Site) error {
 		Pages:         s.Pages,
 		Forms:         s.Forms,
 		PersonalForms: s.PersonalForms,
+	}
+	if g := s.HTTPObservatory; g != nil {
+		site.Grade, site.Score, site.GradeVersion = g.Grade, g.Score, g.Version
+	}
+	for _, st := range s.Retention {
+		site.Retention = append(site.Retention, htmlRetention{Sentence: st.Sentence, Period: retentionPeriod(h.lang, st), URL: st.URL})
 	}
 	order := make([]*finding.Finding, len(s.Findings))
 	for i := range s.Findings {
@@ -259,6 +278,7 @@ func htmlScanOf(scan Scan) htmlScan {
 		Started: htmlTime(scan.Started),
 		Ended:   htmlTime(scan.Ended),
 		Version: scan.Version,
+		IPData:  scan.Settings["ip_datasets"],
 	}
 	if !scan.Started.IsZero() && !scan.Ended.IsZero() && !scan.Ended.Before(scan.Started) {
 		out.Duration = scan.Ended.Sub(scan.Started).Round(time.Second).String()
@@ -279,4 +299,22 @@ func htmlTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04:05 UTC")
+}
+
+// retentionPeriod says, for people, what period a retention statement
+// states.
+func retentionPeriod(lang string, st observation.RetentionStatement) string {
+	switch {
+	case st.Unlimited:
+		return label(lang, "retention-unlimited")
+	case st.Days > 0 && st.Days%365 == 0:
+		return fmt.Sprintf(label(lang, "retention-years"), st.Days/365)
+	case st.Days > 0 && st.Days%30 == 0:
+		return fmt.Sprintf(label(lang, "retention-months"), st.Days/30)
+	case st.Days > 0:
+		return fmt.Sprintf(label(lang, "retention-days"), st.Days)
+	case st.Criterion:
+		return label(lang, "retention-criterion")
+	}
+	return label(lang, "retention-vague")
 }

@@ -96,3 +96,22 @@ func TestHTMLOrganisationOrder(t *testing.T) {
 		t.Error("a site that was not audited has an organisation section")
 	}
 }
+
+// TestHTMLDatasetAttribution: a scan that judged hosting with the IP
+// datasets credits them (their CC BY 4.0 licence asks for it); one that
+// did not says nothing of them.
+func TestHTMLDatasetAttribution(t *testing.T) {
+	for _, tc := range []struct {
+		lang, want string
+	}{{"en", "CC BY 4.0 by RouteViews, DB-IP"}, {"fr", "CC BY 4.0 par RouteViews, DB-IP"}} {
+		scan := Scan{ID: "s", Settings: map[string]string{"ip_datasets": "ip-location-db/asn-ipv4.mmdb@2026-12-01 sha256:ab"}}
+		out := string(render(t, "html", Options{Lang: tc.lang}, []*Site{{URL: "https://a.test/"}}, scan))
+		if !strings.Contains(out, tc.want) || !strings.Contains(out, "asn-ipv4.mmdb@2026-12-01 sha256:ab") {
+			t.Errorf("%s: no attribution of the datasets", tc.lang)
+		}
+		out = string(render(t, "html", Options{Lang: tc.lang}, []*Site{{URL: "https://a.test/"}}, Scan{ID: "s"}))
+		if strings.Contains(out, "RouteViews") {
+			t.Errorf("%s: attribution without datasets", tc.lang)
+		}
+	}
+}

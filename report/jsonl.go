@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+
+	"vigie/observation"
+	"vigie/observatory"
 )
 
 // siteError is the JSONL record of a site that could not be audited.
@@ -18,9 +21,28 @@ type siteError struct {
 // recordSiteError is the "record" value of a siteError line.
 const recordSiteError = "site-error"
 
+// siteRecord is the JSONL record of a site audited: what was seen besides
+// findings. Fields are added, never renamed.
+type siteRecord struct {
+	Record          string              `json:"record"`
+	Site            string              `json:"site"`
+	Organisation    string              `json:"organisation,omitempty"`
+	Tags            []string            `json:"tags,omitempty"`
+	Pages           int                 `json:"pages"`
+	Forms           int                 `json:"forms"`
+	PersonalForms   int                 `json:"personal_forms"`
+	HTTPObservatory *observatory.Result `json:"http_observatory,omitempty"`
+	// Retention are the retention statements of the site's notices.
+	Retention []observation.RetentionStatement `json:"retention,omitempty"`
+}
+
+// recordSite is the "record" value of a siteRecord line.
+const recordSite = "site"
+
 type jsonlWriter struct {
-	buf *bufio.Writer
-	enc *json.Encoder
+	buf         *bufio.Writer
+	enc         *json.Encoder
+	siteRecords bool // Options.SiteRecords
 }
 
 func newJSONL(w io.Writer) *jsonlWriter {
@@ -30,14 +52,25 @@ func newJSONL(w io.Writer) *jsonlWriter {
 	return &jsonlWriter{buf: buf, enc: enc}
 }
 
-// WriteSite writes the site's findings, then its error record if it failed,
-// and flushes, so that a reader of the stream sees each site whole.
+// WriteSite writes the site's findings, then its error record if it failed
+// or, with Options.SiteRecords, its site record, and flushes, so that a
+// reader of the stream sees each site whole.
 func (j *jsonlWriter) WriteSite(s *Site) error {
 	if s == nil {
 		return errNilSite
 	}
 	for i := range s.Findings {
 		if err := j.enc.Encode(&s.Findings[i]); err != nil {
+			return err
+		}
+	}
+	if j.siteRecords && !s.Failed() {
+		rec := siteRecord{
+			Record: recordSite, Site: s.URL, Organisation: s.Organisation, Tags: s.Tags,
+			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms,
+			HTTPObservatory: s.HTTPObservatory, Retention: s.Retention,
+		}
+		if err := j.enc.Encode(rec); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,8 @@ import (
 
 	"vigie/check"
 	"vigie/finding"
+	"vigie/observation"
+	"vigie/observatory"
 )
 
 // Site is one audited site as reports see it.
@@ -32,6 +34,12 @@ type Site struct {
 	Error     string
 	ErrorKind string
 	Findings  []finding.Finding
+	// HTTPObservatory is the site's grade on the MDN HTTP Observatory's
+	// scale, nil when it was not graded.
+	HTTPObservatory *observatory.Result
+	// Retention are the retention statements of the site's information
+	// notices (see package notice), personal data masked.
+	Retention []observation.RetentionStatement
 }
 
 // Failed reports whether the site could not be audited.
@@ -66,6 +74,9 @@ type Options struct {
 	// the HTML report and the table count the sites with a finding at or
 	// above it as failing, and label the others' findings as notes.
 	MinSeverity finding.Severity
+	// SiteRecords makes the JSONL format write, after each audited
+	// site's findings, its {"record":"site"} line.
+	SiteRecords bool
 }
 
 // threshold returns the failure threshold of o.
@@ -98,7 +109,9 @@ func New(format string, w io.Writer, o Options) (Writer, error) {
 	o.Lang = lang
 	switch strings.ToLower(strings.TrimSpace(format)) {
 	case "jsonl":
-		return newJSONL(w), nil
+		j := newJSONL(w)
+		j.siteRecords = o.SiteRecords
+		return j, nil
 	case "csv":
 		return newCSV(w, o), nil
 	case "sarif":

@@ -10,6 +10,7 @@ import (
 	"vigie/check"
 	"vigie/finding"
 	"vigie/observation"
+	"vigie/observatory"
 )
 
 // testCatalogue is a family of checks for the report tests only; its IDs
@@ -95,6 +96,12 @@ func fixture() []*Site {
 		{
 			URL: pref, Organisation: prefOrg, Tags: []string{"prefecture", "dept:01"},
 			Pages: 12, Forms: 3, PersonalForms: 2,
+			HTTPObservatory: &observatory.Result{Score: 55, Grade: "C", Version: observatory.Version,
+				Tests: map[string]observatory.Test{"content-security-policy": {Result: "csp-not-implemented", ScoreModifier: -25}}},
+			Retention: []observation.RetentionStatement{
+				{Sentence: "Les messages du formulaire de contact sont conservés 20 ans", Days: 7300, Topic: "contact", URL: pref + "mentions-legales"},
+				{Sentence: "Les dossiers sont conservés <b>sans limitation de durée</b>", Unlimited: true, URL: pref + "rgpd"},
+			},
 			Findings: []finding.Finding{
 				mkFinding("test.alpha", pref, "http://www.prefecture-exemple.gouv.fr/contact", prefOrg, map[string]any{
 					"form_action": "http://www.prefecture-exemple.gouv.fr/contact/envoi",
@@ -172,7 +179,7 @@ func TestGolden(t *testing.T) {
 		format string
 		opts   Options
 	}{
-		{"report.jsonl.golden", "jsonl", Options{}},
+		{"report.jsonl.golden", "jsonl", Options{SiteRecords: true}},
 		{"report.csv.golden", "csv", Options{}},
 		{"report.fr.csv.golden", "csv", Options{Lang: "fr"}},
 		{"report.sarif.golden", "sarif", Options{}},

@@ -26,6 +26,8 @@ type BrowserSettings struct {
 	TrackerList string
 	// NoTyping leaves form fields untouched (--no-typing).
 	NoTyping bool
+	// NoConsent skips the consent pass (--no-consent).
+	NoConsent bool
 	// NoScreenshots skips the page screenshots (--no-screenshots).
 	NoScreenshots bool
 	// PageTimeout bounds each page's rendering (--page-timeout).
@@ -64,7 +66,7 @@ func (b BrowserSettings) scanBrowser(targets []target.Target, concurrency int) (
 	}
 	return &scan.Browser{
 		ExecPath: exe, All: b.All, Tabs: concurrency, Trackers: trackers,
-		NoTyping: b.NoTyping, PageTimeout: b.PageTimeout, Screenshots: !b.NoScreenshots,
+		NoTyping: b.NoTyping, NoConsent: b.NoConsent, PageTimeout: b.PageTimeout, Screenshots: !b.NoScreenshots,
 	}, nil
 }
 
@@ -80,7 +82,7 @@ func (b BrowserSettings) jobBrowser(targets []target.Target) (*queue.Browser, er
 	if err != nil {
 		return nil, err
 	}
-	jb := &queue.Browser{All: b.All, NoTyping: b.NoTyping, PageTimeout: b.PageTimeout, TrackerLists: lists}
+	jb := &queue.Browser{All: b.All, NoTyping: b.NoTyping, NoConsent: b.NoConsent, PageTimeout: b.PageTimeout, TrackerLists: lists}
 	return jb, nil
 }
 
@@ -102,7 +104,7 @@ func workerBrowser(jb *queue.Browser, exe string, tabs int) (*scan.Browser, erro
 	}
 	return &scan.Browser{
 		ExecPath: path, All: jb.All, Tabs: tabs, Trackers: trackers,
-		NoTyping: jb.NoTyping, PageTimeout: jb.PageTimeout,
+		NoTyping: jb.NoTyping, NoConsent: jb.NoConsent, PageTimeout: jb.PageTimeout,
 	}, nil
 }
 

@@ -69,13 +69,18 @@ func OrganisationDiscover(ctx context.Context, o DiscoverOptions) ([]*dpocontact
 		}
 		if len(r.Contacts) == 0 {
 			fmt.Fprintf(w, "  no DPO contact found on %d pages (%s)\n", len(r.Pages), strings.Join(r.Pages, " "))
-			continue
 		}
 		for _, c := range r.Contacts {
 			fmt.Fprintf(w, "  %-7s  %s\n           from %s\n", c.Kind, c.Value, strings.Join(c.URLs, " "))
 			if c.Context != "" {
 				fmt.Fprintf(w, "           %q\n", c.Context)
 			}
+		}
+		for _, c := range r.SecurityContacts {
+			fmt.Fprintf(w, "  security team (security.txt, not the DPO's): %s\n", c)
+		}
+		if len(r.Contacts) == 0 && len(r.SecurityContacts) == 0 {
+			continue
 		}
 		if err := proposeContact(ctx, cs, o, site, r, w); err != nil {
 			return results, err
@@ -111,7 +116,10 @@ func proposeContact(ctx context.Context, cs cases.Store, o DiscoverOptions, site
 			*f.field = v
 		}
 	}
-	if next.DPOEmail == org.DPOEmail && next.DPOAddress == org.DPOAddress && next.DPOForm == org.DPOForm {
+	if len(r.SecurityContacts) > 0 {
+		next.SecurityContact = r.SecurityContacts[0]
+	}
+	if next.DPOEmail == org.DPOEmail && next.DPOAddress == org.DPOAddress && next.DPOForm == org.DPOForm && next.SecurityContact == org.SecurityContact {
 		fmt.Fprintf(w, "  the directory entry of %q already has these contacts\n", name)
 		return nil
 	}
@@ -120,7 +128,8 @@ func proposeContact(ctx context.Context, cs cases.Store, o DiscoverOptions, site
 		verb = "create"
 	}
 	fmt.Fprintf(w, "  proposed: %s the directory entry of %q:\n", verb, name)
-	for _, c := range [][3]string{{"dpo_email", org.DPOEmail, next.DPOEmail}, {"dpo_address", org.DPOAddress, next.DPOAddress}, {"dpo_form", org.DPOForm, next.DPOForm}} {
+	for _, c := range [][3]string{{"dpo_email", org.DPOEmail, next.DPOEmail}, {"dpo_address", org.DPOAddress, next.DPOAddress},
+		{"dpo_form", org.DPOForm, next.DPOForm}, {"security_contact", org.SecurityContact, next.SecurityContact}} {
 		if c[1] != c[2] {
 			if c[1] == "" {
 				c[1] = "(none)"

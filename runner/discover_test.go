@@ -13,7 +13,8 @@ import (
 
 // TestOrganisationDiscover: proposals are saved only when confirmed or
 // with Save, to the entry the directory attaches the site to or the one
-// named; a site without a DPO contact proposes nothing.
+// named; a site without a DPO contact proposes only its security team's
+// contact from security.txt, which is never proposed as the DPO's.
 func TestOrganisationDiscover(t *testing.T) {
 	f := startFarm(t)
 	fo := farmScan(f, "", TargetSources{}).Fetch
@@ -63,18 +64,24 @@ func TestOrganisationDiscover(t *testing.T) {
 		"not saved (confirm on a terminal, or add --yes)",
 		"https://www.mairie-ceyzeriat.test/\n  no DPO contact found",
 		"not saved: no organisation of the directory claims https://www.sie-bresse.test/; give --organisation NAME",
+		"security team (security.txt, not the DPO's): mailto:securite@sie-bresse.test",
+		"security_contact  (none)  →  mailto:securite@mairie-ceyzeriat.test",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if asked != 1 || dirOf()["Ville de Belley"].DPOEmail != "" {
+	if strings.Contains(out, "security team (security.txt, not the DPO's): mailto:donnees-personnelles@") {
+		t.Errorf("the DPO's address proposed as the security team's:\n%s", out)
+	}
+	if asked != 2 || dirOf()["Ville de Belley"].DPOEmail != "" {
 		t.Errorf("asked %d times; refused proposal saved: %+v", asked, dirOf()["Ville de Belley"])
 	}
 
 	run(true, false, "", "https://www.mairie-belley.test/")
 	b := dirOf()["Ville de Belley"]
-	if b.DPOEmail != "protection.donnees@mairie-belley.test" || !strings.HasSuffix(b.DPOAddress, "01300 Belley") || b.SiteSuffixes[0] != "mairie-belley.test" {
+	if b.DPOEmail != "protection.donnees@mairie-belley.test" || !strings.HasSuffix(b.DPOAddress, "01300 Belley") || b.SiteSuffixes[0] != "mairie-belley.test" ||
+		b.SecurityContact != "mailto:securite@mairie-belley.test" {
 		t.Errorf("confirmed proposal saved as %+v", b)
 	}
 	if out := run(true, false, "", "https://www.mairie-belley.test/"); !strings.Contains(out, "already has these contacts") {

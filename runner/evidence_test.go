@@ -35,6 +35,9 @@ func TestEvidenceVerbs(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &fd); err != nil {
 			t.Fatal(err)
 		}
+		if bytes.Contains(sc.Bytes(), []byte(`"record":"site"`)) {
+			continue // the site record, not a finding
+		}
 		if len(fd.Evidence) == 0 {
 			t.Errorf("finding %s (%s) has no evidence", fd.ID, fd.Check)
 		}

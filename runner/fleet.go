@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,8 +32,9 @@ func queueScan(ctx context.Context, o ScanOptions, targets []target.Target, st s
 	if js.Browser != nil {
 		settings["browser"] = strconv.FormatBool(js.Browser.All)
 		settings["browser_typing"] = strconv.FormatBool(!js.Browser.NoTyping)
+		settings["browser_consent"] = strconv.FormatBool(!js.Browser.NoConsent)
 	}
-	q, err := queue.Connect(ctx, o.Queue, queue.Options{})
+	q, err := queue.Connect(ctx, o.Queue, queue.Options{Auth: o.QueueAuth})
 	if err != nil {
 		return ExitError, err
 	}
@@ -57,15 +59,20 @@ func queueScan(ctx context.Context, o ScanOptions, targets []target.Target, st s
 		fmt.Fprintf(o.Stderr, "follow it with: vigie diff %s, or scan again with --wait\n", sc.ID)
 		return ExitOK, nil
 	}
-	if err := waitScan(ctx, st, q, sc, o.pollEvery, o.Stderr); err != nil {
+	giveUp := o.GiveUp
+	if giveUp <= 0 {
+		giveUp = DefaultGiveUp
+	}
+	r := retrier{giveUp: giveUp, w: o.Stderr, what: "scan " + sc.ID}
+	if err := waitScan(ctx, st, q, sc, o.pollEvery, o.Stderr, r); err != nil {
 		return ExitError, err
 	}
 	ended := time.Now().UTC()
-	if err := st.EndScan(ctx, sc.ID, ended); err != nil {
-		return ExitError, fmt.Errorf("recording scan end: %w", err)
+	if err := r.do(ctx, "recording the scan's end", func() error { return st.EndScan(ctx, sc.ID, ended) }); err != nil {
+		return ExitError, fmt.Errorf("scan %s: %w", sc.ID, err)
 	}
 	sc.Ended = ended
-	return writeRecorded(ctx, st, sc, settings, writers, closers, failOn, o)
+	return writeRecorded(ctx, st, sc, settings, writers, closers, failOn, o, r)
 }
 
 // jobSettings are the settings workers audit targets with. CA files and
@@ -104,25 +111,39 @@ func (p Progress) String() string {
 	return fmt.Sprintf("%d/%d sites done, %d failed, %d in flight, %d findings", p.Done, p.Targets, p.Failed, p.InFlight, p.Findings)
 }
 
+// progressCounter is the store's cheap progress count (both back ends
+// have one).
+type progressCounter interface {
+	ScanProgress(ctx context.Context, id string) (sites, failed, findings int, err error)
+}
+
 // ScanProgress reads the progress of scan sc.
 func ScanProgress(ctx context.Context, st store.Store, q *queue.Queue, sc store.Scan) (Progress, error) {
 	p := Progress{Targets: sc.Targets}
-	sites, err := st.Sites(ctx, sc.ID)
-	if err != nil {
-		return p, err
-	}
-	p.Done = len(sites)
-	for _, s := range sites {
-		if !s.OK() {
-			p.Failed++
+	if pc, ok := st.(progressCounter); ok {
+		var err error
+		if p.Done, p.Failed, p.Findings, err = pc.ScanProgress(ctx, sc.ID); err != nil {
+			return p, err
 		}
+	} else {
+		sites, err := st.Sites(ctx, sc.ID)
+		if err != nil {
+			return p, err
+		}
+		p.Done = len(sites)
+		for _, s := range sites {
+			if !s.OK() {
+				p.Failed++
+			}
+		}
+		fs, err := st.Findings(ctx, store.Filter{Scan: sc.ID})
+		if err != nil {
+			return p, err
+		}
+		p.Findings = len(fs)
 	}
-	fs, err := st.Findings(ctx, store.Filter{Scan: sc.ID})
-	if err != nil {
-		return p, err
-	}
-	p.Findings = len(fs)
 	if q != nil {
+		var err error
 		if p.InFlight, err = q.InFlight(ctx); err != nil {
 			return p, err
 		}
@@ -130,8 +151,74 @@ func ScanProgress(ctx context.Context, st store.Store, q *queue.Queue, sc store.
 	return p, nil
 }
 
+// DefaultGiveUp is how long the coordinator of a queued scan (vigie scan
+// --queue --wait) keeps retrying when the store or the queue fails, as
+// during a PostgreSQL or NATS restart or failover, before it exits with
+// status 2. The scan itself goes on: the workers retry on their own, and
+// vigie report SCAN_ID writes its results later.
+const DefaultGiveUp = 2 * time.Minute
+
+// retrier retries the coordinator's operations on the store and the queue
+// with backoff, for up to giveUp from the first failure of a streak.
+type retrier struct {
+	giveUp time.Duration
+	w      io.Writer
+	what   string // the scan, for messages
+}
+
+// do runs fn until it succeeds, ctx ends or giveUp has passed since its
+// first failure; it says on w when it starts retrying and when it
+// recovers.
+func (r retrier) do(ctx context.Context, op string, fn func() error) error {
+	return retryFor(ctx, r.giveUp, fn, func(err error) {
+		fmt.Fprintf(r.w, "%s: %s failed (%v); retrying for up to %s\n", r.what, op, err, r.giveUp)
+	}, func(after time.Duration) {
+		fmt.Fprintf(r.w, "%s: %s works again after %s\n", r.what, op, after.Round(time.Second))
+	}, op+" (the workers go on; vigie report writes the results later)")
+}
+
+// retryFor runs fn until it succeeds, ctx ends, fn returns a backoffStop
+// or giveUp has passed since its first failure, waiting 250 ms, then twice
+// as long each time up to 5 s. failing is called on the first failure,
+// recovered on a success after failures.
+func retryFor(ctx context.Context, giveUp time.Duration, fn func() error, failing func(error), recovered func(time.Duration), op string) error {
+	var first time.Time
+	delay := 250 * time.Millisecond
+	for {
+		err := fn()
+		if err == nil {
+			if !first.IsZero() {
+				recovered(time.Since(first))
+			}
+			return nil
+		}
+		var stop backoffStop
+		if errors.As(err, &stop) {
+			return stop.err
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		if first.IsZero() {
+			first = time.Now()
+			failing(err)
+		}
+		if time.Since(first) >= giveUp {
+			return fmt.Errorf("%s failed for %s, giving up: %w", op, giveUp, err)
+		}
+		sleep(ctx, delay)
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
+// backoffStop wraps an error retrier.do must not retry.
+type backoffStop struct{ err error }
+
+func (b backoffStop) Error() string { return b.err.Error() }
+func (b backoffStop) Unwrap() error { return b.err }
+
 // waitScan reports progress to w until every site of sc is recorded.
-func waitScan(ctx context.Context, st store.Store, q *queue.Queue, sc store.Scan, every time.Duration, w io.Writer) error {
+func waitScan(ctx context.Context, st store.Store, q *queue.Queue, sc store.Scan, every time.Duration, w io.Writer, r retrier) error {
 	if every <= 0 {
 		every = time.Second
 	}
@@ -139,9 +226,13 @@ func waitScan(ctx context.Context, st store.Store, q *queue.Queue, sc store.Scan
 	defer tick.Stop()
 	last := ""
 	for {
-		p, err := ScanProgress(ctx, st, q, sc)
+		var p Progress
+		err := r.do(ctx, "reading progress", func() (err error) {
+			p, err = ScanProgress(ctx, st, q, sc)
+			return err
+		})
 		if err != nil {
-			return fmt.Errorf("scan %s: progress: %w", sc.ID, err)
+			return fmt.Errorf("scan %s: %w", sc.ID, err)
 		}
 		if line := p.String(); line != last {
 			fmt.Fprintf(w, "scan %s: %s\n", sc.ID, line)
@@ -162,8 +253,17 @@ func waitScan(ctx context.Context, st store.Store, q *queue.Queue, sc store.Scan
 // as vigie report reads them, to the writers, and returns the exit status
 // a local scan would.
 func writeRecorded(ctx context.Context, st store.Store, sc store.Scan, settings map[string]string,
-	writers []report.Writer, closers []io.Closer, failOn finding.Severity, o ScanOptions) (int, error) {
-	t, err := writeStored(ctx, st, sc, settings, writers, failOn)
+	writers []report.Writer, closers []io.Closer, failOn finding.Severity, o ScanOptions, r retrier) (int, error) {
+	// Retried only while nothing was written: a failure half-way through
+	// the results cannot be mended by writing them again.
+	var t storedTotals
+	err := r.do(ctx, "reading the results", func() (err error) {
+		t, err = writeStored(ctx, st, sc, settings, writers, failOn)
+		if err != nil && t.sites > 0 {
+			return backoffStop{err}
+		}
+		return err
+	})
 	if err != nil {
 		return ExitError, err
 	}

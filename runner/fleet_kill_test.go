@@ -71,9 +71,11 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 	lo := farmScan(f, localDB, targets)
 	lo.Concurrency = 32
 	lo.Stderr = new(bytes.Buffer)
+	localBegan := time.Now()
 	if _, err := Scan(ctx, lo); err != nil {
 		t.Fatal(err)
 	}
+	localTime := time.Since(localBegan)
 	local, err := sqlite.Open(ctx, localDB)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +111,8 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 		}
 		p := &proc{addr: fmt.Sprintf("127.0.0.1:%d", port), log: new(bytes.Buffer), done: make(chan error, 1)}
 		p.cmd = exec.Command(bin, "worker", "--queue", natsURL, "--db", dbURL, "-c", "12",
-			"--listen", p.addr, "--ack-wait", "3s", "--grace", "5s", "--log-format", "json")
+			"--listen", p.addr, "--ack-wait", "3s", "--grace", "5s", "--log-format", "json",
+			"--allow-private", "--allow-job-network")
 		p.cmd.Stderr = p.log
 		p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := p.cmd.Start(); err != nil {
@@ -131,6 +134,7 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 	o.Format, o.Output = "jsonl", filepath.Join(dir, "fleet.jsonl")
 	var progress bytes.Buffer
 	o.Stderr = &progress
+	fleetBegan := time.Now()
 	coord := startCoordinator(ctx, o)
 
 	// SIGKILL the victim once it has recorded some sites and holds others.
@@ -164,6 +168,10 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 	if res.err != nil || (res.code != ExitOK && res.code != ExitFindings) {
 		t.Fatalf("Scan = %d, %v; progress:\n%s", res.code, res.err, progress.String())
 	}
+	// Issue 21 asks for at most 1.5× the local scan's time; a figure for
+	// the closing note, not a timed assertion (the machine may be busy).
+	fleetTime := time.Since(fleetBegan)
+	t.Logf("local scan %.1fs, fleet scan with a worker killed %.1fs (%.2f×)", localTime.Seconds(), fleetTime.Seconds(), fleetTime.Seconds()/localTime.Seconds())
 	// A job the victim committed but did not acknowledge comes back after
 	// the ack deadline and may be recorded again after the scan ended:
 	// check the store once the queue is empty and the survivors idle.

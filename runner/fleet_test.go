@@ -69,6 +69,7 @@ func testFleet(t *testing.T, natsURL string) {
 		w, err := NewWorker(ctx, WorkerOptions{
 			Queue: natsURL, DB: dbURL, Concurrency: 3, Listen: "127.0.0.1:0",
 			AckWait: 2 * time.Second, Grace: 5 * time.Second, abandon: abandon,
+			AllowPrivate: true, AllowJobNetwork: true,
 		})
 		if err != nil {
 			t.Fatal(err)

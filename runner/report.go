@@ -2,12 +2,14 @@ package runner
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"vigie/finding"
+	"vigie/observatory"
 	"vigie/report"
 	"vigie/store"
 )
@@ -65,7 +67,7 @@ func Report(ctx context.Context, o ReportOptions) error {
 		defer f.Close()
 		w = f
 	}
-	rw, err := report.New(format, w, report.Options{Lang: o.Lang, Color: format == "table" && w == o.Stdout && o.StdoutIsTTY})
+	rw, err := report.New(format, w, report.Options{Lang: o.Lang, Color: format == "table" && w == o.Stdout && o.StdoutIsTTY, SiteRecords: true})
 	if err != nil {
 		return err
 	}
@@ -107,6 +109,14 @@ func writeStored(ctx context.Context, st store.Store, sc store.Scan, settings ma
 			URL: s.URL, Organisation: s.Organisation, Tags: s.Tags,
 			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms,
 			Error: s.Error, ErrorKind: s.ErrorKind, Findings: fs,
+			Retention: s.Retention,
+		}
+		if len(s.HTTPObservatory) > 0 {
+			var g observatory.Result
+			if err := json.Unmarshal(s.HTTPObservatory, &g); err != nil {
+				return fmt.Errorf("site %s: stored HTTP Observatory grade: %w", s.URL, err)
+			}
+			rs.HTTPObservatory = &g
 		}
 		for _, w := range writers {
 			if err := w.WriteSite(rs); err != nil {

@@ -10,14 +10,18 @@ import (
 	"strconv"
 	"time"
 
+	"vigie/cases"
 	"vigie/crawl"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/mailcheck"
+	"vigie/queue"
 	"vigie/report"
 	"vigie/scan"
 	"vigie/store"
 	"vigie/store/postgres"
 	"vigie/store/sqlite"
+	"vigie/target"
 )
 
 // Exit statuses of the vigie command (see DESIGN.md).
@@ -47,6 +51,9 @@ type ScanOptions struct {
 	NoTLSProbe bool
 	Fetch      fetch.Options
 	Crawl      crawl.Options
+	// RetentionLimits override the transparency checks' retention limits
+	// per purpose of a form, in days (--retention-limit contact=3y).
+	RetentionLimits map[string]int
 
 	// DB is the store: a SQLite path, "" for the default path, a
 	// postgres:// URL, or "none" to keep no history.
@@ -56,6 +63,15 @@ type ScanOptions struct {
 	// every site is recorded, and writes the results as a local scan does.
 	Queue string
 	Wait  bool
+	// Resume continues the interrupted scan of this ID: the targets it
+	// already recorded are skipped, the others audited into it.
+	Resume string
+	// QueueAuth authenticates the queue connection.
+	QueueAuth queue.Auth
+	// GiveUp is how long --wait rides through a store or queue that fails
+	// (a PostgreSQL or NATS restart) before giving up (default
+	// DefaultGiveUp).
+	GiveUp time.Duration
 	// pollEvery is how often Wait reads progress (default 1 s).
 	pollEvery time.Duration
 	// Evidence selects what exchanges are archived as evidence, and where.
@@ -63,6 +79,11 @@ type ScanOptions struct {
 	// Browser selects browser mode for every target (except CSV rows whose
 	// mode is "static"); rows whose mode is "browser" are rendered anyway.
 	Browser BrowserSettings
+	// Hosting selects the hosting lookups (DNS, IP datasets, HDS list).
+	Hosting HostingSettings
+	// Mail, when set, also audits the mail posture of each site's
+	// registrable domain (scan --mail).
+	Mail *MailSettings
 
 	// Stdout and Stderr receive the results and the progress; the Is*
 	// fields say whether they are terminals.
@@ -74,18 +95,9 @@ type ScanOptions struct {
 
 // Scan runs `vigie scan` and returns the exit status.
 func Scan(ctx context.Context, o ScanOptions) (int, error) {
-	if o.Stdout == nil {
-		o.Stdout = io.Discard
-	}
-	if o.Stderr == nil {
-		o.Stderr = io.Discard
-	}
-	if o.FailOn == "" {
-		o.FailOn = "high"
-	}
-	failOn, err := finding.ParseSeverity(o.FailOn)
+	failOn, err := outputDefaults(&o.Stdout, &o.Stderr, &o.FailOn)
 	if err != nil {
-		return ExitError, fmt.Errorf("--fail-on: %w", err)
+		return ExitError, err
 	}
 	targets, err := LoadTargets(o.Targets, o.Stderr)
 	if err != nil {
@@ -95,6 +107,9 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 		return ExitError, errors.New("no valid target: give URLs or host names as arguments, -l FILE, --csv FILE or on standard input")
 	}
 
+	if o.Resume != "" && o.Queue != "" {
+		return ExitError, errors.New("--resume resumes a local scan; a queued scan goes on by itself while workers run")
+	}
 	if o.Queue != "" {
 		if o.DB == "none" {
 			return ExitError, errors.New("--queue needs a store the workers share (--db postgres://...)")
@@ -110,40 +125,18 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	if st != nil {
 		defer st.Close()
 	}
+	if err := markPublic(ctx, st, targets); err != nil {
+		return ExitError, err
+	}
 
-	// Writers: the requested format (file or stdout) and the table.
-	var writers []report.Writer
-	var closers []io.Closer
+	writers, closers, err := openWriters(report.Options{Lang: o.Lang, SiteRecords: true}, o.Format, o.Output, o.Stdout, o.StdoutIsTTY)
 	defer func() {
 		for _, c := range closers {
 			c.Close()
 		}
 	}()
-	ropts := report.Options{Lang: o.Lang}
-	if o.Format != "" {
-		w := o.Stdout
-		if o.Output != "" && o.Output != "-" {
-			f, err := os.Create(o.Output)
-			if err != nil {
-				return ExitError, fmt.Errorf("creating output: %w", err)
-			}
-			closers = append(closers, f)
-			w = f
-		}
-		rw, err := report.New(o.Format, w, ropts)
-		if err != nil {
-			return ExitError, err
-		}
-		writers = append(writers, rw)
-	}
-	if o.Format == "" || (o.Output != "" && o.Output != "-") {
-		topts := ropts
-		topts.Color = o.StdoutIsTTY
-		tw, err := report.New("table", o.Stdout, topts)
-		if err != nil {
-			return ExitError, err
-		}
-		writers = append(writers, tw)
+	if err != nil {
+		return ExitError, err
 	}
 
 	settings := map[string]string{
@@ -167,6 +160,16 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	for k, v := range o.Settings {
 		settings[k] = v
 	}
+	var mail *mailcheck.Auditor
+	if o.Mail != nil {
+		if o.Queue != "" {
+			return ExitError, errors.New("--mail is not available with --queue")
+		}
+		if mail, err = o.Mail.auditor(o.Fetch); err != nil {
+			return ExitError, err
+		}
+		settings["mail"] = "true"
+	}
 	if o.Queue != "" {
 		if ev != nil {
 			return ExitError, errors.New("--archive is not available with --queue: workers keep no evidence")
@@ -178,22 +181,41 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
+	hd, err := o.Hosting.load(o.Stderr)
+	if err != nil {
+		return ExitError, err
+	}
+	defer hd.db.Close()
+	judge := hd.judge(o.Hosting.Off, o.Fetch, settings)
 	if bro != nil {
 		settings["browser"] = strconv.FormatBool(bro.All)
 		settings["browser_typing"] = strconv.FormatBool(!bro.NoTyping)
+		settings["browser_consent"] = strconv.FormatBool(!bro.NoConsent)
+	}
+	var resume *store.Scan
+	if o.Resume != "" {
+		if resume, targets, err = resumeScan(ctx, st, o.Resume, targets, o.Stderr); err != nil {
+			return ExitError, err
+		}
+		// The scan's own settings stand; those of this run are noted.
+		settings = resume.Settings
 	}
 	prog := newProgress(o.Stderr, o.StderrIsTTY, len(targets))
 	failing := 0
 	sum, runErr := scan.Run(ctx, targets, scan.Options{
-		Concurrency: o.Concurrency,
-		TLSProbe:    !o.NoTLSProbe,
-		Crawl:       o.Crawl,
-		Fetch:       o.Fetch,
-		Store:       st,
-		Evidence:    ev,
-		Browser:     bro,
-		Version:     Version,
-		Settings:    settings,
+		Concurrency:     o.Concurrency,
+		TLSProbe:        !o.NoTLSProbe,
+		Crawl:           o.Crawl,
+		Fetch:           o.Fetch,
+		Store:           st,
+		Evidence:        ev,
+		Browser:         bro,
+		Hosting:         judge,
+		Mail:            mail,
+		Version:         Version,
+		Settings:        settings,
+		Resume:          resume,
+		RetentionLimits: o.RetentionLimits,
 	}, func(r *scan.Result) error {
 		rs := reportSite(r)
 		for _, w := range writers {
@@ -242,11 +264,106 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 	return ExitOK, nil
 }
 
+// outputDefaults fills in the defaults of scan's and mail's output
+// (discarded streams, --fail-on high) and parses the threshold.
+func outputDefaults(stdout, stderr *io.Writer, failOn *string) (finding.Severity, error) {
+	if *stdout == nil {
+		*stdout = io.Discard
+	}
+	if *stderr == nil {
+		*stderr = io.Discard
+	}
+	if *failOn == "" {
+		*failOn = "high"
+	}
+	s, err := finding.ParseSeverity(*failOn)
+	if err != nil {
+		return 0, fmt.Errorf("--fail-on: %w", err)
+	}
+	return s, nil
+}
+
+// openWriters opens the report writers of scan and mail: the requested
+// format (to output, or stdout) and the table on stdout unless the format
+// goes there.
+func openWriters(ropts report.Options, format, output string, stdout io.Writer, tty bool) ([]report.Writer, []io.Closer, error) {
+	var writers []report.Writer
+	var closers []io.Closer
+	if format != "" {
+		w := stdout
+		if output != "" && output != "-" {
+			f, err := os.Create(output)
+			if err != nil {
+				return nil, nil, fmt.Errorf("creating output: %w", err)
+			}
+			closers = append(closers, f)
+			w = f
+		}
+		rw, err := report.New(format, w, ropts)
+		if err != nil {
+			return nil, closers, err
+		}
+		writers = append(writers, rw)
+	}
+	if format == "" || (output != "" && output != "-") {
+		topts := ropts
+		topts.Color = tty
+		tw, err := report.New("table", stdout, topts)
+		if err != nil {
+			return nil, closers, err
+		}
+		writers = append(writers, tw)
+	}
+	return writers, closers, nil
+}
+
+// recordedLister is the store's list of the sites a scan recorded (both
+// back ends have one).
+type recordedLister interface {
+	RecordedSites(ctx context.Context, id string) (map[string]bool, error)
+}
+
+// resumeScan reads scan id from st and returns it with the targets it has
+// not recorded yet.
+func resumeScan(ctx context.Context, st store.Store, id string, targets []target.Target, stderr io.Writer) (*store.Scan, []target.Target, error) {
+	if st == nil {
+		return nil, nil, errors.New("--resume needs the database holding the scan (--db)")
+	}
+	sc, err := st.Scan(ctx, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--resume: %w", err)
+	}
+	var done map[string]bool
+	if rl, ok := st.(recordedLister); ok {
+		done, err = rl.RecordedSites(ctx, id)
+	} else {
+		var sites []store.SiteResult
+		sites, err = st.Sites(ctx, id)
+		done = map[string]bool{}
+		for _, s := range sites {
+			done[s.URL] = true
+		}
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("--resume: %w", err)
+	}
+	left := make([]target.Target, 0, len(targets))
+	for _, t := range targets {
+		if !done[t.URL] {
+			left = append(left, t)
+		}
+	}
+	fmt.Fprintf(stderr, "scan %s: resuming: %d of %d sites already recorded, %d to audit\n", id, len(targets)-len(left), len(targets), len(left))
+	return sc, left, nil
+}
+
 func reportSite(r *scan.Result) *report.Site {
 	return &report.Site{
 		URL: r.Site.URL, Organisation: r.Site.Organisation, Tags: r.Site.Tags,
 		Pages: len(r.Site.Pages), Forms: r.Forms, PersonalForms: r.PersonalForms,
 		Error: r.Site.Error, ErrorKind: r.Site.ErrorKind, Findings: r.Findings,
+		HTTPObservatory: r.Observatory,
+		Retention:       r.Retention,
 	}
 }
 
@@ -286,4 +403,38 @@ func OpenStore(ctx context.Context, db string) (store.Store, error) {
 		return nil, fmt.Errorf("creating database directory: %w", err)
 	}
 	return sqlite.Open(ctx, db)
+}
+
+// markPublic marks the targets whose organisation the directory (the
+// store's organisations) says is a public body, by its sector or the
+// tags it claims sites by (see target.PublicTag); the scan input's own
+// tags were read already. A store without a directory changes nothing.
+func markPublic(ctx context.Context, st store.Store, targets []target.Target) error {
+	cs, ok := st.(cases.Store)
+	if !ok {
+		return nil
+	}
+	orgs, err := cs.Organisations(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the organisation directory: %w", err)
+	}
+	if len(orgs) == 0 {
+		return nil
+	}
+	tags := map[string][]string{}
+	for _, t := range targets {
+		tags[t.URL] = t.Tags
+	}
+	dir := cases.NewDirectory(orgs).WithSiteTags(tags)
+	for i := range targets {
+		t := &targets[i]
+		name := t.Organisation
+		if name == "" {
+			name = dir.ForSite(t.URL)
+		}
+		if o, ok := dir.Lookup(name); ok && (target.PublicTag(o.Sector) || target.PublicTags(o.SiteTags)) {
+			t.Public = true
+		}
+	}
+	return nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"vigie/cases"
 	"vigie/crawl"
+	"vigie/dnsq"
 	"vigie/fetch"
 	"vigie/scan"
 	"vigie/store"
@@ -29,7 +30,9 @@ import (
 type ServeOptions struct {
 	// Listen is the address to serve on (default 127.0.0.1:8080).
 	Listen string
-	DB     string
+	// Hosting selects the hosting lookups of the scans it launches.
+	Hosting HostingSettings
+	DB      string
 	// DataDir holds the signing key, the evidence of scans launched from
 	// the dashboard and the dashboard's files; "" for the XDG default.
 	DataDir string
@@ -103,17 +106,23 @@ func Serve(ctx context.Context, o ServeOptions) error {
 	if err != nil {
 		return err
 	}
+	hd, err := o.Hosting.load(nil)
+	if err != nil {
+		return err
+	}
+	defer hd.db.Close()
 
 	// Launched scans outlive their request, not the server.
 	scanCtx, cancelScans := context.WithCancel(context.WithoutCancel(ctx))
 	fo := o.Fetch
 	fo.DenyPrivate = !o.AllowPrivate
+	settings := map[string]string{
+		"origin": "dashboard", "max_pages": strconv.Itoa(o.Crawl.MaxPages), "max_depth": strconv.Itoa(o.Crawl.MaxDepth),
+		"tls_probe": strconv.FormatBool(!o.NoTLSProbe), "archive": o.Archive, "allow_private": strconv.FormatBool(o.AllowPrivate),
+	}
 	l := newLauncher(scanCtx, st, o.MaxScans, scan.Options{
 		Concurrency: o.Concurrency, TLSProbe: !o.NoTLSProbe, Crawl: o.Crawl, Fetch: fo, Evidence: ev, Version: Version,
-		Settings: map[string]string{
-			"origin": "dashboard", "max_pages": strconv.Itoa(o.Crawl.MaxPages), "max_depth": strconv.Itoa(o.Crawl.MaxDepth),
-			"tls_probe": strconv.FormatBool(!o.NoTLSProbe), "archive": o.Archive, "allow_private": strconv.FormatBool(o.AllowPrivate),
-		},
+		Hosting: hd.judge(o.Hosting.Off, fo, settings), Settings: settings,
 	}, o.Log)
 	var schedDone chan struct{}
 	defer func() {
@@ -245,7 +254,7 @@ func ResolverLookup(fo fetch.Options) (func(ctx context.Context, host string) ([
 		if fo.NoDNS {
 			return nil, &fetch.DNSDisabledError{Host: host}
 		}
-		return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		return (&dnsq.Client{Server: fo.DNS}).Resolver().LookupNetIP(ctx, "ip", host)
 	}
 	return func(ctx context.Context, host string) ([]netip.Addr, error) { return lookup(ctx, host, 0) }, nil
 }

@@ -7,10 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"vigie/fetch"
 	"vigie/observation"
 	"vigie/queue"
 	"vigie/scan"
@@ -31,13 +34,29 @@ type WorkerOptions struct {
 	// Grace is how long in-flight jobs may run on after the context is
 	// cancelled before they are handed back to the queue (default 30 s).
 	Grace time.Duration
-	Log   *slog.Logger
+	// GiveUp is how long a job retries a failing store (a PostgreSQL
+	// restart) before it fails (default DefaultGiveUp).
+	GiveUp time.Duration
+	Log    *slog.Logger
 	// Chromium is the executable rendering browser-mode sites (found on
 	// PATH when empty); it is started only when a job needs it.
 	Chromium string
 	// BrowserTabs is the number of sites one Chromium renders at once
 	// (default Concurrency).
 	BrowserTabs int
+	// Hosting selects the hosting lookups; their DNS server is the
+	// scan's (its --dns).
+	Hosting HostingSettings
+	// QueueAuth authenticates the queue connection.
+	QueueAuth queue.Auth
+	// AllowPrivate lets the worker connect to loopback, private,
+	// link-local and other non-public addresses (fetch.PrivateAddr);
+	// whatever a job says, they are refused otherwise.
+	AllowPrivate bool
+	// AllowJobNetwork lets jobs route connections (--resolve,
+	// --connect-to, --no-dns) and add trusted CAs; otherwise a job
+	// carrying such settings is recorded as a failed site.
+	AllowJobNetwork bool
 
 	// abandon makes a cancelled worker drop its in-flight jobs without a
 	// word, as a killed process would (tests).
@@ -48,13 +67,15 @@ type WorkerOptions struct {
 // engine as a local scan and records it in the store, acknowledging a job
 // only once its results are committed.
 type Worker struct {
-	o     WorkerOptions
-	q     *queue.Queue
-	cons  *queue.Consumer
-	st    store.Store
-	log   *slog.Logger
-	start time.Time
-	addr  string // where /metrics listens
+	o    WorkerOptions
+	q    *queue.Queue
+	cons *queue.Consumer
+	st   store.Store
+	// hosting is the dataset and HDS list every scan's judge shares.
+	hosting hostingData
+	log     *slog.Logger
+	start   time.Time
+	addr    string // where /metrics listens
 
 	mu      sync.Mutex
 	engines map[string]*scanEngine
@@ -78,7 +99,16 @@ type scanEngine struct {
 	rendering  *scan.Engine
 	renders    int
 	lastRender time.Time
+	// jobs counts the jobs using the engine, lastJob is when the last one
+	// ended (both under Worker.mu).
+	jobs    int
+	lastJob time.Time
 }
+
+// idleScan is how long a worker keeps the engine of a scan none of whose
+// jobs came (its connections, TLS results, salt): a worker serves scan
+// after scan and keeps no state of finished ones.
+const idleScan = 5 * time.Minute
 
 // idleBrowser is how long a scan's Chromium outlives its last rendered
 // job: a worker serves scan after scan and must not keep one Chromium per
@@ -96,6 +126,9 @@ func NewWorker(ctx context.Context, o WorkerOptions) (*Worker, error) {
 	if o.Grace <= 0 {
 		o.Grace = 30 * time.Second
 	}
+	if o.GiveUp <= 0 {
+		o.GiveUp = DefaultGiveUp
+	}
 	if o.BrowserTabs <= 0 {
 		o.BrowserTabs = o.Concurrency
 	}
@@ -105,30 +138,38 @@ func NewWorker(ctx context.Context, o WorkerOptions) (*Worker, error) {
 	if o.DB == "none" {
 		return nil, errors.New("worker: a worker needs a store (--db postgres://...)")
 	}
-	st, err := OpenStore(ctx, o.DB)
+	hd, err := o.Hosting.load(nil)
 	if err != nil {
 		return nil, err
 	}
-	q, err := queue.Connect(ctx, o.Queue, queue.Options{AckWait: o.AckWait, MaxDeliver: o.MaxDeliver})
+	st, err := OpenStore(ctx, o.DB)
+	if err != nil {
+		hd.db.Close()
+		return nil, err
+	}
+	q, err := queue.Connect(ctx, o.Queue, queue.Options{AckWait: o.AckWait, MaxDeliver: o.MaxDeliver, Auth: o.QueueAuth})
 	if err != nil {
 		st.Close()
+		hd.db.Close()
 		return nil, err
 	}
 	cons, err := q.Consumer(ctx)
 	if err != nil {
 		q.Close()
 		st.Close()
+		hd.db.Close()
 		return nil, err
 	}
 	if o.AckWait <= 0 {
 		o.AckWait = queue.DefaultAckWait
 	}
-	return &Worker{o: o, q: q, cons: cons, st: st, log: o.Log, start: time.Now(), engines: map[string]*scanEngine{}}, nil
+	return &Worker{o: o, q: q, cons: cons, st: st, hosting: hd, log: o.Log, start: time.Now(), engines: map[string]*scanEngine{}}, nil
 }
 
 // Close releases the queue connection, the store and the engines.
 func (w *Worker) Close() error {
 	w.q.Close()
+	defer w.hosting.db.Close()
 	w.mu.Lock()
 	for _, e := range w.engines {
 		if e.eng != nil {
@@ -179,6 +220,7 @@ func (w *Worker) Run(ctx context.Context) error {
 				return
 			case <-tick.C:
 				w.stopIdleBrowsers(idleBrowser)
+				w.dropIdleScans(idleScan)
 			}
 		}
 	})
@@ -250,7 +292,15 @@ func (w *Worker) handle(ctx, hard context.Context, d *queue.Delivery) {
 		}
 	}()
 
+	if why := w.refuse(d.Job); why != "" {
+		log.Warn("refusing a job", "why", why)
+		w.failed.Add(1)
+		w.recordFailed(jobCtx, d, errors.New(why), "refused", log)
+		w.ack(jobCtx, d, log)
+		return
+	}
 	se := w.engine(jobCtx, d.Job)
+	defer w.release(se)
 	var res *scan.Result
 	eng, err := se.eng, se.err
 	if err == nil && d.Job.Rendered() {
@@ -260,7 +310,13 @@ func (w *Worker) handle(ctx, hard context.Context, d *queue.Delivery) {
 		}
 	}
 	if err == nil {
-		res, err = eng.Audit(jobCtx, d.Job.Target, se.sc)
+		res, err = eng.Examine(jobCtx, d.Job.Target, se.sc)
+	}
+	if err == nil {
+		// The store may be restarting (PostgreSQL update, failover): keep
+		// the audit and retry its record for up to GiveUp, the job being
+		// touched meanwhile, rather than audit the site again.
+		err = w.retryStore(jobCtx, log, "recording the site", func() error { return eng.Record(jobCtx, se.sc, res) })
 	}
 	if err != nil && jobCtx.Err() != nil {
 		if w.o.abandon {
@@ -282,16 +338,11 @@ func (w *Worker) handle(ctx, hard context.Context, d *queue.Delivery) {
 		// Out of retries: record the site as failed so that the scan
 		// still accounts for it.
 		log.Error("job failed for the last time; recording the site as failed", "err", err)
-		t := d.Job.Target
-		now := time.Now().UTC()
 		kind := "worker"
 		if errors.Is(err, errNoBrowser) {
 			kind = observation.KindBrowser
 		}
-		sr := store.SiteResult{URL: t.URL, Organisation: t.Organisation, Tags: t.Tags,
-			Error: err.Error(), ErrorKind: kind, Started: now, Ended: now}
-		if _, _, err := w.st.RecordSite(jobCtx, d.Job.Scan, sr, nil); err != nil {
-			log.Error("recording the failed site", "err", err)
+		if !w.recordFailed(jobCtx, d, err, kind, log) {
 			return
 		}
 	} else {
@@ -301,12 +352,81 @@ func (w *Worker) handle(ctx, hard context.Context, d *queue.Delivery) {
 		}
 		log.Info("site recorded", "findings", len(res.Findings), "error", res.Site.Error)
 	}
-	ackCtx, ackCancel := context.WithTimeout(context.WithoutCancel(jobCtx), 10*time.Second)
+	w.ack(jobCtx, d, log)
+}
+
+// retryStore runs fn, an operation on the store, until it succeeds, ctx
+// ends or GiveUp has passed since its first failure, with backoff.
+func (w *Worker) retryStore(ctx context.Context, log *slog.Logger, op string, fn func() error) error {
+	return retryFor(ctx, w.o.GiveUp, fn, func(err error) {
+		log.Warn(op+" failed; retrying", "err", err, "give_up", w.o.GiveUp)
+	}, func(after time.Duration) {
+		log.Info(op+": the store works again", "after", after.Round(time.Millisecond))
+	}, op)
+}
+
+// ack acknowledges a recorded job.
+func (w *Worker) ack(ctx context.Context, d *queue.Delivery, log *slog.Logger) {
+	ackCtx, ackCancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer ackCancel()
 	if err := d.Ack(ackCtx); err != nil {
 		// The job comes back; recording it again replaces this record.
 		log.Warn("acknowledging a job", "err", err)
 	}
+}
+
+// recordFailed records the job's site as not audited, with err, so that
+// the scan still accounts for it; false when that failed too (the job
+// then comes back).
+func (w *Worker) recordFailed(ctx context.Context, d *queue.Delivery, err error, kind string, log *slog.Logger) bool {
+	t := d.Job.Target
+	now := time.Now().UTC()
+	sr := store.SiteResult{URL: t.URL, Organisation: t.Organisation, Tags: t.Tags,
+		Error: err.Error(), ErrorKind: kind, Started: now, Ended: now}
+	if _, _, err := w.st.RecordSite(ctx, d.Job.Scan, sr, nil); err != nil {
+		log.Error("recording the failed site", "err", err)
+		return false
+	}
+	return true
+}
+
+// refuse returns why the worker's policy refuses job j, "" when it may
+// run. The private-address guard itself acts at connection time (DNS
+// rebinding included); a target given as a literal non-public address is
+// refused here already, with a clearer message.
+func (w *Worker) refuse(j queue.Job) string {
+	f := j.Settings.Fetch
+	if !w.o.AllowJobNetwork {
+		var set []string
+		if len(f.Resolve) > 0 {
+			set = append(set, "--resolve")
+		}
+		if len(f.ConnectTo) > 0 {
+			set = append(set, "--connect-to")
+		}
+		if f.NoDNS {
+			set = append(set, "--no-dns")
+		}
+		if f.DNS != "" {
+			// The job would choose the server every name is resolved by,
+			// and the worker would send it packets outside the dial guard.
+			set = append(set, "--dns")
+		}
+		if len(f.CACertPEM) > 0 || len(f.CACertFiles) > 0 {
+			set = append(set, "--ca-cert")
+		}
+		if len(set) > 0 {
+			return "the job carries network settings (" + strings.Join(set, ", ") + ") this worker does not accept (start it with --allow-job-network)"
+		}
+	}
+	if !w.o.AllowPrivate {
+		if a, err := netip.ParseAddr(strings.Trim(j.Target.Host, "[]")); err == nil {
+			if why := fetch.PrivateAddr(a); why != "" {
+				return fmt.Sprintf("%s is a %s address, refused by this worker (start it with --allow-private)", a, why)
+			}
+		}
+	}
+	return ""
 }
 
 // engine returns the engine of the job's scan, created on first use with
@@ -318,9 +438,17 @@ func (w *Worker) engine(ctx context.Context, j queue.Job) *scanEngine {
 		se = &scanEngine{}
 		w.engines[j.Scan] = se
 	}
+	se.jobs++
 	w.mu.Unlock()
 	se.once.Do(func() {
-		sc, err := w.st.Scan(ctx, j.Scan)
+		var sc *store.Scan
+		err := w.retryStore(ctx, w.log, "reading the scan", func() (err error) {
+			sc, err = w.st.Scan(ctx, j.Scan)
+			if errors.Is(err, store.ErrNotFound) {
+				return backoffStop{err}
+			}
+			return err
+		})
 		if err != nil {
 			se.err = fmt.Errorf("scan %s: %w", j.Scan, err)
 			return
@@ -339,15 +467,54 @@ func (w *Worker) engine(ctx context.Context, j queue.Job) *scanEngine {
 	return se
 }
 
+// release ends a job's use of its scan's engine.
+func (w *Worker) release(se *scanEngine) {
+	w.mu.Lock()
+	se.jobs--
+	se.lastJob = time.Now()
+	w.mu.Unlock()
+}
+
+// dropIdleScans closes the engines of the scans that had no job for idle.
+func (w *Worker) dropIdleScans(idle time.Duration) {
+	w.mu.Lock()
+	var drop []*scanEngine
+	for id, se := range w.engines {
+		if se.jobs == 0 && time.Since(se.lastJob) >= idle {
+			delete(w.engines, id)
+			drop = append(drop, se)
+			w.log.Info("scan idle: engine released", "scan", id, "idle", idle)
+		}
+	}
+	w.mu.Unlock()
+	for _, se := range drop {
+		if se.eng != nil {
+			se.eng.Close()
+		}
+		se.bmu.Lock()
+		if se.rendering != nil {
+			se.rendering.Close()
+			se.rendering = nil
+		}
+		se.bmu.Unlock()
+	}
+}
+
 // engineOptions are the options of an engine auditing j's scan, rendering
 // with b when not nil.
 func (w *Worker) engineOptions(j queue.Job, b *scan.Browser) scan.Options {
+	fo := j.Settings.Fetch
+	// The worker's policy, not the job's: anyone able to publish on the
+	// queue must not make the fleet reach internal hosts.
+	fo.DenyPrivate = !w.o.AllowPrivate
+	fo.CACertFiles = nil // files of the worker's machine: never from a job
 	return scan.Options{
 		Store:    w.st,
-		Fetch:    j.Settings.Fetch,
+		Fetch:    fo,
 		Crawl:    j.Settings.Crawl,
 		TLSProbe: j.Settings.TLSProbe,
 		Browser:  b,
+		Hosting:  w.hosting.judge(w.o.Hosting.Off, j.Settings.Fetch, nil),
 		Version:  Version,
 	}
 }

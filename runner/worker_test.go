@@ -69,7 +69,7 @@ func TestWorkerShutdown(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			w, err := NewWorker(ctx, WorkerOptions{Queue: natsURL, DB: dbURL, Concurrency: 1, AckWait: time.Minute, Grace: tc.grace})
+			w, err := NewWorker(ctx, WorkerOptions{Queue: natsURL, DB: dbURL, Concurrency: 1, AckWait: time.Minute, Grace: tc.grace, AllowPrivate: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,8 +2,8 @@ package scan
 
 import (
 	"bytes"
-	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -33,6 +33,10 @@ type Browser struct {
 	Trackers *tracker.List
 	// NoTyping leaves form fields untouched (no canary values).
 	NoTyping bool
+	// NoConsent skips the consent pass (see browser.Pool.Consent): the
+	// entry page's consent banner is then neither described nor
+	// clicked, and the consent.* checks say nothing.
+	NoConsent bool
 	// PageTimeout bounds each page's rendering (browser default when 0).
 	PageTimeout time.Duration
 	// Screenshots takes a full-page image of every rendered page, kept as
@@ -63,13 +67,14 @@ func (e *Engine) startBrowser(ctx context.Context) error {
 		cas = append(append(cas, '\n'), b...)
 	}
 	pool, err := browser.Start(ctx, browser.Options{
-		ExecPath:    b.ExecPath,
-		Tabs:        tabs,
-		Dial:        e.client.DialContext,
-		CACertPEM:   cas,
-		UserAgent:   cmp.Or(e.o.Fetch.UserAgent, fetch.DefaultUserAgent),
-		PageTimeout: b.PageTimeout,
-		Classify:    trackers.Classify,
+		ExecPath:       b.ExecPath,
+		Tabs:           tabs,
+		Dial:           e.client.DialContext,
+		CACertPEM:      cas,
+		UserAgent:      browserUserAgent(e.o.Fetch.UserAgent),
+		UserAgentToken: BrowserUserAgentToken,
+		PageTimeout:    b.PageTimeout,
+		Classify:       trackers.Classify,
 		// Screenshots are only kept as evidence.
 		Screenshot: b.Screenshots && e.o.Crawl.KeepScreenshots,
 		Mask:       screenshotMask(e.o.Evidence),
@@ -79,6 +84,21 @@ func (e *Engine) startBrowser(ctx context.Context) error {
 	}
 	e.pool = pool
 	return nil
+}
+
+// BrowserUserAgentToken ends the User-Agent of browser mode, after
+// Chromium's own (see browser.Options.UserAgentToken): it names the audit
+// without the words ("bot", "crawl", "spider") for which some consent
+// managers hide their banner, so that Vigie sees what visitors see.
+var BrowserUserAgentToken = "Vigie/" + fetch.Version + " (personal-data audit)"
+
+// browserUserAgent is the User-Agent the browser is given: none (Chromium's
+// own with BrowserUserAgentToken) unless the scan set one of its own.
+func browserUserAgent(fetchUA string) string {
+	if fetchUA == fetch.DefaultUserAgent {
+		return ""
+	}
+	return fetchUA
 }
 
 // rendered reports whether target t is audited in browser mode.
@@ -127,11 +147,41 @@ func (e *Engine) renderSite(ctx context.Context, t target.Target, co crawl.Optio
 		return &observation.Site{Input: t.Input, URL: t.URL, Host: t.Host, Organisation: t.Organisation, Tags: t.Tags,
 			Mode: target.ModeBrowser, Error: "browser: " + err.Error(), ErrorKind: observation.KindBrowser, Started: now, Ended: now}
 	}
-	defer bs.Close()
 	co.Renderer = renderer{bs, e.onRender}
 	sess := e.client.Session()
 	defer sess.Close()
-	return crawl.Site(ctx, sess, t, co)
+	site := crawl.Site(ctx, sess, t, co)
+	// The consent pass opens fresh sessions of its own: this one's tab
+	// is given back first.
+	bs.Close()
+	if !e.o.Browser.NoConsent && site.Error == "" {
+		e.consent(ctx, site)
+	}
+	return site
+}
+
+// consent runs the consent pass over the site's entry page, once per
+// site, and records it in site.Consent. A dead browser makes the site a
+// browser failure, as a crash while crawling does.
+func (e *Engine) consent(ctx context.Context, site *observation.Site) {
+	entry := ""
+	for i := range site.Pages {
+		if r := site.Pages[i].Rendering; r != nil && r.Error == "" && len(r.Frames) > 0 {
+			entry = r.URL
+			break
+		}
+	}
+	if entry == "" {
+		return
+	}
+	c, err := e.pool.Consent(ctx, entry)
+	if err != nil {
+		if errors.Is(err, browser.ErrBrowserGone) {
+			site.Error, site.ErrorKind = "browser: "+err.Error(), observation.KindBrowser
+		}
+		return
+	}
+	site.Consent = c
 }
 
 // renderer adapts a browser session to the crawler.

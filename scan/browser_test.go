@@ -218,6 +218,9 @@ func TestBrowserCrash(t *testing.T) {
 	// Each site twice under two names would be deduplicated: repeat the
 	// list instead, so the scan outlives the kill.
 	o.Crawl.MaxPages = 3
+	// The consent pass would double the test's time; a browser lost
+	// during it sends the site to the same retry (Engine.consent).
+	o.Browser.NoConsent = true
 	var all []target.Target
 	for range 2 {
 		all = append(all, targets...)

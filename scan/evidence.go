@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"vigie/evidence"
 	"vigie/finding"
@@ -61,6 +62,10 @@ func openEvidence(o Options, sc *store.Scan, targets []target.Target) (*archiver
 			return nil, errors.New("scan: evidence needs a directory (Evidence.Dir or Evidence.Root)")
 		}
 		dir = filepath.Join(ev.Root, sc.ID)
+		if o.Resume != nil {
+			// The interrupted run signed its own manifest there.
+			dir += "-resumed-" + time.Now().UTC().Format("20060102T150405Z")
+		}
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
@@ -109,6 +114,17 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 	for i := range site.ActiveProbes {
 		probes = append(probes, &site.ActiveProbes[i].Probe)
 	}
+	// The requests sent after the crawl (security.txt, foreign Origin)
+	// are the evidence of the wellknown.* and CORS findings.
+	if st := site.SecurityTxt; st != nil {
+		probes = append(probes, &observation.Probe{URL: st.URL, FinalURL: st.URL, Exchanges: st.Exchanges})
+		st.Exchanges = nil
+	}
+	for i := range site.OriginProbes {
+		op := &site.OriginProbes[i]
+		probes = append(probes, &observation.Probe{URL: op.URL, FinalURL: op.URL, Exchanges: op.Exchanges})
+		op.Exchanges = nil
+	}
 	defer func() {
 		for _, p := range probes {
 			if p != nil {
@@ -143,7 +159,7 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		}
 	}
 	relies := make([][]*observation.Exchange, len(fs))
-	var tlsFindings []string
+	var tlsFindings, mailFindings []string
 	for i := range fs {
 		f := &fs[i]
 		var keys []*observation.Exchange
@@ -160,6 +176,11 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		case "tls":
 			add(use(site.HTTPS, f.ID))
 			tlsFindings = append(tlsFindings, f.ID)
+		case "mail":
+			// The mail audit (DNS answers, MTA-STS policy, STARTTLS)
+			// is their evidence, not the site's pages.
+			mailFindings = append(mailFindings, f.ID)
+			continue
 		}
 		for _, u := range evidencePages(f) {
 			for _, p := range probes {
@@ -195,7 +216,23 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		tlsRef = &ref
 	}
 
+	var mailRef *evidence.Ref
+	if md := site.Mail; md != nil && (len(mailFindings) > 0 || ar.all) {
+		ref, err := ar.a.WriteDocument("dns:"+md.Domain, "mail-audit", md, site.URL, mailFindings)
+		if err != nil {
+			return err
+		}
+		mailRef = &ref
+	}
+
 	browserRefs, err := ar.rendered(site, fs)
+	if err != nil {
+		return err
+	}
+	if err := ar.consent(site, fs, browserRefs); err != nil {
+		return err
+	}
+	hostingRefs, err := ar.hosting(site, fs)
 	if err != nil {
 		return err
 	}
@@ -211,7 +248,13 @@ func (ar *archiver) site(site *observation.Site, fs []finding.Finding) error {
 		if tlsRef != nil && slices.Contains(tlsFindings, f.ID) {
 			refs = append(refs, evidence.EvidenceRefOf(*tlsRef))
 		}
+		if mailRef != nil && slices.Contains(mailFindings, f.ID) {
+			refs = append(refs, evidence.EvidenceRefOf(*mailRef))
+		}
 		for _, r := range browserRefs[f.ID] {
+			refs = append(refs, evidence.EvidenceRefOf(r))
+		}
+		for _, r := range hostingRefs[f.ID] {
 			refs = append(refs, evidence.EvidenceRefOf(r))
 		}
 		f.Evidence = f.Evidence[:0]
@@ -269,6 +312,97 @@ func (ar *archiver) rendered(site *observation.Site, fs []finding.Finding) (map[
 		}
 	}
 	return out, nil
+}
+
+// hosting archives what the site's hosting was judged on, for every site
+// looked up: each DNS answer as received (server, time, wire message) and
+// the hosting facts with the datasets' names, dates and SHA-256, for the
+// site's host and for the third parties receiving its data. It returns the
+// references by ID of the findings relying on them (hosting.* on the
+// site's host, thirdparty.outside-eea on the parties'), and releases the
+// answers.
+func (ar *archiver) hosting(site *observation.Site, fs []finding.Finding) (map[string][]evidence.Ref, error) {
+	out := map[string][]evidence.Ref{}
+	write := func(h *observation.Hosting, relies func(string) bool) error {
+		if h == nil {
+			return nil
+		}
+		var ids []string
+		for _, f := range fs {
+			if relies(f.Check) {
+				ids = append(ids, f.ID)
+			}
+		}
+		var refs []evidence.Ref
+		for _, a := range h.DNS {
+			if len(a.Wire) == 0 {
+				continue
+			}
+			ref, err := ar.a.WriteDNS(a.Server, a.Name, a.Type, a.Time, a.Wire, site.URL, ids)
+			if err != nil {
+				return err
+			}
+			refs = append(refs, ref)
+		}
+		h.DNS = nil
+		doc, err := ar.a.WriteDocument("dns:"+h.Host, "hosting", h, site.URL, ids)
+		if err != nil {
+			return err
+		}
+		refs = append(refs, doc)
+		for _, id := range ids {
+			out[id] = append(out[id], refs...)
+		}
+		return nil
+	}
+	if err := write(site.Hosting, func(c string) bool { return strings.HasPrefix(c, "hosting.") }); err != nil {
+		return nil, err
+	}
+	for _, h := range site.PartyHosting {
+		if err := write(h, func(c string) bool { return c == "thirdparty.outside-eea" }); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// consent archives, for the consent findings of site (every site with
+// All), the consent pass as a metadata document (banners, controls, and
+// the requests, cookies and storage after each choice) and the screenshot
+// of the banner as first shown, adding the references to refs.
+func (ar *archiver) consent(site *observation.Site, fs []finding.Finding, refs map[string][]evidence.Ref) error {
+	c := site.Consent
+	if c == nil {
+		return nil
+	}
+	var ids []string
+	for _, f := range fs {
+		if strings.HasPrefix(f.Check, "consent.") {
+			ids = append(ids, f.ID)
+		}
+	}
+	if len(ids) == 0 && !ar.all {
+		return nil
+	}
+	doc, err := ar.a.WriteDocument(c.URL, "browser-consent", c, site.URL, ids)
+	if err != nil {
+		return err
+	}
+	out := []evidence.Ref{doc}
+	personal := len(site.Pages) > 0 && site.Pages[0].Personal.Has()
+	shot := &observation.Rendering{ScreenshotMasked: c.ScreenshotMasked, ScreenshotUnmasked: c.ScreenshotUnmasked}
+	if len(c.Screenshot) > 0 && screenshotKept(ar.a.KeepsPersonalData(), personal, shot) {
+		ref, err := ar.a.WriteScreenshot(c.URL, c.Screenshot, site.Ended, site.URL, ids)
+		if err != nil {
+			return err
+		}
+		out = append(out, ref)
+	}
+	c.Screenshot = nil
+	for _, id := range ids {
+		refs[id] = append(refs[id], out...)
+	}
+	return nil
 }
 
 // screenshotKept says whether the screenshot of rendering r may go to

@@ -131,7 +131,9 @@ func farmPrecisionRecall(t *testing.T, active bool) {
 			switch {
 			case strings.HasPrefix(fd.Check, "form."), strings.HasPrefix(fd.Check, "transport."),
 				strings.HasPrefix(fd.Check, "exposure."), strings.HasPrefix(fd.Check, "auth."),
-				strings.HasPrefix(fd.Check, "tls."):
+				strings.HasPrefix(fd.Check, "tls."), strings.HasPrefix(fd.Check, "headers."),
+				strings.HasPrefix(fd.Check, "wellknown."), fd.Check == "thirdparty.script-no-sri",
+				strings.HasPrefix(fd.Check, "transparency."):
 				got[keyOf(fd)]++
 			}
 		}

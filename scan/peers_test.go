@@ -66,6 +66,20 @@ type peerCase struct {
 //     show…" filters, sent with GET: look-ups, not collection of the
 //     visitor's data, no finding. No page shows
 //     anyone's personal data to an anonymous visitor: no exposure finding.
+//   - Information notices (written before the transparency checks were
+//     run on them): the log-in forms of the three applications ask for
+//     credentials only, and MediaWiki's password reset form for a user
+//     name and an e-mail address to recover an account ("Reset
+//     password"): no notice is due there, no transparency finding.
+//     MediaWiki's account creation form collects a user name, a password
+//     and an e-mail address: its notice is due. Every MediaWiki page links
+//     to "Privacy policy" (the page PeerWiki:Privacy_policy), which a fresh
+//     wiki does not have (MediaWiki answers 404 for a missing page); the
+//     other footer links ("About", "Disclaimers") name no notice, and no
+//     text next to the form speaks of personal data: one
+//     transparency.no-notice for the account creation form, over each
+//     scheme. No site is a public body (no tags): no
+//     transparency.no-dpo-contact.
 //
 // Forms are named by a field only they have: MediaWiki's log-in form by
 // wpRemember, its account creation form by retype (both have wpName and
@@ -79,10 +93,12 @@ var peerCases = []peerCase{
 		{"form.password-http", "retype", 2},
 		{"form.http-page", "wpUsername", 1},
 		{"auth.cookie-flags", "", 2},
+		{"transparency.no-notice", "retype", 1},
 	}},
 	{app: peers.MediaWiki, tls: true, want: []peerExpect{
 		{"transport.hsts", "", 0},
 		{"auth.cookie-flags", "", 2},
+		{"transparency.no-notice", "retype", 1},
 	}},
 	{app: peers.PhpMyAdmin, want: []peerExpect{
 		{"transport.no-https", "", 0},

@@ -7,6 +7,8 @@ package scan
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -21,7 +23,11 @@ import (
 	"vigie/evidence"
 	"vigie/fetch"
 	"vigie/finding"
+	"vigie/hosting"
+	"vigie/mailcheck"
+	"vigie/notice"
 	"vigie/observation"
+	"vigie/observatory"
 	"vigie/pii"
 	"vigie/store"
 	"vigie/target"
@@ -50,6 +56,23 @@ type Options struct {
 	// Browser, when set, renders pages in headless Chromium for the
 	// targets that ask for it (browser mode).
 	Browser *Browser
+	// Hosting, when set with a DNS client, looks up where each site (and
+	// each third party receiving personal data) is hosted; its DNS
+	// answers go to the evidence.
+	Hosting *hosting.Judge
+	// Mail, when set, examines the mail posture of each site's
+	// registrable domain (scan --mail); sites sharing one are examined
+	// once.
+	Mail *mailcheck.Auditor
+
+	// Resume, when set, continues this scan, recorded in Store, instead of
+	// starting a new one: the findings keep its start time and ID. The
+	// caller passes only the targets not recorded yet.
+	Resume *store.Scan
+	// RetentionLimits override, per purpose of a form ("contact",
+	// "newsletter", "recruitment"), the longest retention in days the
+	// transparency checks accept (see check/transparency.Limits).
+	RetentionLimits map[string]int
 
 	// onEngine lets tests reach the engine Run starts.
 	onEngine func(*Engine)
@@ -63,6 +86,13 @@ type Result struct {
 	// Forms and PersonalForms count the forms seen and those collecting
 	// personal data.
 	Forms, PersonalForms int
+	// Observatory is the site's grade on the MDN HTTP Observatory's
+	// scale, nil when the site could not be graded (see package
+	// observatory).
+	Observatory *observatory.Result
+	// Retention are the retention statements of the site's information
+	// notices (notice.Statements).
+	Retention []observation.RetentionStatement
 }
 
 // Summary describes a finished scan.
@@ -104,12 +134,27 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 		Scan:       store.Scan{ID: store.NewScanID(started), Started: started, Version: o.Version, Settings: o.Settings, Targets: len(targets)},
 		BySeverity: map[finding.Severity]int{},
 	}
+	if o.Resume != nil {
+		if o.Store == nil {
+			return nil, errors.New("scan: resuming needs the store holding the scan")
+		}
+		sum.Scan = *o.Resume
+		sum.Scan.Ended = time.Time{}
+	}
 	ar, err := openEvidence(o, &sum.Scan, targets)
 	if err != nil {
 		return nil, err
 	}
 	eng.ar = ar
-	if o.Store != nil {
+	if o.Resume != nil {
+		// Running again: no end, and the totals kept at its end dropped.
+		if err := o.Store.EndScan(ctx, sum.Scan.ID, time.Time{}); err != nil {
+			if ar != nil {
+				ar.a.Discard()
+			}
+			return nil, fmt.Errorf("resuming scan %s: %w", sum.Scan.ID, err)
+		}
+	} else if o.Store != nil {
 		if err := o.Store.BeginScan(ctx, &sum.Scan); err != nil {
 			if ar != nil {
 				ar.a.Discard()
@@ -285,6 +330,18 @@ func (e *Engine) Audit(ctx context.Context, t target.Target, sc store.Scan) (*Re
 	return res, nil
 }
 
+// Examine is Audit without the recording; Record records its result. A
+// worker calls them apart to retry a failed record without auditing the
+// site again.
+func (e *Engine) Examine(ctx context.Context, t target.Target, sc store.Scan) (*Result, error) {
+	return e.examine(ctx, t, sc)
+}
+
+// Record stores a result of Examine (see Audit).
+func (e *Engine) Record(ctx context.Context, sc store.Scan, res *Result) error {
+	return e.record(ctx, sc, res)
+}
+
 // examine is Audit without the recording: crawl, checks, evidence.
 func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*Result, error) {
 	prober, ar := e.prober, e.ar
@@ -298,6 +355,15 @@ func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*
 			return nil, ctx.Err()
 		}
 	}
+	examineHosting(ctx, e.o.Hosting, site)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if e.o.Mail != nil && site.Error == "" {
+		if d := mailcheck.RegistrableDomain(site.Host); d != "" {
+			site.Mail = e.o.Mail.Audit(ctx, d)
+		}
+	}
 	res := &Result{Site: site}
 	for _, p := range site.Pages {
 		for i := range p.Forms {
@@ -307,6 +373,11 @@ func (e *Engine) examine(ctx context.Context, t target.Target, sc store.Scan) (*
 			}
 		}
 	}
+	if site.Error == "" {
+		res.Observatory = observatory.Grade(observatory.FromSite(site))
+	}
+	res.Retention = notice.Statements(site)
+	site.RetentionLimits = e.o.RetentionLimits
 	fs := check.Run(site)
 	for i := range fs {
 		fs[i].Scan = sc.ID
@@ -334,7 +405,12 @@ func (e *Engine) record(ctx context.Context, sc store.Scan, res *Result) error {
 		URL: site.URL, Organisation: site.Organisation, Tags: site.Tags,
 		Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
 		Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
-		Covered: coverage(site),
+		Covered: coverage(site), Retention: res.Retention,
+	}
+	if res.Observatory != nil {
+		if b, err := json.Marshal(res.Observatory); err == nil {
+			sr.HTTPObservatory = b
+		}
 	}
 	recorded, changes, err := e.o.Store.RecordSite(ctx, sc.ID, sr, res.Findings)
 	if err != nil {

@@ -6,10 +6,12 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
 	"vigie/finding"
+	"vigie/observation"
 )
 
 // ErrNotFound is returned, wrapped, when a scan asked for does not exist.
@@ -65,7 +67,15 @@ type SiteResult struct {
 	// It is not stored: Sites returns it nil.
 	Covered []string
 
+	// Retention are the retention statements the site's information
+	// notices make (see package notice), personal data masked.
+	Retention []observation.RetentionStatement
+
 	Started, Ended time.Time
+
+	// HTTPObservatory is the site's grade on the MDN HTTP Observatory's
+	// scale as JSON (package observatory's Result), nil when none.
+	HTTPObservatory json.RawMessage
 }
 
 // OK reports whether the site was audited successfully.

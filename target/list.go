@@ -193,6 +193,7 @@ func ParseCSV(r io.Reader, source string) ([]Target, []error) {
 		t.Mode = mode
 		t.Organisation = cell(rec, "organisation")
 		t.Tags = splitTags(cell(rec, "tags"))
+		t.Public = PublicTags(t.Tags)
 		t.Source, t.Line = source, line
 		ts = append(ts, t)
 	}

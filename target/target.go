@@ -33,6 +33,11 @@ type Target struct {
 	Organisation string
 	// Tags label the site, e.g. "prefecture" or "dept:01" (CSV only).
 	Tags []string
+	// Public is set when the site's organisation is a public body, which
+	// must publish its DPO's contact (GDPR art. 37(1)(a) and 37(7)): one
+	// of Tags says so (see PublicTag), or the organisation directory does
+	// (the caller sets it).
+	Public bool
 	// Mode is how the site asked to be audited (CSV "mode" column):
 	// ModeStatic, ModeBrowser, or "" for the scan's default.
 	Mode string

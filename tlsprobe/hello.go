@@ -4,7 +4,20 @@ import (
 	"crypto/ecdh"
 	"crypto/rand"
 	"net"
+	"sync"
 )
+
+// probeShare is the X25519 public key offered by every TLS 1.3 hello: a
+// probe reads the server's first flight and never completes a handshake,
+// so one key per process serves them all (a key per hello cost 2% of a
+// scan's CPU).
+var probeShare = sync.OnceValue(func() []byte {
+	k, err := ecdh.X25519().GenerateKey(rand.Reader)
+	if err != nil {
+		panic("tlsprobe: X25519 key: " + err.Error())
+	}
+	return k.PublicKey().Bytes()
+})
 
 // Protocol versions as they appear on the wire.
 const (
@@ -174,12 +187,8 @@ func (h *hello) extensions(w *builder) {
 		w.ext(extKeyShare, func() {
 			w.prefixed(2, func() {
 				if h.shareX25519 {
-					k, err := ecdh.X25519().GenerateKey(rand.Reader)
-					if err != nil {
-						panic("tlsprobe: X25519 key: " + err.Error())
-					}
 					w.u16(29)
-					w.prefixed(2, func() { w.bytes(k.PublicKey().Bytes()) })
+					w.prefixed(2, func() { w.bytes(probeShare()) })
 				}
 			})
 		})

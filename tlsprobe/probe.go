@@ -35,6 +35,11 @@ type Options struct {
 	MaxHandshakes int
 	// HostTimeout bounds the whole probe of one host (default 60s).
 	HostTimeout time.Duration
+	// MaxShared bounds the server configurations remembered for sharing
+	// (default 4096); the oldest finished ones are forgotten first, so that
+	// a scan of 100,000 hosts keeps flat memory. A forgotten configuration
+	// is probed again in full when met again: only the time differs.
+	MaxShared int
 	// NoShare probes every host in full. By default a host reached on an
 	// address already probed reuses its protocol and suite results when
 	// its own handshake (with its own SNI) negotiated the same version and
@@ -50,6 +55,8 @@ type Prober struct {
 	opts   Options
 	mu     sync.Mutex
 	shared map[string]*sharedProbe
+	// order lists the keys of shared, oldest first (some may be gone).
+	order []string
 }
 
 // sharedProbe holds the handshake-level results of one address and
@@ -83,6 +90,9 @@ func New(opts Options) *Prober {
 	}
 	if opts.HostTimeout <= 0 {
 		opts.HostTimeout = 60 * time.Second
+	}
+	if opts.MaxShared <= 0 {
+		opts.MaxShared = 4096
 	}
 	return &Prober{opts: opts, shared: map[string]*sharedProbe{}}
 }
@@ -211,7 +221,40 @@ func (p *Prober) claim(key, host string) (*sharedProbe, bool) {
 	}
 	sp := &sharedProbe{done: make(chan struct{}), host: host}
 	p.shared[key] = sp
+	p.order = append(p.order, key)
+	p.forget()
 	return sp, true
+}
+
+// forget drops the oldest finished configurations beyond MaxShared (an
+// unfinished one has hosts waiting on it and stays). p.mu is held.
+func (p *Prober) forget() {
+	for i := 0; len(p.shared) > p.opts.MaxShared && i < len(p.order); {
+		k := p.order[i]
+		sp, ok := p.shared[k]
+		if ok {
+			select {
+			case <-sp.done:
+			default:
+				i++ // in progress: keep
+				continue
+			}
+			delete(p.shared, k)
+		}
+		p.order = slices.Delete(p.order, i, i+1)
+	}
+	// Keys deleted elsewhere (failed probes) leave stale entries: compact
+	// when they outnumber the live ones.
+	if len(p.order) > 2*len(p.shared)+64 {
+		p.order = slices.DeleteFunc(p.order, func(k string) bool { _, ok := p.shared[k]; return !ok })
+	}
+}
+
+// sharedCount returns the number of configurations remembered, for tests.
+func (p *Prober) sharedCount() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.shared)
 }
 
 func (p *Prober) publish(key string, sp *sharedProbe, protos []observation.TLSProtocol, ok, incomplete bool, notes []string) {

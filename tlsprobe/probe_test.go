@@ -497,3 +497,37 @@ func TestDeclined(t *testing.T) {
 		}
 	}
 }
+
+// The configurations remembered for sharing stay within MaxShared however
+// many hosts are probed, and a forgotten one is probed again in full.
+func TestSharedBounded(t *testing.T) {
+	ca := newCA(t)
+	names := []string{"a.example.test", "b.example.test", "c.example.test", "d.example.test", "e.example.test"}
+	certs := map[string]tls.Certificate{}
+	for _, n := range names {
+		certs[n] = ca.leaf(t, leafSpec{names: []string{n}})
+	}
+	port := goServer(t, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		return &tls.Config{Certificates: []tls.Certificate{certs[h.ServerName]}}, nil
+	}})
+	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool, MaxShared: 2})
+	for i, n := range names {
+		rep, err := p.Probe(context.Background(), n, port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.SharedFrom != "" {
+			t.Errorf("%s shared from %q", n, rep.SharedFrom)
+		}
+		if got, want := p.sharedCount(), min(i+1, 2); got != want {
+			t.Errorf("after %s: %d configurations remembered, want %d", n, got, want)
+		}
+	}
+	// The last one is remembered, the first one forgotten.
+	if rep, _ := p.Probe(context.Background(), "e.example.test", port); rep.SharedFrom != "e.example.test" {
+		t.Errorf("e.example.test again: shared from %q, want itself", rep.SharedFrom)
+	}
+	if rep, _ := p.Probe(context.Background(), "a.example.test", port); rep.SharedFrom != "" || rep.Handshakes < 10 {
+		t.Errorf("a.example.test again: shared from %q after %d handshakes, want a full probe", rep.SharedFrom, rep.Handshakes)
+	}
+}

@@ -159,7 +159,7 @@ func TestPrivateTargetsRefused(t *testing.T) {
 		t.Fatalf("%d scans launched", n)
 	}
 	// A public target goes through; so do private ones with AllowPrivate.
-	if rec := ed.post("/scans", url.Values{"csrf": {ed.csrf("/scans")}, "targets": {"www.public.test\n203.0.113.9"}}); rec.Code != http.StatusSeeOther {
+	if rec := ed.post("/scans", url.Values{"csrf": {ed.csrf("/scans")}, "targets": {"www.public.test\n193.51.24.9"}}); rec.Code != http.StatusSeeOther {
 		t.Errorf("public targets: %d %s", rec.Code, rec.Body.String())
 	}
 	allow := newEnv(t, func(o *Options) { o.AllowPrivate = true })

@@ -18,6 +18,7 @@ import (
 
 	"vigie/cases"
 	"vigie/finding"
+	"vigie/observation"
 	"vigie/store"
 	"vigie/store/sqlite"
 	"vigie/target"
@@ -108,7 +109,9 @@ func testFindings(site string, second bool) []finding.Finding {
 func seed(t *testing.T, db *sqlite.DB) {
 	ctx := context.Background()
 	sites := []store.SiteResult{
-		{URL: "https://www.prefecture-a.test", Organisation: "Préfecture A", Tags: []string{"prefecture", "dept:01"}, Pages: 3},
+		{URL: "https://www.prefecture-a.test", Organisation: "Préfecture A", Tags: []string{"prefecture", "dept:01"}, Pages: 3,
+			HTTPObservatory: []byte(`{"score":75,"grade":"B","version":"mdn-http-observatory algorithm 4","tests":{"content-security-policy":{"result":"csp-not-implemented","pass":false,"score_modifier":-25},"x-frame-options":{"result":"x-frame-options-sameorigin-or-deny","pass":true,"score_modifier":0}}}`),
+			Retention:       []observation.RetentionStatement{{Sentence: "Les messages sont conservés sans limitation de durée", Unlimited: true, URL: "https://www.prefecture-a.test/donnees-personnelles"}}},
 		{URL: "http://mairie-b.test", Organisation: "=Mairie B", Tags: []string{"mairie"}, Pages: 2},
 		{URL: "https://www.mairie-c.test", Organisation: "Mairie C", Tags: []string{"mairie"}, Pages: 1},
 	}
@@ -165,9 +168,9 @@ func newEnv(t *testing.T, change func(*Options)) *testEnv {
 		Lookup: func(ctx context.Context, host string) ([]netip.Addr, error) {
 			switch host {
 			case "rebind.example.test":
-				return []netip.Addr{netip.MustParseAddr("203.0.113.7"), netip.MustParseAddr("127.0.0.1")}, nil
+				return []netip.Addr{netip.MustParseAddr("193.51.24.7"), netip.MustParseAddr("127.0.0.1")}, nil
 			case "www.public.test":
-				return []netip.Addr{netip.MustParseAddr("203.0.113.8")}, nil
+				return []netip.Addr{netip.MustParseAddr("193.51.24.8")}, nil
 			}
 			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
 		},

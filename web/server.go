@@ -190,6 +190,7 @@ func (s *Server) routes() http.Handler {
 	read("GET /sites", s.sites)
 	read("GET /site", s.site)
 	read("GET /organisations", s.organisations)
+	read("GET /organisation", s.organisation)
 	read("GET /scans", s.scans)
 	read("GET /scans/{id}/progress", s.scanProgress)
 	write("POST /scans", s.launch)

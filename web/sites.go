@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -8,6 +10,7 @@ import (
 
 	"vigie/cases"
 	"vigie/finding"
+	"vigie/observatory"
 	"vigie/store"
 )
 
@@ -100,11 +103,16 @@ func (s *Server) exportSites(w http.ResponseWriter, r *http.Request, v *view, q 
 }
 
 type siteData struct {
-	URL      string
-	Summary  *store.SiteSummary
-	History  []store.SiteAudit
-	Findings []findingRow
-	Pager    pager
+	URL     string
+	Summary *store.SiteSummary
+	// Grade is the MDN HTTP Observatory grade of the latest audit that
+	// has one, GradeScan that audit's scan, GradeTests its tests by name.
+	Grade      *observatory.Result
+	GradeScan  string
+	GradeTests []gradeTest
+	History    []store.SiteAudit
+	Findings   []findingRow
+	Pager      pager
 }
 
 func (s *Server) site(w http.ResponseWriter, r *http.Request, v *view) {
@@ -137,6 +145,19 @@ func (s *Server) site(w http.ResponseWriter, r *http.Request, v *view) {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return
 	}
+	for _, a := range d.History { // newest first
+		if len(a.Result.HTTPObservatory) == 0 {
+			continue
+		}
+		var g observatory.Result
+		if json.Unmarshal(a.Result.HTTPObservatory, &g) == nil {
+			d.Grade, d.GradeScan = &g, a.Scan
+			for _, name := range slices.Sorted(maps.Keys(g.Tests)) {
+				d.GradeTests = append(d.GradeTests, gradeTest{Name: name, Test: g.Tests[name]})
+			}
+		}
+		break
+	}
 	page := pageNumber(r)
 	fs, total, err := s.o.Browser.Query(ctx, store.Query{Filter: store.Filter{Site: u, Limit: pageSize}, Offset: (page - 1) * pageSize})
 	if err != nil {
@@ -145,6 +166,12 @@ func (s *Server) site(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	d.Findings, d.Pager = v.findingRows(fs), newPager(r, page, total)
 	s.render(w, r, v, http.StatusOK, "site.html", d)
+}
+
+// gradeTest is one test of an HTTP Observatory grade.
+type gradeTest struct {
+	Name string
+	observatory.Test
 }
 
 // orgRow is an organisation with its sites, open findings and cases.

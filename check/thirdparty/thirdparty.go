@@ -27,6 +27,9 @@ func init() { check.Register("thirdparty", catalogue, run) }
 
 func run(site *observation.Site, r *check.Reporter) {
 	for i := range site.Pages {
+		scriptNoSRI(&site.Pages[i], r)
+	}
+	for i := range site.Pages {
 		p := &site.Pages[i]
 		if p.Rendering == nil {
 			continue // static mode: no requests were observed
@@ -39,6 +42,39 @@ func run(site *observation.Site, r *check.Reporter) {
 		own := registrable(rendered)
 		onFormPage(p, pageURL, own, r)
 		formDataLeak(p, pageURL, own, r)
+	}
+}
+
+// scriptNoSRI reports the scripts of another registrable domain that a
+// page collecting personal data loads without Subresource Integrity: the
+// other party, or whoever takes over its server, can change the script
+// to read what is typed. The page's own scripts are never reported.
+func scriptNoSRI(p *observation.Page, r *check.Reporter) {
+	if p.Status != 200 {
+		return
+	}
+	var personal *observation.Form
+	for i := range p.Forms {
+		if pii.CollectsPersonalData(&p.Forms[i]).Personal {
+			personal = &p.Forms[i]
+			break
+		}
+	}
+	if personal == nil {
+		return
+	}
+	u := pageURL(p)
+	own := registrable(u)
+	for _, res := range p.Resources {
+		if res.Kind != "script" || res.Integrity != "" {
+			continue
+		}
+		party := registrable(res.URL)
+		if party == "" || own == "" || strings.EqualFold(party, own) {
+			continue
+		}
+		r.Report(check.Issue{Check: "thirdparty.script-no-sri", URL: u, Location: "script=" + res.URL, Grouped: true,
+			Detail: map[string]any{"script": res.URL, "party": party, "forms": []int{personal.Index}}})
 	}
 }
 

@@ -259,3 +259,36 @@ func TestOnFormPageGrouped(t *testing.T) {
 		t.Errorf("findings depend on the crawl's order:\n%+v\n%+v", got, again)
 	}
 }
+
+func TestScriptNoSRI(t *testing.T) {
+	const u = "https://www.mairie.test/contact"
+	form := []observation.Form{{Index: 0, Method: "post", Action: u, Fields: []observation.Field{
+		{Tag: "input", Type: "email", Name: "email", Category: "contact"}}}}
+	for _, tc := range []struct {
+		name    string
+		forms   []observation.Form
+		scripts []observation.Resource
+		want    int
+	}{
+		{"third party without integrity", form, []observation.Resource{{Kind: "script", URL: "https://cdn.autre.test/w.js"}}, 1},
+		{"third party with integrity", form, []observation.Resource{{Kind: "script", URL: "https://cdn.autre.test/w.js", Integrity: "sha384-abc"}}, 0},
+		{"own script, other host of the same site", form, []observation.Resource{{Kind: "script", URL: "https://static.mairie.test/app.js"}}, 0},
+		{"no personal form", nil, []observation.Resource{{Kind: "script", URL: "https://cdn.autre.test/w.js"}}, 0},
+		{"stylesheet", form, []observation.Resource{{Kind: "stylesheet", URL: "https://cdn.autre.test/s.css"}}, 0},
+		{"two scripts", form, []observation.Resource{{Kind: "script", URL: "https://cdn.autre.test/w.js"}, {Kind: "script", URL: "https://tags.pub.test/t.js"}}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site := &observation.Site{URL: "https://www.mairie.test/", Pages: []observation.Page{{
+				Probe: observation.Probe{URL: u, FinalURL: u, Status: 200}, Forms: tc.forms, Resources: tc.scripts}}}
+			n := 0
+			for _, f := range check.Run(site) {
+				if f.Check == "thirdparty.script-no-sri" {
+					n++
+				}
+			}
+			if n != tc.want {
+				t.Errorf("%d findings, want %d", n, tc.want)
+			}
+		})
+	}
+}

@@ -232,9 +232,14 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 					if maxDepth == 0 {
 						maxDepth = -1
 					}
+					limits, err := retentionLimits(cmd)
+					if err != nil {
+						return err
+					}
 					vo := runner.CaseVerifyOptions{ID: id, Author: cmd.String("author"), Date: date, Lang: cmd.String("lang"), Scan: runner.ScanOptions{
 						Concurrency: cmd.Int("c"), NoTLSProbe: cmd.Bool("no-tls-probe"), Fetch: fo, DB: cmd.String("db"), Stderr: stderr,
-						Crawl: crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
+						RetentionLimits: limits,
+						Crawl:           crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
 					}}
 					if cmd.Bool("all") {
 						return runner.CaseVerifyAll(ctx, runner.VerifyAllOptions{CaseVerifyOptions: vo, Every: cmd.Duration("every"), Out: stdout})
@@ -255,7 +260,7 @@ func caseCommand(stdout, stderr io.Writer) *cli.Command {
 func organisationCommand(stdout io.Writer, more ...*cli.Command) *cli.Command {
 	return &cli.Command{
 		Name:  "organisation",
-		Usage: "import, export or discover the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags)",
+		Usage: "import, export or discover the directory of organisations (CSV: name,dpo_email,dpo_address,dpo_form,parent,sector,site_suffixes,site_tags,security_contact)",
 		Commands: append([]*cli.Command{
 			{
 				Name:      "import",

@@ -15,20 +15,39 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v3"
 
+	"vigie/check/transparency"
 	"vigie/crawl"
+	"vigie/dnsq"
 	"vigie/fetch"
+	"vigie/queue"
 	"vigie/runner"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A scan allocates much short-lived garbage (pages, parse trees) and
+	// keeps a small live heap: collecting at 3× the live heap rather than
+	// 2× trades a few tens of megabytes for fewer collections. GOGC, when
+	// set, decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	// VIGIE_CPUPROFILE=FILE writes a CPU profile of the whole run (bench/cli.sh).
+	if path := os.Getenv("VIGIE_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			_ = pprof.StartCPUProfile(f)
+		}
+	}
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	pprof.StopCPUProfile()
 	os.Exit(code)
 }
 
@@ -58,6 +77,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			reportCommand(stdout),
 			farmCommand(stderr),
 			tlsCommand(stdout),
+			emlCommand(stdout, &code),
+			dataCommand(stdout),
+			mailCommand(stdout, stderr, &code),
 			evidenceCommand(stdout, stderr),
 			keyCommand(stdout),
 			caseCommand(stdout, stderr),
@@ -108,13 +130,17 @@ func networkFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "resolve-file", Category: catNetwork, Usage: "read --resolve triples from `FILE`, one a line"},
 		&cli.StringSliceFlag{Name: "connect-to", Category: catNetwork, Usage: "connect `HOST1:PORT1:HOST2:PORT2` (curl syntax; repeatable)"},
 		&cli.BoolFlag{Name: "no-dns", Category: catNetwork, Usage: "never use DNS: only --resolve and --connect-to addresses"},
+		&cli.StringFlag{Name: "dns", Category: catNetwork, Usage: "send every DNS lookup (connections, TLS audit, hosting) to the server at `ADDR:PORT` instead of the system's resolvers"},
 		&cli.StringSliceFlag{Name: "ca-cert", Category: catNetwork, Usage: "also trust the CA certificates in PEM `FILE`"},
 		&cli.StringFlag{Name: "user-agent", Value: fetch.DefaultUserAgent, Category: catNetwork, Usage: "User-Agent header"},
+		// --dns: the mail audit's questions go to this server (hosting's
+		// work extends it to the fetcher).
+		&cli.StringFlag{Name: "dns", Category: catNetwork, Usage: "send DNS questions to the server at `ADDR:PORT` (default: the system's resolvers)"},
 	}
 }
 
 func scopeFlags() []cli.Flag {
-	return []cli.Flag{
+	return concat([]cli.Flag{
 		&cli.IntFlag{Name: "max-pages", Value: 30, Category: catScope, Usage: "pages fetched per site"},
 		&cli.IntFlag{Name: "max-depth", Value: 3, Category: catScope, Usage: "links followed from the entry page"},
 		&cli.BoolFlag{Name: "no-tls-probe", Category: catScope, Usage: "skip the TLS audit (protocols, cipher suites, certificates) of HTTPS sites"},
@@ -123,13 +149,54 @@ func scopeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "chromium", Category: catScope, Usage: "Chromium executable `PATH` for browser mode (default: chromium or chromium-headless-shell on PATH)"},
 		&cli.StringFlag{Name: "tracker-list", Category: catScope, Usage: "CSV `FILE` of known trackers (domain,name,category) added to the bundled list"},
 		&cli.BoolFlag{Name: "no-typing", Category: catScope, Usage: "browser mode: do not type canary values into form fields"},
+		&cli.BoolFlag{Name: "no-consent", Category: catScope, Usage: "browser mode: skip the consent pass (the entry page's cookie banner is neither analysed nor clicked)"},
 		&cli.BoolFlag{Name: "no-screenshots", Category: catScope, Usage: "browser mode: take no page screenshots"},
 		&cli.DurationFlag{Name: "page-timeout", Value: 20 * time.Second, Category: catScope, Usage: "browser mode: time allowed to render one page"},
+		&cli.StringSliceFlag{Name: "retention-limit", Category: catScope, Usage: "longest retention accepted for a purpose of forms, `PURPOSE=DURATION` (contact, newsletter, recruitment; y, m or d: contact=3y); repeatable"},
+	}, hostingFlags())
+}
+
+// hostingFlags select the hosting lookups (scan, demo, case, serve, worker).
+func hostingFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "hds-list", Category: catScope, Usage: "list of certified health-data hosts (JSON or CSV name,asns,providers,note) replacing the bundled one"},
+		&cli.StringFlag{Name: "ip-data", Category: catScope, Usage: "IP dataset `DIR` written by vigie data update (default: the XDG data directory)"},
+		&cli.BoolFlag{Name: "no-hosting", Category: catScope, Usage: "do not look up where sites are hosted (no DNS questions beyond connections)"},
 	}
+}
+
+// hostingSettings reads the hosting flags.
+func hostingSettings(cmd *cli.Command) runner.HostingSettings {
+	return runner.HostingSettings{Off: cmd.Bool("no-hosting"), HDSList: cmd.String("hds-list"), DataDir: cmd.String("ip-data")}
 }
 
 func dbFlag(usage string) cli.Flag {
 	return &cli.StringFlag{Name: "db", Category: catState, Usage: usage}
+}
+
+// queueFlags are the NATS connection settings of the coordinator and the
+// workers. Secrets may come from the environment rather than the command
+// line, where other users of the machine can read them.
+func queueFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "queue-user", Category: catState, Usage: "NATS user name (or nats://USER:PASSWORD@HOST:PORT)"},
+		&cli.StringFlag{Name: "queue-password", Category: catState, Sources: cli.EnvVars("VIGIE_QUEUE_PASSWORD"), Usage: "NATS password"},
+		&cli.StringFlag{Name: "queue-token", Category: catState, Sources: cli.EnvVars("VIGIE_QUEUE_TOKEN"), Usage: "NATS authentication token"},
+		&cli.StringFlag{Name: "queue-nkey", Category: catState, Usage: "NATS NKey user seed `FILE`"},
+		&cli.StringFlag{Name: "queue-creds", Category: catState, Usage: "NATS credentials `FILE` (user JWT and seed)"},
+		&cli.StringFlag{Name: "queue-ca", Category: catState, Usage: "trust the NATS server's certificate if it chains to the CA in PEM `FILE` (requires TLS)"},
+		&cli.StringFlag{Name: "queue-cert", Category: catState, Usage: "client certificate PEM `FILE` for the NATS server (with --queue-key)"},
+		&cli.StringFlag{Name: "queue-key", Category: catState, Usage: "private key PEM `FILE` of --queue-cert"},
+		&cli.DurationFlag{Name: "give-up", Category: catState, Value: runner.DefaultGiveUp, Usage: "with --queue: keep retrying a failing database or queue (a restart) this long before exiting with status 2"},
+	}
+}
+
+func queueAuth(cmd *cli.Command) queue.Auth {
+	return queue.Auth{
+		User: cmd.String("queue-user"), Password: cmd.String("queue-password"), Token: cmd.String("queue-token"),
+		NKeySeedFile: cmd.String("queue-nkey"), CredsFile: cmd.String("queue-creds"),
+		CAFile: cmd.String("queue-ca"), CertFile: cmd.String("queue-cert"), KeyFile: cmd.String("queue-key"),
+	}
 }
 
 func concat(groups ...[]cli.Flag) []cli.Flag {
@@ -150,6 +217,10 @@ func fetchOptions(cmd *cli.Command) (fetch.Options, error) {
 		}
 		resolve = append(resolve, more...)
 	}
+	dns, err := dnsq.ParseServer(cmd.String("dns"))
+	if err != nil {
+		return fetch.Options{}, err
+	}
 	retries := cmd.Int("retries")
 	if retries == 0 {
 		retries = -1 // fetch.Options: zero means the default, negative none
@@ -164,6 +235,7 @@ func fetchOptions(cmd *cli.Command) (fetch.Options, error) {
 		Resolve:     resolve,
 		ConnectTo:   cmd.StringSlice("connect-to"),
 		NoDNS:       cmd.Bool("no-dns"),
+		DNS:         dns,
 		CACertFiles: cmd.StringSlice("ca-cert"),
 	}, nil
 }
@@ -183,18 +255,24 @@ func scanOptions(cmd *cli.Command, stdout, stderr io.Writer) (runner.ScanOptions
 	if maxDepth == 0 {
 		maxDepth = -1 // crawl.Options: negative means the entry page only
 	}
+	limits, err := retentionLimits(cmd)
+	if err != nil {
+		return runner.ScanOptions{}, err
+	}
 	return runner.ScanOptions{
-		Format:      format,
-		Output:      cmd.String("o"),
-		Lang:        cmd.String("lang"),
-		FailOn:      cmd.String("fail-on"),
-		Concurrency: cmd.Int("c"),
-		NoTLSProbe:  cmd.Bool("no-tls-probe"),
-		Fetch:       fo,
-		Crawl:       crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
+		Format:          format,
+		Output:          cmd.String("o"),
+		Lang:            cmd.String("lang"),
+		FailOn:          cmd.String("fail-on"),
+		Concurrency:     cmd.Int("c"),
+		NoTLSProbe:      cmd.Bool("no-tls-probe"),
+		Fetch:           fo,
+		Crawl:           crawl.Options{MaxPages: cmd.Int("max-pages"), MaxDepth: maxDepth, Active: cmd.Bool("active")},
+		Hosting:         hostingSettings(cmd),
+		RetentionLimits: limits,
 		Browser: runner.BrowserSettings{
 			All: cmd.Bool("browser"), Chromium: cmd.String("chromium"), TrackerList: cmd.String("tracker-list"),
-			NoTyping: cmd.Bool("no-typing"), NoScreenshots: cmd.Bool("no-screenshots"), PageTimeout: cmd.Duration("page-timeout"),
+			NoTyping: cmd.Bool("no-typing"), NoConsent: cmd.Bool("no-consent"), NoScreenshots: cmd.Bool("no-screenshots"), PageTimeout: cmd.Duration("page-timeout"),
 		},
 		DB:          cmd.String("db"),
 		Stdout:      stdout,
@@ -215,7 +293,10 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 			dbFlag("history database: SQLite `PATH` (default under the XDG data directory), postgres://... URL, or none"),
 			&cli.StringFlag{Name: "queue", Category: catState, Usage: "send the sites as jobs to vigie workers through the NATS JetStream server at `URL` (nats://HOST:PORT) instead of auditing them here; needs --db postgres://..."},
 			&cli.BoolFlag{Name: "wait", Category: catState, Usage: "with --queue: follow progress until every site is recorded, then write the results"},
-		}, outputFlags(), networkFlags(), scopeFlags(), evidenceFlags()),
+			&cli.BoolFlag{Name: "mail", Category: catScope, Usage: "also audit the mail posture (SPF, DMARC, DKIM, MTA-STS, STARTTLS, DNSSEC) of each site's registrable domain, as vigie mail does"},
+			dkimSelectorFlag(),
+			&cli.StringFlag{Name: "resume", Category: catState, Usage: "continue the interrupted scan `SCAN_ID` of --db with the same targets: the sites it recorded are skipped (the output covers the rest; vigie report SCAN_ID the whole scan)"},
+		}, queueFlags(), outputFlags(), networkFlags(), scopeFlags(), evidenceFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			o, err := scanOptions(cmd, stdout, stderr)
 			if err != nil {
@@ -229,7 +310,11 @@ func scanCommand(stdin io.Reader, stdout, stderr io.Writer, code *int) *cli.Comm
 				StdinIsInput: !isTerminal(stdin),
 			}
 			o.Evidence = evidenceSettings(cmd)
-			o.Queue, o.Wait = cmd.String("queue"), cmd.Bool("wait")
+			o.Queue, o.Wait, o.QueueAuth, o.GiveUp = cmd.String("queue"), cmd.Bool("wait"), queueAuth(cmd), cmd.Duration("give-up")
+			o.Resume = cmd.String("resume")
+			if cmd.Bool("mail") {
+				o.Mail = mailSettings(cmd)
+			}
 			if o.Queue != "" && !cmd.IsSet("archive") {
 				o.Evidence.Archive = runner.ArchiveNone // workers keep no evidence
 			}
@@ -308,6 +393,31 @@ func farmCommand(stderr io.Writer) *cli.Command {
 	}
 }
 
+func emlCommand(stdout io.Writer, code *int) *cli.Command {
+	return &cli.Command{
+		Name:      "eml",
+		Usage:     "triage received emails (.eml) for phishing: DKIM, SPF, DMARC, senders, links, look-alike domains, requests for secrets, attachments, breach-notice contents; exit 0 likely legitimate, 1 suspicious or likely phishing, 2 error",
+		ArgsUsage: "FILE ... (- for standard input)",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "text or json"},
+			&cli.StringFlag{Name: "lang", Value: "en", Usage: "language of the report: en or fr"},
+			&cli.StringFlag{Name: "dns", Usage: "send every DNS question (DKIM keys, DMARC, SPF) to `ADDR:PORT`"},
+			&cli.StringSliceFlag{Name: "official-domain", Usage: "an official `DOMAIN` of the organisation the message claims to come from (repeatable)"},
+			&cli.StringFlag{Name: "organisation", Usage: "take the official domains from this organisation's entry in the directory (--db)"},
+			dbFlag("organisation directory: SQLite `PATH` (default under the XDG data directory) or postgres://... URL"),
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			c, err := runner.Eml(ctx, runner.EmlOptions{
+				Files: cmd.Args().Slice(), Format: cmd.String("format"), Lang: cmd.String("lang"), DNS: cmd.String("dns"),
+				OfficialDomains: cmd.StringSlice("official-domain"), DB: cmd.String("db"), Organisation: cmd.String("organisation"),
+				Stdout: stdout,
+			})
+			*code = c
+			return err
+		},
+	}
+}
+
 func tlsCommand(stdout io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:      "tls",
@@ -324,4 +434,38 @@ func tlsCommand(stdout io.Writer) *cli.Command {
 			return runner.TLS(ctx, runner.TLSOptions{Hosts: cmd.Args().Slice(), Format: cmd.String("format"), Fetch: fo, Stdout: stdout})
 		},
 	}
+}
+
+func dataCommand(stdout io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:  "data",
+		Usage: "manage the open datasets Vigie judges with",
+		Commands: []*cli.Command{{
+			Name:  "update",
+			Usage: "fetch the current release of the IP datasets (sapics' ip-location-db: country CC0, ASN CC BY 4.0 by RouteViews, DB-IP and the NRO)",
+			Flags: []cli.Flag{
+				&cli.StringFlag{Name: "dir", Usage: "write the files to `DIR` (default: the XDG data directory, as --ip-data)"},
+				&cli.StringFlag{Name: "base-url", Usage: "fetch the files from `URL`/NAME instead of the upstream release (a mirror)"},
+			},
+			Action: func(ctx context.Context, cmd *cli.Command) error {
+				return runner.DataUpdate(ctx, runner.DataUpdateOptions{Dir: cmd.String("dir"), BaseURL: cmd.String("base-url"), Stdout: stdout})
+			},
+		}},
+	}
+}
+
+// retentionLimits reads the --retention-limit flags.
+func retentionLimits(cmd *cli.Command) (map[string]int, error) {
+	var limits map[string]int
+	for _, l := range cmd.StringSlice("retention-limit") {
+		purpose, days, err := transparency.ParseLimit(l)
+		if err != nil {
+			return nil, fmt.Errorf("--retention-limit: %w", err)
+		}
+		if limits == nil {
+			limits = map[string]int{}
+		}
+		limits[purpose] = days
+	}
+	return limits, nil
 }

@@ -23,7 +23,7 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "from", Usage: "sender of generated letters, e.g. \"Vigie <alerte@example.org>\" (needed for .eml letters)"},
 			&cli.BoolFlag{Name: "no-schedules", Category: catWatch, Usage: "leave the schedules to a vigie watch process"},
 			minSeverityFlag("open findings at or above it make a site failing and bring it into cases opened here; below, notes"),
-		}, watchFlags(), networkFlags()),
+		}, watchFlags(), networkFlags(), hostingFlags()),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			log, fo, ws, err := watchInputs(cmd, stderr)
 			if err != nil {
@@ -35,7 +35,8 @@ func serveCommand(stderr io.Writer) *cli.Command {
 			}
 			ws.NoSchedules = cmd.Bool("no-schedules")
 			return runner.Serve(ctx, runner.ServeOptions{
-				Listen: cmd.String("listen"), DB: cmd.String("db"), DataDir: cmd.String("data-dir"),
+				Hosting: hostingSettings(cmd),
+				Listen:  cmd.String("listen"), DB: cmd.String("db"), DataDir: cmd.String("data-dir"),
 				CertFile: cmd.String("cert"), KeyFile: cmd.String("key"), AllowPrivate: cmd.Bool("allow-private"),
 				Fetch: fo, Crawl: crawlOptions(cmd),
 				Concurrency: cmd.Int("c"), NoTLSProbe: cmd.Bool("no-tls-probe"), MaxScans: cmd.Int("max-scans"),

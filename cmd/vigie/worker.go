@@ -17,7 +17,7 @@ func workerCommand(stderr io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:  "worker",
 		Usage: "audit the sites queued by vigie scan --queue, recording them in the shared database",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "queue", Required: true, Usage: "NATS JetStream server `URL` (nats://HOST:PORT)"},
 			dbFlag("shared database: postgres://... `URL` (or a SQLite path on one machine)"),
 			&cli.IntFlag{Name: "c", Aliases: []string{"concurrency"}, Value: 8, Usage: "sites audited at once"},
@@ -28,7 +28,12 @@ func workerCommand(stderr io.Writer) *cli.Command {
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format on standard error: text or json"},
 			&cli.StringFlag{Name: "chromium", Usage: "Chromium executable `PATH` for browser-mode sites, started when a job needs it (default: found on PATH)"},
 			&cli.IntFlag{Name: "browser-tabs", HideDefault: true, Usage: "sites one Chromium renders at once (default: -c)"},
-		},
+			&cli.StringFlag{Name: "hds-list", Usage: "list of certified health-data hosts replacing the bundled one (see vigie scan)"},
+			&cli.StringFlag{Name: "ip-data", Usage: "IP dataset `DIR` written by vigie data update (default: the XDG data directory)"},
+			&cli.BoolFlag{Name: "no-hosting", Usage: "do not look up where sites are hosted"},
+			&cli.BoolFlag{Name: "allow-private", Usage: "audit sites on loopback, private, link-local and other non-public addresses (refused by default, whatever the job says)"},
+			&cli.BoolFlag{Name: "allow-job-network", Usage: "obey the --resolve, --connect-to, --no-dns, --dns and --ca-cert settings jobs carry (refused by default: such jobs are recorded as failed)"},
+		}, queueFlags()...),
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			var h slog.Handler
 			switch f := cmd.String("log-format"); f {
@@ -42,16 +47,20 @@ func workerCommand(stderr io.Writer) *cli.Command {
 			// The worker stops on the command's context (SIGINT, SIGTERM)
 			// and may take its grace period to do so.
 			w, err := runner.NewWorker(ctx, runner.WorkerOptions{
-				Queue:       cmd.String("queue"),
-				DB:          cmd.String("db"),
-				Concurrency: cmd.Int("c"),
-				Listen:      cmd.String("listen"),
-				AckWait:     cmd.Duration("ack-wait"),
-				MaxDeliver:  cmd.Int("max-deliver"),
-				Grace:       cmd.Duration("grace"),
-				Chromium:    cmd.String("chromium"),
-				BrowserTabs: cmd.Int("browser-tabs"),
-				Log:         slog.New(h),
+				Queue:           cmd.String("queue"),
+				DB:              cmd.String("db"),
+				Concurrency:     cmd.Int("c"),
+				Listen:          cmd.String("listen"),
+				AckWait:         cmd.Duration("ack-wait"),
+				MaxDeliver:      cmd.Int("max-deliver"),
+				Grace:           cmd.Duration("grace"),
+				Chromium:        cmd.String("chromium"),
+				BrowserTabs:     cmd.Int("browser-tabs"),
+				Hosting:         hostingSettings(cmd),
+				QueueAuth:       queueAuth(cmd),
+				AllowPrivate:    cmd.Bool("allow-private"),
+				AllowJobNetwork: cmd.Bool("allow-job-network"),
+				Log:             slog.New(h),
 			})
 			if err != nil {
 				return err

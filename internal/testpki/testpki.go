@@ -86,6 +86,9 @@ type LeafOptions struct {
 	// RSABits, when set, gives the leaf an RSA key of that size instead
 	// of ECDSA P-256: static RSA key exchange needs one.
 	RSABits int
+	// Client makes a client certificate (TLS client authentication)
+	// instead of a server one.
+	Client bool
 }
 
 // Issue makes an ECDSA P-256 key and a server certificate signed by the
@@ -121,6 +124,9 @@ func (ca *CA) Issue(t testing.TB, o LeafOptions) tls.Certificate {
 		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		CRLDistributionPoints: o.CRL,
+	}
+	if o.Client {
+		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 	}
 	if o.RSABits > 0 {
 		// Static RSA key exchange encrypts with the certificate's key.

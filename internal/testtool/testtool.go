@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"vigie/internal/npm"
 )
 
 // Need returns the path of the program name, looked up on PATH and then in
@@ -29,19 +31,8 @@ func Need(t testing.TB, name string) string {
 }
 
 // NPMPrefix is the folder into which .ci/run installs the npm packages
-// tests drive as real peers (consent managers, the MDN HTTP Observatory):
-// $VIGIE_NPM_PREFIX, or $HOME/.cache/vigie-npm. Nothing of theirs is
-// committed into the repository.
-func NPMPrefix() string {
-	if p := os.Getenv("VIGIE_NPM_PREFIX"); p != "" {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		home = os.TempDir()
-	}
-	return filepath.Join(home, ".cache", "vigie-npm")
-}
+// tests drive as real peers (see package npm).
+func NPMPrefix() string { return npm.Prefix() }
 
 // NodeModule returns the folder of the installed npm package name (for
 // example "tarteaucitronjs" or "@mdn/mdn-http-observatory") under
@@ -49,8 +40,7 @@ func NPMPrefix() string {
 // CI=true.
 func NodeModule(t testing.TB, name string) string {
 	t.Helper()
-	dir := filepath.Join(NPMPrefix(), "node_modules", filepath.FromSlash(name))
-	if _, err := os.Stat(filepath.Join(dir, "package.json")); err == nil {
+	if dir, ok := npm.Module(name); ok {
 		return dir
 	}
 	if os.Getenv("CI") == "true" {

@@ -15,7 +15,7 @@ import (
 func RunCases(t *testing.T, db cases.Store) {
 	ctx := t.Context()
 	orgs := []cases.Organisation{
-		{Name: "Ministère de l’Intérieur", DPOEmail: "dpd@interieur.gouv.fr", DPOAddress: "Place Beauvau, 75008 Paris", Sector: "public", SiteSuffixes: []string{"interieur.gouv.fr"}, SiteTags: []string{"prefecture", "dept:69"}},
+		{Name: "Ministère de l’Intérieur", DPOEmail: "dpd@interieur.gouv.fr", DPOAddress: "Place Beauvau, 75008 Paris", SecurityContact: "mailto:cert@interieur.gouv.fr", Sector: "public", SiteSuffixes: []string{"interieur.gouv.fr"}, SiteTags: []string{"prefecture", "dept:69"}},
 		{Name: "Préfecture de l’Ain", Parent: "Ministère de l’Intérieur"},
 	}
 	for _, o := range append(orgs, orgs[0]) { // the repeat replaces

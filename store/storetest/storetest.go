@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"vigie/finding"
+	"vigie/observation"
 	"vigie/store"
 )
 
@@ -121,6 +122,7 @@ func site(url string) store.SiteResult {
 		URL: url, Organisation: org, Tags: []string{"prefecture"},
 		Pages: 12, Forms: 3, PersonalForms: 2,
 		Started: t0, Ended: t0.Add(time.Minute),
+		HTTPObservatory: json.RawMessage(`{"score":80,"grade":"B+","version":"v","tests":{}}`),
 	}
 }
 
@@ -128,6 +130,7 @@ func failed(url string) store.SiteResult {
 	s := site(url)
 	s.Error, s.ErrorKind = "dial tcp: i/o timeout", "timeout"
 	s.Pages, s.Forms, s.PersonalForms = 0, 0, 0
+	s.HTTPObservatory = nil
 	return s
 }
 
@@ -661,10 +664,16 @@ func testSites(t *testing.T, h *harness) {
 	b.Started, b.Ended = t0.Add(time.Second), t0.Add(31*time.Second)
 	a := site(siteA)
 	a.Tags = []string{"prefecture", "dept:01"}
+	// The retention statements of its notices are kept with the site.
+	a.Retention = []observation.RetentionStatement{
+		{Sentence: "Les messages sont conservés 20 ans", Days: 7300, Topic: "contact", URL: siteA + "mentions-legales"},
+		{Sentence: "Les données des adhérents sont conservées sans limitation de durée", Unlimited: true, URL: siteA + "rgpd"},
+	}
 	h.record(h.s, "scan1", b)
 	h.record(h.s, "scan1", a, a1)
 	noTags := site(siteA)
 	noTags.Tags = nil
+	noTags.HTTPObservatory = nil // not graded
 	h.record(h.s, "scan2", noTags)
 
 	check := func(scan string, want []store.SiteResult) {
@@ -695,6 +704,7 @@ func testSites(t *testing.T, h *harness) {
 
 	// A redelivery updates the row.
 	a.Pages = 99
+	a.Retention = a.Retention[:1]
 	h.record(h.s, "scan1", a, a1)
 	check("scan1", []store.SiteResult{a, b})
 

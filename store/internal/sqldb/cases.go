@@ -26,12 +26,12 @@ func (db *Queries) PutOrganisation(ctx context.Context, o cases.Organisation) er
 	if err != nil {
 		return err
 	}
-	_, err = db.w.ExecContext(ctx, `INSERT INTO organisations (name, dpo_email, dpo_address, dpo_form, parent, sector, site_suffixes, site_tags)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	_, err = db.w.ExecContext(ctx, `INSERT INTO organisations (name, dpo_email, dpo_address, dpo_form, parent, sector, site_suffixes, site_tags, security_contact)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (name) DO UPDATE SET dpo_email = excluded.dpo_email, dpo_address = excluded.dpo_address,
     dpo_form = excluded.dpo_form, parent = excluded.parent, sector = excluded.sector, site_suffixes = excluded.site_suffixes,
-    site_tags = excluded.site_tags`,
-		o.Name, o.DPOEmail, o.DPOAddress, o.DPOForm, o.Parent, o.Sector, string(suffixes), string(tags))
+    site_tags = excluded.site_tags, security_contact = excluded.security_contact`,
+		o.Name, o.DPOEmail, o.DPOAddress, o.DPOForm, o.Parent, o.Sector, string(suffixes), string(tags), o.SecurityContact)
 	if err != nil {
 		return fmt.Errorf("%s: saving organisation %q: %w", db.name, o.Name, err)
 	}
@@ -47,7 +47,7 @@ func nonNil(s []string) []string {
 
 // Organisations returns every organisation ordered by name.
 func (db *Queries) Organisations(ctx context.Context) ([]cases.Organisation, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT name, dpo_email, dpo_address, dpo_form, parent, sector, site_suffixes, site_tags FROM organisations ORDER BY name`)
+	rows, err := db.r.QueryContext(ctx, `SELECT name, dpo_email, dpo_address, dpo_form, parent, sector, site_suffixes, site_tags, security_contact FROM organisations ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("%s: listing organisations: %w", db.name, err)
 	}
@@ -56,7 +56,7 @@ func (db *Queries) Organisations(ctx context.Context) ([]cases.Organisation, err
 	for rows.Next() {
 		var o cases.Organisation
 		var suffixes, tags string
-		if err := rows.Scan(&o.Name, &o.DPOEmail, &o.DPOAddress, &o.DPOForm, &o.Parent, &o.Sector, &suffixes, &tags); err != nil {
+		if err := rows.Scan(&o.Name, &o.DPOEmail, &o.DPOAddress, &o.DPOForm, &o.Parent, &o.Sector, &suffixes, &tags, &o.SecurityContact); err != nil {
 			return nil, fmt.Errorf("%s: listing organisations: %w", db.name, err)
 		}
 		if err := json.Unmarshal([]byte(suffixes), &o.SiteSuffixes); err != nil {

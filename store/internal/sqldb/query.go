@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -117,7 +118,7 @@ FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 }
 
 // siteColumns are the columns of scan_sites scanSite reads, in order.
-const siteColumns = `site_url, organisation, tags, pages, forms, personal_forms, error, error_kind, started, ended`
+const siteColumns = `site_url, organisation, tags, pages, forms, personal_forms, error, error_kind, started, ended, http_observatory, retention`
 
 // scanSite reads the siteColumns of one row, after the destinations in
 // first (columns selected before them).
@@ -125,12 +126,20 @@ func scanSite(r column.Scanner, first ...any) (store.SiteResult, error) {
 	var (
 		s              store.SiteResult
 		tags           sql.NullString
+		retention      sql.NullString
 		started, ended string
+		grade          string
 	)
 	err := r.Scan(append(first, &s.URL, &s.Organisation, &tags, &s.Pages, &s.Forms, &s.PersonalForms,
-		&s.Error, &s.ErrorKind, &started, &ended)...)
+		&s.Error, &s.ErrorKind, &started, &ended, &grade, &retention)...)
+	if grade != "" {
+		s.HTTPObservatory = json.RawMessage(grade)
+	}
 	if err == nil {
 		err = column.DecodeJSON(tags, &s.Tags)
+	}
+	if err == nil {
+		err = column.DecodeJSON(retention, &s.Retention)
 	}
 	if err == nil {
 		s.Started, err = column.ParseTime(started)

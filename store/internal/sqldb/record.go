@@ -385,9 +385,13 @@ func (r *recorder) saveSite() error {
 	if s.Tags == nil {
 		tags = []byte("[]")
 	}
+	retention, err := column.NullJSON(s.Retention, len(s.Retention) == 0)
+	if err != nil {
+		return fmt.Errorf("retention: %w", err)
+	}
 	return r.exec(r.st.upsertSite, r.scan, s.URL, r.at, s.Organisation, string(tags),
 		s.Pages, s.Forms, s.PersonalForms, s.Error, s.ErrorKind,
-		column.Time(s.Started), column.Time(s.Ended))
+		column.Time(s.Started), column.Time(s.Ended), string(s.HTTPObservatory), retention)
 }
 
 // saveFinding stores f's content and its sighting by the scan; its dates

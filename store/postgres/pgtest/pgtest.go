@@ -107,6 +107,29 @@ type server struct {
 	dir string
 	cmd *exec.Cmd
 	url string
+	// postgres returns a new command running the server, for Restart.
+	postgres func() *exec.Cmd
+}
+
+// Restart stops the throwaway server with a fast shutdown (clients get
+// "terminating connection due to administrator command", as during
+// pg_ctl restart -m fast) and starts it again on the same port and data.
+// It returns once the server accepts connections again, after down has
+// passed. With VIGIE_TEST_POSTGRES set it skips the test.
+func Restart(t testing.TB, down time.Duration) {
+	t.Helper()
+	if srv == nil {
+		t.Skip("pgtest: restarting needs the throwaway server (VIGIE_TEST_POSTGRES is set)")
+	}
+	srv.halt()
+	time.Sleep(down)
+	srv.cmd = srv.postgres()
+	if err := srv.cmd.Start(); err != nil {
+		t.Fatalf("pgtest: restarting postgres: %v", err)
+	}
+	if err := srv.ready(); err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
 }
 
 // binDir finds Debian's PostgreSQL binaries, the newest version first.
@@ -178,16 +201,29 @@ func start() (*server, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	defer log.Close()
-	s.cmd = command("postgres", "-D", data, "-k", dir, "-p", strconv.Itoa(port),
-		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off", "-c", "max_connections=200")
-	s.cmd.Stdout, s.cmd.Stderr = log, log
+	s.postgres = func() *exec.Cmd {
+		c := command("postgres", "-D", data, "-k", dir, "-p", strconv.Itoa(port),
+			"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+			"-c", "full_page_writes=off", "-c", "max_connections=200")
+		c.Stdout, c.Stderr = log, log
+		return c
+	}
+	s.cmd = s.postgres()
 	if err := s.cmd.Start(); err != nil {
+		log.Close()
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	s.url = fmt.Sprintf("postgres://vigie@127.0.0.1:%d/postgres?sslmode=disable", port)
+	if err := s.ready(); err != nil {
+		s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// ready waits until the server accepts connections.
+func (s *server) ready() error {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		db, err := sql.Open("pgx", s.url)
@@ -196,11 +232,10 @@ func start() (*server, error) {
 			db.Close()
 		}
 		if err == nil {
-			return s, nil
+			return nil
 		}
 		if time.Now().After(deadline) {
-			s.stop()
-			return nil, fmt.Errorf("postgres did not accept connections: %w", err)
+			return fmt.Errorf("postgres did not accept connections: %w", err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -208,6 +243,12 @@ func start() (*server, error) {
 
 // stop asks for a fast shutdown and removes the data directory.
 func (s *server) stop() {
+	s.halt()
+	os.RemoveAll(s.dir)
+}
+
+// halt asks for a fast shutdown and waits for it.
+func (s *server) halt() {
 	if s.cmd != nil && s.cmd.Process != nil {
 		s.cmd.Process.Signal(syscall.SIGINT)
 		done := make(chan struct{})
@@ -219,7 +260,6 @@ func (s *server) stop() {
 			<-done
 		}
 	}
-	os.RemoveAll(s.dir)
 }
 
 func freePort() (int, error) {

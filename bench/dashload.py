@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""Dashboard load: signs in to a running `vigie serve` and requests each page
+N times from C threads, then prints p50, p95 and max latency per page.
+
+    bench/dashload.py http://127.0.0.1:8080 USER PASSWORD [N] [C]
+"""
+import http.cookiejar, re, sys, threading, time, urllib.parse, urllib.request
+
+base, user, password = sys.argv[1], sys.argv[2], sys.argv[3]
+n = int(sys.argv[4]) if len(sys.argv) > 4 else 40
+conc = int(sys.argv[5]) if len(sys.argv) > 5 else 4
+
+jar = http.cookiejar.CookieJar()
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+page = opener.open(base + "/login").read().decode()
+csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+data = urllib.parse.urlencode({"user": user, "password": password, "csrf": csrf}).encode()
+req = urllib.request.Request(base + "/login", data=data, headers={"Origin": base})
+opener.open(req).read()
+
+def first(path, pattern):
+    m = re.search(pattern, opener.open(base + path).read().decode())
+    return m.group(1) if m else None
+
+finding = first("/findings", r'href="/findings/([0-9a-f]{8,})"')
+site = first("/sites", r'href="(/site\?[^"]+)"')
+pages = ["/", "/findings", "/findings?severity=high", "/findings?q=formulaire", "/findings?page=50",
+         "/sites", "/sites?page=100", "/organisations", "/scans", "/checks"]
+if finding:
+    pages.append("/findings/" + finding)
+if site:
+    pages.append(site.replace("&amp;", "&"))
+
+print("%-40s %6s %8s %8s %8s %s" % ("page", "n", "p50_ms", "p95_ms", "max_ms", "errors"))
+for p in pages:
+    times, errors = [], []
+    lock = threading.Lock()
+    def work(k):
+        for _ in range(k):
+            t0 = time.perf_counter()
+            try:
+                r = opener.open(base + p)
+                r.read()
+                code = r.status
+            except Exception as e:  # HTTPError included
+                code = getattr(e, "code", str(e))
+            dt = (time.perf_counter() - t0) * 1000
+            with lock:
+                times.append(dt)
+                if code != 200:
+                    errors.append(code)
+    threads = [threading.Thread(target=work, args=(n // conc,)) for _ in range(conc)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    times.sort()
+    pct = lambda q: times[min(len(times) - 1, int(q * len(times)))]
+    print("%-40s %6d %8.1f %8.1f %8.1f %s" % (p[:40], len(times), pct(0.5), pct(0.95), times[-1], sorted(set(map(str, errors))) or ""))
