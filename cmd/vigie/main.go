@@ -130,12 +130,9 @@ func networkFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "resolve-file", Category: catNetwork, Usage: "read --resolve triples from `FILE`, one a line"},
 		&cli.StringSliceFlag{Name: "connect-to", Category: catNetwork, Usage: "connect `HOST1:PORT1:HOST2:PORT2` (curl syntax; repeatable)"},
 		&cli.BoolFlag{Name: "no-dns", Category: catNetwork, Usage: "never use DNS: only --resolve and --connect-to addresses"},
-		&cli.StringFlag{Name: "dns", Category: catNetwork, Usage: "send every DNS lookup (connections, TLS audit, hosting) to the server at `ADDR:PORT` instead of the system's resolvers"},
+		&cli.StringFlag{Name: "dns", Category: catNetwork, Usage: "send every DNS lookup (connections, TLS audit, hosting, mail audit) to the server at `ADDR:PORT` instead of the system's resolvers"},
 		&cli.StringSliceFlag{Name: "ca-cert", Category: catNetwork, Usage: "also trust the CA certificates in PEM `FILE`"},
 		&cli.StringFlag{Name: "user-agent", Value: fetch.DefaultUserAgent, Category: catNetwork, Usage: "User-Agent header"},
-		// --dns: the mail audit's questions go to this server (hosting's
-		// work extends it to the fetcher).
-		&cli.StringFlag{Name: "dns", Category: catNetwork, Usage: "send DNS questions to the server at `ADDR:PORT` (default: the system's resolvers)"},
 	}
 }
 
