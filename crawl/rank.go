@@ -50,6 +50,12 @@ type queue []*item
 
 func (q queue) Len() int { return len(q) }
 func (q queue) Less(i, j int) bool {
+	// The entry page (and pages revisited, depth 0) come first whatever
+	// the score of what a sitemap lists: site-level verdicts (headers,
+	// hosting, the grade) are read on the first page.
+	if (q[i].depth == 0) != (q[j].depth == 0) {
+		return q[i].depth == 0
+	}
 	if q[i].score != q[j].score {
 		return q[i].score > q[j].score
 	}

@@ -80,6 +80,15 @@ type peerCase struct {
 //     transparency.no-notice for the account creation form, over each
 //     scheme. No site is a public body (no tags): no
 //     transparency.no-dpo-contact.
+//   - Security headers (added when the header checks came, after the
+//     first runs, and checked against what each application sends): no
+//     application publishes a security.txt (a note each). MediaWiki sends
+//     X-Frame-Options and nosniff but no Content-Security-Policy: one
+//     headers.csp-missing for its pages with forms collecting personal
+//     data. phpMyAdmin sends its own CSP, X-Frame-Options and nosniff:
+//     nothing more. Roundcube sends X-Frame-Options but neither a CSP nor
+//     nosniff: headers.csp-missing on its log-in page and the
+//     headers.nosniff-missing note.
 //
 // Forms are named by a field only they have: MediaWiki's log-in form by
 // wpRemember, its account creation form by retype (both have wpName and
@@ -94,29 +103,41 @@ var peerCases = []peerCase{
 		{"form.http-page", "wpUsername", 1},
 		{"auth.cookie-flags", "", 2},
 		{"transparency.no-notice", "retype", 1},
+		{"headers.csp-missing", "", 0},
+		{"wellknown.security-txt-missing", "", 0},
 	}},
 	{app: peers.MediaWiki, tls: true, want: []peerExpect{
 		{"transport.hsts", "", 0},
 		{"auth.cookie-flags", "", 2},
 		{"transparency.no-notice", "retype", 1},
+		{"headers.csp-missing", "", 0},
+		{"wellknown.security-txt-missing", "", 0},
 	}},
 	{app: peers.PhpMyAdmin, want: []peerExpect{
 		{"transport.no-https", "", 0},
 		{"form.http-page", "pma_username", 1},
 		{"form.password-http", "pma_password", 1},
+		{"wellknown.security-txt-missing", "", 0},
 	}},
 	{app: peers.PhpMyAdmin, tls: true, want: []peerExpect{
 		{"transport.hsts", "", 0},
+		{"wellknown.security-txt-missing", "", 0},
 	}},
 	{app: peers.Roundcube, want: []peerExpect{
 		{"transport.no-https", "", 0},
 		{"form.http-page", "_user", 1},
 		{"form.password-http", "_pass", 1},
 		{"auth.cookie-flags", "", 1},
+		{"headers.csp-missing", "", 0},
+		{"headers.nosniff-missing", "", 0},
+		{"wellknown.security-txt-missing", "", 0},
 	}},
 	{app: peers.Roundcube, tls: true, want: []peerExpect{
 		{"transport.hsts", "", 0},
 		{"auth.cookie-flags", "", 1},
+		{"headers.csp-missing", "", 0},
+		{"headers.nosniff-missing", "", 0},
+		{"wellknown.security-txt-missing", "", 0},
 	}},
 }
 
