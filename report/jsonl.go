@@ -32,6 +32,9 @@ type siteRecord struct {
 	Forms           int                 `json:"forms"`
 	PersonalForms   int                 `json:"personal_forms"`
 	HTTPObservatory *observatory.Result `json:"http_observatory,omitempty"`
+	// Hosting is where its pages are served from (DNS, AS, country,
+	// provider, jurisdiction and HDS verdicts, the datasets used).
+	Hosting *observation.Hosting `json:"hosting,omitempty"`
 	// Retention are the retention statements of the site's notices.
 	Retention []observation.RetentionStatement `json:"retention,omitempty"`
 }
@@ -68,7 +71,7 @@ func (j *jsonlWriter) WriteSite(s *Site) error {
 		rec := siteRecord{
 			Record: recordSite, Site: s.URL, Organisation: s.Organisation, Tags: s.Tags,
 			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms,
-			HTTPObservatory: s.HTTPObservatory, Retention: s.Retention,
+			HTTPObservatory: s.HTTPObservatory, Retention: s.Retention, Hosting: s.Hosting,
 		}
 		if err := j.enc.Encode(rec); err != nil {
 			return err

@@ -37,6 +37,9 @@ type Site struct {
 	// HTTPObservatory is the site's grade on the MDN HTTP Observatory's
 	// scale, nil when it was not graded.
 	HTTPObservatory *observatory.Result
+	// Hosting is where the site's pages are served from, nil when it was
+	// not looked up.
+	Hosting *observation.Hosting
 	// Retention are the retention statements of the site's information
 	// notices (see package notice), personal data masked.
 	Retention []observation.RetentionStatement

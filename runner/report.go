@@ -109,7 +109,7 @@ func writeStored(ctx context.Context, st store.Store, sc store.Scan, settings ma
 			URL: s.URL, Organisation: s.Organisation, Tags: s.Tags,
 			Pages: s.Pages, Forms: s.Forms, PersonalForms: s.PersonalForms,
 			Error: s.Error, ErrorKind: s.ErrorKind, Findings: fs,
-			Retention: s.Retention,
+			Retention: s.Retention, Hosting: s.Hosting,
 		}
 		if len(s.HTTPObservatory) > 0 {
 			var g observatory.Result

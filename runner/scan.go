@@ -363,6 +363,7 @@ func reportSite(r *scan.Result) *report.Site {
 		Pages: len(r.Site.Pages), Forms: r.Forms, PersonalForms: r.PersonalForms,
 		Error: r.Site.Error, ErrorKind: r.Site.ErrorKind, Findings: r.Findings,
 		HTTPObservatory: r.Observatory,
+		Hosting:         r.Site.Hosting,
 		Retention:       r.Retention,
 	}
 }

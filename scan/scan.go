@@ -405,7 +405,7 @@ func (e *Engine) record(ctx context.Context, sc store.Scan, res *Result) error {
 		URL: site.URL, Organisation: site.Organisation, Tags: site.Tags,
 		Pages: len(site.Pages), Forms: res.Forms, PersonalForms: res.PersonalForms,
 		Error: site.Error, ErrorKind: site.ErrorKind, Started: site.Started, Ended: site.Ended,
-		Covered: coverage(site), Retention: res.Retention,
+		Covered: coverage(site), Retention: res.Retention, Hosting: site.Hosting,
 	}
 	if res.Observatory != nil {
 		if b, err := json.Marshal(res.Observatory); err == nil {

@@ -76,6 +76,10 @@ type SiteResult struct {
 	// HTTPObservatory is the site's grade on the MDN HTTP Observatory's
 	// scale as JSON (package observatory's Result), nil when none.
 	HTTPObservatory json.RawMessage
+
+	// Hosting is where the site's pages are served from, nil when it was
+	// not looked up.
+	Hosting *observation.Hosting
 }
 
 // OK reports whether the site was audited successfully.

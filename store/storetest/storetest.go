@@ -669,6 +669,10 @@ func testSites(t *testing.T, h *harness) {
 		{Sentence: "Les messages sont conservés 20 ans", Days: 7300, Topic: "contact", URL: siteA + "mentions-legales"},
 		{Sentence: "Les données des adhérents sont conservées sans limitation de durée", Unlimited: true, URL: siteA + "rgpd"},
 	}
+	// So is where it is hosted.
+	a.Hosting = &observation.Hosting{Host: "www.ain.gouv.fr", DNSServer: "127.0.0.1:5353",
+		CNAMEs: []string{"front.ain.gouv.fr"}, Provider: "ovhcloud", ProviderName: "OVHcloud",
+		Clues: []string{"as:16276"}, Countries: []string{"FR"}, Jurisdiction: "eea", HDS: "listed", HDSEntry: "OVHcloud"}
 	h.record(h.s, "scan1", b)
 	h.record(h.s, "scan1", a, a1)
 	noTags := site(siteA)

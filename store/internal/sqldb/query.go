@@ -118,7 +118,7 @@ FROM scan_sites WHERE scan_id = ? ORDER BY site_url`, scanID)
 }
 
 // siteColumns are the columns of scan_sites scanSite reads, in order.
-const siteColumns = `site_url, organisation, tags, pages, forms, personal_forms, error, error_kind, started, ended, http_observatory, retention`
+const siteColumns = `site_url, organisation, tags, pages, forms, personal_forms, error, error_kind, started, ended, http_observatory, retention, hosting`
 
 // scanSite reads the siteColumns of one row, after the destinations in
 // first (columns selected before them).
@@ -127,11 +127,12 @@ func scanSite(r column.Scanner, first ...any) (store.SiteResult, error) {
 		s              store.SiteResult
 		tags           sql.NullString
 		retention      sql.NullString
+		hosting        sql.NullString
 		started, ended string
 		grade          string
 	)
 	err := r.Scan(append(first, &s.URL, &s.Organisation, &tags, &s.Pages, &s.Forms, &s.PersonalForms,
-		&s.Error, &s.ErrorKind, &started, &ended, &grade, &retention)...)
+		&s.Error, &s.ErrorKind, &started, &ended, &grade, &retention, &hosting)...)
 	if grade != "" {
 		s.HTTPObservatory = json.RawMessage(grade)
 	}
@@ -140,6 +141,9 @@ func scanSite(r column.Scanner, first ...any) (store.SiteResult, error) {
 	}
 	if err == nil {
 		err = column.DecodeJSON(retention, &s.Retention)
+	}
+	if err == nil && hosting.Valid {
+		err = column.DecodeJSON(hosting, &s.Hosting)
 	}
 	if err == nil {
 		s.Started, err = column.ParseTime(started)

@@ -389,9 +389,13 @@ func (r *recorder) saveSite() error {
 	if err != nil {
 		return fmt.Errorf("retention: %w", err)
 	}
+	hosting, err := column.NullJSON(s.Hosting, s.Hosting == nil)
+	if err != nil {
+		return fmt.Errorf("hosting: %w", err)
+	}
 	return r.exec(r.st.upsertSite, r.scan, s.URL, r.at, s.Organisation, string(tags),
 		s.Pages, s.Forms, s.PersonalForms, s.Error, s.ErrorKind,
-		column.Time(s.Started), column.Time(s.Ended), string(s.HTTPObservatory), retention)
+		column.Time(s.Started), column.Time(s.Ended), string(s.HTTPObservatory), retention, hosting)
 }
 
 // saveFinding stores f's content and its sighting by the scan; its dates

@@ -38,13 +38,14 @@ type statements struct {
 var queries = statements{
 	scanStarted: `SELECT started FROM scans WHERE id = ?`,
 	upsertSite: `INSERT INTO scan_sites (scan_id, site_url, scan_started, organisation, tags,
-	pages, forms, personal_forms, error, error_kind, started, ended, http_observatory, retention)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	pages, forms, personal_forms, error, error_kind, started, ended, http_observatory, retention, hosting)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (scan_id, site_url) DO UPDATE SET
 	organisation = excluded.organisation, tags = excluded.tags,
 	pages = excluded.pages, forms = excluded.forms, personal_forms = excluded.personal_forms,
 	error = excluded.error, error_kind = excluded.error_kind,
-	started = excluded.started, ended = excluded.ended, http_observatory = excluded.http_observatory, retention = excluded.retention`,
+	started = excluded.started, ended = excluded.ended, http_observatory = excluded.http_observatory, retention = excluded.retention,
+	hosting = excluded.hosting`,
 	// The site's findings this record may change: the open ones, and
 	// those an earlier delivery of the same scan saw or changed.
 	siteFindings: `SELECT f.id, f.url, f.detail,
