@@ -165,6 +165,11 @@ func TestIsCandidate(t *testing.T) {
 		{"https://wiki.test/index.php?title=Special:CreateAccount&returnto=Privacy+policy", "Create account", false},
 		{"https://wiki.test/index.php?title=Wiki:Privacy_policy", "Privacy policy", true},
 		{"https://x.test/actualites/donnees-ouvertes", "Données ouvertes", false},
+		// Other names French sites give their legal notice.
+		{"https://x.test/p/7", "Informations légales", true},
+		{"https://x.test/p/8", "Mentions juridiques", true},
+		{"https://x.test/informations-legales", "", true},
+		{"https://x.test/p/9", "Informations pratiques", false},
 	} {
 		if got := IsCandidate(c.href, c.text); got != c.want {
 			t.Errorf("IsCandidate(%q, %q) = %v", c.href, c.text, got)

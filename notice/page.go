@@ -12,7 +12,7 @@ import (
 
 // candidateRe names a notice page in a link's text or URL: the legal
 // notice, the personal-data or privacy page, "vos droits", "RGPD".
-var candidateRe = regexp.MustCompile(` (donnees personnelles|donnees a caractere personnel|politique de confidentialite|politique de protection des donnees|confidentialite|protection des donnees|protection de vos donnees|mentions legales|rgpd|vos droits|privacy|data protection|personal data|cookies et donnees|vie privee|informatique et libertes|gdpr|legal notice|legal information) `)
+var candidateRe = regexp.MustCompile(` (donnees personnelles|donnees a caractere personnel|politique de confidentialite|politique de protection des donnees|confidentialite|protection des donnees|protection de vos donnees|mentions legales|rgpd|vos droits|privacy|data protection|personal data|cookies et donnees|vie privee|informatique et libertes|gdpr|legal notice|legal information|informations legales|mentions juridiques) `)
 
 // IsCandidate reports whether a link, by its text or its URL's path, leads
 // to a page that may hold the site's information notice. The query is not
@@ -37,7 +37,7 @@ func IsCandidate(href, linkText string) bool {
 // hints are pieces of every word candidateRe knows, lower case: most
 // links have none and need no closer look.
 var hints = []string{"donn", "confidenti", "mention", "rgpd", "droit", "privacy", "protection", "personal", "cookie",
-	"priv", "informatique", "gdpr", "legal", "caract"}
+	"priv", "informatique", "gdpr", "legal", "légal", "juridique", "caract"}
 
 func hint(s string) bool {
 	s = strings.ToLower(s)
