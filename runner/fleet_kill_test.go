@@ -56,14 +56,7 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	csv := filepath.Join(dir, "sites.csv")
-	var b bytes.Buffer
-	if err := f.WriteTargetsCSV(&b); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(csv, b.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	csv := farmTargetsFile(t, f, dir)
 	targets := TargetSources{CSVFiles: []string{csv}}
 
 	// The reference: a local scan into SQLite.

@@ -3,7 +3,6 @@ package runner
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -29,14 +28,7 @@ func TestFleetRestarts(t *testing.T) {
 	}
 	defer f.Close()
 	dir := t.TempDir()
-	csv := filepath.Join(dir, "sites.csv")
-	var b bytes.Buffer
-	if err := f.WriteTargetsCSV(&b); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(csv, b.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	csv := farmTargetsFile(t, f, dir)
 	targets := TargetSources{CSVFiles: []string{csv}}
 	ctx := t.Context()
 

@@ -38,14 +38,7 @@ func testFleet(t *testing.T, natsURL string) {
 	}
 	defer f.Close()
 	dir := t.TempDir()
-	csv := filepath.Join(dir, "sites.csv")
-	var b bytes.Buffer
-	if err := f.WriteTargetsCSV(&b); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(csv, b.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	csv := farmTargetsFile(t, f, dir)
 	ctx := t.Context()
 
 	// The reference: a local scan.
@@ -227,4 +220,19 @@ func startCoordinator(ctx context.Context, o ScanOptions) <-chan scanResult {
 		coord <- scanResult{code, err}
 	}()
 	return coord
+}
+
+// farmTargetsFile writes the farm's sites as a targets CSV in dir and
+// returns its path.
+func farmTargetsFile(t *testing.T, f *farm.Farm, dir string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := f.WriteTargetsCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	csv := filepath.Join(dir, "sites.csv")
+	if err := os.WriteFile(csv, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return csv
 }
