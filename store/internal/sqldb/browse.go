@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,12 +90,6 @@ func siteTagMatch(w *where, tag string) error {
 		append(t.args, tag)...)
 	return nil
 }
-
-// latestAudit is the condition that scan_sites row l is the latest audit of
-// its site (greatest scan_started, then scan ID), walked through the
-// (site_url, scan_started) index.
-const latestAudit = `NOT EXISTS (SELECT 1 FROM scan_sites n WHERE n.site_url = l.site_url
-	AND (n.scan_started > l.scan_started OR (n.scan_started = l.scan_started AND n.scan_id > l.scan_id)))`
 
 // page renders LIMIT and OFFSET. An offset without limit needs a LIMIT
 // both engines read: SQLite has no OFFSET alone, PostgreSQL no LIMIT -1.
@@ -183,7 +178,7 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 		if err := siteTagMatch(&t, q.Tag); err != nil {
 			return nil, 0, fmt.Errorf("%s: query: tag %q: %w", db.name, q.Tag, err)
 		}
-		w.add(`f.site IN (SELECT l.site_url FROM scan_sites l WHERE `+t.conds[0]+` AND `+latestAudit+`)`, t.args...)
+		w.add(`f.site IN (SELECT l.site_url FROM site_latest l WHERE `+t.conds[0]+`)`, t.args...)
 	}
 	if q.After != "" {
 		// Keyset pagination: the rows after the finding of that ID in list
@@ -192,6 +187,21 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 	}
 	if q.Text != "" {
 		textMatch(&w, q.Text, "f.url", "f.title", "f.check_id")
+	}
+	if words := store.SearchWords(q.Search); len(words) > 0 && db.search != nil {
+		cond, arg := db.search(words)
+		if len(q.SearchChecks) > 0 {
+			marks := strings.TrimSuffix(strings.Repeat(`?, `, len(q.SearchChecks)), `, `)
+			args := []any{arg}
+			for _, c := range q.SearchChecks {
+				args = append(args, c)
+			}
+			w.add(`(`+cond+` OR f.check_id IN (`+marks+`))`, args...)
+		} else {
+			w.add(cond, arg)
+		}
+	} else if len(words) > 0 {
+		return nil, 0, fmt.Errorf("%s: query: no full-text search", db.name)
 	}
 	if !q.Since.IsZero() {
 		w.add(`f.last_seen >= ?`, column.Time(q.Since))
@@ -224,7 +234,11 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 	if q.NoTotal {
 		return out, -1, nil
 	}
-	n, err := db.total(ctx, len(out), q.Limit, offset, `SELECT COUNT(*)`+from+w.String(), w.args)
+	count := `SELECT COUNT(*)` + from + w.String()
+	if q.MaxTotal > 0 {
+		count = `SELECT COUNT(*) FROM (SELECT 1` + from + w.String() + ` LIMIT ` + strconv.Itoa(offset+q.MaxTotal) + `) c`
+	}
+	n, err := db.total(ctx, len(out), q.Limit, offset, count, w.args)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: query: counting: %w", db.name, err)
 	}
@@ -243,11 +257,15 @@ func (db *Queries) Finding(ctx context.Context, id string) (*finding.Finding, er
 	return &f, nil
 }
 
-// SiteSummaries implements store.Browser. Each summary's Open map is
-// non-nil, empty for a site without open findings.
+// SiteSummaries implements store.Browser, from site_latest (migration
+// 0013): one row per site, its latest audit and open counts kept by
+// RecordSite. Each summary's Open map is non-nil, empty for a site without
+// open findings.
 func (db *Queries) SiteSummaries(ctx context.Context, q store.SiteQuery) ([]store.SiteSummary, int, error) {
 	var w where
-	w.add(latestAudit)
+	if q.URL != "" {
+		w.add(`l.site_url = ?`, q.URL)
+	}
 	if q.Organisation != "" {
 		w.add(`l.organisation = ?`, q.Organisation)
 	}
@@ -263,36 +281,26 @@ func (db *Queries) SiteSummaries(ctx context.Context, q store.SiteQuery) ([]stor
 		textMatch(&w, q.Text, "l.site_url")
 	}
 	if q.Failing {
-		cond := `EXISTS (SELECT 1 FROM findings f WHERE f.site = l.site_url AND f.fixed_at IS NULL`
-		var sevs []any
-		if q.MinSeverity > finding.Info {
-			var marks []string
-			for s := q.MinSeverity; s <= finding.Critical; s++ {
-				marks = append(marks, `?`)
-				sevs = append(sevs, s.String())
-			}
-			cond += ` AND f.severity IN (` + strings.Join(marks, `, `) + `)`
-		}
-		w.add(cond+`)`, sevs...)
+		w.add(`l.worst >= ?`, int(max(q.MinSeverity, finding.Info)))
 	}
 	offset := max(q.Offset, 0)
-	rows, err := db.r.QueryContext(ctx, `SELECT l.site_url, l.organisation, l.tags, l.scan_id, l.started, l.error
-FROM scan_sites l`+w.String()+` ORDER BY l.site_url`+page(q.Limit, offset), w.args...)
+	rows, err := db.r.QueryContext(ctx, `SELECT l.site_url, l.organisation, l.tags, l.scan_id, l.started, l.error,
+	l.open_info, l.open_low, l.open_medium, l.open_high, l.open_critical
+FROM site_latest l`+w.String()+` ORDER BY l.site_url`+page(q.Limit, offset), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: sites: %w", db.name, err)
 	}
 	defer rows.Close()
-	var (
-		out   []store.SiteSummary
-		index = map[string]int{}
-	)
+	var out []store.SiteSummary
 	for rows.Next() {
 		var (
 			s       store.SiteSummary
 			tags    sql.NullString
 			started string
+			open    [finding.Critical + 1]int
 		)
-		err := rows.Scan(&s.URL, &s.Organisation, &tags, &s.LastScan, &started, &s.Error)
+		err := rows.Scan(&s.URL, &s.Organisation, &tags, &s.LastScan, &started, &s.Error,
+			&open[finding.Info], &open[finding.Low], &open[finding.Medium], &open[finding.High], &open[finding.Critical])
 		if err == nil {
 			err = column.DecodeJSON(tags, &s.Tags)
 		}
@@ -305,46 +313,140 @@ FROM scan_sites l`+w.String()+` ORDER BY l.site_url`+page(q.Limit, offset), w.ar
 		if len(s.Tags) == 0 {
 			s.Tags = nil
 		}
-		s.Open = map[string]int{}
-		index[s.URL] = len(out)
+		s.Open = openMap(open)
 		out = append(out, s)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("%s: sites: %w", db.name, err)
 	}
 	rows.Close()
-	count, countArgs := `SELECT COUNT(*) FROM scan_sites l`+w.String(), w.args
-	if len(w.conds) == 1 {
-		// Only latestAudit: one row a site, counted off the index.
-		count, countArgs = `SELECT COUNT(DISTINCT site_url) FROM scan_sites`, nil
-	}
 	n := -1
 	if !q.NoTotal {
-		if n, err = db.total(ctx, len(out), q.Limit, offset, count, countArgs); err != nil {
+		if n, err = db.total(ctx, len(out), q.Limit, offset, `SELECT COUNT(*) FROM site_latest l`+w.String(), w.args); err != nil {
 			return nil, 0, fmt.Errorf("%s: sites: counting: %w", db.name, err)
 		}
 	}
-	// Open findings of the page's sites, a bounded IN list at a time.
-	const chunk = 500
-	for i := 0; i < len(out); i += chunk {
-		var (
-			marks []string
-			args  []any
-		)
-		for _, s := range out[i:min(i+chunk, len(out))] {
-			marks = append(marks, `?`)
-			args = append(args, s.URL)
+	return out, n, nil
+}
+
+// openMap turns counts indexed by severity into a map of the non-zero
+// ones by severity name.
+func openMap(open [finding.Critical + 1]int) map[string]int {
+	m := map[string]int{}
+	for sev := finding.Info; sev <= finding.Critical; sev++ {
+		if open[sev] != 0 {
+			m[sev.String()] = open[sev]
 		}
-		err := db.counts(ctx, `SELECT site, severity, COUNT(*) FROM findings
-WHERE fixed_at IS NULL AND site IN (`+strings.Join(marks, `, `)+`) GROUP BY site, severity`, args,
-			func(site, severity string, n int) {
-				if j, ok := index[site]; ok {
-					out[j].Open[severity] = n
-				}
-			})
+	}
+	return m
+}
+
+// OpenCounts implements store.Summaries, summing open_totals' shards.
+func (db *Queries) OpenCounts(ctx context.Context) ([]store.OpenCount, error) {
+	var (
+		out []store.OpenCount
+		bad error
+	)
+	err := db.counts(ctx, `SELECT check_id, severity, SUM(n) FROM open_totals
+GROUP BY check_id, severity HAVING SUM(n) <> 0 ORDER BY check_id, severity`, nil, func(check, severity string, n int) {
+		sev, err := finding.ParseSeverity(severity)
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s: sites: open findings: %w", db.name, err)
+			bad = errors.Join(bad, fmt.Errorf("check %s: %w", check, err))
+			return
 		}
+		out = append(out, store.OpenCount{Check: check, Severity: sev, N: n})
+	})
+	if err == nil {
+		err = bad
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: open counts: %w", db.name, err)
+	}
+	slices.SortFunc(out, func(a, b store.OpenCount) int {
+		if c := strings.Compare(a.Check, b.Check); c != 0 {
+			return c
+		}
+		return int(a.Severity - b.Severity)
+	})
+	return out, nil
+}
+
+// failureFloor is the smallest worst (site_latest) that fails a site at
+// threshold t: informational notes never do.
+func failureFloor(t finding.Severity) int {
+	if t == 0 {
+		t = finding.DefaultThreshold
+	}
+	return int(max(t, finding.Low))
+}
+
+// SiteCounts implements store.Summaries.
+func (db *Queries) SiteCounts(ctx context.Context, threshold finding.Severity) (sites, failing int, err error) {
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM site_latest`).Scan(&sites); err != nil {
+		return 0, 0, fmt.Errorf("%s: site counts: %w", db.name, err)
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM site_latest WHERE worst >= ?`, failureFloor(threshold)).Scan(&failing); err != nil {
+		return 0, 0, fmt.Errorf("%s: site counts: %w", db.name, err)
+	}
+	return sites, failing, nil
+}
+
+// OrganisationSummaries implements store.Summaries: one GROUP BY over
+// site_latest, joined to the directory, so that organisations with a
+// directory entry and no site are listed too.
+func (db *Queries) OrganisationSummaries(ctx context.Context, q store.OrganisationQuery) ([]store.OrganisationSummary, int, error) {
+	var w where
+	if q.Text != "" {
+		textMatch(&w, q.Text, "o.name")
+	}
+	if q.Tag != "" {
+		var t where
+		if err := siteTagMatch(&t, q.Tag); err != nil {
+			return nil, 0, fmt.Errorf("%s: organisations: tag %q: %w", db.name, q.Tag, err)
+		}
+		w.add(`(EXISTS (SELECT 1 FROM labels x WHERE x.tag = ? AND x.kind = 'organisation' AND x.subject = o.name)
+	OR EXISTS (SELECT 1 FROM site_latest l WHERE l.organisation = o.name AND `+t.conds[0]+`))`, append([]any{q.Tag}, t.args...)...)
+	}
+	const names = `(SELECT organisation AS name FROM site_latest UNION SELECT name FROM organisations) o`
+	offset := max(q.Offset, 0)
+	args := append([]any{failureFloor(q.Threshold)}, w.args...)
+	rows, err := db.r.QueryContext(ctx, `SELECT o.name, COALESCE(d.dpo_email, ''), COALESCE(d.parent, ''),
+	COALESCE(a.sites, 0), COALESCE(a.failing, 0), COALESCE(a.info, 0), COALESCE(a.low, 0),
+	COALESCE(a.medium, 0), COALESCE(a.high, 0), COALESCE(a.critical, 0)
+FROM `+names+`
+LEFT JOIN (SELECT organisation, COUNT(*) AS sites, SUM(CASE WHEN worst >= ? THEN 1 ELSE 0 END) AS failing,
+	SUM(open_info) AS info, SUM(open_low) AS low, SUM(open_medium) AS medium, SUM(open_high) AS high,
+	SUM(open_critical) AS critical, SUM(open_info + open_low + open_medium + open_high + open_critical) AS total
+	FROM site_latest GROUP BY organisation) a ON a.organisation = o.name
+LEFT JOIN organisations d ON d.name = o.name`+w.String()+`
+ORDER BY COALESCE(a.total, 0) DESC, o.name`+page(q.Limit, offset), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: organisations: %w", db.name, err)
+	}
+	defer rows.Close()
+	var out []store.OrganisationSummary
+	for rows.Next() {
+		var (
+			o    store.OrganisationSummary
+			open [finding.Critical + 1]int
+		)
+		if err := rows.Scan(&o.Name, &o.DPO, &o.Parent, &o.Sites, &o.Failing,
+			&open[finding.Info], &open[finding.Low], &open[finding.Medium], &open[finding.High], &open[finding.Critical]); err != nil {
+			return nil, 0, fmt.Errorf("%s: organisations: %w", db.name, err)
+		}
+		o.Open = openMap(open)
+		for _, n := range open {
+			o.Findings += n
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("%s: organisations: %w", db.name, err)
+	}
+	rows.Close()
+	n, err := db.total(ctx, len(out), q.Limit, offset, `SELECT COUNT(*) FROM `+names+w.String(), w.args)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: organisations: counting: %w", db.name, err)
 	}
 	return out, n, nil
 }

@@ -215,6 +215,10 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 		}
 		return nil, nil, err
 	}
+	before, err := r.openCounts()
+	if err != nil {
+		return nil, nil, fmt.Errorf("counting open findings: %w", err)
+	}
 	if err := r.saveSite(); err != nil {
 		return nil, nil, fmt.Errorf("saving site: %w", err)
 	}
@@ -345,6 +349,9 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 	if err := r.keepReported(out); err != nil {
 		return nil, nil, fmt.Errorf("keeping the reported findings: %w", err)
 	}
+	if err := r.rollUp(before); err != nil {
+		return nil, nil, fmt.Errorf("dashboard totals: %w", err)
+	}
 	if err := r.invalidate(); err != nil {
 		return nil, nil, fmt.Errorf("dropping the scan's counts: %w", err)
 	}
@@ -415,7 +422,7 @@ func (r *recorder) saveFinding(f *finding.Finding) error {
 	}
 	err = r.exec(r.st.upsertFinding, f.ID, f.Check, f.Severity.String(), f.Confidence, f.Site, f.URL,
 		f.Organisation, f.Title, f.Location, detail, legal, evidence,
-		r.at, r.at, r.scan, r.scan)
+		r.at, r.at, r.scan, r.scan, store.SearchText(f))
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,11 @@ type Queries struct {
 	lockScan string
 	// retry reports whether RecordSite may run again after err.
 	retry func(error) bool
+	// search returns the condition (on findings f) and its one argument
+	// keeping the findings whose search_text holds every word, each as a
+	// word or a word's start; nil when the back end has no full-text
+	// index.
+	search func(words []string) (cond string, arg any)
 	// prepared holds RecordSite's statements by SQL text, when prepared.
 	prepared map[string]*sql.Stmt
 }
@@ -54,6 +59,9 @@ type Options struct {
 	// Retry, when set, reports whether RecordSite may run again after an
 	// error (deadlocks, serialisation failures); it tries five times.
 	Retry func(error) bool
+	// Search builds the full-text condition of store.Query.Search (see
+	// Queries.search).
+	Search func(words []string) (cond string, arg any)
 	// Prepare prepares RecordSite's statements once on Write (worth it
 	// where the driver does not cache them, as with SQLite).
 	Prepare bool
@@ -66,7 +74,7 @@ func New(ctx context.Context, o Options) (*Queries, error) {
 		rb = func(q string) string { return q }
 	}
 	q := &Queries{name: o.Name, r: handle{o.Read, rb}, w: handle{o.Write, rb},
-		lockCases: o.LockCases, lockSite: o.LockSite, lockScan: o.LockScan, retry: o.Retry}
+		lockCases: o.LockCases, lockSite: o.LockSite, lockScan: o.LockScan, retry: o.Retry, search: o.Search}
 	if o.Prepare {
 		q.prepared = make(map[string]*sql.Stmt)
 		for _, sq := range queries.all() {
