@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"vigie/finding"
+	"vigie/observation"
 )
 
 // Roles of dashboard accounts.
@@ -186,6 +187,20 @@ type Summaries interface {
 	// with the most open findings first, then by name, and how many q
 	// selects in all.
 	OrganisationSummaries(ctx context.Context, q OrganisationQuery) ([]OrganisationSummary, int, error)
+	// OrganisationSites returns one page of an organisation's sites (as
+	// of their latest audits) ordered by URL, each with the retention
+	// statements of its latest successful audit, and how many sites the
+	// organisation has.
+	OrganisationSites(ctx context.Context, organisation string, limit, offset int) ([]OrganisationSite, int, error)
+}
+
+// OrganisationSite is a site of an organisation and what its latest
+// successful audit read in its notices.
+type OrganisationSite struct {
+	URL string
+	// Scan is the latest successful audit's scan, "" when none worked.
+	Scan      string
+	Retention []observation.RetentionStatement
 }
 
 // SiteAudit is one audit of a site: which scan, its outcome, and what it

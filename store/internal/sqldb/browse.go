@@ -451,6 +451,47 @@ ORDER BY COALESCE(a.total, 0) DESC, o.name`+page(q.Limit, offset), args...)
 	return out, n, nil
 }
 
+// OrganisationSites implements store.Summaries: the page's sites from
+// site_latest, each joined to its latest successful audit through the
+// (site_url, scan_started) index.
+func (db *Queries) OrganisationSites(ctx context.Context, organisation string, limit, offset int) ([]store.OrganisationSite, int, error) {
+	offset = max(offset, 0)
+	rows, err := db.r.QueryContext(ctx, `SELECT l.site_url, COALESCE(a.scan_id, ''), a.retention
+FROM site_latest l
+LEFT JOIN scan_sites a ON a.site_url = l.site_url AND a.error = '' AND NOT EXISTS (
+	SELECT 1 FROM scan_sites n WHERE n.site_url = a.site_url AND n.error = ''
+	AND (n.scan_started > a.scan_started OR (n.scan_started = a.scan_started AND n.scan_id > a.scan_id)))
+WHERE l.organisation = ? ORDER BY l.site_url`+page(limit, offset), organisation)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: sites of %s: %w", db.name, organisation, err)
+	}
+	defer rows.Close()
+	var out []store.OrganisationSite
+	for rows.Next() {
+		var (
+			o         store.OrganisationSite
+			retention sql.NullString
+		)
+		err := rows.Scan(&o.URL, &o.Scan, &retention)
+		if err == nil {
+			err = column.DecodeJSON(retention, &o.Retention)
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: sites of %s: %w", db.name, organisation, err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("%s: sites of %s: %w", db.name, organisation, err)
+	}
+	rows.Close()
+	n, err := db.total(ctx, len(out), limit, offset, `SELECT COUNT(*) FROM site_latest WHERE organisation = ?`, []any{organisation})
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: sites of %s: counting: %w", db.name, organisation, err)
+	}
+	return out, n, nil
+}
+
 // querier runs reads on a pool or in a transaction.
 type querier interface {
 	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
