@@ -24,8 +24,24 @@ def first(path, pattern):
 
 finding = first("/findings", r'href="/findings/([0-9a-f]{8,})"')
 site = first("/sites", r'href="(/site\?[^"]+)"')
-pages = ["/", "/findings", "/findings?severity=high", "/findings?q=formulaire", "/findings?page=50",
-         "/sites", "/sites?page=100", "/organisations", "/scans", "/checks"]
+org = first("/organisations", r'href="/organisation\?name=([^"]+)"')
+scan = first("/scans", r'href="/findings\?scan=([^"&]+)"')
+check = first("/", r'check=([a-z0-9.-]+)"')
+pages = ["/", "/findings", "/findings?severity=high", "/findings?state=open&severity=medium",
+         "/findings?state=fixed", "/findings?state=regressed", "/findings?tag=sante",
+         "/findings?since=2026-01-10&until=2026-01-20",
+         "/findings?q=formulaire", "/findings?q=securite+cookies", "/findings?page=50",
+         "/sites", "/sites?page=100", "/sites?failing=1", "/sites?tag=sante", "/sites?q=site0123",
+         "/organisations", "/organisations?page=10", "/organisations?q=mairie", "/organisations?tag=sante",
+         "/scans", "/checks",
+         "/api/v1/findings?limit=100", "/api/v1/findings?state=open&severity=high&limit=100",
+         "/api/v1/sites?limit=100", "/api/v1/sites?failing=1&limit=100", "/api/v1/scans"]
+if check:
+    pages += ["/findings?state=open&check=" + check, "/api/v1/findings?check=" + check]
+if scan:
+    pages += ["/findings?scan=" + scan]
+if org:
+    pages += ["/organisation?name=" + org, "/findings?state=open&organisation=" + org, "/sites?organisation=" + org]
 if finding:
     pages.append("/findings/" + finding)
 if site:

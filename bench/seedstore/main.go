@@ -23,6 +23,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -55,6 +56,7 @@ func main() {
 		workers  = flag.Int("workers", 1, "concurrent writers (SQLite has one writer: keep 1)")
 		seed     = flag.Uint64("seed", 1, "random seed")
 		profile  = flag.String("cpuprofile", "", "write a CPU profile to this file")
+		resume   = flag.String("resume", "", "go on with this interrupted first scan: its recorded sites are skipped")
 	)
 	flag.Parse()
 	if *profile != "" {
@@ -97,7 +99,21 @@ func main() {
 		}
 		sc := &store.Scan{Started: base.Add(time.Duration(n) * 7 * 24 * time.Hour), Version: "seedstore",
 			Settings: map[string]string{"profile": "standard", "seed": fmt.Sprint(*seed)}, Targets: len(audit)}
-		if err := st.BeginScan(ctx, sc); err != nil {
+		if n == 0 && *resume != "" {
+			if sc, err = st.Scan(ctx, *resume); err != nil {
+				log.Fatal(err)
+			}
+			done, err := st.Sites(ctx, sc.ID)
+			if err != nil {
+				log.Fatal(err)
+			}
+			recordedURL := map[string]bool{}
+			for _, d := range done {
+				recordedURL[d.URL] = true
+			}
+			audit = slices.DeleteFunc(audit, func(i int) bool { return recordedURL[g.siteURL(i)] })
+			log.Printf("resuming scan %s: %d sites recorded, %d to go", sc.ID, len(done), len(audit))
+		} else if err := st.BeginScan(ctx, sc); err != nil {
 			log.Fatal(err)
 		}
 		jobs := make(chan int)

@@ -68,6 +68,62 @@ CREATE INDEX findings_unsearchable ON findings (id) WHERE search_text IS NULL;
 -- (findings_order, findings_last_seen: 0004).
 CREATE INDEX findings_check_list ON findings (check_id, site, location, id);
 CREATE INDEX findings_organisation_list ON findings (organisation, site, check_id, location, id);
-CREATE INDEX findings_severity ON findings (severity, fixed_at);
 CREATE INDEX findings_fixed_list ON findings (site, check_id, location, id) WHERE fixed_at IS NOT NULL;
 CREATE INDEX findings_regressed_list ON findings (site, check_id, location, id) WHERE regressed_at IS NOT NULL AND fixed_at IS NULL;
+
+-- Organisations as of their sites' latest audits: sites counts the
+-- sites, worst_N those whose most serious open finding has severity N
+-- (site_latest.worst), open_* their open findings. RecordSite moves a
+-- site's part from its old row to its new one.
+CREATE TABLE org_totals (
+    organisation  TEXT PRIMARY KEY,
+    sites         INTEGER NOT NULL DEFAULT 0,
+    worst_1       INTEGER NOT NULL DEFAULT 0,
+    worst_2       INTEGER NOT NULL DEFAULT 0,
+    worst_3       INTEGER NOT NULL DEFAULT 0,
+    worst_4       INTEGER NOT NULL DEFAULT 0,
+    worst_5       INTEGER NOT NULL DEFAULT 0,
+    open_info     INTEGER NOT NULL DEFAULT 0,
+    open_low      INTEGER NOT NULL DEFAULT 0,
+    open_medium   INTEGER NOT NULL DEFAULT 0,
+    open_high     INTEGER NOT NULL DEFAULT 0,
+    open_critical INTEGER NOT NULL DEFAULT 0,
+    open_total    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX org_totals_open ON org_totals (open_total, organisation);
+INSERT INTO org_totals (organisation, sites, worst_1, worst_2, worst_3, worst_4, worst_5,
+    open_info, open_low, open_medium, open_high, open_critical, open_total)
+SELECT organisation, COUNT(*),
+    SUM(CASE WHEN worst = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN worst = 2 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN worst = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN worst = 4 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN worst = 5 THEN 1 ELSE 0 END),
+    SUM(open_info), SUM(open_low), SUM(open_medium), SUM(open_high), SUM(open_critical),
+    SUM(open_info + open_low + open_medium + open_high + open_critical)
+FROM site_latest GROUP BY organisation;
+
+-- The tags of each site's latest audit, one row each, for the tag filters
+-- (site_latest.tags is a JSON array, which no index reads). The back end
+-- fills it in for sites recorded before this migration.
+CREATE TABLE site_tags (
+    site_url TEXT NOT NULL,
+    tag      TEXT NOT NULL,
+    PRIMARY KEY (site_url, tag)
+);
+CREATE INDEX site_tags_tag ON site_tags (tag, site_url);
+
+-- What each audit saw and changed, so that a running scan's totals are a
+-- sum over its sites rather than a count of every sighting.
+CREATE TABLE scan_site_counts (
+    scan_id       TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+    site_url      TEXT NOT NULL,
+    failed        INTEGER NOT NULL DEFAULT 0,
+    seen_info     INTEGER NOT NULL DEFAULT 0,
+    seen_low      INTEGER NOT NULL DEFAULT 0,
+    seen_medium   INTEGER NOT NULL DEFAULT 0,
+    seen_high     INTEGER NOT NULL DEFAULT 0,
+    seen_critical INTEGER NOT NULL DEFAULT 0,
+    changes_new       INTEGER NOT NULL DEFAULT 0,
+    changes_fixed     INTEGER NOT NULL DEFAULT 0,
+    changes_regressed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (scan_id, site_url)
+);

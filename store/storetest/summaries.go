@@ -82,6 +82,38 @@ func checkTotals(t *testing.T, h *harness, b store.Browser, when string) {
 			}
 		}
 	}
+	// Each organisation's totals are its sites'.
+	orgs, _, err := b.OrganisationSummaries(h.ctx, store.OrganisationQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOrg := map[string]store.OrganisationSummary{}
+	for _, s := range sums {
+		o := wantOrg[s.Organisation]
+		o.Name = s.Organisation
+		o.Sites++
+		if o.Open == nil {
+			o.Open = map[string]int{}
+		}
+		failed := false
+		for name, n := range s.Open {
+			o.Open[name] += n
+			o.Findings += n
+			sev, _ := finding.ParseSeverity(name)
+			failed = failed || sev.IsFailure(0)
+		}
+		if failed {
+			o.Failing++
+		}
+		wantOrg[s.Organisation] = o
+	}
+	for _, o := range orgs {
+		w := wantOrg[o.Name]
+		o.DPO, o.Parent = "", ""
+		if w.Sites > 0 && !reflect.DeepEqual(o, w) {
+			t.Errorf("%s: organisation %q = %+v; its sites add up to %+v", when, o.Name, o, w)
+		}
+	}
 	for _, th := range []finding.Severity{finding.Low, finding.Medium, finding.High, finding.Critical} {
 		sites, f, err := b.SiteCounts(h.ctx, th)
 		if err != nil {

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -60,34 +59,13 @@ func textMatch(w *where, text string, cols ...string) {
 	w.conds = append(w.conds, `(`+strings.Join(ors, ` OR `)+`)`)
 }
 
-// tagMatch is the condition that the JSON array of strings in column col
-// holds tag. Stored arrays are encoding/json's compact output, so an
-// element is `"<encoded tag>"` preceded by '[' or ','; inside a string a
-// quote is always escaped, so `,"tag"` can only start at an element and
-// end with it. The leading '[' is turned into ',' to test one substring.
-// REPLACE rather than LIKE: it has no wildcards and is case-sensitive on
-// both engines, where SQLite's LIKE ignores ASCII case.
-func tagMatch(w *where, col, tag string) error {
-	enc, err := json.Marshal(tag)
-	if err != nil {
-		return err
-	}
-	norm := `(',' || SUBSTR(` + col + `, 2))`
-	w.add(norm+` <> REPLACE(`+norm+`, ?, '')`, ","+string(enc))
-	return nil
-}
-
-// siteTagMatch is the condition that the site of scan_sites row l carries
-// tag: in that audit's input tags, or as a label of the site or of its
-// organisation.
+// siteTagMatch is the condition that the site of site_latest row l
+// carries tag: in its latest audit's input tags (site_tags), or as a
+// label of the site or of its organisation.
 func siteTagMatch(w *where, tag string) error {
-	var t where
-	if err := tagMatch(&t, "l.tags", tag); err != nil {
-		return err
-	}
-	w.add(`(`+t.conds[0]+` OR EXISTS (SELECT 1 FROM labels x WHERE x.tag = ?
-	AND ((x.kind = 'site' AND x.subject = l.site_url) OR (x.kind = 'organisation' AND x.subject = l.organisation))))`,
-		append(t.args, tag)...)
+	w.add(`(l.site_url IN (SELECT site_url FROM site_tags WHERE tag = ?
+	UNION SELECT subject FROM labels WHERE tag = ? AND kind = 'site')
+	OR l.organisation IN (SELECT subject FROM labels WHERE tag = ? AND kind = 'organisation'))`, tag, tag, tag)
 	return nil
 }
 
@@ -404,22 +382,23 @@ func (db *Queries) OrganisationSummaries(ctx context.Context, q store.Organisati
 		if err := siteTagMatch(&t, q.Tag); err != nil {
 			return nil, 0, fmt.Errorf("%s: organisations: tag %q: %w", db.name, q.Tag, err)
 		}
-		w.add(`(EXISTS (SELECT 1 FROM labels x WHERE x.tag = ? AND x.kind = 'organisation' AND x.subject = o.name)
-	OR EXISTS (SELECT 1 FROM site_latest l WHERE l.organisation = o.name AND `+t.conds[0]+`))`, append([]any{q.Tag}, t.args...)...)
+		w.add(`o.name IN (SELECT l.organisation FROM site_latest l WHERE `+t.conds[0]+`
+	UNION SELECT subject FROM labels WHERE tag = ? AND kind = 'organisation')`, append(t.args, q.Tag)...)
 	}
-	const names = `(SELECT organisation AS name FROM site_latest UNION SELECT name FROM organisations) o`
+	const names = `(SELECT organisation AS name FROM org_totals WHERE sites > 0 UNION SELECT name FROM organisations) o`
 	offset := max(q.Offset, 0)
-	args := append([]any{failureFloor(q.Threshold)}, w.args...)
+	floor := failureFloor(q.Threshold)
+	var failing []string
+	for n := floor; n <= int(finding.Critical); n++ {
+		failing = append(failing, `a.worst_`+strconv.Itoa(n))
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT o.name, COALESCE(d.dpo_email, ''), COALESCE(d.parent, ''),
-	COALESCE(a.sites, 0), COALESCE(a.failing, 0), COALESCE(a.info, 0), COALESCE(a.low, 0),
-	COALESCE(a.medium, 0), COALESCE(a.high, 0), COALESCE(a.critical, 0)
+	COALESCE(a.sites, 0), COALESCE(`+strings.Join(failing, ` + `)+`, 0), COALESCE(a.open_info, 0), COALESCE(a.open_low, 0),
+	COALESCE(a.open_medium, 0), COALESCE(a.open_high, 0), COALESCE(a.open_critical, 0)
 FROM `+names+`
-LEFT JOIN (SELECT organisation, COUNT(*) AS sites, SUM(CASE WHEN worst >= ? THEN 1 ELSE 0 END) AS failing,
-	SUM(open_info) AS info, SUM(open_low) AS low, SUM(open_medium) AS medium, SUM(open_high) AS high,
-	SUM(open_critical) AS critical, SUM(open_info + open_low + open_medium + open_high + open_critical) AS total
-	FROM site_latest GROUP BY organisation) a ON a.organisation = o.name
+LEFT JOIN org_totals a ON a.organisation = o.name
 LEFT JOIN organisations d ON d.name = o.name`+w.String()+`
-ORDER BY COALESCE(a.total, 0) DESC, o.name`+page(q.Limit, offset), args...)
+ORDER BY COALESCE(a.open_total, 0) DESC, o.name`+page(q.Limit, offset), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: organisations: %w", db.name, err)
 	}
@@ -626,11 +605,52 @@ func (db *Queries) ScanSummaries(ctx context.Context, limit int) ([]store.ScanSu
 			continue
 		}
 		out[i].Scan = sc
+		if sc.Ended.IsZero() {
+			ok, err := db.auditCounts(ctx, &out[i])
+			if err != nil {
+				return nil, fmt.Errorf("%s: summary of scan %s: %w", db.name, sc.ID, err)
+			}
+			if ok {
+				continue
+			}
+		}
 		if err := countScan(ctx, db.r, &out[i]); err != nil {
 			return nil, fmt.Errorf("%s: summary of scan %s: %w", db.name, sc.ID, err)
 		}
 	}
 	return out, nil
+}
+
+// auditCounts sums what each audit of a running scan saw and changed
+// (scan_site_counts, kept by RecordSite), instead of counting every
+// sighting of the scan on each view. It reports false, leaving s alone,
+// when some audit of the scan has no counts (recorded before migration
+// 0013).
+func (db *Queries) auditCounts(ctx context.Context, s *store.ScanSummary) (bool, error) {
+	var (
+		audits, counted                int
+		seen                           [finding.Critical + 1]int
+		failed, newC, fixed, regressed int
+	)
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(failed), 0),
+	COALESCE(SUM(seen_info), 0), COALESCE(SUM(seen_low), 0), COALESCE(SUM(seen_medium), 0),
+	COALESCE(SUM(seen_high), 0), COALESCE(SUM(seen_critical), 0),
+	COALESCE(SUM(changes_new), 0), COALESCE(SUM(changes_fixed), 0), COALESCE(SUM(changes_regressed), 0)
+FROM scan_site_counts WHERE scan_id = ?`, s.ID).Scan(&counted, &failed,
+		&seen[finding.Info], &seen[finding.Low], &seen[finding.Medium], &seen[finding.High], &seen[finding.Critical],
+		&newC, &fixed, &regressed)
+	if err != nil {
+		return false, err
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM scan_sites WHERE scan_id = ?`, s.ID).Scan(&audits); err != nil {
+		return false, err
+	}
+	if audits != counted {
+		return false, nil
+	}
+	s.Sites, s.Failed, s.New, s.Fixed, s.Regressed = audits, failed, newC, fixed, regressed
+	s.Seen = openMap(seen)
+	return true, nil
 }
 
 // storedCounts returns the totals scan_counts holds for the scans ids, by

@@ -352,6 +352,9 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 	if err := r.rollUp(before); err != nil {
 		return nil, nil, fmt.Errorf("dashboard totals: %w", err)
 	}
+	if err := r.countAudit(out, changes); err != nil {
+		return nil, nil, fmt.Errorf("audit counts: %w", err)
+	}
 	if err := r.invalidate(); err != nil {
 		return nil, nil, fmt.Errorf("dropping the scan's counts: %w", err)
 	}

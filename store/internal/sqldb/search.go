@@ -2,19 +2,68 @@ package sqldb
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"vigie/finding"
 	"vigie/store"
 )
 
+// FillSiteTags fills site_tags in for the sites whose latest audit was
+// recorded before migration 0013 (new records keep it themselves).
+func (db *Queries) FillSiteTags(ctx context.Context) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: site tags: %w", db.name, err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT site_url, tags FROM site_latest l
+WHERE tags <> '[]' AND NOT EXISTS (SELECT 1 FROM site_tags t WHERE t.site_url = l.site_url)`)
+	if err != nil {
+		return fmt.Errorf("%s: site tags: %w", db.name, err)
+	}
+	type siteTags struct{ url, tags string }
+	var todo []siteTags
+	for rows.Next() {
+		var s siteTags
+		if err := rows.Scan(&s.url, &s.tags); err != nil {
+			rows.Close()
+			return fmt.Errorf("%s: site tags: %w", db.name, err)
+		}
+		todo = append(todo, s)
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return fmt.Errorf("%s: site tags: %w", db.name, err)
+	}
+	rows.Close()
+	if len(todo) == 0 {
+		return nil
+	}
+	for _, s := range todo {
+		var list []string
+		if err := json.Unmarshal([]byte(s.tags), &list); err != nil {
+			return fmt.Errorf("%s: site tags of %s: %w", db.name, s.url, err)
+		}
+		for _, t := range list {
+			if _, err := tx.ExecContext(ctx, queries.addSiteTag, s.url, t); err != nil {
+				return fmt.Errorf("%s: site tags: %w", db.name, err)
+			}
+		}
+	}
+	return tx.Commit()
+}
+
 // fillBatch is how many findings FillSearchText updates per transaction.
 const fillBatch = 2000
 
-// FillSearchText computes the search_text (store.SearchText) of the
+// FillSearchText fills site_tags in (FillSiteTags), then computes the search_text (store.SearchText) of the
 // findings recorded before migration 0013, a batch per transaction, and
 // returns how many it filled. New records write it themselves.
 func (db *Queries) FillSearchText(ctx context.Context) (int, error) {
+	if err := db.FillSiteTags(ctx); err != nil {
+		return 0, err
+	}
 	total := 0
 	for {
 		n, err := db.fillSearchBatch(ctx)

@@ -33,13 +33,17 @@ type statements struct {
 	// dropChangedCounts drops the totals of the scans that changed a
 	// finding, before it is deleted with its changes.
 	dropChangedCounts string
-	// siteOpen, addOpenTotal, latestAuditOf, upsertSiteLatest and
-	// deleteSiteLatest keep the dashboard's running totals (rollUp).
-	siteOpen         string
-	addOpenTotal     string
-	latestAuditOf    string
-	upsertSiteLatest string
-	deleteSiteLatest string
+	// siteOpen ... upsertAuditCounts keep the dashboard's running totals
+	// (rollUp, countAudit).
+	siteOpen          string
+	addOpenTotal      string
+	latestAuditOf     string
+	upsertSiteLatest  string
+	siteLatestRow     string
+	addOrgTotal       string
+	clearSiteTags     string
+	addSiteTag        string
+	upsertAuditCounts string
 }
 
 var queries = statements{
@@ -123,7 +127,27 @@ ON CONFLICT (site_url) DO UPDATE SET
 	error = excluded.error, open_info = excluded.open_info, open_low = excluded.open_low,
 	open_medium = excluded.open_medium, open_high = excluded.open_high,
 	open_critical = excluded.open_critical, worst = excluded.worst`,
-	deleteSiteLatest: `DELETE FROM site_latest WHERE site_url = ?`,
+	siteLatestRow: `SELECT organisation, tags, worst, open_info, open_low, open_medium, open_high, open_critical
+FROM site_latest WHERE site_url = ?`,
+	addOrgTotal: `INSERT INTO org_totals (organisation, sites, worst_1, worst_2, worst_3, worst_4, worst_5,
+	open_info, open_low, open_medium, open_high, open_critical, open_total)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (organisation) DO UPDATE SET sites = org_totals.sites + excluded.sites,
+	worst_1 = org_totals.worst_1 + excluded.worst_1, worst_2 = org_totals.worst_2 + excluded.worst_2,
+	worst_3 = org_totals.worst_3 + excluded.worst_3, worst_4 = org_totals.worst_4 + excluded.worst_4,
+	worst_5 = org_totals.worst_5 + excluded.worst_5,
+	open_info = org_totals.open_info + excluded.open_info, open_low = org_totals.open_low + excluded.open_low,
+	open_medium = org_totals.open_medium + excluded.open_medium, open_high = org_totals.open_high + excluded.open_high,
+	open_critical = org_totals.open_critical + excluded.open_critical, open_total = org_totals.open_total + excluded.open_total`,
+	clearSiteTags: `DELETE FROM site_tags WHERE site_url = ?`,
+	addSiteTag:    `INSERT INTO site_tags (site_url, tag) VALUES (?, ?) ON CONFLICT (site_url, tag) DO NOTHING`,
+	upsertAuditCounts: `INSERT INTO scan_site_counts (scan_id, site_url, failed, seen_info, seen_low, seen_medium,
+	seen_high, seen_critical, changes_new, changes_fixed, changes_regressed)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (scan_id, site_url) DO UPDATE SET failed = excluded.failed, seen_info = excluded.seen_info,
+	seen_low = excluded.seen_low, seen_medium = excluded.seen_medium, seen_high = excluded.seen_high,
+	seen_critical = excluded.seen_critical, changes_new = excluded.changes_new,
+	changes_fixed = excluded.changes_fixed, changes_regressed = excluded.changes_regressed`,
 }
 
 // reexamined keeps the audits a of scan_sites that looked at the finding
@@ -140,5 +164,6 @@ func (st *statements) all() []string {
 		st.firstAuditAfter, st.lastRegression, st.updateState, st.deleteFinding,
 		st.findingByID, st.touchScan, st.dropCounts, st.dropChangedCounts,
 		st.clearUnexamined, st.markUnexamined,
-		st.siteOpen, st.addOpenTotal, st.latestAuditOf, st.upsertSiteLatest, st.deleteSiteLatest}
+		st.siteOpen, st.addOpenTotal, st.latestAuditOf, st.upsertSiteLatest,
+		st.siteLatestRow, st.addOrgTotal, st.clearSiteTags, st.addSiteTag, st.upsertAuditCounts}
 }
