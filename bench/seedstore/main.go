@@ -227,7 +227,9 @@ func newGen(seed uint64, sites, orgs int) *gen {
 	return g
 }
 
-func (g *gen) rng(a, b uint64) *rand.Rand { return rand.New(rand.NewPCG(g.seed^a*0x9e3779b97f4a7c15, b)) }
+func (g *gen) rng(a, b uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(g.seed^a*0x9e3779b97f4a7c15, b))
+}
 
 // chance is a deterministic coin of probability p for (a, b).
 func (g *gen) chance(a, b uint64, p float64) bool { return g.rng(a+1000, b).Float64() < p }

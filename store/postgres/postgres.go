@@ -142,7 +142,7 @@ var searchDDL = []string{
 // search is the full-text condition of store.Query.Search: every word,
 // each as a prefix. Words are letters and digits only, outside
 // to_tsquery's syntax.
-func search(words []string) (string, any) {
+func search(words []string, _ bool) (string, any) {
 	var b strings.Builder
 	for i, w := range words {
 		if i > 0 {

@@ -178,7 +178,7 @@ func setUp(ctx context.Context, path string, w, r *sql.DB) (*DB, error) {
 		closeAll()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	q, err := sqldb.New(ctx, sqldb.Options{Name: "sqlite", Read: r, Write: w, Prepare: true, Search: search})
+	q, err := sqldb.New(ctx, sqldb.Options{Name: "sqlite", Read: r, Write: w, Prepare: true, Search: search, SearchPlan: true})
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -236,8 +236,11 @@ func searchIndex(ctx context.Context, w *sql.DB) error {
 
 // search is the full-text condition of store.Query.Search: every word,
 // each as a prefix. Words are letters and digits only, so quoting them
-// is enough to keep FTS5's query syntax out.
-func search(words []string) (string, any) {
+// is enough to keep FTS5's query syntax out. With many matches, the
+// unary + keeps SQLite from reading the findings by rowid from the
+// matches (then sorting them all): it walks the list's index instead and
+// tests each finding against the matches.
+func search(words []string, many bool) (string, any) {
 	var b strings.Builder
 	for i, w := range words {
 		if i > 0 {
@@ -245,7 +248,11 @@ func search(words []string) (string, any) {
 		}
 		b.WriteString(`"` + w + `"*`)
 	}
-	return `f.rowid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ?)`, b.String()
+	col := `f.rowid`
+	if many {
+		col = `+f.rowid`
+	}
+	return col + ` IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ?)`, b.String()
 }
 
 // Close closes the database.

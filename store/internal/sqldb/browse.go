@@ -167,16 +167,8 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 		textMatch(&w, q.Text, "f.url", "f.title", "f.check_id")
 	}
 	if words := store.SearchWords(q.Search); len(words) > 0 && db.search != nil {
-		cond, arg := db.search(words)
-		if len(q.SearchChecks) > 0 {
-			marks := strings.TrimSuffix(strings.Repeat(`?, `, len(q.SearchChecks)), `, `)
-			args := []any{arg}
-			for _, c := range q.SearchChecks {
-				args = append(args, c)
-			}
-			w.add(`(`+cond+` OR f.check_id IN (`+marks+`))`, args...)
-		} else {
-			w.add(cond, arg)
+		if err := db.searchCond(ctx, &w, from, words, q.SearchChecks); err != nil {
+			return nil, 0, fmt.Errorf("%s: query: %w", db.name, err)
 		}
 	} else if len(words) > 0 {
 		return nil, 0, fmt.Errorf("%s: query: no full-text search", db.name)
@@ -221,6 +213,51 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 		return nil, 0, fmt.Errorf("%s: query: counting: %w", db.name, err)
 	}
 	return out, n, nil
+}
+
+// manyMatches is how many findings a search must match for the list to
+// be read in its own order, filtering as it goes, rather than from the
+// matches, sorted: sorting a few thousand rows is cheaper than walking
+// the whole list for a rare word; walking is cheaper than sorting a
+// common word's hundred thousand matches.
+const manyMatches = 5000
+
+// searchCond adds the full-text condition of words (or of the checks) to
+// w. When the back end asks for a plan (searchPlan), it first counts the
+// matches up to manyMatches, with the other conditions of w, and when
+// they are many, writes the condition so that no index serves it.
+func (db *Queries) searchCond(ctx context.Context, w *where, from string, words, checks []string) error {
+	build := func(many bool) (string, []any) {
+		cond, arg := db.search(words, many)
+		if len(checks) == 0 {
+			return cond, []any{arg}
+		}
+		col := `f.check_id`
+		if many {
+			col = `f.check_id || ''` // not through an index
+		}
+		args := []any{arg}
+		for _, c := range checks {
+			args = append(args, c)
+		}
+		return `(` + cond + ` OR ` + col + ` IN (` + strings.TrimSuffix(strings.Repeat(`?, `, len(checks)), `, `) + `))`, args
+	}
+	cond, args := build(false)
+	if db.searchPlan {
+		probe := *w
+		probe.conds = append(slices.Clone(w.conds), cond)
+		probe.args = append(slices.Clone(w.args), args...)
+		var n int
+		err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+probe.String()+` LIMIT `+strconv.Itoa(manyMatches)+`) c`, probe.args...).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n >= manyMatches {
+			cond, args = build(true)
+		}
+	}
+	w.add(cond, args...)
+	return nil
 }
 
 // Finding implements store.Browser.
