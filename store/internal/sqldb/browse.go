@@ -63,9 +63,11 @@ func textMatch(w *where, text string, cols ...string) {
 // carries tag: in its latest audit's input tags (site_tags), or as a
 // label of the site or of its organisation.
 func siteTagMatch(w *where, tag string) error {
-	w.add(`(l.site_url IN (SELECT site_url FROM site_tags WHERE tag = ?
-	UNION SELECT subject FROM labels WHERE tag = ? AND kind = 'site')
-	OR l.organisation IN (SELECT subject FROM labels WHERE tag = ? AND kind = 'organisation'))`, tag, tag, tag)
+	// One IN list, no OR: the engine can read the sites from it.
+	w.add(`l.site_url IN (SELECT site_url FROM site_tags WHERE tag = ?
+	UNION SELECT subject FROM labels WHERE tag = ? AND kind = 'site'
+	UNION SELECT s.site_url FROM labels x JOIN site_latest s ON s.organisation = x.subject
+		WHERE x.tag = ? AND x.kind = 'organisation')`, tag, tag, tag)
 	return nil
 }
 
