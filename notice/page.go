@@ -3,16 +3,16 @@ package notice
 import (
 	"bytes"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"vigie/dpocontact"
+	"vigie/internal/litre"
 	"vigie/observation"
 )
 
 // candidateRe names a notice page in a link's text or URL: the legal
 // notice, the personal-data or privacy page, "vos droits", "RGPD".
-var candidateRe = regexp.MustCompile(` (donnees personnelles|donnees a caractere personnel|politique de confidentialite|politique de protection des donnees|confidentialite|protection des donnees|protection de vos donnees|mentions legales|rgpd|vos droits|privacy|data protection|personal data|cookies et donnees|vie privee|informatique et libertes|gdpr|legal notice|legal information|informations legales|mentions juridiques) `)
+var candidateRe = litre.MustCompile(` (donnees personnelles|donnees a caractere personnel|politique de confidentialite|politique de protection des donnees|confidentialite|protection des donnees|protection de vos donnees|mentions legales|rgpd|vos droits|privacy|data protection|personal data|cookies et donnees|vie privee|informatique et libertes|gdpr|legal notice|legal information|informations legales|mentions juridiques) `)
 
 // IsCandidate reports whether a link, by its text or its URL's path, leads
 // to a page that may hold the site's information notice. The query is not
