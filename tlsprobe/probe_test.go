@@ -223,15 +223,32 @@ func TestProbeSharesAddress(t *testing.T) {
 	ca := newCA(t)
 	both := ca.leaf(t, leafSpec{names: []string{"a.example.test", "b.example.test"}})
 	other := ca.leaf(t, leafSpec{names: []string{"b.example.test", "c.example.test"}})
+	rsaA := ca.leaf(t, leafSpec{names: []string{"a.example.test"}, rsaBits: 2048})
+	rsaB := ca.leaf(t, leafSpec{names: []string{"b.example.test"}, rsaBits: 2048})
+	fs := []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256}
+	withRSA := append(slices.Clone(fs), tls.TLS_RSA_WITH_AES_128_GCM_SHA256)
+	const noFS = "TLS_RSA_WITH_AES_128_GCM_SHA256"
+	// rsaPair serves a and b with their own RSA certificates and suites.
+	rsaPair := func(aSuites, bSuites []uint16) func(string) *tls.Config {
+		return func(name string) *tls.Config {
+			if name == "b.example.test" {
+				return &tls.Config{Certificates: []tls.Certificate{rsaB}, CipherSuites: bSuites}
+			}
+			return &tls.Config{Certificates: []tls.Certificate{rsaA}, CipherSuites: aSuites}
+		}
+	}
 	tests := []struct {
 		name string
 		// config returns the server's configuration for a name.
 		config func(name string) *tls.Config
 		// wantShared is the host the second host's results come from,
-		// "" for a full probe.
-		wantShared string
-		// want13 says whether b.example.test accepts TLS 1.3.
-		want13 bool
+		// "" for a full probe; wantVerified says they were verified on
+		// the second host (another certificate).
+		wantShared   string
+		wantVerified bool
+		// want13 says whether b.example.test accepts TLS 1.3, wantNoFS
+		// whether it accepts the suite without forward secrecy.
+		want13, wantNoFS bool
 	}{
 		{
 			name:       "one certificate, one configuration",
@@ -246,6 +263,24 @@ func TestProbeSharesAddress(t *testing.T) {
 				}
 				return &tls.Config{Certificates: []tls.Certificate{both}}
 			},
+			wantShared: "a.example.test", wantVerified: true, want13: true,
+		},
+		{
+			name:       "another certificate, the same suite without forward secrecy",
+			config:     rsaPair(withRSA, withRSA),
+			wantShared: "a.example.test", wantVerified: true, want13: true, wantNoFS: true,
+		},
+		{
+			// Verification finds the suite a does not accept: b is probed
+			// in full and keeps its finding.
+			name:   "another certificate, one more suite without forward secrecy",
+			config: rsaPair(fs, withRSA),
+			want13: true, wantNoFS: true,
+		},
+		{
+			// a's weak suite is not lent to b, which refuses it.
+			name:   "another certificate, one suite without forward secrecy fewer",
+			config: rsaPair(withRSA, fs),
 			want13: true,
 		},
 		{
@@ -275,11 +310,26 @@ func TestProbeSharesAddress(t *testing.T) {
 			if second.SharedFrom != tt.wantShared {
 				t.Errorf("second host: shared from %q, want %q", second.SharedFrom, tt.wantShared)
 			}
-			if tt.wantShared != "" && (second.Handshakes != 1 || !slices.Equal(first.Accepted(), second.Accepted())) {
-				t.Errorf("second host: %d handshakes, accepted %v; want 1 and %v", second.Handshakes, second.Accepted(), first.Accepted())
+			if second.SharedVerified != tt.wantVerified {
+				t.Errorf("second host: verified %v, want %v", second.SharedVerified, tt.wantVerified)
 			}
-			if tt.wantShared == "" && second.Handshakes < 10 {
+			switch {
+			case tt.wantShared != "" && !tt.wantVerified && second.Handshakes != 1:
+				t.Errorf("second host: %d handshakes, want 1", second.Handshakes)
+			case tt.wantVerified && (second.Handshakes <= 1 || second.Handshakes >= first.Handshakes):
+				t.Errorf("second host: %d handshakes, want more than 1 and fewer than the full probe's %d", second.Handshakes, first.Handshakes)
+			case tt.wantShared == "" && second.Handshakes < 10:
 				t.Errorf("second host: %d handshakes, want a full probe", second.Handshakes)
+			}
+			if tt.wantShared != "" && !slices.Equal(first.Accepted(), second.Accepted()) {
+				t.Errorf("second host: accepted %v, want %v", second.Accepted(), first.Accepted())
+			}
+			var suites []string
+			for _, s := range second.Protocol(observation.TLS12).Suites {
+				suites = append(suites, s.Name)
+			}
+			if got := slices.Contains(suites, noFS); got != tt.wantNoFS {
+				t.Errorf("second host: TLS 1.2 suites %v; %s accepted %v, want %v", suites, noFS, got, tt.wantNoFS)
 			}
 			if got := second.Protocol(observation.TLS13).Accepted; got != tt.want13 {
 				t.Errorf("second host: TLS 1.3 accepted %v, want %v", got, tt.want13)
@@ -503,14 +553,26 @@ func TestDeclined(t *testing.T) {
 func TestSharedBounded(t *testing.T) {
 	ca := newCA(t)
 	names := []string{"a.example.test", "b.example.test", "c.example.test", "d.example.test", "e.example.test"}
+	// Each name negotiates its own suite, so that none is compared with
+	// another (verify): a TLS 1.3, the others one TLS 1.2 suite each.
+	only := map[string]uint16{
+		"b.example.test": tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "c.example.test": tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		"d.example.test": tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305, "e.example.test": tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+	}
 	certs := map[string]tls.Certificate{}
 	for _, n := range names {
 		certs[n] = ca.leaf(t, leafSpec{names: []string{n}})
 	}
 	port := goServer(t, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
-		return &tls.Config{Certificates: []tls.Certificate{certs[h.ServerName]}}, nil
+		cfg := &tls.Config{Certificates: []tls.Certificate{certs[h.ServerName]}}
+		if s, ok := only[h.ServerName]; ok {
+			cfg.MaxVersion, cfg.CipherSuites = tls.VersionTLS12, []uint16{s}
+		}
+		return cfg, nil
 	}})
-	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool, MaxShared: 2})
+	// Each probe remembers two entries: its certificate's and its
+	// negotiated suite's.
+	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool, MaxShared: 4})
 	for i, n := range names {
 		rep, err := p.Probe(context.Background(), n, port)
 		if err != nil {
@@ -519,7 +581,7 @@ func TestSharedBounded(t *testing.T) {
 		if rep.SharedFrom != "" {
 			t.Errorf("%s shared from %q", n, rep.SharedFrom)
 		}
-		if got, want := p.sharedCount(), min(i+1, 2); got != want {
+		if got, want := p.sharedCount(), min(2*(i+1), 4); got != want {
 			t.Errorf("after %s: %d configurations remembered, want %d", n, got, want)
 		}
 	}
