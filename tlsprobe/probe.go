@@ -321,9 +321,7 @@ func (p *Prober) publishVerifiable(key string, vp *sharedProbe, host string, pro
 		}
 		np := &sharedProbe{done: make(chan struct{}), host: host, protocols: cloneProtocols(protos), ok: true}
 		close(np.done)
-		p.shared[key] = np
-		p.order = append(p.order, key)
-		p.forget()
+		p.shared[key] = np // the key keeps its place in p.order
 	default:
 		p.publish(key, vp, protos, ok, !ok, nil)
 	}

@@ -593,3 +593,48 @@ func TestSharedBounded(t *testing.T) {
 		t.Errorf("a.example.test again: shared from %q after %d handshakes, want a full probe", rep.SharedFrom, rep.Handshakes)
 	}
 }
+
+// After a host failed its verification and was probed in full, the next
+// host like it is verified against it: the most recent configuration seen
+// on the address is the reference.
+func TestProbeVerifiesAgainstLatest(t *testing.T) {
+	ca := newCA(t)
+	certs := map[string]tls.Certificate{}
+	for _, n := range []string{"a.example.test", "b.example.test", "c.example.test"} {
+		certs[n] = ca.leaf(t, leafSpec{names: []string{n}})
+	}
+	// b and c also accept a CBC suite with SHA-256 that Go leaves out by
+	// default.
+	extra := []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256}
+	port := goServer(t, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		cfg := &tls.Config{Certificates: []tls.Certificate{certs[h.ServerName]}}
+		if h.ServerName != "a.example.test" {
+			cfg.CipherSuites = extra
+		}
+		return cfg, nil
+	}})
+	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool})
+	for _, tt := range []struct {
+		host, sharedFrom string
+		verified         bool
+	}{
+		{"a.example.test", "", false},
+		{"b.example.test", "", false}, // verified against a, failed, probed in full
+		{"c.example.test", "b.example.test", true},
+	} {
+		rep, err := p.Probe(context.Background(), tt.host, port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.SharedFrom != tt.sharedFrom || rep.SharedVerified != tt.verified {
+			t.Errorf("%s: shared from %q, verified %v; want %q, %v", tt.host, rep.SharedFrom, rep.SharedVerified, tt.sharedFrom, tt.verified)
+		}
+		var suites []string
+		for _, s := range rep.Protocol(observation.TLS12).Suites {
+			suites = append(suites, s.Name)
+		}
+		if got, want := slices.Contains(suites, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"), tt.host != "a.example.test"; got != want {
+			t.Errorf("%s: TLS 1.2 suites %v", tt.host, suites)
+		}
+	}
+}
