@@ -119,13 +119,34 @@ type Link struct {
 // text, in document order; nil when pageURL is not absolute. Scripts,
 // styles, templates and noscript content are left out.
 func Blocks(body []byte, pageURL string) []Block {
+	return ParsePage(body, pageURL).Blocks()
+}
+
+// Page is an HTML page split into its blocks once, for Blocks and
+// Contacts both.
+type Page struct {
+	url string
+	bls []block
+}
+
+// ParsePage splits an HTML page fetched from pageURL into its blocks; nil
+// when pageURL is not absolute.
+func ParsePage(body []byte, pageURL string) *Page {
 	base, err := url.Parse(pageURL)
 	if err != nil || !base.IsAbs() {
 		return nil
 	}
-	bls := blocks(body, base)
-	out := make([]Block, len(bls))
-	for i, b := range bls {
+	return &Page{url: pageURL, bls: blocks(body, base)}
+}
+
+// Blocks returns the page's blocks of text, in document order (nil for a
+// nil page).
+func (p *Page) Blocks() []Block {
+	if p == nil {
+		return nil
+	}
+	out := make([]Block, len(p.bls))
+	for i, b := range p.bls {
 		out[i] = Block{Text: b.text, Heading: b.heading, Under: b.under, Form: b.form, Chrome: b.chrome}
 		for _, l := range b.links {
 			out[i].Links = append(out[i].Links, Link{Href: l.href, Text: l.text})
@@ -329,11 +350,17 @@ func (bl *block) emails() []email {
 // links to forms in those blocks. Form links are candidates: Discover
 // keeps those whose page has a form.
 func FromHTML(body []byte, pageURL string) []Contact {
-	base, err := url.Parse(pageURL)
-	if err != nil || !base.IsAbs() {
+	return ParsePage(body, pageURL).Contacts()
+}
+
+// Contacts returns the DPO contacts the page gives, as FromHTML (nil for
+// a nil page).
+func (p *Page) Contacts() []Contact {
+	if p == nil {
 		return nil
 	}
-	bls := slices.DeleteFunc(blocks(body, base), func(b block) bool { return b.text == "" && len(b.links) == 0 })
+	pageURL := p.url
+	bls := slices.DeleteFunc(slices.Clone(p.bls), func(b block) bool { return b.text == "" && len(b.links) == 0 })
 	var out []Contact
 	add := func(kind, value, ctx string) {
 		value = strings.TrimSpace(value)
