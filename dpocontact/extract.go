@@ -223,7 +223,11 @@ func blocks(body []byte, base *url.URL) []block {
 			return out
 		case html.TextToken:
 			if skip == 0 {
-				write(string(z.Text()))
+				if t := z.Text(); asciiSpaces(t) {
+					write(" ") // what collapseSpaces makes of it, without a copy
+				} else {
+					write(string(t))
+				}
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, hasAttr := z.TagName()
@@ -531,6 +535,17 @@ func shorten(s string) string {
 
 // collapseSpaces replaces each run of white space (no-break spaces
 // included) by one space; it is called on every text token of a page.
+// asciiSpaces reports whether t is not empty and only ASCII white space:
+// the indentation between tags, most of a page's text tokens.
+func asciiSpaces(t []byte) bool {
+	for _, c := range t {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' {
+			return false
+		}
+	}
+	return len(t) > 0
+}
+
 func collapseSpaces(s string) string {
 	isSpace := func(r rune) bool {
 		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u00a0' || r == '\u202f'
