@@ -496,12 +496,19 @@ type outcome struct {
 func (r *run) probeProtocols(ctx context.Context) ([]observation.TLSProtocol, error) {
 	out := make([]outcome, len(versions))
 	var wg sync.WaitGroup
+	// TLS 1.2 and 1.3 first: a server that speaks one of them is spared a
+	// hello per legacy version when it refuses them all (legacyRefused).
 	for i, v := range versions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i] = r.probeVersion(ctx, v.wire)
-		}()
+		if v.wire >= versionTLS12 {
+			wg.Go(func() { out[i] = r.probeVersion(ctx, v.wire) })
+		}
+	}
+	wg.Wait()
+	legacyRefused := (len(out[3].accepted) > 0 || len(out[4].accepted) > 0) && r.legacyRefused(ctx)
+	for i, v := range versions {
+		if v.wire < versionTLS12 && !legacyRefused {
+			wg.Go(func() { out[i] = r.probeVersion(ctx, v.wire) })
+		}
 	}
 	wg.Wait()
 
@@ -570,6 +577,24 @@ func (r *run) probeProtocols(ctx context.Context) ([]observation.TLSProtocol, er
 		return protos, anyErr
 	}
 	return protos, nil
+}
+
+// legacyRefused reports whether a server known to speak TLS 1.2 or 1.3
+// refuses TLS 1.1, TLS 1.0 and SSL 3.0 at once: a hello offering TLS 1.1
+// at most, with the suites those versions know, gets a protocol_version
+// alert. Such a server, if it spoke any of them, would answer with the
+// highest (RFC 5246 appendix E.1), so the three versions need no hello
+// each. Old servers that speak only legacy versions may refuse any hello
+// above their own version (version intolerance): they are never asked
+// this way. Any other answer (a server hello, another alert, a closed
+// connection) leaves the versions to be tested one by one.
+func (r *run) legacyRefused(ctx context.Context) bool {
+	chunks := candidates(versionTLS11)
+	if len(chunks) == 0 {
+		return false
+	}
+	_, err := r.exchange(ctx, &hello{version: versionTLS11, suites: chunks[0], groups: groupIDs(false), serverName: r.host})
+	return err != nil && versionAlert(err)
 }
 
 // probeVersion enumerates the suites of version v: offer every

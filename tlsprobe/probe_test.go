@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -636,5 +637,52 @@ func TestProbeVerifiesAgainstLatest(t *testing.T) {
 		if got, want := slices.Contains(suites, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"), tt.host != "a.example.test"; got != want {
 			t.Errorf("%s: TLS 1.2 suites %v", tt.host, suites)
 		}
+	}
+}
+
+// A server that speaks TLS 1.2 or 1.3 and refuses the legacy versions is
+// asked about them with one hello, not one per version; a server that
+// speaks them all still has each found.
+func TestLegacyRefusedOneHello(t *testing.T) {
+	ca := newCA(t)
+	leaf := ca.leaf(t, leafSpec{names: []string{"a.example.test"}})
+	for _, tt := range []struct {
+		name       string
+		minVersion uint16
+		want       []string
+		// wantLegacyHellos is the number of hellos offering TLS 1.1 at
+		// most the server may receive; 0 means no bound.
+		wantLegacyHellos int
+	}{
+		{"modern only", tls.VersionTLS12, []string{observation.TLS12, observation.TLS13}, 1},
+		{"every version Go speaks", tls.VersionTLS10, []string{observation.TLS10, observation.TLS11, observation.TLS12, observation.TLS13}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			legacy := 0
+			port := goServer(t, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+				if len(h.SupportedVersions) > 0 && slices.Max(h.SupportedVersions) < tls.VersionTLS12 {
+					mu.Lock()
+					legacy++
+					mu.Unlock()
+				}
+				return &tls.Config{Certificates: []tls.Certificate{leaf}, MinVersion: tt.minVersion, CipherSuites: []uint16{
+					tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA}}, nil
+			}})
+			rep := probe(t, Options{RootCAs: ca.pool}, "a.example.test", port)
+			if got := rep.Accepted(); !slices.Equal(got, tt.want) {
+				t.Errorf("accepted %v, want %v", got, tt.want)
+			}
+			for _, p := range rep.Protocols {
+				if p.Error != "" {
+					t.Errorf("%s: error %q", p.Version, p.Error)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if tt.wantLegacyHellos > 0 && legacy != tt.wantLegacyHellos {
+				t.Errorf("%d hellos offering TLS 1.1 at most, want %d", legacy, tt.wantLegacyHellos)
+			}
+		})
 	}
 }

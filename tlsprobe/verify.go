@@ -39,8 +39,19 @@ func (r *run) verify(ctx context.Context, ref []observation.TLSProtocol) (protos
 	}
 	protos = cloneProtocols(ref)
 	good := make([]bool, len(versions)+2)
+	// The legacy versions ref refused, refused by one hello (see
+	// legacyRefused) when all three were: this host's own handshake
+	// negotiated the version ref's did, TLS 1.2 or 1.3 then.
+	legacyRefused := false
+	if !slices.ContainsFunc(protos[:3], func(p observation.TLSProtocol) bool { return p.Accepted }) {
+		legacyRefused = r.legacyRefused(ctx)
+	}
 	var wg sync.WaitGroup
 	for i := range versions {
+		if legacyRefused && versions[i].wire <= versionTLS11 {
+			good[i] = true
+			continue
+		}
 		wg.Go(func() { good[i] = r.verifyVersion(ctx, versions[i].wire, &protos[i]) })
 	}
 	// Groups: TLS 1.3's, and the ECDHE curves of the best older version.
