@@ -127,3 +127,5 @@ CREATE TABLE scan_site_counts (
     changes_regressed INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (scan_id, site_url)
 );
+-- Organisations of a set of sites (tag filters) read off the index.
+CREATE INDEX site_latest_site_organisation ON site_latest (site_url, organisation);

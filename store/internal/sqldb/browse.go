@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"vigie/finding"
 	"vigie/store"
@@ -177,11 +178,10 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 	} else if len(words) > 0 {
 		return nil, 0, fmt.Errorf("%s: query: no full-text search", db.name)
 	}
-	if !q.Since.IsZero() {
-		w.add(`f.last_seen >= ?`, column.Time(q.Since))
-	}
-	if !q.Until.IsZero() {
-		w.add(`f.last_seen <= ?`, column.Time(q.Until))
+	if !q.Since.IsZero() || !q.Until.IsZero() {
+		if err := db.seenCond(ctx, &w, from, q.Since, q.Until); err != nil {
+			return nil, 0, fmt.Errorf("%s: query: %w", db.name, err)
+		}
 	}
 	offset := max(q.Offset, 0)
 
@@ -258,6 +258,38 @@ func (db *Queries) searchCond(ctx context.Context, w *where, from string, words,
 		}
 		if n >= manyMatches {
 			cond, args = build(true)
+		}
+	}
+	w.add(cond, args...)
+	return nil
+}
+
+// seenCond adds the bounds of LastSeen to w. Where the back end asks for
+// plans (searchPlan), a range holding many findings is written so that
+// no index serves it: the list is then read in its order, filtering as it
+// goes, instead of sorting every finding of the range.
+func (db *Queries) seenCond(ctx context.Context, w *where, from string, since, until time.Time) error {
+	build := func(col string) (string, []any) {
+		var conds []string
+		var args []any
+		if !since.IsZero() {
+			conds, args = append(conds, col+` >= ?`), append(args, column.Time(since))
+		}
+		if !until.IsZero() {
+			conds, args = append(conds, col+` <= ?`), append(args, column.Time(until))
+		}
+		return strings.Join(conds, ` AND `), args
+	}
+	cond, args := build(`f.last_seen`)
+	if db.searchPlan {
+		probe := where{conds: append(slices.Clone(w.conds), cond), args: append(slices.Clone(w.args), args...)}
+		var n int
+		err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+probe.String()+` LIMIT `+strconv.Itoa(manyMatches)+`) c`, probe.args...).Scan(&n)
+		if err != nil {
+			return err
+		}
+		if n >= manyMatches {
+			cond, args = build(`+f.last_seen`)
 		}
 	}
 	w.add(cond, args...)
