@@ -129,3 +129,15 @@ CREATE TABLE scan_site_counts (
 );
 -- Organisations of a set of sites (tag filters) read off the index.
 CREATE INDEX site_latest_site_organisation ON site_latest (site_url, organisation);
+
+-- How many sites of each organisation carry each tag in their latest
+-- audit (site_tags by organisation), for the organisations' tag filter.
+CREATE TABLE org_tags (
+    tag          TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    sites        INTEGER NOT NULL,
+    PRIMARY KEY (tag, organisation)
+);
+INSERT INTO org_tags (tag, organisation, sites)
+SELECT t.tag, l.organisation, COUNT(*) FROM site_tags t JOIN site_latest l ON l.site_url = t.site_url
+GROUP BY t.tag, l.organisation;

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+	"time"
 
 	"vigie/cases"
 	"vigie/finding"
@@ -114,6 +115,28 @@ func checkTotals(t *testing.T, h *harness, b store.Browser, when string) {
 			t.Errorf("%s: organisation %q = %+v; its sites add up to %+v", when, o.Name, o, w)
 		}
 	}
+	// An organisation carries a tag when one of its sites does.
+	for _, tag := range []string{"prefecture", "dept:13", "dept:2", "old", "late"} {
+		tagged, _, err := b.SiteSummaries(h.ctx, store.SiteQuery{Tag: tag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]bool{}
+		for _, s := range tagged {
+			want[s.Organisation] = true
+		}
+		orgs, _, err := b.OrganisationSummaries(h.ctx, store.OrganisationQuery{Tag: tag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, o := range orgs {
+			got[o.Name] = true
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: organisations tagged %q = %v; their sites say %v", when, tag, got, want)
+		}
+	}
 	for _, th := range []finding.Severity{finding.Low, finding.Medium, finding.High, finding.Critical} {
 		sites, f, err := b.SiteCounts(h.ctx, th)
 		if err != nil {
@@ -153,6 +176,10 @@ func testKeptTotals(t *testing.T, h *harness, b store.Browser) {
 	if err != nil || len(sums) != 1 || !reflect.DeepEqual(sums[0].Open, sev(finding.High, 1, finding.Info, 1)) {
 		t.Errorf("site A: %+v, %v; want one high, one note", sums, err)
 	}
+	// A site changes organisation, keeping its tags.
+	h.begin(h.s, "scan6", t3.Add(time.Hour))
+	h.record(h.s, "scan6", audit(siteB, orgC, t3.Add(time.Hour), "prefecture", "dept:1"), b1)
+	checkTotals(t, h, b, "after a site changed organisation")
 	// A new scan fixes everything on A.
 	h.begin(h.s, "scan5", t4)
 	h.record(h.s, "scan5", audit(siteA, orgA, t4))

@@ -451,12 +451,12 @@ func (db *Queries) OrganisationSummaries(ctx context.Context, q store.Organisati
 		textMatch(&w, q.Text, "o.name")
 	}
 	if q.Tag != "" {
-		var t where
-		if err := siteTagMatch(&t, q.Tag); err != nil {
-			return nil, 0, fmt.Errorf("%s: organisations: tag %q: %w", db.name, q.Tag, err)
-		}
-		w.add(`o.name IN (SELECT l.organisation FROM site_latest l WHERE `+t.conds[0]+`
-	UNION SELECT subject FROM labels WHERE tag = ? AND kind = 'organisation')`, append(t.args, q.Tag)...)
+		// Labelled, or with a site that carries the tag (org_tags) or
+		// is labelled with it.
+		w.add(`o.name IN (SELECT organisation FROM org_tags WHERE tag = ? AND sites > 0
+	UNION SELECT subject FROM labels WHERE tag = ? AND kind = 'organisation'
+	UNION SELECT l.organisation FROM labels x JOIN site_latest l ON l.site_url = x.subject
+		WHERE x.tag = ? AND x.kind = 'site')`, q.Tag, q.Tag, q.Tag)
 	}
 	const names = `(SELECT organisation AS name FROM org_totals WHERE sites > 0 UNION SELECT name FROM organisations) o`
 	offset := max(q.Offset, 0)

@@ -105,8 +105,8 @@ func (r *recorder) rollUp(before map[openKey]int) error {
 	if err := r.moveOrg(old, now); err != nil {
 		return err
 	}
-	if !old.ok || old.tags != tags {
-		if err := r.saveTags(tags); err != nil {
+	if !old.ok || old.tags != tags || old.org != org {
+		if err := r.saveTags(old, org, tags); err != nil {
 			return err
 		}
 	}
@@ -168,13 +168,15 @@ func (r *recorder) moveOrg(old, now siteRow) error {
 }
 
 // saveTags replaces the site's rows of site_tags with the tags of its
-// latest audit (a JSON array).
-func (r *recorder) saveTags(tags string) error {
+// latest audit (a JSON array), and moves its count in org_tags from its
+// old organisation and tags to the new ones, in one order for every
+// writer.
+func (r *recorder) saveTags(old siteRow, org, tags string) error {
 	if err := r.exec(r.st.clearSiteTags, r.site.URL); err != nil {
 		return err
 	}
-	var list []string
-	if err := json.Unmarshal([]byte(tags), &list); err != nil {
+	list, err := tagList(tags)
+	if err != nil {
 		return fmt.Errorf("tags of %s: %w", r.site.URL, err)
 	}
 	for _, t := range list {
@@ -182,7 +184,43 @@ func (r *recorder) saveTags(tags string) error {
 			return err
 		}
 	}
+	type orgTag struct{ tag, org string }
+	delta := map[orgTag]int{}
+	for _, t := range list {
+		delta[orgTag{t, org}]++
+	}
+	if old.ok {
+		oldList, err := tagList(old.tags)
+		if err != nil {
+			return fmt.Errorf("tags of %s: %w", r.site.URL, err)
+		}
+		for _, t := range oldList {
+			delta[orgTag{t, old.org}]--
+		}
+	}
+	keys := make([]orgTag, 0, len(delta))
+	for k, n := range delta {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b orgTag) int { return strings.Compare(a.tag+"\x00"+a.org, b.tag+"\x00"+b.org) })
+	for _, k := range keys {
+		if err := r.exec(r.st.addOrgTag, k.tag, k.org, delta[k]); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// tagList decodes a JSON array of tags, without repeats.
+func tagList(tags string) ([]string, error) {
+	var list []string
+	if err := json.Unmarshal([]byte(tags), &list); err != nil {
+		return nil, err
+	}
+	slices.Sort(list)
+	return slices.Compact(list), nil
 }
 
 // countAudit keeps what this audit saw and changed (scan_site_counts).

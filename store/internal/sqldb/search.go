@@ -2,14 +2,13 @@ package sqldb
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"vigie/finding"
 	"vigie/store"
 )
 
-// FillSiteTags fills site_tags in for the sites whose latest audit was
+// FillSiteTags fills site_tags and org_tags in for the sites whose latest audit was
 // recorded before migration 0013 (new records keep it themselves).
 func (db *Queries) FillSiteTags(ctx context.Context) error {
 	tx, err := db.w.BeginTx(ctx, nil)
@@ -17,16 +16,16 @@ func (db *Queries) FillSiteTags(ctx context.Context) error {
 		return fmt.Errorf("%s: site tags: %w", db.name, err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT site_url, tags FROM site_latest l
+	rows, err := tx.QueryContext(ctx, `SELECT site_url, organisation, tags FROM site_latest l
 WHERE tags <> '[]' AND NOT EXISTS (SELECT 1 FROM site_tags t WHERE t.site_url = l.site_url)`)
 	if err != nil {
 		return fmt.Errorf("%s: site tags: %w", db.name, err)
 	}
-	type siteTags struct{ url, tags string }
+	type siteTags struct{ url, org, tags string }
 	var todo []siteTags
 	for rows.Next() {
 		var s siteTags
-		if err := rows.Scan(&s.url, &s.tags); err != nil {
+		if err := rows.Scan(&s.url, &s.org, &s.tags); err != nil {
 			rows.Close()
 			return fmt.Errorf("%s: site tags: %w", db.name, err)
 		}
@@ -41,13 +40,16 @@ WHERE tags <> '[]' AND NOT EXISTS (SELECT 1 FROM site_tags t WHERE t.site_url = 
 		return nil
 	}
 	for _, s := range todo {
-		var list []string
-		if err := json.Unmarshal([]byte(s.tags), &list); err != nil {
+		list, err := tagList(s.tags)
+		if err != nil {
 			return fmt.Errorf("%s: site tags of %s: %w", db.name, s.url, err)
 		}
 		for _, t := range list {
 			if _, err := tx.ExecContext(ctx, queries.addSiteTag, s.url, t); err != nil {
 				return fmt.Errorf("%s: site tags: %w", db.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, queries.addOrgTag, t, s.org, 1); err != nil {
+				return fmt.Errorf("%s: organisation tags: %w", db.name, err)
 			}
 		}
 	}

@@ -44,6 +44,7 @@ type statements struct {
 	clearSiteTags     string
 	addSiteTag        string
 	upsertAuditCounts string
+	addOrgTag         string
 }
 
 var queries = statements{
@@ -140,6 +141,8 @@ ON CONFLICT (organisation) DO UPDATE SET sites = org_totals.sites + excluded.sit
 	open_medium = org_totals.open_medium + excluded.open_medium, open_high = org_totals.open_high + excluded.open_high,
 	open_critical = org_totals.open_critical + excluded.open_critical, open_total = org_totals.open_total + excluded.open_total`,
 	clearSiteTags: `DELETE FROM site_tags WHERE site_url = ?`,
+	addOrgTag: `INSERT INTO org_tags (tag, organisation, sites) VALUES (?, ?, ?)
+ON CONFLICT (tag, organisation) DO UPDATE SET sites = org_tags.sites + excluded.sites`,
 	addSiteTag:    `INSERT INTO site_tags (site_url, tag) VALUES (?, ?) ON CONFLICT (site_url, tag) DO NOTHING`,
 	upsertAuditCounts: `INSERT INTO scan_site_counts (scan_id, site_url, failed, seen_info, seen_low, seen_medium,
 	seen_high, seen_critical, changes_new, changes_fixed, changes_regressed)
@@ -165,5 +168,5 @@ func (st *statements) all() []string {
 		st.findingByID, st.touchScan, st.dropCounts, st.dropChangedCounts,
 		st.clearUnexamined, st.markUnexamined,
 		st.siteOpen, st.addOpenTotal, st.latestAuditOf, st.upsertSiteLatest,
-		st.siteLatestRow, st.addOrgTotal, st.clearSiteTags, st.addSiteTag, st.upsertAuditCounts}
+		st.siteLatestRow, st.addOrgTotal, st.clearSiteTags, st.addSiteTag, st.upsertAuditCounts, st.addOrgTag}
 }
