@@ -247,21 +247,25 @@ func (db *Queries) searchCond(ctx context.Context, w *where, from string, words,
 		return `(` + cond + ` OR ` + col + ` IN (` + strings.TrimSuffix(strings.Repeat(`?, `, len(checks)), `, `) + `))`, args
 	}
 	cond, args := build(false)
-	if db.searchPlan {
-		probe := *w
-		probe.conds = append(slices.Clone(w.conds), cond)
-		probe.args = append(slices.Clone(w.args), args...)
-		var n int
-		err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+probe.String()+` LIMIT `+strconv.Itoa(manyMatches)+`) c`, probe.args...).Scan(&n)
-		if err != nil {
-			return err
-		}
-		if n >= manyMatches {
-			cond, args = build(true)
-		}
+	if many, err := db.many(ctx, from, w, cond, args); err != nil {
+		return err
+	} else if many {
+		cond, args = build(true)
 	}
 	w.add(cond, args...)
 	return nil
+}
+
+// many reports whether the back end asks for plans (searchPlan) and the
+// findings of from that meet w and cond number manyMatches or more.
+func (db *Queries) many(ctx context.Context, from string, w *where, cond string, args []any) (bool, error) {
+	if !db.searchPlan {
+		return false, nil
+	}
+	probe := where{conds: append(slices.Clone(w.conds), cond), args: append(slices.Clone(w.args), args...)}
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+probe.String()+` LIMIT `+strconv.Itoa(manyMatches)+`) c`, probe.args...).Scan(&n)
+	return n >= manyMatches, err
 }
 
 // seenCond adds the bounds of LastSeen to w. Where the back end asks for
@@ -281,16 +285,10 @@ func (db *Queries) seenCond(ctx context.Context, w *where, from string, since, u
 		return strings.Join(conds, ` AND `), args
 	}
 	cond, args := build(`f.last_seen`)
-	if db.searchPlan {
-		probe := where{conds: append(slices.Clone(w.conds), cond), args: append(slices.Clone(w.args), args...)}
-		var n int
-		err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+probe.String()+` LIMIT `+strconv.Itoa(manyMatches)+`) c`, probe.args...).Scan(&n)
-		if err != nil {
-			return err
-		}
-		if n >= manyMatches {
-			cond, args = build(`+f.last_seen`)
-		}
+	if many, err := db.many(ctx, from, w, cond, args); err != nil {
+		return err
+	} else if many {
+		cond, args = build(`+f.last_seen`)
 	}
 	w.add(cond, args...)
 	return nil

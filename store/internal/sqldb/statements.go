@@ -143,7 +143,7 @@ ON CONFLICT (organisation) DO UPDATE SET sites = org_totals.sites + excluded.sit
 	clearSiteTags: `DELETE FROM site_tags WHERE site_url = ?`,
 	addOrgTag: `INSERT INTO org_tags (tag, organisation, sites) VALUES (?, ?, ?)
 ON CONFLICT (tag, organisation) DO UPDATE SET sites = org_tags.sites + excluded.sites`,
-	addSiteTag:    `INSERT INTO site_tags (site_url, tag) VALUES (?, ?) ON CONFLICT (site_url, tag) DO NOTHING`,
+	addSiteTag: `INSERT INTO site_tags (site_url, tag) VALUES (?, ?) ON CONFLICT (site_url, tag) DO NOTHING`,
 	upsertAuditCounts: `INSERT INTO scan_site_counts (scan_id, site_url, failed, seen_info, seen_low, seen_medium,
 	seen_high, seen_critical, changes_new, changes_fixed, changes_regressed)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
