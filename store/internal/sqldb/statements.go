@@ -116,5 +116,6 @@ func (st *statements) all() []string {
 		st.upsertChange, st.deleteChange, st.firstSighting, st.lastSighting,
 		st.firstAuditAfter, st.lastRegression, st.updateState, st.deleteFinding,
 		st.findingByID, st.touchScan, st.dropCounts, st.dropChangedCounts,
-		st.clearUnexamined, st.markUnexamined}
+		st.clearUnexamined, st.markUnexamined,
+		numberSite, keepSighting} // replay.go's
 }
