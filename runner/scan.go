@@ -91,6 +91,9 @@ type ScanOptions struct {
 	StdoutIsTTY, StderrIsTTY bool
 	Settings                 map[string]string
 	onSummary                func(*scan.Summary)
+	// onSite, a test hook, is called after each site is written, with the
+	// number written so far.
+	onSite func(n int)
 }
 
 // Scan runs `vigie scan` and returns the exit status.
@@ -229,6 +232,9 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 			}
 		}
 		prog.site(r)
+		if o.onSite != nil {
+			o.onSite(prog.count)
+		}
 		return nil
 	})
 	prog.done()
