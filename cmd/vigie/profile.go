@@ -16,8 +16,8 @@ import (
 // environment:
 //
 //   - VIGIE_MEMSTATS=DURATION writes, every DURATION, one line to w with
-//     the in-use heap after a collection, the heap objects and the
-//     process's resident set;
+//     the heap after a collection (spans in use, live bytes and objects),
+//     the Go runtime's memory and the process's resident set;
 //   - VIGIE_MEMPROFILE=FILE writes a heap profile to FILE at exit and,
 //     with VIGIE_MEMSTATS, one to FILE.N at each line N.
 //
@@ -59,8 +59,8 @@ func watchMemory(w io.Writer) (stop func()) {
 			}
 			// RSS beyond the Go runtime's share is memory allocated
 			// outside it (SQLite's page cache, with modernc.org/sqlite).
-			fmt.Fprintf(w, "vigie: memory at %.0fs: heap in use %.1f MB, %d heap objects, Go runtime %.0f MB, RSS %d MB, %d goroutines %s\n",
-				time.Since(start).Seconds(), float64(ms.HeapInuse)/(1<<20), ms.HeapObjects,
+			fmt.Fprintf(w, "vigie: memory at %.0fs: heap in use %.1f MB (live %.1f MB, %d objects), Go runtime %.0f MB, RSS %d MB, %d goroutines %s\n",
+				time.Since(start).Seconds(), float64(ms.HeapInuse)/(1<<20), float64(ms.HeapAlloc)/(1<<20), ms.HeapObjects,
 				float64(ms.Sys-ms.HeapReleased)/(1<<20), residentMB(), runtime.NumGoroutine(), name)
 		}
 	}()
