@@ -59,9 +59,9 @@ func watchMemory(w io.Writer) (stop func()) {
 			}
 			// RSS beyond the Go runtime's share is memory allocated
 			// outside it (SQLite's page cache, with modernc.org/sqlite).
-			fmt.Fprintf(w, "vigie: memory at %.0fs: heap in use %.1f MB (live %.1f MB, %d objects), Go runtime %.0f MB, RSS %d MB, %d goroutines %s\n",
+			fmt.Fprintf(w, "vigie: memory at %.0fs: heap in use %.1f MB (live %.1f MB, %d objects), Go runtime %.0f MB, RSS %d MB (peak %d MB), %d goroutines %s\n",
 				time.Since(start).Seconds(), float64(ms.HeapInuse)/(1<<20), float64(ms.HeapAlloc)/(1<<20), ms.HeapObjects,
-				float64(ms.Sys-ms.HeapReleased)/(1<<20), residentMB(), runtime.NumGoroutine(), name)
+				float64(ms.Sys-ms.HeapReleased)/(1<<20), statusMB("VmRSS"), statusMB("VmHWM"), runtime.NumGoroutine(), name)
 		}
 	}()
 	return func() {
@@ -83,15 +83,15 @@ func writeHeapProfile(name string) {
 	_ = pprof.WriteHeapProfile(f)
 }
 
-// residentMB returns the process's resident set in MB (Linux; 0
-// elsewhere).
-func residentMB() int {
+// statusMB returns a field of /proc/self/status in MB: VmRSS is the
+// resident set, VmHWM its peak so far (Linux; 0 elsewhere).
+func statusMB(field string) int {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for line := range strings.Lines(string(b)) {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
 			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
 			return kb / 1024
 		}
