@@ -45,8 +45,11 @@ func main() {
 			_ = pprof.StartCPUProfile(f)
 		}
 	}
+	// VIGIE_MEMSTATS and VIGIE_MEMPROFILE: see watchMemory (bench/scale.sh).
+	stopMemory := watchMemory(os.Stderr)
 	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	stopMemory()
 	pprof.StopCPUProfile()
 	os.Exit(code)
 }

@@ -168,5 +168,6 @@ func (st *statements) all() []string {
 		st.findingByID, st.touchScan, st.dropCounts, st.dropChangedCounts,
 		st.clearUnexamined, st.markUnexamined,
 		st.siteOpen, st.addOpenTotal, st.latestAuditOf, st.upsertSiteLatest,
-		st.siteLatestRow, st.addOrgTotal, st.clearSiteTags, st.addSiteTag, st.upsertAuditCounts, st.addOrgTag}
+		st.siteLatestRow, st.addOrgTotal, st.clearSiteTags, st.addSiteTag, st.upsertAuditCounts, st.addOrgTag,
+		numberSite, keepSighting} // the last two: replay.go's
 }
