@@ -129,3 +129,74 @@ func TestWorkerShutdown(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkerBoundsScans feeds one worker the jobs of many scans, one site
+// each, as a long-running worker meets a dashboard's small scans: it must
+// not keep an engine (connections, TLS results, salt) per scan it served.
+// Once their jobs are done, at most maxIdleScans engines remain.
+func TestWorkerBoundsScans(t *testing.T) {
+	const scans = 3*maxIdleScans + 2
+	ctx := t.Context()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><html><head><title>ok</title></head><body><p>ok</p></body></html>"))
+	}))
+	defer srv.Close()
+	tg, err := target.Parse(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	natsURL, dbURL := natstest.Start(t), pgtest.URL(t)
+	st, err := OpenStore(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	q, err := queue.Connect(ctx, natsURL, queue.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	ids := make([]string, scans)
+	for i := range ids {
+		sc := &store.Scan{Targets: 1}
+		if err := st.BeginScan(ctx, sc); err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = sc.ID
+		job := queue.Job{Scan: sc.ID, Target: tg, Settings: queue.Settings{Fetch: fetch.Options{Timeout: 10 * time.Second, Retries: -1}}}
+		if err := q.Enqueue(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	w, err := NewWorker(ctx, WorkerOptions{Queue: natsURL, DB: dbURL, Concurrency: 2, AllowPrivate: true, Hosting: HostingSettings{Off: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- w.Run(runCtx) }()
+	for deadline := time.Now().Add(60 * time.Second); w.done.Load()+w.failed.Load() < scans; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d jobs done", w.done.Load(), scans)
+		}
+	}
+	for w.inFlight.Load() > 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := w.scans(); n > maxIdleScans {
+		t.Errorf("the worker holds the engines of %d scans after serving %d; want at most %d", n, scans, maxIdleScans)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		sites, err := st.Sites(ctx, id)
+		if err != nil || len(sites) != 1 || !sites[0].OK() {
+			t.Errorf("scan %s: sites %+v, %v; want one audited site", id, sites, err)
+		}
+	}
+}
