@@ -55,6 +55,8 @@ now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc -l; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' /; }
 wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+# stamp prefixes each line with the seconds since $1.
+stamp() { while IFS= read -r l; do printf '%6.2f %s\n' "$(since "$1")" "$l"; done; }
 metric() { curl -fs "http://$1/metrics" 2>/dev/null | awk -v m="$2" '$1 == m {print $2}'; }
 
 go build -o "$work/vigie" ./cmd/vigie
@@ -62,7 +64,7 @@ go build -o "$work/vigie" ./cmd/vigie
 # The farm, in its own process.
 dir="$work/farm"
 "$work/vigie" farm --sites "$n" --dir "$dir" 2>"$work/farm.log" &
-for _ in $(seq 100); do [ -s "$dir/ca.pem" ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ -s "$dir/ca.pem" ] && [ -s "$dir/connect-to.txt" ] && break; sleep 0.1; done
 net=(--ca-cert "$dir/ca.pem" --no-dns)
 while read -r c; do [ -n "$c" ] && net+=(--connect-to "$c"); done <"$dir/connect-to.txt"
 
@@ -115,7 +117,7 @@ for sc in $scenarios; do
 	done
 	t0=$(now)
 	"$work/vigie" scan --csv "$dir/targets.csv" "${net[@]}" --queue "$queue" --db "$db" --wait \
-		--jsonl -o "$work/fleet-$sc.jsonl" >/dev/null 2>"$work/coord-$sc.log" &
+		--jsonl -o "$work/fleet-$sc.jsonl" >/dev/null 2> >(stamp "$t0" >"$work/coord-$sc.log") &
 	coord=$!
 
 	# The event, once a share of the sites is recorded (and, to kill a
@@ -132,7 +134,10 @@ for sc in $scenarios; do
 		done
 		event_s=$(since "$t0")
 		case $sc in
-		kill) kill -KILL "${pids[0]}" ;;
+		kill)
+			kill -KILL "${pids[0]}"
+			{ wait "${pids[0]}"; } 2>/dev/null || true
+			;;
 		pg) as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m fast -w restart >/dev/null ;;
 		nats)
 			stop_nats
@@ -162,7 +167,7 @@ for sc in $scenarios; do
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 
-	id=$(sed -n 's/^scan \([^:]*\): [0-9]* sites queued.*/\1/p' "$work/coord-$sc.log" | head -n 1)
+	id=$(sed -n 's/^ *[0-9.]* scan \([^:]*\): [0-9]* sites queued.*/\1/p' "$work/coord-$sc.log" | head -n 1)
 	rows=$(sql "SELECT count(*) || '/' || count(DISTINCT site_url) FROM scan_sites WHERE scan_id = '$id'")
 	audits=$(cat "$work"/worker-"$sc"-*.log | jq -r --arg id "$id" 'select(.msg == "site recorded" and .scan == $id) | .site' | wc -l)
 	sql "SELECT finding_id FROM finding_sightings WHERE scan_id = '$id' ORDER BY 1" | LC_ALL=C sort >"$work/store-$sc.ids"
@@ -172,7 +177,8 @@ for sc in $scenarios; do
 	printf '%-5s %-15s %-8.1f %-8.1f %-6.2f %-8s %-9s %-12s %-8s %-9s %s\n' "$sc" "$load" "$local_s" "$fleet_s" \
 		"$(echo "$fleet_s / $local_s" | bc -l)" "$event_s" "$after_s" "$rows" "$audits" "$(wc -l <"$work/store-$sc.ids")" "$same"
 	if [ -n "${VERBOSE:-}" ]; then
-		grep -v '^scan [^:]*: [0-9]*/' "$work/coord-$sc.log" | sed 's/^/  coordinator: /' >&2 || true
-		cat "$work"/worker-"$sc"-*.log | jq -r 'select(.level != "INFO") | "  worker: \(.level) \(.msg) \(.err // "" | .[0:80])"' | sort | uniq -c | sort -rn | head -n 15 >&2 || true
+		{ grep -v ' scan [^:]*: [0-9]*/' "$work/coord-$sc.log" || true; grep ' scan [^:]*: [0-9]*/' "$work/coord-$sc.log" | tail -n 1; } |
+			sort -n | sed 's/^/  coordinator: /' >&2
+		cat "$work"/worker-"$sc"-*.log | jq -r 'select(.level != "INFO") | "  worker: \(.level) \(.msg) \(.err // "" | gsub("https?://[^ :]*"; "URL") | .[0:70])"' | sort | uniq -c | sort -rn | head -n 15 >&2 || true
 	fi
 done
