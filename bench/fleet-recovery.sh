@@ -65,6 +65,7 @@ go build -o "$work/vigie" ./cmd/vigie
 dir="$work/farm"
 "$work/vigie" farm --sites "$n" --dir "$dir" 2>"$work/farm.log" &
 for _ in $(seq 600); do [ -s "$dir/ca.pem" ] && [ -s "$dir/connect-to.txt" ] && break; sleep 0.1; done
+[ -s "$dir/connect-to.txt" ] || { echo "the farm did not start:" >&2; cat "$work/farm.log" >&2; exit 1; }
 net=(--ca-cert "$dir/ca.pem" --no-dns)
 while read -r c; do [ -n "$c" ] && net+=(--connect-to "$c"); done <"$dir/connect-to.txt"
 
