@@ -88,8 +88,9 @@ as_pg "$pgbin/initdb" -D "$work/pg/data" -A trust -U vigie -E UTF8 --no-sync --n
 as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/postgres.log" -w -o \
 	"-k $work/pg -p $pport -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
 	start >/dev/null
-db="postgres://vigie@127.0.0.1:$pport/postgres?sslmode=disable"
-sql() { "$pgbin/psql" -X -A -t -q -h 127.0.0.1 -p "$pport" -U vigie -d postgres -c "$1"; }
+# One database per scenario: each fleet scan, like its local scan, starts
+# with no history (no open findings of earlier scans to revisit).
+sql() { "$pgbin/psql" -X -A -t -q -h 127.0.0.1 -p "$pport" -U vigie -d "$1" -c "$2"; }
 
 # A first, discarded pass warms the farm up (its pages are built on first use).
 "$work/vigie" scan --csv "$dir/targets.csv" "${net[@]}" --db none --archive none -c "$conc" --jsonl -o /dev/null >/dev/null 2>&1 || true
@@ -98,27 +99,31 @@ ids() { jq -r 'select(.check != null) | .id' "$1" | LC_ALL=C sort; }
 
 printf '%-5s %-15s %-8s %-8s %-6s %-8s %-9s %-12s %-8s %-9s %s\n' \
 	event load local_s fleet_s ratio event_s after_s rows/distinct audits findings same_ids
+k=0
 for sc in $scenarios; do
+	k=$((k + 1))
 	# The local scan, SQLite, no evidence (workers keep none).
 	load=$(loadavg)
 	t0=$(now)
-	"$work/vigie" scan --csv "$dir/targets.csv" "${net[@]}" --db "$work/local-$sc.db" -c "$conc" --archive none \
-		--jsonl -o "$work/local-$sc.jsonl" >/dev/null 2>"$work/local-$sc.log" || [ $? -eq 1 ]
+	"$work/vigie" scan --csv "$dir/targets.csv" "${net[@]}" --db "$work/local-$k.db" -c "$conc" --archive none \
+		--jsonl -o "$work/local-$k.jsonl" >/dev/null 2>"$work/local-$k.log" || [ $? -eq 1 ]
 	local_s=$(since "$t0")
-	ids "$work/local-$sc.jsonl" >"$work/local-$sc.ids"
+	ids "$work/local-$k.jsonl" >"$work/local-$k.ids"
 
 	# The fleet: workers, then the coordinator.
+	sql postgres "CREATE DATABASE fleet_$k" >/dev/null
+	db="postgres://vigie@127.0.0.1:$pport/fleet_$k?sslmode=disable"
 	addrs=() pids=()
 	for i in $(seq "$nworkers"); do
 		lport=$(free_port)
 		"$work/vigie" worker --queue "$queue" --db "$db" -c "$wconc" --listen "127.0.0.1:$lport" --log-format json \
-			--allow-private --allow-job-network "${wflags[@]}" 2>"$work/worker-$sc-$i.log" &
+			--allow-private --allow-job-network "${wflags[@]}" 2>"$work/worker-$k-$i.log" &
 		pids+=($!) addrs+=("127.0.0.1:$lport")
 		for _ in $(seq 100); do curl -fs "http://127.0.0.1:$lport/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 	done
 	t0=$(now)
 	"$work/vigie" scan --csv "$dir/targets.csv" "${net[@]}" --queue "$queue" --db "$db" --wait \
-		--jsonl -o "$work/fleet-$sc.jsonl" >/dev/null 2> >(stamp "$t0" >"$work/coord-$sc.log") &
+		--jsonl -o "$work/fleet-$k.jsonl" >/dev/null 2> >(stamp "$t0" >"$work/coord-$k.log") &
 	coord=$!
 
 	# The event, once a share of the sites is recorded (and, to kill a
@@ -149,7 +154,7 @@ for sc in $scenarios; do
 		esac
 		event_s=$(printf '%.1f' "$event_s")
 	fi
-	wait "$coord" || [ $? -eq 1 ] || { echo "coordinator failed:" >&2; tail -n 20 "$work/coord-$sc.log" >&2; exit 1; }
+	wait "$coord" || [ $? -eq 1 ] || { echo "coordinator failed:" >&2; tail -n 20 "$work/coord-$k.log" >&2; exit 1; }
 	fleet_s=$(since "$t0")
 	after_s=-
 	[ "$event_s" != - ] && after_s=$(printf '%.1f' "$(echo "$fleet_s - $event_s" | bc -l)")
@@ -168,18 +173,18 @@ for sc in $scenarios; do
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 
-	id=$(sed -n 's/^ *[0-9.]* scan \([^:]*\): [0-9]* sites queued.*/\1/p' "$work/coord-$sc.log" | head -n 1)
-	rows=$(sql "SELECT count(*) || '/' || count(DISTINCT site_url) FROM scan_sites WHERE scan_id = '$id'")
-	audits=$(cat "$work"/worker-"$sc"-*.log | jq -r --arg id "$id" 'select(.msg == "site recorded" and .scan == $id) | .site' | wc -l)
-	sql "SELECT finding_id FROM finding_sightings WHERE scan_id = '$id' ORDER BY 1" | LC_ALL=C sort >"$work/store-$sc.ids"
-	ids "$work/fleet-$sc.jsonl" >"$work/fleet-$sc.ids"
+	id=$(sed -n 's/^ *[0-9.]* scan \([^:]*\): [0-9]* sites queued.*/\1/p' "$work/coord-$k.log" | head -n 1)
+	rows=$(sql "fleet_$k" "SELECT count(*) || '/' || count(DISTINCT site_url) FROM scan_sites WHERE scan_id = '$id'")
+	audits=$(cat "$work"/worker-"$k"-*.log | jq -r --arg id "$id" 'select(.msg == "site recorded" and .scan == $id) | .site' | wc -l)
+	sql "fleet_$k" "SELECT finding_id FROM finding_sightings WHERE scan_id = '$id' ORDER BY 1" | LC_ALL=C sort >"$work/store-$k.ids"
+	ids "$work/fleet-$k.jsonl" >"$work/fleet-$k.ids"
 	same=no
-	cmp -s "$work/local-$sc.ids" "$work/store-$sc.ids" && cmp -s "$work/local-$sc.ids" "$work/fleet-$sc.ids" && same=yes
+	cmp -s "$work/local-$k.ids" "$work/store-$k.ids" && cmp -s "$work/local-$k.ids" "$work/fleet-$k.ids" && same=yes
 	printf '%-5s %-15s %-8.1f %-8.1f %-6.2f %-8s %-9s %-12s %-8s %-9s %s\n' "$sc" "$load" "$local_s" "$fleet_s" \
-		"$(echo "$fleet_s / $local_s" | bc -l)" "$event_s" "$after_s" "$rows" "$audits" "$(wc -l <"$work/store-$sc.ids")" "$same"
+		"$(echo "$fleet_s / $local_s" | bc -l)" "$event_s" "$after_s" "$rows" "$audits" "$(wc -l <"$work/store-$k.ids")" "$same"
 	if [ -n "${VERBOSE:-}" ]; then
-		{ grep -v ' scan [^:]*: [0-9]*/' "$work/coord-$sc.log" || true; grep ' scan [^:]*: [0-9]*/' "$work/coord-$sc.log" | tail -n 1; } |
+		{ grep -v ' scan [^:]*: [0-9]*/' "$work/coord-$k.log" || true; grep ' scan [^:]*: [0-9]*/' "$work/coord-$k.log" | tail -n 1; } |
 			sort -n | sed 's/^/  coordinator: /' >&2
-		cat "$work"/worker-"$sc"-*.log | jq -r 'select(.level != "INFO") | "  worker: \(.level) \(.msg) \(.err // "" | gsub("https?://[^ :]*"; "URL") | .[0:70])"' | sort | uniq -c | sort -rn | head -n 15 >&2 || true
+		cat "$work"/worker-"$k"-*.log | jq -r 'select(.level != "INFO") | "  worker: \(.level) \(.msg) \(.err // "" | gsub("https?://[^ :]*"; "URL") | .[0:70])"' | sort | uniq -c | sort -rn | head -n 15 >&2 || true
 	fi
 done
