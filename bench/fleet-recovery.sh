@@ -14,7 +14,9 @@
 #
 # For each scenario it prints the load average before the pair of runs, the
 # local and fleet wall times and their ratio, when the event happened and
-# how long the fleet took after it, the sites recorded in the store (rows
+# how long the fleet took after it, how long the coordinator took to write
+# the results once every site was recorded (write_s) and a `vigie report`
+# of the scan afterwards (report_s), the sites recorded in the store (rows
 # and distinct URLs of the scan: each site must be there exactly once), how
 # many audits the workers recorded (above N: sites audited again, a job
 # redelivered after its record was committed), and whether the fleet's
@@ -97,8 +99,8 @@ sql() { "$pgbin/psql" -X -A -t -q -h 127.0.0.1 -p "$pport" -U vigie -d "$1" -c "
 
 ids() { jq -r 'select(.check != null) | .id' "$1" | LC_ALL=C sort; }
 
-printf '%-5s %-15s %-8s %-8s %-6s %-8s %-9s %-12s %-8s %-9s %s\n' \
-	event load local_s fleet_s ratio event_s after_s rows/distinct audits findings same_ids
+printf '%-5s %-15s %-8s %-8s %-6s %-8s %-8s %-8s %-9s %-12s %-7s %-9s %s\n' \
+	event load local_s fleet_s ratio event_s after_s write_s report_s rows/distinct audits findings same_ids
 k=0
 for sc in $scenarios; do
 	k=$((k + 1))
@@ -178,10 +180,16 @@ for sc in $scenarios; do
 	audits=$(cat "$work"/worker-"$k"-*.log | jq -r --arg id "$id" 'select(.msg == "site recorded" and .scan == $id) | .site' | wc -l)
 	sql "fleet_$k" "SELECT finding_id FROM finding_sightings WHERE scan_id = '$id' ORDER BY 1" | LC_ALL=C sort >"$work/store-$k.ids"
 	ids "$work/fleet-$k.jsonl" >"$work/fleet-$k.ids"
+	# How long the coordinator took to write the results once every site
+	# was recorded, and a `vigie report` of the same scan afterwards.
+	write_s=$(awk '/ sites done, / {d = $1} / sites in / {e = $1} END {printf "%.1f", e - d}' "$work/coord-$k.log")
+	t1=$(now)
+	"$work/vigie" report --db "$db" "$id" --jsonl -o /dev/null 2>/dev/null
+	report_s=$(printf '%.1f' "$(since "$t1")")
 	same=no
 	cmp -s "$work/local-$k.ids" "$work/store-$k.ids" && cmp -s "$work/local-$k.ids" "$work/fleet-$k.ids" && same=yes
-	printf '%-5s %-15s %-8.1f %-8.1f %-6.2f %-8s %-9s %-12s %-8s %-9s %s\n' "$sc" "$load" "$local_s" "$fleet_s" \
-		"$(echo "$fleet_s / $local_s" | bc -l)" "$event_s" "$after_s" "$rows" "$audits" "$(wc -l <"$work/store-$k.ids")" "$same"
+	printf '%-5s %-15s %-8.1f %-8.1f %-6.2f %-8s %-8s %-8s %-9s %-12s %-7s %-9s %s\n' "$sc" "$load" "$local_s" "$fleet_s" \
+		"$(echo "$fleet_s / $local_s" | bc -l)" "$event_s" "$after_s" "$write_s" "$report_s" "$rows" "$audits" "$(wc -l <"$work/store-$k.ids")" "$same"
 	if [ -n "${VERBOSE:-}" ]; then
 		{ grep -v ' scan [^:]*: [0-9]*/' "$work/coord-$k.log" || true; grep ' scan [^:]*: [0-9]*/' "$work/coord-$k.log" | tail -n 1; } |
 			sort -n | sed 's/^/  coordinator: /' >&2
