@@ -41,11 +41,10 @@ natsdown=${NATS_DOWN:-0}
 read -r -a wflags <<<"${WORKER_FLAGS:-}"
 work=$(mktemp -d)
 chmod 755 "$work"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+. bench/lib/pg.sh
 natspid=
 cleanup() {
-	[ -f "$work/pg/data/postmaster.pid" ] && as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
+	pg_stop
 	kill $(jobs -p) 2>/dev/null || true
 	[ -n "$natspid" ] && kill "$natspid" 2>/dev/null || true
 	wait 2>/dev/null || true
@@ -83,13 +82,7 @@ stop_nats() { kill -TERM "$natspid"; wait "$natspid" 2>/dev/null || true; natspi
 start_nats
 
 # A throwaway PostgreSQL.
-pport=$(free_port)
-mkdir -p "$work/pg"
-[ "$(id -u)" = 0 ] && chown postgres: "$work/pg"
-as_pg "$pgbin/initdb" -D "$work/pg/data" -A trust -U vigie -E UTF8 --no-sync --no-instructions >"$work/initdb.log"
-as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/postgres.log" -w -o \
-	"-k $work/pg -p $pport -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-	start >/dev/null
+pg_start "$(free_port)"
 # One database per scenario: each fleet scan, like its local scan, starts
 # with no history (no open findings of earlier scans to revisit).
 sql() { "$pgbin/psql" -X -A -t -q -h 127.0.0.1 -p "$pport" -U vigie -d "$1" -c "$2"; }
