@@ -19,7 +19,9 @@
 # of the scan afterwards (report_s), the sites recorded in the store (rows
 # and distinct URLs of the scan: each site must be there exactly once), how
 # many audits the workers recorded (above N: sites audited again, a job
-# redelivered after its record was committed), and whether the fleet's
+# redelivered after its record was committed), the jobs delivered again
+# and when the last of them was recorded after the event (again/last; a
+# killed worker's jobs come back after the ack wait), and whether the fleet's
 # finding IDs (from the store and from its JSONL) equal the local scan's.
 #
 #   bench/fleet-recovery.sh [N]              default: 2000
@@ -92,8 +94,8 @@ sql() { "$pgbin/psql" -X -A -t -q -h 127.0.0.1 -p "$pport" -U vigie -d "$1" -c "
 
 ids() { jq -r 'select(.check != null) | .id' "$1" | LC_ALL=C sort; }
 
-printf '%-5s %-15s %-8s %-8s %-6s %-8s %-8s %-8s %-9s %-12s %-7s %-9s %s\n' \
-	event load local_s fleet_s ratio event_s after_s write_s report_s rows/distinct audits findings same_ids
+printf '%-5s %-15s %-8s %-8s %-6s %-8s %-8s %-8s %-9s %-12s %-7s %-10s %-9s %s\n' \
+	event load local_s fleet_s ratio event_s after_s write_s report_s rows/distinct audits again/last findings same_ids
 k=0
 for sc in $scenarios; do
 	k=$((k + 1))
@@ -123,7 +125,7 @@ for sc in $scenarios; do
 
 	# The event, once a share of the sites is recorded (and, to kill a
 	# worker, while it holds jobs).
-	event_s=-
+	event_s=- event_at=
 	if [ "$sc" != none ]; then
 		goal=$(echo "$n * $at / 1" | bc)
 		while kill -0 "$coord" 2>/dev/null; do
@@ -134,6 +136,7 @@ for sc in $scenarios; do
 			sleep 0.05
 		done
 		event_s=$(since "$t0")
+		event_at=$(now)
 		case $sc in
 		kill)
 			kill -KILL "${pids[0]}"
@@ -179,10 +182,28 @@ for sc in $scenarios; do
 	t1=$(now)
 	"$work/vigie" report --db "$db" "$id" --jsonl -o /dev/null 2>/dev/null
 	report_s=$(printf '%.1f' "$(since "$t1")")
+	# Jobs delivered again (attempt > 1) and when the last of them was
+	# recorded, in seconds after the event: a killed worker's jobs come
+	# back after the ack wait.
+	back=$(cat "$work"/worker-"$k"-*.log | python3 -c '
+import json, sys, datetime
+at = float(sys.argv[1]) if sys.argv[1] else None
+n, last = 0, None
+for l in sys.stdin:
+    try:
+        r = json.loads(l)
+    except ValueError:
+        continue
+    if r.get("msg") == "site recorded" and r.get("attempt", 1) > 1:
+        n += 1
+        t = datetime.datetime.fromisoformat(r["time"].replace("Z", "+00:00")).timestamp()
+        last = t if last is None else max(last, t)
+print(n if last is None or at is None else "%d/%.1f" % (n, last - at))
+' "${event_at:-}")
 	same=no
 	cmp -s "$work/local-$k.ids" "$work/store-$k.ids" && cmp -s "$work/local-$k.ids" "$work/fleet-$k.ids" && same=yes
-	printf '%-5s %-15s %-8.1f %-8.1f %-6.2f %-8s %-8s %-8s %-9s %-12s %-7s %-9s %s\n' "$sc" "$load" "$local_s" "$fleet_s" \
-		"$(echo "$fleet_s / $local_s" | bc -l)" "$event_s" "$after_s" "$write_s" "$report_s" "$rows" "$audits" "$(wc -l <"$work/store-$k.ids")" "$same"
+	printf '%-5s %-15s %-8.1f %-8.1f %-6.2f %-8s %-8s %-8s %-9s %-12s %-7s %-10s %-9s %s\n' "$sc" "$load" "$local_s" "$fleet_s" \
+		"$(echo "$fleet_s / $local_s" | bc -l)" "$event_s" "$after_s" "$write_s" "$report_s" "$rows" "$audits" "$back" "$(wc -l <"$work/store-$k.ids")" "$same"
 	if [ -n "${VERBOSE:-}" ]; then
 		{ grep -v ' scan [^:]*: [0-9]*/' "$work/coord-$k.log" || true; grep ' scan [^:]*: [0-9]*/' "$work/coord-$k.log" | tail -n 1; } |
 			sort -n | sed 's/^/  coordinator: /' >&2
