@@ -383,13 +383,12 @@ const ackTimeout = 5 * time.Second
 
 // ack acknowledges a recorded job. The NATS server may be restarting: the
 // acknowledgement is retried, the job touched meanwhile, for up to GiveUp
-// (even after ctx ends: the record is committed, and a job not
-// acknowledged comes back to be audited again).
+// while ctx lasts (a stopping worker's grace period); the first attempt
+// is made even after ctx ended. A job not acknowledged comes back and is
+// audited again.
 func (w *Worker) ack(ctx context.Context, d *queue.Delivery, log *slog.Logger) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.o.GiveUp)
-	defer cancel()
 	err := retryFor(ctx, w.o.GiveUp, func() error {
-		actx, acancel := context.WithTimeout(ctx, ackTimeout)
+		actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
 		defer acancel()
 		return d.Ack(actx)
 	}, func(err error) {
