@@ -73,7 +73,7 @@ type ScanOptions struct {
 	// (a PostgreSQL or NATS restart) before giving up (default
 	// DefaultGiveUp).
 	GiveUp time.Duration
-	// pollEvery is how often Wait reads progress (default 1 s).
+	// pollEvery is how often Wait reads progress (default ProgressEvery).
 	pollEvery time.Duration
 	// Evidence selects what exchanges are archived as evidence, and where.
 	Evidence EvidenceSettings

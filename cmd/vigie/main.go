@@ -187,7 +187,7 @@ func queueFlags() []cli.Flag {
 		&cli.StringFlag{Name: "queue-ca", Category: catState, Usage: "trust the NATS server's certificate if it chains to the CA in PEM `FILE` (requires TLS)"},
 		&cli.StringFlag{Name: "queue-cert", Category: catState, Usage: "client certificate PEM `FILE` for the NATS server (with --queue-key)"},
 		&cli.StringFlag{Name: "queue-key", Category: catState, Usage: "private key PEM `FILE` of --queue-cert"},
-		&cli.DurationFlag{Name: "give-up", Category: catState, Value: runner.DefaultGiveUp, Usage: "with --queue: keep retrying a failing database or queue (a restart) this long before exiting with status 2"},
+		&cli.DurationFlag{Name: "give-up", Category: catState, Value: runner.DefaultGiveUp, Usage: "keep retrying a failing database or queue (a restart) this long: then the coordinator (scan --queue --wait) exits with status 2, a worker fails the job"},
 	}
 }
 
