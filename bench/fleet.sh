@@ -18,16 +18,14 @@ conc=${CONCURRENCY:-16}
 counts=${WORKERS:-1 2 4}
 work=$(mktemp -d)
 chmod 755 "$work"
-pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+. bench/lib/pg.sh
 cleanup() {
-	[ -f "$work/pg/data/postmaster.pid" ] && as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true
+	pg_stop
 	kill $(jobs -p) 2>/dev/null || true
 	wait 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
-# PostgreSQL refuses to run as root.
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 mb() { echo $(($1 / 1024)); }
 # busy: jiffies spent busy and in all by the whole machine (farm, NATS and
@@ -52,13 +50,7 @@ nats-server -js -sd "$work/nats" -a 127.0.0.1 -p "$nport" 2>"$work/nats.log" &
 queue=nats://127.0.0.1:$nport
 
 # A throwaway PostgreSQL.
-pport=$(free_port)
-mkdir -p "$work/pg"
-[ "$(id -u)" = 0 ] && chown postgres: "$work/pg"
-as_pg "$pgbin/initdb" -D "$work/pg/data" -A trust -U vigie -E UTF8 --no-sync --no-instructions >"$work/initdb.log"
-as_pg "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/postgres.log" -w -o \
-	"-k $work/pg -p $pport -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-	start >/dev/null
+pg_start "$(free_port)"
 db="postgres://vigie@127.0.0.1:$pport/postgres?sslmode=disable"
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$nport") 2>/dev/null && break; sleep 0.1; done
 

@@ -201,22 +201,34 @@ func containsFold(s, marker []byte) bool {
 	if 'a' <= lo && lo <= 'z' {
 		up = lo - 'a' + 'A'
 	}
-	for i := 0; i+len(marker) <= len(s); i++ {
-		j := bytes.IndexByte(s[i:], lo)
-		if up != lo {
-			if k := bytes.IndexByte(s[i:], up); k >= 0 && (j < 0 || k < j) {
-				j = k
-			}
+	// next returns the position of c at or after i, len(s) when none.
+	next := func(c byte, i int) int {
+		if k := bytes.IndexByte(s[i:], c); k >= 0 {
+			return i + k
 		}
-		if j < 0 {
+		return len(s)
+	}
+	// The next lower- and upper-case candidates are remembered, not looked
+	// for again from each candidate: a page without an "I" was scanned to
+	// its end once per "i".
+	nextLo, nextUp := next(lo, 0), len(s)
+	if up != lo {
+		nextUp = next(up, 0)
+	}
+	for {
+		i := min(nextLo, nextUp)
+		if i+len(marker) > len(s) {
 			return false
 		}
-		i += j
-		if i+len(marker) <= len(s) && equalFoldASCII(s[i:i+len(marker)], marker) {
+		if equalFoldASCII(s[i:i+len(marker)], marker) {
 			return true
 		}
+		if i == nextLo {
+			nextLo = next(lo, i+1)
+		} else {
+			nextUp = next(up, i+1)
+		}
 	}
-	return false
 }
 
 // equalFoldASCII reports whether s equals lower, lower-case ASCII, in any

@@ -1,6 +1,8 @@
 package dirindex
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 )
@@ -103,10 +105,39 @@ func TestContainsFold(t *testing.T) {
 		{"indexindex of", "index of /", false},
 		{"", "index of /", false},
 		{"iNdEx Of /", "index of /", true},
+		{"iiiiIIIindex of /", "index of /", true},
+		{"Iiii Index of /", "index of /", true},
+		{"index of ", "index of /", false},
+		{"xxIndex of /", "index of /", true},
 	}
 	for _, tt := range tests {
 		if got := containsFold([]byte(tt.s), []byte(tt.marker)); got != tt.want {
 			t.Errorf("containsFold(%q, %q) = %v, want %v", tt.s, tt.marker, got, tt.want)
 		}
+	}
+}
+
+// containsFold agrees with a search of the lower-cased text.
+func TestContainsFoldSameAsLower(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"i", "I", "x", " ", "/", "-", "index", "INDEX", "Index ", "of /", "OF /", " of ", " - /", "[to parent", " directory]"}
+	hits := 0
+	for range 20000 {
+		var s []byte
+		for range rnd.IntN(8) {
+			s = append(s, pieces[rnd.IntN(len(pieces))]...)
+		}
+		for _, m := range markers {
+			want := bytes.Contains(bytes.ToLower(s), m)
+			if got := containsFold(s, m); got != want {
+				t.Fatalf("containsFold(%q, %q) = %v, want %v", s, m, got, want)
+			}
+			if want {
+				hits++
+			}
+		}
+	}
+	if hits < 100 {
+		t.Errorf("only %d texts held a marker: the comparison proves little", hits)
 	}
 }

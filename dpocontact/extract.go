@@ -119,13 +119,34 @@ type Link struct {
 // text, in document order; nil when pageURL is not absolute. Scripts,
 // styles, templates and noscript content are left out.
 func Blocks(body []byte, pageURL string) []Block {
+	return ParsePage(body, pageURL).Blocks()
+}
+
+// Page is an HTML page split into its blocks once, for Blocks and
+// Contacts both.
+type Page struct {
+	url string
+	bls []block
+}
+
+// ParsePage splits an HTML page fetched from pageURL into its blocks; nil
+// when pageURL is not absolute.
+func ParsePage(body []byte, pageURL string) *Page {
 	base, err := url.Parse(pageURL)
 	if err != nil || !base.IsAbs() {
 		return nil
 	}
-	bls := blocks(body, base)
-	out := make([]Block, len(bls))
-	for i, b := range bls {
+	return &Page{url: pageURL, bls: blocks(body, base)}
+}
+
+// Blocks returns the page's blocks of text, in document order (nil for a
+// nil page).
+func (p *Page) Blocks() []Block {
+	if p == nil {
+		return nil
+	}
+	out := make([]Block, len(p.bls))
+	for i, b := range p.bls {
 		out[i] = Block{Text: b.text, Heading: b.heading, Under: b.under, Form: b.form, Chrome: b.chrome}
 		for _, l := range b.links {
 			out[i].Links = append(out[i].Links, Link{Href: l.href, Text: l.text})
@@ -202,7 +223,11 @@ func blocks(body []byte, base *url.URL) []block {
 			return out
 		case html.TextToken:
 			if skip == 0 {
-				write(string(z.Text()))
+				if t := z.Text(); asciiSpaces(t) {
+					write(" ") // what collapseSpaces makes of it, without a copy
+				} else {
+					write(string(t))
+				}
 			}
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
 			name, hasAttr := z.TagName()
@@ -329,11 +354,17 @@ func (bl *block) emails() []email {
 // links to forms in those blocks. Form links are candidates: Discover
 // keeps those whose page has a form.
 func FromHTML(body []byte, pageURL string) []Contact {
-	base, err := url.Parse(pageURL)
-	if err != nil || !base.IsAbs() {
+	return ParsePage(body, pageURL).Contacts()
+}
+
+// Contacts returns the DPO contacts the page gives, as FromHTML (nil for
+// a nil page).
+func (p *Page) Contacts() []Contact {
+	if p == nil {
 		return nil
 	}
-	bls := slices.DeleteFunc(blocks(body, base), func(b block) bool { return b.text == "" && len(b.links) == 0 })
+	pageURL := p.url
+	bls := slices.DeleteFunc(slices.Clone(p.bls), func(b block) bool { return b.text == "" && len(b.links) == 0 })
 	var out []Contact
 	add := func(kind, value, ctx string) {
 		value = strings.TrimSpace(value)
@@ -504,6 +535,17 @@ func shorten(s string) string {
 
 // collapseSpaces replaces each run of white space (no-break spaces
 // included) by one space; it is called on every text token of a page.
+// asciiSpaces reports whether t is not empty and only ASCII white space:
+// the indentation between tags, most of a page's text tokens.
+func asciiSpaces(t []byte) bool {
+	for _, c := range t {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' {
+			return false
+		}
+	}
+	return len(t) > 0
+}
+
 func collapseSpaces(s string) string {
 	isSpace := func(r rune) bool {
 		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u00a0' || r == '\u202f'

@@ -7,11 +7,11 @@
 package notice
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
 	"vigie/dpocontact"
+	"vigie/internal/litre"
 	"vigie/observation"
 	"vigie/pii"
 	"vigie/pii/detect"
@@ -56,8 +56,10 @@ func Label(element, lang string) string {
 }
 
 // Patterns match normalised text: lower case, no accents, words separated
-// by one space (pii.Normalise), padded with a space at both ends.
-func re(s string) *regexp.Regexp { return regexp.MustCompile(s) }
+// by one space (pii.Normalise), padded with a space at both ends. Most
+// sentences hold none of a pattern's words: litre skips them without
+// running the pattern.
+func re(s string) *litre.Regexp { return litre.MustCompile(s) }
 
 var (
 	// personal says the text is about people's data.
@@ -238,7 +240,7 @@ func (t text) readAll(all bool) Reading {
 // elementPatterns are the elements read from one sentence alone.
 var elementPatterns = []struct {
 	element string
-	p       *regexp.Regexp
+	p       *litre.Regexp
 }{{Controller, controllerRe}, {Purposes, purposesRe}, {LegalBasis, legalBasisRe}, {Recipients, recipientsRe}, {Complaint, complaintRe}}
 
 func hasMailto(b dpocontact.Block) bool {
@@ -273,7 +275,7 @@ func retention(raw, n string, underRetention bool, under, pageURL string) (obser
 // negatedBefore reports whether p's first match in n follows a negation
 // in the same clause: "aucune donnée n'est conservée sans limitation de
 // durée" states a limit.
-func negatedBefore(n string, p *regexp.Regexp) bool {
+func negatedBefore(n string, p *litre.Regexp) bool {
 	loc := p.FindStringIndex(n)
 	if loc == nil {
 		return false

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"vigie/dpocontact"
@@ -190,6 +191,34 @@ func TestFormPurpose(t *testing.T) {
 	} {
 		if got := FormPurpose(c.url, &c.f); got != c.want {
 			t.Errorf("FormPurpose(%s) = %q, want %q", c.url, got, c.want)
+		}
+	}
+}
+
+// mayNameDPO agrees with a search of the lower-cased page.
+func TestMayNameDPO(t *testing.T) {
+	for _, tt := range []struct {
+		body string
+		want bool
+	}{
+		{"<p>Contactez notre DPO</p>", true},
+		{"<p>Le Délégué à la protection des données</p>", true},
+		{"<p>LE DÉLÉGUÉ</p>", true},
+		{"<p>Le d&eacute;l&eacute;gu&eacute;</p>", true},
+		{"<p>Our Data Protection Officer</p>", true},
+		{"<p>dpd</p>", true},
+		{"<p>Délai de réponse : un mois</p>", false},
+		{"<p>Protection des données</p>", false},
+		{"", false},
+		{"dp", false},
+	} {
+		lower := strings.ToLower(tt.body)
+		ref := false
+		for _, w := range dpoHints {
+			ref = ref || strings.Contains(lower, string(w))
+		}
+		if got := mayNameDPO([]byte(tt.body)); got != tt.want || got != ref {
+			t.Errorf("mayNameDPO(%q) = %v, want %v (lower-case search: %v)", tt.body, got, tt.want, ref)
 		}
 	}
 }

@@ -3,16 +3,16 @@ package notice
 import (
 	"bytes"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"vigie/dpocontact"
+	"vigie/internal/litre"
 	"vigie/observation"
 )
 
 // candidateRe names a notice page in a link's text or URL: the legal
 // notice, the personal-data or privacy page, "vos droits", "RGPD".
-var candidateRe = regexp.MustCompile(` (donnees personnelles|donnees a caractere personnel|politique de confidentialite|politique de protection des donnees|confidentialite|protection des donnees|protection de vos donnees|mentions legales|rgpd|vos droits|privacy|data protection|personal data|cookies et donnees|vie privee|informatique et libertes|gdpr|legal notice|legal information|informations legales|mentions juridiques) `)
+var candidateRe = litre.MustCompile(` (donnees personnelles|donnees a caractere personnel|politique de confidentialite|politique de protection des donnees|confidentialite|protection des donnees|protection de vos donnees|mentions legales|rgpd|vos droits|privacy|data protection|personal data|cookies et donnees|vie privee|informatique et libertes|gdpr|legal notice|legal information|informations legales|mentions juridiques) `)
 
 // IsCandidate reports whether a link, by its text or its URL's path, leads
 // to a page that may hold the site's information notice. The query is not
@@ -60,11 +60,12 @@ const (
 // to each of its forms, its links to candidate notice pages and whether it
 // gives the DPO's contact. It returns nil when pageURL is not absolute.
 func Read(body []byte, pageURL string) *observation.Notice {
-	bls := dpocontact.Blocks(body, pageURL)
-	if bls == nil {
+	pg := dpocontact.ParsePage(body, pageURL)
+	if pg == nil {
 		return nil
 	}
-	n := &observation.Notice{DPOContact: mayNameDPO(body) && len(dpocontact.FromHTML(body, pageURL)) > 0}
+	bls := pg.Blocks()
+	n := &observation.Notice{DPOContact: mayNameDPO(body) && len(pg.Contacts()) > 0}
 	seen := map[string]bool{}
 	var content []dpocontact.Block
 	for _, b := range bls {
@@ -176,11 +177,21 @@ func Statements(site *observation.Site) []observation.RetentionStatement {
 // page again: a DPO contact needs words naming the DPO or an address
 // whose local part does (dpo@, dpd@, dpo_mairie@...).
 func mayNameDPO(body []byte) bool {
-	lower := bytes.ToLower(body)
-	for _, w := range []string{"dpo", "dpd", "délégu", "delegu", "d&eacute;l&eacute;gu", "protection officer"} {
-		if bytes.Contains(lower, []byte(w)) {
-			return true
+	for i := 0; i < len(body); i++ {
+		// Each word starts with a d or a p, in either case: only there is
+		// a case-insensitive comparison made, without a lower-case copy
+		// of the page.
+		switch body[i] | 0x20 {
+		case 'd', 'p':
+			for _, w := range dpoHints {
+				if len(body)-i >= len(w) && (body[i]|0x20) == w[0] && bytes.EqualFold(body[i:i+len(w)], w) {
+					return true
+				}
+			}
 		}
 	}
 	return false
 }
+
+// dpoHints are the words mayNameDPO looks for, lower case.
+var dpoHints = [][]byte{[]byte("dpo"), []byte("dpd"), []byte("délégu"), []byte("delegu"), []byte("d&eacute;l&eacute;gu"), []byte("protection officer")}

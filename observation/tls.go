@@ -47,6 +47,14 @@ type TLSReport struct {
 	// version and suite and presented the same certificate; the
 	// certificate is always this host's own.
 	SharedFrom string `json:"shared_from,omitempty"`
+	// SharedVerified is set when SharedFrom's certificate differs: this
+	// host's own hellos then showed that it refuses the versions, suites
+	// and groups SharedFrom refused, has the same first choices, and
+	// accepts each legacy version, weak or non-forward-secret suite,
+	// finite-field Diffie-Hellman suite and weak group of SharedFrom's
+	// (what findings rest on); the other accepted suites and groups are
+	// SharedFrom's, not tested one by one here.
+	SharedVerified bool `json:"shared_verified,omitempty"`
 
 	// Protocols has one entry per version tried, SSL 3.0 first.
 	Protocols []TLSProtocol `json:"protocols,omitempty"`

@@ -28,12 +28,20 @@ const (
 )
 
 // Defaults of Options. The ack wait is short because workers touch the
-// jobs they hold every third of it: a killed worker's jobs come back to
-// the others within about DefaultAckWait.
+// jobs they hold every third of it (see runner.Worker): the jobs of a
+// killed worker come back to the others within DefaultAckWait, 7 to 10 s
+// after it died. A worker that cannot reach the server for longer (a NATS
+// restart) may see its jobs redelivered: the second audit replaces the
+// first's record, so only time is lost.
 const (
-	DefaultAckWait    = 20 * time.Second
+	DefaultAckWait    = 10 * time.Second
 	DefaultMaxDeliver = 5
 )
+
+// ReconnectWait is how long a connection that lost its server waits
+// between attempts to reconnect, for ever: a restarted server is back
+// within seconds.
+const ReconnectWait = 500 * time.Millisecond
 
 // Settings are the scan options a worker audits a site with.
 type Settings struct {
@@ -89,7 +97,8 @@ func (j Job) Rendered() bool {
 // Options configure the stream and the consumer.
 type Options struct {
 	// AckWait is how long a worker may hold a job without news before it is
-	// redelivered; workers extend it while they audit (default 2 min).
+	// redelivered; workers extend it while they audit (default
+	// DefaultAckWait).
 	AckWait time.Duration
 	// MaxDeliver is how many times a job is delivered at most (default 5).
 	MaxDeliver int
@@ -173,7 +182,7 @@ func Connect(ctx context.Context, url string, o Options) (*Queue, error) {
 	// Reconnect for ever, every ReconnectWait (a restarted server is back
 	// within seconds); requests in the meantime fail and are retried by
 	// their callers.
-	opts = append(opts, nats.Name("vigie"), nats.MaxReconnects(-1), nats.ReconnectWait(500*time.Millisecond),
+	opts = append(opts, nats.Name("vigie"), nats.MaxReconnects(-1), nats.ReconnectWait(ReconnectWait),
 		nats.RetryOnFailedConnect(false))
 	nc, err := nats.Connect(url, opts...)
 	if err != nil {

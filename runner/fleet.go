@@ -102,13 +102,18 @@ func jobSettings(o ScanOptions, targets []target.Target) (queue.Settings, error)
 	return s, nil
 }
 
-// Progress is the state of a queued scan as the store and the queue see it.
+// Progress is the state of a queued scan as the store and the queue see
+// it; InFlight is -1 when the queue could not say.
 type Progress struct {
 	Targets, Done, Failed, InFlight, Findings int
 }
 
 func (p Progress) String() string {
-	return fmt.Sprintf("%d/%d sites done, %d failed, %d in flight, %d findings", p.Done, p.Targets, p.Failed, p.InFlight, p.Findings)
+	inFlight := strconv.Itoa(p.InFlight)
+	if p.InFlight < 0 {
+		inFlight = "?" // the queue did not answer
+	}
+	return fmt.Sprintf("%d/%d sites done, %d failed, %s in flight, %d findings", p.Done, p.Targets, p.Failed, inFlight, p.Findings)
 }
 
 // progressCounter is the store's cheap progress count (both back ends
@@ -143,9 +148,15 @@ func ScanProgress(ctx context.Context, st store.Store, q *queue.Queue, sc store.
 		p.Findings = len(fs)
 	}
 	if q != nil {
+		// Only shown: a queue restarting must not hold up a scan whose
+		// sites are all recorded.
+		// A request to a server that is restarting waits for the
+		// reconnection: not longer than a poll.
+		qctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
 		var err error
-		if p.InFlight, err = q.InFlight(ctx); err != nil {
-			return p, err
+		if p.InFlight, err = q.InFlight(qctx); err != nil {
+			p.InFlight = -1
 		}
 	}
 	return p, nil
@@ -177,13 +188,24 @@ func (r retrier) do(ctx context.Context, op string, fn func() error) error {
 	}, op+" (the workers go on; vigie report writes the results later)")
 }
 
+// Backoff of retryFor: the first retry comes after FirstRetry, each
+// further one after twice the previous wait, at most MaxRetryWait. The
+// cap is short because what fails is usually a server restarting
+// (PostgreSQL or NATS are back within a few seconds): a longer wait would
+// leave the fleet idle after it is back. Retries are cheap (a refused
+// connection), one per job in flight.
+const (
+	FirstRetry   = 250 * time.Millisecond
+	MaxRetryWait = time.Second
+)
+
 // retryFor runs fn until it succeeds, ctx ends, fn returns a backoffStop
-// or giveUp has passed since its first failure, waiting 250 ms, then twice
-// as long each time up to 5 s. failing is called on the first failure,
-// recovered on a success after failures.
+// or giveUp has passed since its first failure, waiting FirstRetry, then
+// twice as long each time up to MaxRetryWait. failing is called on the
+// first failure, recovered on a success after failures.
 func retryFor(ctx context.Context, giveUp time.Duration, fn func() error, failing func(error), recovered func(time.Duration), op string) error {
 	var first time.Time
-	delay := 250 * time.Millisecond
+	delay := FirstRetry
 	for {
 		err := fn()
 		if err == nil {
@@ -207,7 +229,7 @@ func retryFor(ctx context.Context, giveUp time.Duration, fn func() error, failin
 			return fmt.Errorf("%s failed for %s, giving up: %w", op, giveUp, err)
 		}
 		sleep(ctx, delay)
-		delay = min(2*delay, 5*time.Second)
+		delay = min(2*delay, MaxRetryWait)
 	}
 }
 
@@ -217,10 +239,16 @@ type backoffStop struct{ err error }
 func (b backoffStop) Error() string { return b.err.Error() }
 func (b backoffStop) Unwrap() error { return b.err }
 
+// ProgressEvery is how often the coordinator of a queued scan (--wait)
+// reads its progress: the scan is seen complete at most this long after
+// its last site is recorded. A read is three counts in the store and one
+// request to the queue.
+const ProgressEvery = 500 * time.Millisecond
+
 // waitScan reports progress to w until every site of sc is recorded.
 func waitScan(ctx context.Context, st store.Store, q *queue.Queue, sc store.Scan, every time.Duration, w io.Writer, r retrier) error {
 	if every <= 0 {
-		every = time.Second
+		every = ProgressEvery
 	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()

@@ -220,7 +220,9 @@ func TestFleetBrowser(t *testing.T) {
 		var res scanResult
 		select {
 		case res = <-coord:
-		case <-time.After(75 * time.Second):
+		case <-time.After(3 * time.Minute):
+			// A guard against a hang, not a speed target: on a loaded
+			// machine Chromium renders the 24 sites slowly.
 			t.Fatalf("scan did not complete; progress:\n%s", progress.String())
 		}
 		stop()

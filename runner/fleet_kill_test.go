@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -88,8 +87,9 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 	}
 	t.Logf("local scan: %d findings (%.1fs since start)", len(want), time.Since(began).Seconds())
 
-	// Three worker processes. The jobs carry the network settings
-	// (--connect-to, CA, --no-dns) from the coordinator.
+	// Three worker processes with the default timings (the victim's jobs
+	// come back after the default ack wait). The jobs carry the network
+	// settings (--connect-to, CA, --no-dns) from the coordinator.
 	type proc struct {
 		cmd  *exec.Cmd
 		addr string
@@ -104,7 +104,7 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 		}
 		p := &proc{addr: fmt.Sprintf("127.0.0.1:%d", port), log: new(bytes.Buffer), done: make(chan error, 1)}
 		p.cmd = exec.Command(bin, "worker", "--queue", natsURL, "--db", dbURL, "-c", "12",
-			"--listen", p.addr, "--ack-wait", "3s", "--grace", "5s", "--log-format", "json",
+			"--listen", p.addr, "--grace", "5s", "--log-format", "json",
 			"--allow-private", "--allow-job-network")
 		p.cmd.Stderr = p.log
 		p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
@@ -155,7 +155,9 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 	var res scanResult
 	select {
 	case res = <-coord:
-	case <-time.After(90 * time.Second):
+	case <-time.After(max(90*time.Second, 2*localTime)):
+		// A guard against a hang, not a speed target: on a loaded
+		// machine the local scan alone may take minutes.
 		t.Fatalf("scan did not complete; progress:\n%s", progress.String())
 	}
 	if res.err != nil || (res.code != ExitOK && res.code != ExitFindings) {
@@ -239,10 +241,7 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("fleet findings (%d) differ from the local scan's (%d)", len(got), len(want))
 	}
-	out, err := os.ReadFile(o.Output)
-	if err != nil || bytes.Count(out, []byte(`"check":`)) != len(want) {
-		t.Errorf("JSONL output has %d findings, %v; want %d", bytes.Count(out, []byte(`"check":`)), err, len(want))
-	}
+	checkJSONL(t, o.Output, sites, want)
 	t.Logf("fleet: %d sites, %d findings, %v jobs redelivered; %.1fs in all", len(recorded), len(got), redelivered, time.Since(began).Seconds())
 }
 

@@ -3,6 +3,8 @@ package runner
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -60,7 +62,8 @@ func TestFleetRestarts(t *testing.T) {
 			done := make(chan error, 2)
 			for range 2 {
 				w, err := NewWorker(ctx, WorkerOptions{
-					Queue: nats.URL, DB: dbURL, Concurrency: 8, AckWait: 3 * time.Second,
+					// The default timings (ack wait, backoff) the bench measures.
+					Queue: nats.URL, DB: dbURL, Concurrency: 8,
 					Grace: 5 * time.Second, AllowPrivate: true, AllowJobNetwork: true,
 				})
 				if err != nil {
@@ -135,11 +138,51 @@ func TestFleetRestarts(t *testing.T) {
 			if got := findingIDs(t, st, scans[0].ID); !slices.Equal(got, want) {
 				t.Errorf("fleet findings (%d) differ from the local scan's (%d)", len(got), len(want))
 			}
+			checkJSONL(t, o.Output, sites, want)
 			if restart == "postgres" && !strings.Contains(progress.String(), "retrying") {
 				t.Logf("the coordinator met no failure during the restart; progress:\n%s", progress.String())
 			}
 			t.Logf("local scan %.1fs, fleet scan with a %s restart %.1fs (%.2f×)", localTime.Seconds(), restart,
 				fleetTime.Seconds(), fleetTime.Seconds()/localTime.Seconds())
 		})
+	}
+}
+
+// checkJSONL checks a scan's JSONL output: one site line (site or
+// site-error) per site, sites in all, and the findings with IDs want, each
+// once.
+func checkJSONL(t *testing.T, path string, sites int, want []string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perSite := map[string]int{}
+	var ids []string
+	for l := range bytes.Lines(b) {
+		var r struct {
+			Record, Site, ID, Check string
+		}
+		if err := json.Unmarshal(l, &r); err != nil {
+			t.Fatalf("%s: %v in %q", path, err, l)
+		}
+		switch {
+		case r.Record != "":
+			perSite[r.Site]++
+		case r.Check != "":
+			ids = append(ids, r.ID)
+		}
+	}
+	for s, n := range perSite {
+		if n != 1 {
+			t.Errorf("JSONL: site %s has %d site lines", s, n)
+		}
+	}
+	if len(perSite) != sites {
+		t.Errorf("JSONL: %d sites, want %d", len(perSite), sites)
+	}
+	slices.Sort(ids)
+	if !slices.Equal(ids, want) {
+		t.Errorf("JSONL: %d findings differ from the local scan's %d", len(ids), len(want))
 	}
 }

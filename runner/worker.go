@@ -105,10 +105,20 @@ type scanEngine struct {
 	lastJob time.Time
 }
 
+// pullWait is how long one pull waits for a job before it is sent again.
+// A pull request lives on the NATS server: one sent just before the
+// server restarted is lost, and the worker asks again after pullWait.
+const pullWait = time.Second
+
 // idleScan is how long a worker keeps the engine of a scan none of whose
 // jobs came (its connections, TLS results, salt): a worker serves scan
 // after scan and keeps no state of finished ones.
 const idleScan = 5 * time.Minute
+
+// maxIdleScans is how many engines of scans without a job in flight a
+// worker keeps (for their next jobs) before it closes the one idle
+// longest.
+const maxIdleScans = 4
 
 // idleBrowser is how long a scan's Chromium outlives its last rendered
 // job: a worker serves scan after scan and must not keep one Chromium per
@@ -172,14 +182,7 @@ func (w *Worker) Close() error {
 	defer w.hosting.db.Close()
 	w.mu.Lock()
 	for _, e := range w.engines {
-		if e.eng != nil {
-			e.eng.Close()
-		}
-		e.bmu.Lock()
-		if e.rendering != nil {
-			e.rendering.Close()
-		}
-		e.bmu.Unlock()
+		e.close()
 	}
 	w.mu.Unlock()
 	return w.st.Close()
@@ -226,17 +229,27 @@ func (w *Worker) Run(ctx context.Context) error {
 	})
 	for range w.o.Concurrency {
 		wg.Go(func() {
+			// failing: since when pulling fails (the NATS server may be
+			// restarting); pulls are retried every FirstRetry, said once.
+			var failing time.Time
 			for ctx.Err() == nil {
-				d, err := w.cons.Next(ctx, time.Second)
+				d, err := w.cons.Next(ctx, pullWait)
 				if errors.Is(err, queue.ErrNoJob) {
 					continue
 				}
 				if err != nil {
 					if ctx.Err() == nil {
-						w.log.Warn("pulling a job", "err", err)
-						sleep(ctx, time.Second)
+						if failing.IsZero() {
+							failing = time.Now()
+							w.log.Warn("pulling a job failed; retrying", "err", err)
+						}
+						sleep(ctx, FirstRetry)
 					}
 					continue
+				}
+				if !failing.IsZero() {
+					w.log.Info("pulling jobs: the queue works again", "after", time.Since(failing).Round(time.Millisecond))
+					failing = time.Time{}
 				}
 				w.handle(ctx, hard, d)
 			}
@@ -365,11 +378,25 @@ func (w *Worker) retryStore(ctx context.Context, log *slog.Logger, op string, fn
 	}, op)
 }
 
-// ack acknowledges a recorded job.
+// ackTimeout bounds one acknowledgement's wait for the server's answer.
+const ackTimeout = 5 * time.Second
+
+// ack acknowledges a recorded job. The NATS server may be restarting: the
+// acknowledgement is retried, the job touched meanwhile, for up to GiveUp
+// while ctx lasts (a stopping worker's grace period); the first attempt
+// is made even after ctx ended. A job not acknowledged comes back and is
+// audited again.
 func (w *Worker) ack(ctx context.Context, d *queue.Delivery, log *slog.Logger) {
-	ackCtx, ackCancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer ackCancel()
-	if err := d.Ack(ackCtx); err != nil {
+	err := retryFor(ctx, w.o.GiveUp, func() error {
+		actx, acancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
+		defer acancel()
+		return d.Ack(actx)
+	}, func(err error) {
+		log.Warn("acknowledging a job failed; retrying", "err", err, "give_up", w.o.GiveUp)
+	}, func(after time.Duration) {
+		log.Info("acknowledging a job: the queue works again", "after", after.Round(time.Millisecond))
+	}, "acknowledging the job")
+	if err != nil {
 		// The job comes back; recording it again replaces this record.
 		log.Warn("acknowledging a job", "err", err)
 	}
@@ -467,12 +494,56 @@ func (w *Worker) engine(ctx context.Context, j queue.Job) *scanEngine {
 	return se
 }
 
-// release ends a job's use of its scan's engine.
+// release ends a job's use of its scan's engine. Past maxIdleScans
+// engines without a job, the one idle longest is closed: a worker serving
+// many scans at once (a dashboard's small scans, say) keeps at most
+// Concurrency engines in use plus maxIdleScans idle ones.
 func (w *Worker) release(se *scanEngine) {
 	w.mu.Lock()
 	se.jobs--
 	se.lastJob = time.Now()
+	var drop *scanEngine
+	if se.jobs == 0 {
+		idle, oldest := 0, ""
+		for id, e := range w.engines {
+			if e.jobs > 0 {
+				continue
+			}
+			idle++
+			if oldest == "" || e.lastJob.Before(w.engines[oldest].lastJob) {
+				oldest = id
+			}
+		}
+		if idle > maxIdleScans {
+			drop = w.engines[oldest]
+			delete(w.engines, oldest)
+			w.log.Info("too many idle scans: engine released", "scan", oldest, "idle_scans", idle)
+		}
+	}
 	w.mu.Unlock()
+	if drop != nil {
+		drop.close()
+	}
+}
+
+// close closes the engines of a scan no job uses any more.
+func (se *scanEngine) close() {
+	if se.eng != nil {
+		se.eng.Close()
+	}
+	se.bmu.Lock()
+	if se.rendering != nil {
+		se.rendering.Close()
+		se.rendering = nil
+	}
+	se.bmu.Unlock()
+}
+
+// scans returns the number of scans whose engine the worker holds.
+func (w *Worker) scans() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.engines)
 }
 
 // dropIdleScans closes the engines of the scans that had no job for idle.
@@ -488,15 +559,7 @@ func (w *Worker) dropIdleScans(idle time.Duration) {
 	}
 	w.mu.Unlock()
 	for _, se := range drop {
-		if se.eng != nil {
-			se.eng.Close()
-		}
-		se.bmu.Lock()
-		if se.rendering != nil {
-			se.rendering.Close()
-			se.rendering = nil
-		}
-		se.bmu.Unlock()
+		se.close()
 	}
 }
 
@@ -586,6 +649,7 @@ func (w *Worker) handler() http.Handler {
 		metric("vigie_worker_jobs_failed_total", "counter", "Jobs whose site could not be audited or recorded.", float64(w.failed.Load()))
 		metric("vigie_worker_jobs_redelivered_total", "counter", "Jobs received again after an earlier delivery.", float64(w.redelivered.Load()))
 		metric("vigie_worker_jobs_in_flight", "gauge", "Jobs being audited.", float64(w.inFlight.Load()))
+		metric("vigie_worker_scans", "gauge", "Scans whose engine the worker holds (in use, or idle for their next jobs).", float64(w.scans()))
 		metric("vigie_worker_sites_per_second", "gauge", "Sites recorded per second since the worker started.", float64(done)/time.Since(w.start).Seconds())
 		if depth, err := w.q.Depth(r.Context()); err == nil {
 			metric("vigie_queue_depth", "gauge", "Jobs in the queue, delivered or not.", float64(depth))

@@ -1,6 +1,9 @@
 package tlsprobe
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // group is a named key-exchange group of the IANA TLS Supported Groups
 // registry.
@@ -75,6 +78,16 @@ func GroupBits(name string) int {
 		return g.bits
 	}
 	return 0
+}
+
+// WeakGroup reports whether a named group is below the yardsticks' floors:
+// finite-field groups under 2048 bits, curves under 256.
+func WeakGroup(name string) bool {
+	b := GroupBits(name)
+	if strings.HasPrefix(name, "ffdhe") {
+		return b > 0 && b < 2048
+	}
+	return b > 0 && b < 256
 }
 
 // ecGroupIDs and tls13GroupIDs are the groups offered when enumerating.

@@ -168,14 +168,48 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 			}
 		}
 	}
+	// Another certificate on the same address, the same negotiated
+	// version and suite: most often one server configuration serving many
+	// names (shared hosting). A host already probed in full there is
+	// checked against this host's own hellos (verify) instead of probing
+	// it again in full; any difference means a full probe.
+	var vp *sharedProbe
+	vowner := false
+	vkey := ""
+	if id != nil && !p.opts.NoShare && owner && rep.Protocols == nil {
+		vkey = fmt.Sprintf("%s %04x %04x any-certificate", remote, id.version, id.suite)
+		vp, vowner = p.claim(vkey, host)
+		if !vowner {
+			select {
+			case <-vp.done:
+				if vp.ok && !vp.incomplete {
+					if protos, ok := r.verify(ctx, vp.protocols); ok {
+						rep.Protocols, rep.SharedFrom, rep.SharedVerified = protos, vp.host, true
+						if sp != nil {
+							p.publish(key, sp, protos, true, false, nil)
+						}
+					} else {
+						// Later hosts compare with this host's full probe:
+						// the most recent configuration seen.
+						vowner = true
+					}
+				}
+			case <-ctx.Done():
+			}
+		}
+	}
 	if rep.Protocols == nil {
 		protos, err := r.probeProtocols(ctx)
 		rep.Protocols = protos
 		rep.Incomplete, rep.Notes = r.incomplete, append(rep.Notes, r.notes...)
+		ok := err == nil && anyAccepted(protos)
 		if owner && sp != nil {
 			// A host that accepted nothing (a name the server refuses, say)
 			// does not speak for the other names of its configuration.
-			p.publish(key, sp, protos, err == nil && anyAccepted(protos), r.incomplete, r.notes)
+			p.publish(key, sp, protos, ok, r.incomplete, r.notes)
+		}
+		if vowner {
+			p.publishVerifiable(vkey, vp, host, protos, ok && !r.incomplete)
 		}
 		if err != nil {
 			rep.Error, rep.ErrorKind = err.Error(), errorKind(err)
@@ -266,6 +300,31 @@ func (p *Prober) publish(key string, sp *sharedProbe, protos []observation.TLSPr
 		p.mu.Unlock()
 	}
 	close(sp.done)
+}
+
+// publishVerifiable makes a full probe the reference of its address,
+// version and suite for hosts with other certificates (see verify): as
+// the claimed entry's owner, it fills vp; as a host whose verification
+// failed, it replaces the entry.
+func (p *Prober) publishVerifiable(key string, vp *sharedProbe, host string, protos []observation.TLSProtocol, ok bool) {
+	select {
+	case <-vp.done:
+		// Another host's entry: replace it (the most recent configuration
+		// seen on the address), or drop it when this probe is no reference.
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if cur, found := p.shared[key]; !found || cur != vp {
+			return // already replaced or forgotten
+		}
+		if !ok {
+			return
+		}
+		np := &sharedProbe{done: make(chan struct{}), host: host, protocols: cloneProtocols(protos), ok: true}
+		close(np.done)
+		p.shared[key] = np // the key keeps its place in p.order
+	default:
+		p.publish(key, vp, protos, ok, !ok, nil)
+	}
 }
 
 func cloneProtocols(in []observation.TLSProtocol) []observation.TLSProtocol {
@@ -437,12 +496,19 @@ type outcome struct {
 func (r *run) probeProtocols(ctx context.Context) ([]observation.TLSProtocol, error) {
 	out := make([]outcome, len(versions))
 	var wg sync.WaitGroup
+	// TLS 1.2 and 1.3 first: a server that speaks one of them is spared a
+	// hello per legacy version when it refuses them all (legacyRefused).
 	for i, v := range versions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out[i] = r.probeVersion(ctx, v.wire)
-		}()
+		if v.wire >= versionTLS12 {
+			wg.Go(func() { out[i] = r.probeVersion(ctx, v.wire) })
+		}
+	}
+	wg.Wait()
+	legacyRefused := (len(out[3].accepted) > 0 || len(out[4].accepted) > 0) && r.legacyRefused(ctx)
+	for i, v := range versions {
+		if v.wire < versionTLS12 && !legacyRefused {
+			wg.Go(func() { out[i] = r.probeVersion(ctx, v.wire) })
+		}
 	}
 	wg.Wait()
 
@@ -513,6 +579,24 @@ func (r *run) probeProtocols(ctx context.Context) ([]observation.TLSProtocol, er
 	return protos, nil
 }
 
+// legacyRefused reports whether a server known to speak TLS 1.2 or 1.3
+// refuses TLS 1.1, TLS 1.0 and SSL 3.0 at once: a hello offering TLS 1.1
+// at most, with the suites those versions know, gets a protocol_version
+// alert. Such a server, if it spoke any of them, would answer with the
+// highest (RFC 5246 appendix E.1), so the three versions need no hello
+// each. Old servers that speak only legacy versions may refuse any hello
+// above their own version (version intolerance): they are never asked
+// this way. Any other answer (a server hello, another alert, a closed
+// connection) leaves the versions to be tested one by one.
+func (r *run) legacyRefused(ctx context.Context) bool {
+	chunks := candidates(versionTLS11)
+	if len(chunks) == 0 {
+		return false
+	}
+	_, err := r.exchange(ctx, &hello{version: versionTLS11, suites: chunks[0], groups: groupIDs(false), serverName: r.host})
+	return err != nil && versionAlert(err)
+}
+
 // probeVersion enumerates the suites of version v: offer every
 // candidate, remove the one chosen, again until the server declines; one
 // connection per accepted suite plus one. Then one more hello, with the
@@ -522,7 +606,12 @@ func (r *run) probeVersion(ctx context.Context, v uint16) outcome {
 	chunks := candidates(v)
 	filled := 0
 	for _, chunk := range chunks {
-		acc, err := r.enumerateSuites(ctx, v, chunk, o.flights)
+		acc, refused, err := r.enumerateSuites(ctx, v, chunk, o.flights)
+		if refused && len(o.accepted) == 0 {
+			// The server refuses the version itself, whatever the
+			// suites: the other hellos would be refused alike.
+			return o
+		}
 		if err != nil {
 			o.err = err
 			if len(o.accepted)+len(acc) == 0 {
@@ -537,7 +626,7 @@ func (r *run) probeVersion(ctx context.Context, v uint16) outcome {
 	if filled > 1 {
 		// Suites came from several hellos: their relative order is
 		// unknown until they compete in one.
-		if acc, err := r.enumerateSuites(ctx, v, slices.Clone(o.accepted), o.flights); err == nil && len(acc) == len(o.accepted) {
+		if acc, _, err := r.enumerateSuites(ctx, v, slices.Clone(o.accepted), o.flights); err == nil && len(acc) == len(o.accepted) {
 			o.accepted = acc
 		}
 	}
@@ -573,33 +662,44 @@ func (r *run) probeVersion(ctx context.Context, v uint16) outcome {
 }
 
 // enumerateSuites offers offer again and again, each time without the
-// suite the server chose, until it declines.
-func (r *run) enumerateSuites(ctx context.Context, v uint16, offer []uint16, flights map[uint16]*flight) ([]uint16, error) {
-	var acc []uint16
+// suite the server chose, until it declines. refused is set when the
+// first hello was refused for its version rather than its suites: a
+// protocol_version alert (RFC 8446 §6.2, RFC 5246 §7.2.2), or a server
+// hello of another version.
+func (r *run) enumerateSuites(ctx context.Context, v uint16, offer []uint16, flights map[uint16]*flight) (acc []uint16, refused bool, err error) {
 	remaining := slices.Clone(offer)
 	for len(remaining) > 0 {
 		f, err := r.exchange(ctx, &hello{version: v, suites: remaining, groups: groupIDs(v == versionTLS13), serverName: r.host, shareX25519: true})
 		if err != nil {
 			if declined(err) {
-				return acc, nil
+				return acc, len(acc) == 0 && versionAlert(err), nil
 			}
 			if errors.Is(err, errBudget) {
 				r.note("handshake budget of %d reached", r.p.opts.MaxHandshakes)
 			}
-			return acc, err
+			return acc, false, err
 		}
 		if f.hello.version != v {
-			return acc, nil // the server wants another version
+			return acc, len(acc) == 0, nil // the server wants another version
 		}
 		i := slices.Index(remaining, f.hello.suite)
 		if i < 0 {
-			return acc, fmt.Errorf("server chose suite 0x%04X, which was not offered", f.hello.suite)
+			return acc, false, fmt.Errorf("server chose suite 0x%04X, which was not offered", f.hello.suite)
 		}
 		acc = append(acc, f.hello.suite)
 		flights[f.hello.suite] = f
 		remaining = slices.Delete(remaining, i, i+1)
 	}
-	return acc, nil
+	return acc, false, nil
+}
+
+// alertProtocolVersion is the protocol_version alert.
+const alertProtocolVersion = 70
+
+// versionAlert reports whether err is a protocol_version alert.
+func versionAlert(err error) bool {
+	var a *AlertError
+	return errors.As(err, &a) && a.Description == alertProtocolVersion
 }
 
 func ecdheSuites(codes []uint16) []uint16 {

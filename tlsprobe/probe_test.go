@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -223,15 +224,32 @@ func TestProbeSharesAddress(t *testing.T) {
 	ca := newCA(t)
 	both := ca.leaf(t, leafSpec{names: []string{"a.example.test", "b.example.test"}})
 	other := ca.leaf(t, leafSpec{names: []string{"b.example.test", "c.example.test"}})
+	rsaA := ca.leaf(t, leafSpec{names: []string{"a.example.test"}, rsaBits: 2048})
+	rsaB := ca.leaf(t, leafSpec{names: []string{"b.example.test"}, rsaBits: 2048})
+	fs := []uint16{tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256}
+	withRSA := append(slices.Clone(fs), tls.TLS_RSA_WITH_AES_128_GCM_SHA256)
+	const noFS = "TLS_RSA_WITH_AES_128_GCM_SHA256"
+	// rsaPair serves a and b with their own RSA certificates and suites.
+	rsaPair := func(aSuites, bSuites []uint16) func(string) *tls.Config {
+		return func(name string) *tls.Config {
+			if name == "b.example.test" {
+				return &tls.Config{Certificates: []tls.Certificate{rsaB}, CipherSuites: bSuites}
+			}
+			return &tls.Config{Certificates: []tls.Certificate{rsaA}, CipherSuites: aSuites}
+		}
+	}
 	tests := []struct {
 		name string
 		// config returns the server's configuration for a name.
 		config func(name string) *tls.Config
 		// wantShared is the host the second host's results come from,
-		// "" for a full probe.
-		wantShared string
-		// want13 says whether b.example.test accepts TLS 1.3.
-		want13 bool
+		// "" for a full probe; wantVerified says they were verified on
+		// the second host (another certificate).
+		wantShared   string
+		wantVerified bool
+		// want13 says whether b.example.test accepts TLS 1.3, wantNoFS
+		// whether it accepts the suite without forward secrecy.
+		want13, wantNoFS bool
 	}{
 		{
 			name:       "one certificate, one configuration",
@@ -246,6 +264,24 @@ func TestProbeSharesAddress(t *testing.T) {
 				}
 				return &tls.Config{Certificates: []tls.Certificate{both}}
 			},
+			wantShared: "a.example.test", wantVerified: true, want13: true,
+		},
+		{
+			name:       "another certificate, the same suite without forward secrecy",
+			config:     rsaPair(withRSA, withRSA),
+			wantShared: "a.example.test", wantVerified: true, want13: true, wantNoFS: true,
+		},
+		{
+			// Verification finds the suite a does not accept: b is probed
+			// in full and keeps its finding.
+			name:   "another certificate, one more suite without forward secrecy",
+			config: rsaPair(fs, withRSA),
+			want13: true, wantNoFS: true,
+		},
+		{
+			// a's weak suite is not lent to b, which refuses it.
+			name:   "another certificate, one suite without forward secrecy fewer",
+			config: rsaPair(withRSA, fs),
 			want13: true,
 		},
 		{
@@ -275,11 +311,26 @@ func TestProbeSharesAddress(t *testing.T) {
 			if second.SharedFrom != tt.wantShared {
 				t.Errorf("second host: shared from %q, want %q", second.SharedFrom, tt.wantShared)
 			}
-			if tt.wantShared != "" && (second.Handshakes != 1 || !slices.Equal(first.Accepted(), second.Accepted())) {
-				t.Errorf("second host: %d handshakes, accepted %v; want 1 and %v", second.Handshakes, second.Accepted(), first.Accepted())
+			if second.SharedVerified != tt.wantVerified {
+				t.Errorf("second host: verified %v, want %v", second.SharedVerified, tt.wantVerified)
 			}
-			if tt.wantShared == "" && second.Handshakes < 10 {
+			switch {
+			case tt.wantShared != "" && !tt.wantVerified && second.Handshakes != 1:
+				t.Errorf("second host: %d handshakes, want 1", second.Handshakes)
+			case tt.wantVerified && (second.Handshakes <= 1 || second.Handshakes >= first.Handshakes):
+				t.Errorf("second host: %d handshakes, want more than 1 and fewer than the full probe's %d", second.Handshakes, first.Handshakes)
+			case tt.wantShared == "" && second.Handshakes < 10:
 				t.Errorf("second host: %d handshakes, want a full probe", second.Handshakes)
+			}
+			if tt.wantShared != "" && !slices.Equal(first.Accepted(), second.Accepted()) {
+				t.Errorf("second host: accepted %v, want %v", second.Accepted(), first.Accepted())
+			}
+			var suites []string
+			for _, s := range second.Protocol(observation.TLS12).Suites {
+				suites = append(suites, s.Name)
+			}
+			if got := slices.Contains(suites, noFS); got != tt.wantNoFS {
+				t.Errorf("second host: TLS 1.2 suites %v; %s accepted %v, want %v", suites, noFS, got, tt.wantNoFS)
 			}
 			if got := second.Protocol(observation.TLS13).Accepted; got != tt.want13 {
 				t.Errorf("second host: TLS 1.3 accepted %v, want %v", got, tt.want13)
@@ -503,14 +554,26 @@ func TestDeclined(t *testing.T) {
 func TestSharedBounded(t *testing.T) {
 	ca := newCA(t)
 	names := []string{"a.example.test", "b.example.test", "c.example.test", "d.example.test", "e.example.test"}
+	// Each name negotiates its own suite, so that none is compared with
+	// another (verify): a TLS 1.3, the others one TLS 1.2 suite each.
+	only := map[string]uint16{
+		"b.example.test": tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "c.example.test": tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		"d.example.test": tls.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305, "e.example.test": tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+	}
 	certs := map[string]tls.Certificate{}
 	for _, n := range names {
 		certs[n] = ca.leaf(t, leafSpec{names: []string{n}})
 	}
 	port := goServer(t, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
-		return &tls.Config{Certificates: []tls.Certificate{certs[h.ServerName]}}, nil
+		cfg := &tls.Config{Certificates: []tls.Certificate{certs[h.ServerName]}}
+		if s, ok := only[h.ServerName]; ok {
+			cfg.MaxVersion, cfg.CipherSuites = tls.VersionTLS12, []uint16{s}
+		}
+		return cfg, nil
 	}})
-	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool, MaxShared: 2})
+	// Each probe remembers two entries: its certificate's and its
+	// negotiated suite's.
+	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool, MaxShared: 4})
 	for i, n := range names {
 		rep, err := p.Probe(context.Background(), n, port)
 		if err != nil {
@@ -519,7 +582,7 @@ func TestSharedBounded(t *testing.T) {
 		if rep.SharedFrom != "" {
 			t.Errorf("%s shared from %q", n, rep.SharedFrom)
 		}
-		if got, want := p.sharedCount(), min(i+1, 2); got != want {
+		if got, want := p.sharedCount(), min(2*(i+1), 4); got != want {
 			t.Errorf("after %s: %d configurations remembered, want %d", n, got, want)
 		}
 	}
@@ -529,5 +592,97 @@ func TestSharedBounded(t *testing.T) {
 	}
 	if rep, _ := p.Probe(context.Background(), "a.example.test", port); rep.SharedFrom != "" || rep.Handshakes < 10 {
 		t.Errorf("a.example.test again: shared from %q after %d handshakes, want a full probe", rep.SharedFrom, rep.Handshakes)
+	}
+}
+
+// After a host failed its verification and was probed in full, the next
+// host like it is verified against it: the most recent configuration seen
+// on the address is the reference.
+func TestProbeVerifiesAgainstLatest(t *testing.T) {
+	ca := newCA(t)
+	certs := map[string]tls.Certificate{}
+	for _, n := range []string{"a.example.test", "b.example.test", "c.example.test"} {
+		certs[n] = ca.leaf(t, leafSpec{names: []string{n}})
+	}
+	// b and c also accept a CBC suite with SHA-256 that Go leaves out by
+	// default.
+	extra := []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256}
+	port := goServer(t, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+		cfg := &tls.Config{Certificates: []tls.Certificate{certs[h.ServerName]}}
+		if h.ServerName != "a.example.test" {
+			cfg.CipherSuites = extra
+		}
+		return cfg, nil
+	}})
+	p := New(Options{Dial: loopbackDial(), RootCAs: ca.pool})
+	for _, tt := range []struct {
+		host, sharedFrom string
+		verified         bool
+	}{
+		{"a.example.test", "", false},
+		{"b.example.test", "", false}, // verified against a, failed, probed in full
+		{"c.example.test", "b.example.test", true},
+	} {
+		rep, err := p.Probe(context.Background(), tt.host, port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.SharedFrom != tt.sharedFrom || rep.SharedVerified != tt.verified {
+			t.Errorf("%s: shared from %q, verified %v; want %q, %v", tt.host, rep.SharedFrom, rep.SharedVerified, tt.sharedFrom, tt.verified)
+		}
+		var suites []string
+		for _, s := range rep.Protocol(observation.TLS12).Suites {
+			suites = append(suites, s.Name)
+		}
+		if got, want := slices.Contains(suites, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"), tt.host != "a.example.test"; got != want {
+			t.Errorf("%s: TLS 1.2 suites %v", tt.host, suites)
+		}
+	}
+}
+
+// A server that speaks TLS 1.2 or 1.3 and refuses the legacy versions is
+// asked about them with one hello, not one per version; a server that
+// speaks them all still has each found.
+func TestLegacyRefusedOneHello(t *testing.T) {
+	ca := newCA(t)
+	leaf := ca.leaf(t, leafSpec{names: []string{"a.example.test"}})
+	for _, tt := range []struct {
+		name       string
+		minVersion uint16
+		want       []string
+		// wantLegacyHellos is the number of hellos offering TLS 1.1 at
+		// most the server may receive; 0 means no bound.
+		wantLegacyHellos int
+	}{
+		{"modern only", tls.VersionTLS12, []string{observation.TLS12, observation.TLS13}, 1},
+		{"every version Go speaks", tls.VersionTLS10, []string{observation.TLS10, observation.TLS11, observation.TLS12, observation.TLS13}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			legacy := 0
+			port := goServer(t, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+				if len(h.SupportedVersions) > 0 && slices.Max(h.SupportedVersions) < tls.VersionTLS12 {
+					mu.Lock()
+					legacy++
+					mu.Unlock()
+				}
+				return &tls.Config{Certificates: []tls.Certificate{leaf}, MinVersion: tt.minVersion, CipherSuites: []uint16{
+					tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA}}, nil
+			}})
+			rep := probe(t, Options{RootCAs: ca.pool}, "a.example.test", port)
+			if got := rep.Accepted(); !slices.Equal(got, tt.want) {
+				t.Errorf("accepted %v, want %v", got, tt.want)
+			}
+			for _, p := range rep.Protocols {
+				if p.Error != "" {
+					t.Errorf("%s: error %q", p.Version, p.Error)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if tt.wantLegacyHellos > 0 && legacy != tt.wantLegacyHellos {
+				t.Errorf("%d hellos offering TLS 1.1 at most, want %d", legacy, tt.wantLegacyHellos)
+			}
+		})
 	}
 }

@@ -198,7 +198,7 @@ func collect(r *observation.TLSReport) facts {
 			f.legacy = append(f.legacy, p.Version)
 		}
 		for _, g := range p.Groups {
-			if b := GroupBits(g); b > 0 && ((strings.HasPrefix(g, "ffdhe") && b < 2048) || (!strings.HasPrefix(g, "ffdhe") && b < 256)) {
+			if WeakGroup(g) {
 				f.weakGroups = appendNew(f.weakGroups, g)
 			}
 		}

@@ -32,7 +32,10 @@ func writeText(w io.Writer, r *observation.TLSReport) error {
 		fmt.Fprintf(&b, " (%s)", r.Address)
 	}
 	fmt.Fprintf(&b, ": %d handshakes in %d ms\n", r.Handshakes, r.DurationMS)
-	if r.SharedFrom != "" {
+	switch {
+	case r.SharedFrom != "" && r.SharedVerified:
+		fmt.Fprintf(&b, "  protocols and suites of %s (same address, same negotiated version and suite, another certificate), verified here: refusals, first choices, legacy versions, weak and non-forward-secret suites and weak groups\n", r.SharedFrom)
+	case r.SharedFrom != "":
 		fmt.Fprintf(&b, "  protocols and suites shared with %s (same address)\n", r.SharedFrom)
 	}
 	if r.Error != "" {

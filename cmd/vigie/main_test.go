@@ -23,6 +23,8 @@ func TestCommandLine(t *testing.T) {
 		{"catalogue", []string{"vigie", "checks"}, 0, "form.http-page", ""},
 		{"catalogue in French markdown", []string{"vigie", "checks", "--format", "md", "--lang", "fr"}, 0, "[`form.password-http`]", ""},
 		{"tls without host", []string{"vigie", "tls"}, 2, "", "at least one"},
+		// A flag defined twice (the shared queue flags) breaks the command.
+		{"worker flags", []string{"vigie", "worker", "--help"}, 0, "--give-up", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,6 +54,7 @@ func workerCommand(stderr io.Writer) *cli.Command {
 				AckWait:         cmd.Duration("ack-wait"),
 				MaxDeliver:      cmd.Int("max-deliver"),
 				Grace:           cmd.Duration("grace"),
+				GiveUp:          cmd.Duration("give-up"),
 				Chromium:        cmd.String("chromium"),
 				BrowserTabs:     cmd.Int("browser-tabs"),
 				Hosting:         hostingSettings(cmd),
