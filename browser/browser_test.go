@@ -179,7 +179,11 @@ func TestRenderRedirect(t *testing.T) {
 
 func TestRenderMetaRefresh(t *testing.T) {
 	e := newSite(t, true)
-	p := startPool(t, e, Options{Settle: 300 * time.Millisecond})
+	settle := 300 * time.Millisecond
+	if raceDetector {
+		settle = time.Second // the refreshed page was captured before it loaded
+	}
+	p := startPool(t, e, Options{Settle: settle})
 	r := render(t, p, "https://www.site.test/refresh")
 	if r.Error != "" || r.URL != "https://www.site.test/" || !strings.Contains(r.Frames[0].HTML, "<h1>Mairie</h1>") {
 		t.Errorf("URL %q, error %q", r.URL, r.Error)

@@ -50,11 +50,16 @@ func farmTargets(t testing.TB, f *farm.Farm) []target.Target {
 }
 
 func farmOptions(f *farm.Farm) Options {
+	timeout := 2 * time.Second
+	if raceDetector {
+		// The legacy-TLS site's handshake and fallback ran out of 2 s.
+		timeout = 8 * time.Second
+	}
 	return Options{
 		Concurrency: 8,
 		TLSProbe:    true,
 		Fetch: fetch.Options{
-			Timeout:   2 * time.Second,
+			Timeout:   timeout,
 			Retries:   -1,
 			ConnectTo: f.ConnectTo(),
 			CACertPEM: [][]byte{f.CACertPEM()},
