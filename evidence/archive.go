@@ -673,8 +673,8 @@ func (a *Archive) Close(ended time.Time) (*Result, error) {
 // writeManifest writes the manifest file, streaming the spooled findings
 // and records, and returns its detached signature (see Sign). The manifest
 // is read back once to be signed: pure Ed25519 (RFC 8032), which OpenSSL
-// and any ed25519 library verify, needs the whole message at once, so the
-// scan's memory stays flat and only this last step holds the manifest.
+// and any ed25519 library verify, needs the whole message at once; SignFile
+// gives it the file mapped, a few megabytes resident at a time.
 func (a *Archive) writeManifest(m *Manifest) (sig []byte, err error) {
 	f, err := os.CreateTemp(a.dir, ".manifest-*.json")
 	if err != nil {
@@ -699,11 +699,9 @@ func (a *Archive) writeManifest(m *Manifest) (sig []byte, err error) {
 	if err := f.Sync(); err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
 	}
-	data, err := os.ReadFile(f.Name())
-	if err != nil {
+	if sig, err = SignFile(a.o.Key, f); err != nil {
 		return nil, fmt.Errorf("evidence: signing manifest: %w", err)
 	}
-	sig = Sign(a.o.Key, data)
 	err = f.Close()
 	if err == nil {
 		err = os.Rename(f.Name(), filepath.Join(a.dir, ManifestFile))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -91,6 +92,9 @@ type ScanOptions struct {
 	StdoutIsTTY, StderrIsTTY bool
 	Settings                 map[string]string
 	onSummary                func(*scan.Summary)
+	// onSite, a test hook, is called after each site is written, with the
+	// number written so far.
+	onSite func(n int)
 }
 
 // Scan runs `vigie scan` and returns the exit status.
@@ -229,6 +233,9 @@ func Scan(ctx context.Context, o ScanOptions) (int, error) {
 			}
 		}
 		prog.site(r)
+		if o.onSite != nil {
+			o.onSite(prog.count)
+		}
 		return nil
 	})
 	prog.done()
@@ -324,7 +331,7 @@ type recordedLister interface {
 }
 
 // resumeScan reads scan id from st and returns it with the targets it has
-// not recorded yet.
+// not recorded yet, filtered in targets' own array.
 func resumeScan(ctx context.Context, st store.Store, id string, targets []target.Target, stderr io.Writer) (*store.Scan, []target.Target, error) {
 	if st == nil {
 		return nil, nil, errors.New("--resume needs the database holding the scan (--db)")
@@ -347,13 +354,10 @@ func resumeScan(ctx context.Context, st store.Store, id string, targets []target
 	if err != nil {
 		return nil, nil, fmt.Errorf("--resume: %w", err)
 	}
-	left := make([]target.Target, 0, len(targets))
-	for _, t := range targets {
-		if !done[t.URL] {
-			left = append(left, t)
-		}
-	}
-	fmt.Fprintf(stderr, "scan %s: resuming: %d of %d sites already recorded, %d to audit\n", id, len(targets)-len(left), len(targets), len(left))
+	// In place: a copy of 100,000 targets would stay live all the scan.
+	total := len(targets)
+	left := slices.DeleteFunc(targets, func(t target.Target) bool { return done[t.URL] })
+	fmt.Fprintf(stderr, "scan %s: resuming: %d of %d sites already recorded, %d to audit\n", id, total-len(left), total, len(left))
 	return sc, left, nil
 }
 

@@ -74,8 +74,36 @@ type Options struct {
 	// transparency checks accept (see check/transparency.Limits).
 	RetentionLimits map[string]int
 
+	// BatchSites and BatchWait bound the batches in which Run records the
+	// sites (default 32 sites, 200 ms after the first site of the batch
+	// was examined): one transaction per batch rather than per site. Only
+	// the batch open when the process dies is lost (--resume audits its
+	// sites again).
+	BatchSites int
+	BatchWait  time.Duration
+
 	// onEngine lets tests reach the engine Run starts.
 	onEngine func(*Engine)
+}
+
+// Defaults of Options.BatchSites and BatchWait.
+const (
+	DefaultBatchSites = 32
+	DefaultBatchWait  = 200 * time.Millisecond
+)
+
+func (o *Options) batchSites() int {
+	if o.BatchSites > 0 {
+		return o.BatchSites
+	}
+	return DefaultBatchSites
+}
+
+func (o *Options) batchWait() time.Duration {
+	if o.BatchWait > 0 {
+		return o.BatchWait
+	}
+	return DefaultBatchWait
 }
 
 // Result is one audited site.
@@ -107,6 +135,29 @@ type Summary struct {
 	Regressed  int
 	// Evidence describes the evidence written, nil without.
 	Evidence *evidence.Result
+}
+
+// count adds a recorded site to the summary's totals: the summary keeps
+// counts, never the results.
+func (sum *Summary) count(res *Result) {
+	sum.Sites++
+	if res.Site.Error != "" {
+		sum.Failed++
+	}
+	for _, f := range res.Findings {
+		sum.Findings++
+		sum.BySeverity[f.Severity]++
+	}
+	for _, c := range res.Changes {
+		switch c.Kind {
+		case store.ChangeNew:
+			sum.New++
+		case store.ChangeFixed:
+			sum.Fixed++
+		case store.ChangeRegressed:
+			sum.Regressed++
+		}
+	}
 }
 
 // Run audits targets and calls emit once per site, from one goroutine at a
@@ -166,6 +217,7 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan target.Target)
+	results := make(chan *Result)
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -180,53 +232,54 @@ func Run(ctx context.Context, targets []target.Target, o Options, emit func(*Res
 		cancel()
 	}
 	for range o.Concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for t := range jobs {
 				res, err := eng.examine(ctx, t, sum.Scan)
 				if err != nil {
 					fail(err)
 					continue
 				}
-				// Recorded and emitted under one lock, so that the store
-				// keeps the sites in the order the results were written
-				// (vigie report writes them again in that order).
-				mu.Lock()
-				if err := eng.record(ctx, sum.Scan, res); err != nil {
-					mu.Unlock()
-					fail(err)
-					continue
-				}
-				sum.Sites++
-				if res.Site.Error != "" {
-					sum.Failed++
-				}
-				for _, f := range res.Findings {
-					sum.Findings++
-					sum.BySeverity[f.Severity]++
-				}
-				for _, c := range res.Changes {
-					switch c.Kind {
-					case "new":
-						sum.New++
-					case "fixed":
-						sum.Fixed++
-					case "regressed":
-						sum.Regressed++
+				shed(res.Site)
+				results <- res
+			}
+		})
+	}
+	// One writer records the examined sites in batches (one transaction
+	// each) and emits them in the order recorded, so that the store keeps
+	// the sites in the order the results were written (vigie report
+	// writes them again in that order). A site is emitted only once its
+	// batch is committed: an interrupted scan has written the sites it
+	// recorded, no more, and --resume audits the others.
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		emitting, storing := emit != nil, true
+		w := batchWriter{max: o.batchSites(), wait: o.batchWait(), flush: func(batch []*Result) {
+			if !storing {
+				return // the store failed: the scan is stopping
+			}
+			// A site examined is recorded even when the scan is being
+			// interrupted: only the batch open when the process dies is
+			// lost.
+			rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer rcancel()
+			if err := eng.recordBatch(rctx, sum.Scan, batch); err != nil {
+				fail(err)
+				storing = false
+				return
+			}
+			for _, res := range batch {
+				sum.count(res)
+				if emitting {
+					if err := emit(res); err != nil {
+						fail(err)
+						emitting = false
 					}
 				}
-				var emitErr error
-				if firstErr == nil && emit != nil {
-					emitErr = emit(res)
-				}
-				mu.Unlock()
-				if emitErr != nil {
-					fail(emitErr)
-				}
 			}
-		}()
-	}
+		}}
+		w.run(results)
+	}()
 feed:
 	for _, t := range targets {
 		select {
@@ -237,6 +290,8 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
+	close(results)
+	<-written
 
 	sum.Scan.Ended = time.Now().UTC()
 	if ar != nil {
@@ -400,6 +455,54 @@ func (e *Engine) record(ctx context.Context, sc store.Scan, res *Result) error {
 	if e.o.Store == nil {
 		return nil
 	}
+	rec := siteRecord(res)
+	recorded, changes, err := e.o.Store.RecordSite(ctx, sc.ID, rec.Site, rec.Findings)
+	if err != nil {
+		return fmt.Errorf("recording %s: %w", res.Site.URL, err)
+	}
+	res.Findings, res.Changes = recorded, changes
+	return nil
+}
+
+// recordBatch is record for several sites, in one transaction when the
+// store can (store.BatchRecorder).
+func (e *Engine) recordBatch(ctx context.Context, sc store.Scan, batch []*Result) error {
+	br, ok := e.o.Store.(store.BatchRecorder)
+	if !ok || len(batch) == 1 {
+		for _, res := range batch {
+			if err := e.record(ctx, sc, res); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	recs := make([]store.SiteRecord, len(batch))
+	for i, res := range batch {
+		recs[i] = siteRecord(res)
+	}
+	recorded, err := br.RecordSites(ctx, sc.ID, recs)
+	if err != nil {
+		return fmt.Errorf("recording %d sites: %w", len(batch), err)
+	}
+	for i, res := range batch {
+		res.Findings, res.Changes = recorded[i].Findings, recorded[i].Changes
+	}
+	return nil
+}
+
+// shed drops what an examined site no longer needs before it waits in a
+// batch: the page bodies, read by the checks and the evidence only.
+func shed(site *observation.Site) {
+	for i := range site.Pages {
+		site.Pages[i].Body = nil
+	}
+	if site.SecurityTxt != nil {
+		site.SecurityTxt.Body = nil
+	}
+}
+
+// siteRecord is what the store keeps of an examined site.
+func siteRecord(res *Result) store.SiteRecord {
 	site := res.Site
 	sr := store.SiteResult{
 		URL: site.URL, Organisation: site.Organisation, Tags: site.Tags,
@@ -412,12 +515,7 @@ func (e *Engine) record(ctx context.Context, sc store.Scan, res *Result) error {
 			sr.HTTPObservatory = b
 		}
 	}
-	recorded, changes, err := e.o.Store.RecordSite(ctx, sc.ID, sr, res.Findings)
-	if err != nil {
-		return fmt.Errorf("recording %s: %w", site.URL, err)
-	}
-	res.Findings, res.Changes = recorded, changes
-	return nil
+	return store.SiteRecord{Site: sr, Findings: res.Findings}
 }
 
 // probeTLS runs the TLS prober on the site's HTTPS origin when the HTTPS

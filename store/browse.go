@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"vigie/finding"
+	"vigie/observation"
 )
 
 // Roles of dashboard accounts.
@@ -92,6 +93,17 @@ type Query struct {
 	// NoTotal spares counting the findings selected in all: Query then
 	// returns -1 as the total.
 	NoTotal bool
+	// Search keeps findings whose searchable words (SearchText) include
+	// every word of it (SearchWords), each as a word or a word's start,
+	// through the back end's full-text index; SearchChecks, when set,
+	// also keeps findings of those checks (whose titles in the catalogue
+	// match, which the store does not know).
+	Search       string
+	SearchChecks []string
+	// MaxTotal, when positive, stops counting at that many findings past
+	// the page's offset: the total is then at most Offset+MaxTotal, and
+	// a total of exactly that means "at least".
+	MaxTotal int
 }
 
 // SiteSummary is a site as of its latest audit, with its open findings.
@@ -110,9 +122,9 @@ type SiteSummary struct {
 
 // SiteQuery selects sites. Zero fields select everything.
 type SiteQuery struct {
-	// Organisation and Tag match exactly; Text is a case-insensitive
-	// substring of the URL.
-	Organisation, Tag, Text string
+	// URL, Organisation and Tag match exactly; Text is a
+	// case-insensitive substring of the URL.
+	URL, Organisation, Tag, Text string
 	// Failing keeps sites with at least one open finding at or above
 	// MinSeverity (any severity when zero): the dashboard passes its
 	// failure threshold, so that informational notes make no site failing.
@@ -123,6 +135,72 @@ type SiteQuery struct {
 	// NoTotal spares the count (SiteSummaries returns -1).
 	After   string
 	NoTotal bool
+}
+
+// OrganisationSummary is an organisation with the sites it has (as of
+// their latest audits) or the directory entry it has, and their open
+// findings.
+type OrganisationSummary struct {
+	Name string
+	// DPO and Parent come from the directory (cases.Organisation).
+	DPO, Parent string
+	// Sites counts its sites, Failing those with an open finding at or
+	// above the query's threshold.
+	Sites, Failing int
+	// Open counts its open findings by severity name (non-zero ones).
+	Open map[string]int
+	// Findings is the number of its open findings of every severity.
+	Findings int
+}
+
+// OrganisationQuery selects organisations. Zero fields select everything.
+type OrganisationQuery struct {
+	// Text is a case-insensitive substring of the name; Tag keeps the
+	// organisations labelled with it and those with a site that carries
+	// it.
+	Text, Tag string
+	// Threshold is the failure threshold counting failing sites (zero:
+	// finding.DefaultThreshold); informational notes never fail a site.
+	Threshold     finding.Severity
+	Limit, Offset int
+}
+
+// OpenCount is how many findings of a check and severity are open.
+type OpenCount struct {
+	Check    string
+	Severity finding.Severity
+	N        int
+}
+
+// Summaries answers the dashboard's aggregate questions from totals the
+// store keeps as it records sites, never by reading every finding.
+// Implementations are safe for concurrent use.
+type Summaries interface {
+	// OpenCounts returns the open findings by check and severity (non-zero
+	// counts only), ordered by check then severity.
+	OpenCounts(ctx context.Context) ([]OpenCount, error)
+	// SiteCounts returns how many sites there are (as of their latest
+	// audits) and how many have an open finding that is a failure at the
+	// threshold (zero: finding.DefaultThreshold).
+	SiteCounts(ctx context.Context, threshold finding.Severity) (sites, failing int, err error)
+	// OrganisationSummaries returns one page of organisations, those
+	// with the most open findings first, then by name, and how many q
+	// selects in all.
+	OrganisationSummaries(ctx context.Context, q OrganisationQuery) ([]OrganisationSummary, int, error)
+	// OrganisationSites returns one page of an organisation's sites (as
+	// of their latest audits) ordered by URL, each with the retention
+	// statements of its latest successful audit, and how many sites the
+	// organisation has.
+	OrganisationSites(ctx context.Context, organisation string, limit, offset int) ([]OrganisationSite, int, error)
+}
+
+// OrganisationSite is a site of an organisation and what its latest
+// successful audit read in its notices.
+type OrganisationSite struct {
+	URL string
+	// Scan is the latest successful audit's scan, "" when none worked.
+	Scan      string
+	Retention []observation.RetentionStatement
 }
 
 // SiteAudit is one audit of a site: which scan, its outcome, and what it
@@ -150,6 +228,7 @@ type ScanSummary struct {
 // Browser answers the dashboard's questions over the scan history.
 // Implementations are safe for concurrent use.
 type Browser interface {
+	Summaries
 	// Query returns one page of the findings q selects, ordered like
 	// Store.Findings, and how many it selects in all.
 	Query(ctx context.Context, q Query) ([]finding.Finding, int, error)

@@ -115,6 +115,31 @@ type Filter struct {
 	Limit int
 }
 
+// SiteRecord is one site of a batch given to RecordSites: the site and
+// its findings, as RecordSite takes them.
+type SiteRecord struct {
+	Site     SiteResult
+	Findings []finding.Finding
+}
+
+// Recorded is what RecordSite returns for one site of a batch: the
+// findings with their history filled in, and the changes the scan made.
+type Recorded struct {
+	Findings []finding.Finding
+	Changes  []Change
+}
+
+// BatchRecorder is a Store that records several sites of a scan in one
+// transaction, which costs much less than one transaction per site (a
+// SQLite commit writes the WAL, PostgreSQL's waits for its flush). Both back
+// ends implement it.
+type BatchRecorder interface {
+	// RecordSites records sites in scan scanID in order, each as RecordSite
+	// would, all in one transaction: on error nothing of the batch is
+	// stored. It returns one Recorded per site, in order.
+	RecordSites(ctx context.Context, scanID string, sites []SiteRecord) ([]Recorded, error)
+}
+
 // Store is the scan history. Implementations are safe for concurrent use.
 //
 // Times are stored in UTC with nanosecond precision. A scan's sites are

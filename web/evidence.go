@@ -70,36 +70,86 @@ type evidenceView struct {
 	Exchanges []exchangeView
 }
 
-// verifyCache remembers the verification of evidence directories, keyed
-// by directory and manifest modification time: evidence is written once.
+// verifyCache remembers, for a few evidence directories, the parsed
+// manifest and the outcome of verifying the whole directory, so that a
+// finding page reads neither the archive nor the manifest again on each
+// view. An entry holds while the directory's files are those it was made
+// from: same names, sizes, modification and status-change times and inode
+// numbers (see archiveState). Rewriting a WARC file or the manifest, even
+// with its modification time put back, changes its status-change time
+// and so the entry is dropped and the directory verified again.
 type verifyCache struct {
-	mu sync.Mutex
-	m  map[string]*evidence.Report
+	mu    sync.Mutex
+	m     map[string]*verifiedDir
+	order []string // directories, oldest entry first
+	// reads counts the verifications remembered, for tests.
+	reads int
 }
 
-func (c *verifyCache) verify(dir string) (*evidence.Report, error) {
-	st, err := os.Stat(filepath.Join(dir, evidence.ManifestFile))
+// maxVerified bounds the directories verifyCache remembers.
+const maxVerified = 16
+
+type verifiedDir struct {
+	state    string
+	manifest *evidence.Manifest
+	mErr     error
+	rep      *evidence.Report
+	vErr     error
+}
+
+// archiveState describes the files of an evidence directory as the file
+// system reports them, without reading them.
+func archiveState(dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	key := dir + "\x00" + st.ModTime().String()
+	var b strings.Builder
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%s\x00", e.Name(), info.Size(), info.ModTime().UnixNano(), fileIdentity(info))
+	}
+	return b.String(), nil
+}
+
+// load returns dir's manifest and verification, from the cache when the
+// directory has not changed since.
+func (c *verifyCache) load(dir string) *verifiedDir {
+	state, err := archiveState(dir)
+	if err != nil {
+		return &verifiedDir{mErr: err, vErr: err}
+	}
 	c.mu.Lock()
-	rep, ok := c.m[key]
+	d, ok := c.m[dir]
 	c.mu.Unlock()
-	if ok {
-		return rep, nil
+	if ok && d.state == state {
+		return d
 	}
-	rep, err = evidence.Verify(dir, evidence.VerifyOptions{})
-	if err != nil {
-		return nil, err
+	d = &verifiedDir{state: state}
+	d.manifest, d.mErr = readManifest(dir)
+	d.rep, d.vErr = evidence.Verify(dir, evidence.VerifyOptions{})
+	if after, err := archiveState(dir); err != nil || after != state {
+		// Written while read: verified, but not remembered.
+		return d
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reads++
 	if c.m == nil {
-		c.m = map[string]*evidence.Report{}
+		c.m = map[string]*verifiedDir{}
 	}
-	c.m[key] = rep
-	c.mu.Unlock()
-	return rep, nil
+	if _, ok := c.m[dir]; !ok {
+		c.order = append(c.order, dir)
+	}
+	c.m[dir] = d
+	for len(c.order) > maxVerified {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	return d
 }
 
 // evidenceDir returns the evidence directory holding a finding's records:
@@ -224,14 +274,15 @@ func (s *Server) findingEvidence(r *http.Request, f *finding.Finding) evidenceVi
 		return ev
 	}
 	ev.Dir = dir
-	m, err := readManifest(dir)
+	vd := s.verified.load(dir)
+	m, err := vd.manifest, vd.mErr
 	if err != nil {
 		ev.Missing = "evidence.unreadable"
 		ev.Problems = []string{err.Error()}
 		return ev
 	}
 	ev.Scan, ev.Masked = m.Scan, m.Redaction.Masked
-	if rep, err := s.verified.verify(dir); err != nil {
+	if rep, err := vd.rep, vd.vErr; err != nil {
 		ev.Problems = []string{err.Error()}
 	} else {
 		ev.Key, ev.Problems = rep.Key, rep.Problems
@@ -412,7 +463,8 @@ func (s *Server) recordPayload(w http.ResponseWriter, r *http.Request, v *view) 
 	if !ok {
 		return
 	}
-	m, err := readManifest(dir)
+	vd := s.verified.load(dir)
+	m, err := vd.manifest, vd.mErr
 	if err != nil {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return

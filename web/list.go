@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,8 +21,10 @@ const pageSize = 50
 // exports, keeping the filters.
 type pager struct {
 	Page, Pages, Total int
-	Prev, Next         string
-	CSV, JSONL         string
+	// AtLeast is set when counting stopped at Total (see maxCount).
+	AtLeast    bool
+	Prev, Next string
+	CSV, JSONL string
 }
 
 func newPager(r *http.Request, page, total int) pager {
@@ -74,7 +77,10 @@ func findingQuery(r *http.Request) (store.Query, error) {
 			Site: v.Get("site"), Check: v.Get("check"), Organisation: v.Get("organisation"),
 			Scan: v.Get("scan"),
 		},
-		Tag: v.Get("tag"), Text: strings.TrimSpace(v.Get("q")),
+		Tag: v.Get("tag"),
+	}
+	if text := strings.TrimSpace(v.Get("q")); text != "" {
+		q.Search, q.SearchChecks = text, checksTitled(text)
 	}
 	if s := v.Get("severity"); s != "" {
 		sev, err := finding.ParseSeverity(s)
@@ -98,6 +104,41 @@ func findingQuery(r *http.Request) (store.Query, error) {
 	}
 	return q, nil
 }
+
+// checksTitled returns the checks whose catalogue title, in French or in
+// English, holds every word of text (each as a word or a word's start):
+// the finding lists show those titles, which the store does not keep.
+func checksTitled(text string) []string {
+	words := store.SearchWords(text)
+	if len(words) == 0 {
+		return nil
+	}
+	var ids []string
+	for _, m := range check.Catalogue() {
+		for _, title := range []string{m.Title.FR, m.Title.EN} {
+			if hasWords(store.SearchWords(title), words) {
+				ids = append(ids, m.ID)
+				break
+			}
+		}
+	}
+	return ids
+}
+
+// hasWords reports whether every word of want starts a word of have.
+func hasWords(have, want []string) bool {
+	for _, w := range want {
+		if !slices.ContainsFunc(have, func(h string) bool { return strings.HasPrefix(h, w) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxCount bounds how many findings past a page's offset a list counts:
+// beyond it the pager says "at least", so that a broad filter over a
+// million findings does not count them all on every page.
+const maxCount = 2000
 
 // findingRow is a finding as lists show it.
 type findingRow struct {
@@ -146,13 +187,15 @@ func (s *Server) findings(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	page := pageNumber(r)
-	q.Limit, q.Offset = pageSize, (page-1)*pageSize
+	q.Limit, q.Offset, q.MaxTotal = pageSize, (page-1)*pageSize, maxCount
 	fs, total, err := s.o.Browser.Query(r.Context(), q)
 	if err != nil {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return
 	}
+	p := newPager(r, page, total)
+	p.AtLeast = total >= q.Offset+maxCount
 	s.render(w, r, v, http.StatusOK, "findings.html", findingsData{
-		Query: r.URL.Query(), Rows: v.findingRows(fs), Pager: newPager(r, page, total), Checks: check.Catalogue(),
+		Query: r.URL.Query(), Rows: v.findingRows(fs), Pager: p, Checks: check.Catalogue(),
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"vigie/observation"
-	"vigie/store"
 )
 
 // maxOrgSites bounds the sites an organisation page reads the history of.
@@ -33,30 +32,18 @@ type orgData struct {
 func (s *Server) organisation(w http.ResponseWriter, r *http.Request, v *view) {
 	name := r.URL.Query().Get("name")
 	ctx := r.Context()
-	sums, total, err := s.o.Browser.SiteSummaries(ctx, store.SiteQuery{Organisation: name, Limit: maxOrgSites})
+	sites, total, err := s.o.Browser.OrganisationSites(ctx, name, maxOrgSites, 0)
 	if err != nil {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return
 	}
-	if len(sums) == 0 {
+	if len(sites) == 0 {
 		s.fail(w, r, v, http.StatusNotFound, nil)
 		return
 	}
-	d := orgData{Name: name, More: total > len(sums)}
-	for _, sum := range sums {
-		hist, err := s.o.Browser.SiteHistory(ctx, sum.URL)
-		if err != nil {
-			s.fail(w, r, v, http.StatusInternalServerError, err)
-			return
-		}
-		site := orgSite{URL: sum.URL}
-		for _, a := range hist {
-			if a.Result.OK() {
-				site.Scan, site.Retention = a.Scan, a.Result.Retention
-				break
-			}
-		}
-		d.Sites = append(d.Sites, site)
+	d := orgData{Name: name, More: total > len(sites)}
+	for _, site := range sites {
+		d.Sites = append(d.Sites, orgSite{URL: site.URL, Scan: site.Scan, Retention: site.Retention})
 	}
 	s.render(w, r, v, http.StatusOK, "organisation.html", d)
 }

@@ -38,37 +38,31 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *view) {
 	ctx := r.Context()
 	d := overviewData{BySeverity: map[string]int{}}
 	var err error
-	if _, d.Sites, err = s.o.Browser.SiteSummaries(ctx, store.SiteQuery{Limit: 1}); err != nil {
-		s.fail(w, r, v, http.StatusInternalServerError, err)
-		return
-	}
 	d.Threshold = s.threshold().String()
-	if _, d.Failing, err = s.o.Browser.SiteSummaries(ctx, store.SiteQuery{Failing: true, MinSeverity: s.threshold(), Limit: 1}); err != nil {
+	// Totals the store keeps as it records sites: no finding is read.
+	if d.Sites, d.Failing, err = s.o.Browser.SiteCounts(ctx, s.threshold()); err != nil {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return
 	}
-	// Open findings at or above each severity; differences give each one.
-	above := 0
-	for sev := finding.Critical; sev >= finding.Info; sev-- {
-		_, n, err := s.o.Browser.Query(ctx, store.Query{Filter: store.Filter{MinSeverity: sev, Limit: 1}, State: store.StateOpen})
-		if err != nil {
-			s.fail(w, r, v, http.StatusInternalServerError, err)
-			return
-		}
-		d.BySeverity[sev.String()] = n - above
-		if !sev.IsFailure(s.threshold()) {
-			d.Notes += n - above
-		}
-		above = n
+	counts, err := s.o.Browser.OpenCounts(ctx)
+	if err != nil {
+		s.fail(w, r, v, http.StatusInternalServerError, err)
+		return
 	}
-	d.Open = above
-	for _, m := range check.Catalogue() {
-		_, n, err := s.o.Browser.Query(ctx, store.Query{Filter: store.Filter{Check: m.ID, Limit: 1}, State: store.StateOpen})
-		if err != nil {
-			s.fail(w, r, v, http.StatusInternalServerError, err)
-			return
+	byCheck := map[string]int{}
+	for sev := finding.Info; sev <= finding.Critical; sev++ {
+		d.BySeverity[sev.String()] = 0
+	}
+	for _, c := range counts {
+		d.BySeverity[c.Severity.String()] += c.N
+		d.Open += c.N
+		if !c.Severity.IsFailure(s.threshold()) {
+			d.Notes += c.N
 		}
-		if n > 0 {
+		byCheck[c.Check] += c.N
+	}
+	for _, m := range check.Catalogue() {
+		if n := byCheck[m.ID]; n > 0 {
 			d.ByCheck = append(d.ByCheck, checkCount{ID: m.ID, Title: v.L.Pick(m.Title.FR, m.Title.EN), Severity: m.Severity.String(), Open: n})
 		}
 	}

@@ -65,7 +65,9 @@ func (s *Server) sites(w http.ResponseWriter, r *http.Request, v *view) {
 
 // eachSite calls fn with every site q selects, reading in batches.
 func (s *Server) eachSite(r *http.Request, q store.SiteQuery, fn func(store.SiteSummary) error) error {
-	q.Limit, q.Offset = exportBatch, 0
+	// Keyset pagination: each batch starts after the last URL, with no
+	// offset to walk again.
+	q.Limit, q.Offset, q.NoTotal = exportBatch, 0, true
 	for {
 		batch, _, err := s.o.Browser.SiteSummaries(r.Context(), q)
 		if err != nil {
@@ -79,7 +81,7 @@ func (s *Server) eachSite(r *http.Request, q store.SiteQuery, fn func(store.Site
 		if len(batch) < exportBatch {
 			return nil
 		}
-		q.Offset += exportBatch
+		q.After = batch[len(batch)-1].URL
 	}
 }
 
@@ -127,15 +129,13 @@ func (s *Server) site(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	ctx := r.Context()
 	d := siteData{URL: u}
-	rows, _, err := s.o.Browser.SiteSummaries(ctx, store.SiteQuery{Text: u, Limit: exportBatch})
+	rows, _, err := s.o.Browser.SiteSummaries(ctx, store.SiteQuery{URL: u, Limit: 1, NoTotal: true})
 	if err != nil {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return
 	}
-	for i := range rows {
-		if rows[i].URL == u {
-			d.Summary = &rows[i]
-		}
+	if len(rows) == 1 {
+		d.Summary = &rows[0]
 	}
 	if d.Summary == nil {
 		s.fail(w, r, v, http.StatusNotFound, nil)
@@ -174,16 +174,10 @@ type gradeTest struct {
 	observatory.Test
 }
 
-// orgRow is an organisation with its sites, open findings and cases.
+// orgRow is an organisation with its open findings and cases.
 type orgRow struct {
-	Name     string
-	DPO      string
-	Parent   string
-	Sites    []string
-	Failing  int
-	Open     map[string]int
-	Cases    []cases.Case
-	Findings int
+	store.OrganisationSummary
+	Cases []cases.Case
 }
 
 var orgHeader = []string{"organisation", "dpo_email", "parent", "sites", "failing_sites", "cases", "critical", "high", "medium", "low", "info"}
@@ -198,79 +192,37 @@ type orgRecord struct {
 	Open    map[string]int `json:"open"`
 }
 
-// organisationRows gathers the organisations of the sites (and of the
-// directory), filtered by a name substring.
-func (s *Server) organisationRows(r *http.Request, text string) ([]orgRow, error) {
-	byName := map[string]*orgRow{}
-	get := func(name string) *orgRow {
-		o := byName[name]
-		if o == nil {
-			o = &orgRow{Name: name, Open: map[string]int{}}
-			byName[name] = o
-		}
-		return o
-	}
-	err := s.eachSite(r, store.SiteQuery{}, func(site store.SiteSummary) error {
-		o := get(site.Organisation)
-		o.Sites = append(o.Sites, site.URL)
-		failing := false
-		for k, n := range site.Open {
-			o.Open[k] += n
-			o.Findings += n
-			sev, err := finding.ParseSeverity(k)
-			failing = failing || n > 0 && err == nil && sev.IsFailure(s.threshold())
-		}
-		if failing {
-			o.Failing++
-		}
-		return nil
-	})
+// organisationQuery reads the organisations list's filters.
+func (s *Server) organisationQuery(r *http.Request) store.OrganisationQuery {
+	v := r.URL.Query()
+	return store.OrganisationQuery{Text: strings.TrimSpace(v.Get("q")), Tag: v.Get("tag"), Threshold: s.threshold()}
+}
+
+// organisationRows returns one page of organisations (all of them when
+// q.Limit is zero), counted by the store, with their cases.
+func (s *Server) organisationRows(r *http.Request, q store.OrganisationQuery) ([]orgRow, int, error) {
+	sums, total, err := s.o.Browser.OrganisationSummaries(r.Context(), q)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if s.o.Cases != nil {
-		orgs, err := s.o.Cases.Organisations(r.Context())
-		if err != nil {
-			return nil, err
-		}
-		for _, org := range orgs {
-			o := get(org.Name)
-			o.DPO, o.Parent = org.DPOEmail, org.Parent
-		}
+	rows := make([]orgRow, len(sums))
+	index := make(map[string]int, len(sums))
+	for i, o := range sums {
+		rows[i].OrganisationSummary = o
+		index[o.Name] = i
+	}
+	if s.o.Cases != nil && len(rows) > 0 {
 		all, err := s.o.Cases.Cases(r.Context())
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		for _, c := range all {
-			o := get(c.Organisation)
-			o.Cases = append(o.Cases, c)
+			if i, ok := index[c.Organisation]; ok {
+				rows[i].Cases = append(rows[i].Cases, c)
+			}
 		}
 	}
-	// A tag keeps the organisations labelled with it and those with a
-	// site that carries it.
-	var tagOrgs, tagSites map[string]bool
-	if tag := r.URL.Query().Get("tag"); tag != "" {
-		if tagOrgs, tagSites, err = s.tagged(r, tag); err != nil {
-			return nil, err
-		}
-	}
-	var out []orgRow
-	for _, o := range byName {
-		if text != "" && !strings.Contains(strings.ToLower(o.Name), strings.ToLower(text)) {
-			continue
-		}
-		if tagOrgs != nil && !tagOrgs[o.Name] && !slices.ContainsFunc(o.Sites, func(u string) bool { return tagSites[u] }) {
-			continue
-		}
-		out = append(out, *o)
-	}
-	slices.SortFunc(out, func(a, b orgRow) int {
-		if a.Findings != b.Findings {
-			return b.Findings - a.Findings
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
-	return out, nil
+	return rows, total, nil
 }
 
 type orgsData struct {
@@ -281,38 +233,53 @@ type orgsData struct {
 }
 
 func (s *Server) organisations(w http.ResponseWriter, r *http.Request, v *view) {
-	text := strings.TrimSpace(r.URL.Query().Get("q"))
-	rows, err := s.organisationRows(r, text)
+	q := s.organisationQuery(r)
+	if format := r.URL.Query().Get("format"); format != "" {
+		s.exportOrganisations(w, r, v, q, format)
+		return
+	}
+	page := pageNumber(r)
+	q.Limit, q.Offset = pageSize, (page-1)*pageSize
+	rows, total, err := s.organisationRows(r, q)
 	if err != nil {
 		s.fail(w, r, v, http.StatusInternalServerError, err)
 		return
 	}
-	if format := r.URL.Query().Get("format"); format != "" {
-		e, err := newExporter(w, format, "organisations", orgHeader)
-		if err != nil {
-			s.fail(w, r, v, http.StatusBadRequest, err)
-			return
-		}
-		for _, o := range rows {
-			var ids []string
-			for _, c := range o.Cases {
-				ids = append(ids, c.ID)
-			}
-			cells := append([]string{o.Name, o.DPO, o.Parent, strings.Join(o.Sites, " "), itoa(o.Failing), strings.Join(ids, " ")}, severityCells(o.Open)...)
-			if err = e.row(cells, orgRecord{o.Name, o.DPO, o.Parent, o.Sites, o.Failing, ids, o.Open}); err != nil {
-				break
-			}
-		}
-		if err == nil {
-			err = e.close()
-		}
-		if err != nil {
-			s.o.Log.Warn("export organisations", "err", err)
-		}
+	s.render(w, r, v, http.StatusOK, "organisations.html", orgsData{Text: q.Text, Tag: q.Tag, Rows: rows, Pager: newPager(r, page, total)})
+}
+
+// exportOrganisations writes every organisation q selects with the URLs
+// of its sites, read in one pass over the sites.
+func (s *Server) exportOrganisations(w http.ResponseWriter, r *http.Request, v *view, q store.OrganisationQuery, format string) {
+	e, err := newExporter(w, format, "organisations", orgHeader)
+	if err != nil {
+		s.fail(w, r, v, http.StatusBadRequest, err)
 		return
 	}
-	page := pageNumber(r)
-	p := newPager(r, page, len(rows))
-	lo := min(len(rows), (page-1)*pageSize)
-	s.render(w, r, v, http.StatusOK, "organisations.html", orgsData{Text: text, Tag: r.URL.Query().Get("tag"), Rows: rows[lo:min(len(rows), lo+pageSize)], Pager: p})
+	rows, _, err := s.organisationRows(r, q)
+	sites := map[string][]string{}
+	if err == nil {
+		err = s.eachSite(r, store.SiteQuery{}, func(site store.SiteSummary) error {
+			sites[site.Organisation] = append(sites[site.Organisation], site.URL)
+			return nil
+		})
+	}
+	for _, o := range rows {
+		if err != nil {
+			break
+		}
+		var ids []string
+		for _, c := range o.Cases {
+			ids = append(ids, c.ID)
+		}
+		urls := sites[o.Name]
+		cells := append([]string{o.Name, o.DPO, o.Parent, strings.Join(urls, " "), itoa(o.Failing), strings.Join(ids, " ")}, severityCells(o.Open)...)
+		err = e.row(cells, orgRecord{o.Name, o.DPO, o.Parent, urls, o.Failing, ids, o.Open})
+	}
+	if err == nil {
+		err = e.close()
+	}
+	if err != nil {
+		s.o.Log.Warn("export organisations", "err", err)
+	}
 }

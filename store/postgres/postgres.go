@@ -89,8 +89,13 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		// another, only for (or hold off) EndScan's update of the row.
 		LockScan: "SELECT 1 FROM scans WHERE id = ? FOR SHARE",
 		Retry:    retryable,
+		Search:   search,
 	})
 	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: open %s: %w", shown, err)
+	}
+	if _, err := q.FillSearchText(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: open %s: %w", shown, err)
 	}
@@ -109,11 +114,43 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("migrations: taking the lock: %w", err)
 	}
 	err = migrations.Up(ctx, db)
+	for _, q := range searchDDL {
+		if err != nil {
+			break
+		}
+		if _, err = conn.ExecContext(ctx, q); err != nil {
+			err = fmt.Errorf("search index: %w", err)
+		}
+	}
 	// Unlock even when ctx is done: the connection goes back to the pool.
 	if _, uerr := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock); uerr != nil {
 		err = errors.Join(err, fmt.Errorf("migrations: releasing the lock: %w", uerr))
 	}
 	return err
+}
+
+// searchDDL is the full-text index of findings.search_text (migration
+// 0013): a tsvector PostgreSQL computes from it on every write, with the
+// 'simple' configuration (no stemming, no stop words: the words are
+// folded already by store.SearchWords), and a GIN index over it.
+var searchDDL = []string{
+	`ALTER TABLE findings ADD COLUMN IF NOT EXISTS search tsvector
+	GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, COALESCE(search_text, ''))) STORED`,
+	`CREATE INDEX IF NOT EXISTS findings_search ON findings USING GIN (search)`,
+}
+
+// search is the full-text condition of store.Query.Search: every word,
+// each as a prefix. Words are letters and digits only, outside
+// to_tsquery's syntax.
+func search(words []string, _ bool) (string, any) {
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 {
+			b.WriteString(" & ")
+		}
+		b.WriteString(w + ":*")
+	}
+	return `f.search @@ to_tsquery('simple'::regconfig, ?)`, b.String()
 }
 
 // retryable reports whether err is a deadlock or serialisation failure,

@@ -74,3 +74,7 @@ func TestOpenRefusesFiles(t *testing.T) {
 func TestWatch(t *testing.T) {
 	storetest.RunWatch(t, func(t *testing.T) storetest.WatchStore { return open(t, pgtest.URL(t)) })
 }
+
+func TestSummaries(t *testing.T) {
+	storetest.RunSummaries(t, func(t *testing.T) storetest.BrowseStore { return open(t, pgtest.URL(t)) })
+}

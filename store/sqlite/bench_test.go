@@ -115,3 +115,44 @@ func BenchmarkRecordSite(b *testing.B) {
 		reportSites(b)
 	})
 }
+
+// BenchmarkRecordSites records the same first audits as
+// BenchmarkRecordSite/new, 32 sites per transaction as vigie scan does
+// (scan.DefaultBatchSites), and reports the database's size per 1,000
+// sites.
+func BenchmarkRecordSites(b *testing.B) {
+	const batch = 32
+	db := benchDB(b, "scan1")
+	b.ReportAllocs()
+	b.ResetTimer()
+	recs := make([]store.SiteRecord, 0, batch)
+	flush := func() {
+		if _, err := db.RecordSites(b.Context(), "scan1", recs); err != nil {
+			b.Fatal(err)
+		}
+		recs = recs[:0]
+	}
+	for i := 0; i < b.N; i++ {
+		s := benchSite(i)
+		recs = append(recs, store.SiteRecord{Site: s, Findings: benchFindings(s.URL, 0, 5)})
+		if len(recs) == batch {
+			flush()
+		}
+	}
+	if len(recs) > 0 {
+		flush()
+	}
+	reportSites(b)
+	b.StopTimer()
+	if _, err := db.w.ExecContext(b.Context(), `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		b.Fatal(err)
+	}
+	var pages, size int64
+	if err := db.w.QueryRowContext(b.Context(), `PRAGMA page_count`).Scan(&pages); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.w.QueryRowContext(b.Context(), `PRAGMA page_size`).Scan(&size); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(pages*size)/(1<<20)/float64(b.N)*1000, "MB/1000sites")
+}

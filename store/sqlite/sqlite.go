@@ -174,12 +174,85 @@ func setUp(ctx context.Context, path string, w, r *sql.DB) (*DB, error) {
 		closeAll()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	q, err := sqldb.New(ctx, sqldb.Options{Name: "sqlite", Read: r, Write: w, Prepare: true})
+	if err := searchIndex(ctx, w); err != nil {
+		closeAll()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	q, err := sqldb.New(ctx, sqldb.Options{Name: "sqlite", Read: r, Write: w, Prepare: true, Search: search, SearchPlan: true})
 	if err != nil {
 		closeAll()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	if _, err := q.FillSearchText(ctx); err != nil {
+		q.Release()
+		closeAll()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
 	return &DB{Queries: q, path: path, w: w, r: r}, nil
+}
+
+// searchDDL is the full-text index of findings.search_text (migration
+// 0013): an FTS5 table reading its text from findings (external content,
+// by rowid) and triggers keeping it in step. The words are folded
+// already (store.SearchWords); unicode61 splits them the same way.
+// findings has no INTEGER PRIMARY KEY, so its rowids are stable only as
+// long as the database is not VACUUMed: Vigie never does, and
+// 'rebuild' mends the index if someone does.
+var searchDDL = []string{
+	`CREATE VIRTUAL TABLE findings_fts USING fts5(search_text, content='findings', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`,
+	`CREATE TRIGGER findings_fts_insert AFTER INSERT ON findings WHEN new.search_text IS NOT NULL BEGIN
+	INSERT INTO findings_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+END`,
+	`CREATE TRIGGER findings_fts_delete AFTER DELETE ON findings WHEN old.search_text IS NOT NULL BEGIN
+	INSERT INTO findings_fts (findings_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);
+END`,
+	`CREATE TRIGGER findings_fts_update AFTER UPDATE OF search_text ON findings
+WHEN old.search_text IS NOT new.search_text BEGIN
+	INSERT INTO findings_fts (findings_fts, rowid, search_text) SELECT 'delete', old.rowid, old.search_text WHERE old.search_text IS NOT NULL;
+	INSERT INTO findings_fts (rowid, search_text) SELECT new.rowid, new.search_text WHERE new.search_text IS NOT NULL;
+END`,
+	`INSERT INTO findings_fts (findings_fts) VALUES ('rebuild')`,
+}
+
+// searchIndex creates the full-text index when the database has none.
+func searchIndex(ctx context.Context, w *sql.DB) error {
+	var n int
+	err := w.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'findings_fts'`).Scan(&n)
+	if err != nil || n > 0 {
+		return err
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range searchDDL {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// search is the full-text condition of store.Query.Search: every word,
+// each as a prefix. Words are letters and digits only, so quoting them
+// is enough to keep FTS5's query syntax out. With many matches, the
+// unary + keeps SQLite from reading the findings by rowid from the
+// matches (then sorting them all): it walks the list's index instead and
+// tests each finding against the matches.
+func search(words []string, many bool) (string, any) {
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(`"` + w + `"*`)
+	}
+	col := `f.rowid`
+	if many {
+		col = `+f.rowid`
+	}
+	return col + ` IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ?)`, b.String()
 }
 
 // Close closes the database.

@@ -171,3 +171,13 @@ func TestWatch(t *testing.T) {
 		return db
 	})
 }
+
+func TestSummaries(t *testing.T) {
+	storetest.RunSummaries(t, func(t *testing.T) storetest.BrowseStore {
+		db, err := Open(t.Context(), filepath.Join(t.TempDir(), "vigie.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PrepareFindings", testPrepareFindings},
 		{"NotFound", testNotFound},
 		{"Concurrent", testConcurrent},
+		{"Batch", testBatch}, // batch.go
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.run(t, newHarness(t, open))

@@ -3,11 +3,12 @@ package sqldb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"vigie/finding"
 	"vigie/store"
@@ -59,42 +60,17 @@ func textMatch(w *where, text string, cols ...string) {
 	w.conds = append(w.conds, `(`+strings.Join(ors, ` OR `)+`)`)
 }
 
-// tagMatch is the condition that the JSON array of strings in column col
-// holds tag. Stored arrays are encoding/json's compact output, so an
-// element is `"<encoded tag>"` preceded by '[' or ','; inside a string a
-// quote is always escaped, so `,"tag"` can only start at an element and
-// end with it. The leading '[' is turned into ',' to test one substring.
-// REPLACE rather than LIKE: it has no wildcards and is case-sensitive on
-// both engines, where SQLite's LIKE ignores ASCII case.
-func tagMatch(w *where, col, tag string) error {
-	enc, err := json.Marshal(tag)
-	if err != nil {
-		return err
-	}
-	norm := `(',' || SUBSTR(` + col + `, 2))`
-	w.add(norm+` <> REPLACE(`+norm+`, ?, '')`, ","+string(enc))
-	return nil
-}
-
-// siteTagMatch is the condition that the site of scan_sites row l carries
-// tag: in that audit's input tags, or as a label of the site or of its
-// organisation.
+// siteTagMatch is the condition that the site of site_latest row l
+// carries tag: in its latest audit's input tags (site_tags), or as a
+// label of the site or of its organisation.
 func siteTagMatch(w *where, tag string) error {
-	var t where
-	if err := tagMatch(&t, "l.tags", tag); err != nil {
-		return err
-	}
-	w.add(`(`+t.conds[0]+` OR EXISTS (SELECT 1 FROM labels x WHERE x.tag = ?
-	AND ((x.kind = 'site' AND x.subject = l.site_url) OR (x.kind = 'organisation' AND x.subject = l.organisation))))`,
-		append(t.args, tag)...)
+	// One IN list, no OR: the engine can read the sites from it.
+	w.add(`l.site_url IN (SELECT site_url FROM site_tags WHERE tag = ?
+	UNION SELECT subject FROM labels WHERE tag = ? AND kind = 'site'
+	UNION SELECT s.site_url FROM labels x JOIN site_latest s ON s.organisation = x.subject
+		WHERE x.tag = ? AND x.kind = 'organisation')`, tag, tag, tag)
 	return nil
 }
-
-// latestAudit is the condition that scan_sites row l is the latest audit of
-// its site (greatest scan_started, then scan ID), walked through the
-// (site_url, scan_started) index.
-const latestAudit = `NOT EXISTS (SELECT 1 FROM scan_sites n WHERE n.site_url = l.site_url
-	AND (n.scan_started > l.scan_started OR (n.scan_started = l.scan_started AND n.scan_id > l.scan_id)))`
 
 // page renders LIMIT and OFFSET. An offset without limit needs a LIMIT
 // both engines read: SQLite has no OFFSET alone, PostgreSQL no LIMIT -1.
@@ -139,8 +115,10 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 		if err := db.scanExists(ctx, q.Scan); err != nil {
 			return nil, 0, fmt.Errorf("%s: query: %w", db.name, err)
 		}
-		from += ` JOIN finding_sightings s ON s.finding_id = f.id AND s.scan_id = ?`
-		w.args = append(w.args, q.Scan)
+		// EXISTS rather than a join: the list is read in its order
+		// through findings_order, each finding looked up in the scan's
+		// sightings, instead of sorting every sighting of a large scan.
+		w.add(`EXISTS (SELECT 1 FROM finding_sightings s WHERE s.scan_id = ? AND s.finding_id = f.id)`, q.Scan)
 	}
 	for _, c := range []struct{ col, v string }{
 		{"f.site", q.Site}, {"f.check_id", q.Check}, {"f.organisation", q.Organisation},
@@ -183,7 +161,7 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 		if err := siteTagMatch(&t, q.Tag); err != nil {
 			return nil, 0, fmt.Errorf("%s: query: tag %q: %w", db.name, q.Tag, err)
 		}
-		w.add(`f.site IN (SELECT l.site_url FROM scan_sites l WHERE `+t.conds[0]+` AND `+latestAudit+`)`, t.args...)
+		w.add(`f.site IN (SELECT l.site_url FROM site_latest l WHERE `+t.conds[0]+`)`, t.args...)
 	}
 	if q.After != "" {
 		// Keyset pagination: the rows after the finding of that ID in list
@@ -193,11 +171,17 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 	if q.Text != "" {
 		textMatch(&w, q.Text, "f.url", "f.title", "f.check_id")
 	}
-	if !q.Since.IsZero() {
-		w.add(`f.last_seen >= ?`, column.Time(q.Since))
+	if words := store.SearchWords(q.Search); len(words) > 0 && db.search != nil {
+		if err := db.searchCond(ctx, &w, from, words, q.SearchChecks); err != nil {
+			return nil, 0, fmt.Errorf("%s: query: %w", db.name, err)
+		}
+	} else if len(words) > 0 {
+		return nil, 0, fmt.Errorf("%s: query: no full-text search", db.name)
 	}
-	if !q.Until.IsZero() {
-		w.add(`f.last_seen <= ?`, column.Time(q.Until))
+	if !q.Since.IsZero() || !q.Until.IsZero() {
+		if err := db.seenCond(ctx, &w, from, q.Since, q.Until); err != nil {
+			return nil, 0, fmt.Errorf("%s: query: %w", db.name, err)
+		}
 	}
 	offset := max(q.Offset, 0)
 
@@ -224,11 +208,90 @@ func (db *Queries) Query(ctx context.Context, q store.Query) ([]finding.Finding,
 	if q.NoTotal {
 		return out, -1, nil
 	}
-	n, err := db.total(ctx, len(out), q.Limit, offset, `SELECT COUNT(*)`+from+w.String(), w.args)
+	count := `SELECT COUNT(*)` + from + w.String()
+	if q.MaxTotal > 0 {
+		count = `SELECT COUNT(*) FROM (SELECT 1` + from + w.String() + ` LIMIT ` + strconv.Itoa(offset+q.MaxTotal) + `) c`
+	}
+	n, err := db.total(ctx, len(out), q.Limit, offset, count, w.args)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: query: counting: %w", db.name, err)
 	}
 	return out, n, nil
+}
+
+// manyMatches is how many findings a search must match for the list to
+// be read in its own order, filtering as it goes, rather than from the
+// matches, sorted: sorting a few thousand rows is cheaper than walking
+// the whole list for a rare word; walking is cheaper than sorting a
+// common word's hundred thousand matches.
+const manyMatches = 5000
+
+// searchCond adds the full-text condition of words (or of the checks) to
+// w. When the back end asks for a plan (searchPlan), it first counts the
+// matches up to manyMatches, with the other conditions of w, and when
+// they are many, writes the condition so that no index serves it.
+func (db *Queries) searchCond(ctx context.Context, w *where, from string, words, checks []string) error {
+	build := func(many bool) (string, []any) {
+		cond, arg := db.search(words, many)
+		if len(checks) == 0 {
+			return cond, []any{arg}
+		}
+		col := `f.check_id`
+		if many {
+			col = `f.check_id || ''` // not through an index
+		}
+		args := []any{arg}
+		for _, c := range checks {
+			args = append(args, c)
+		}
+		return `(` + cond + ` OR ` + col + ` IN (` + strings.TrimSuffix(strings.Repeat(`?, `, len(checks)), `, `) + `))`, args
+	}
+	cond, args := build(false)
+	if many, err := db.many(ctx, from, w, cond, args); err != nil {
+		return err
+	} else if many {
+		cond, args = build(true)
+	}
+	w.add(cond, args...)
+	return nil
+}
+
+// many reports whether the back end asks for plans (searchPlan) and the
+// findings of from that meet w and cond number manyMatches or more.
+func (db *Queries) many(ctx context.Context, from string, w *where, cond string, args []any) (bool, error) {
+	if !db.searchPlan {
+		return false, nil
+	}
+	probe := where{conds: append(slices.Clone(w.conds), cond), args: append(slices.Clone(w.args), args...)}
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+probe.String()+` LIMIT `+strconv.Itoa(manyMatches)+`) c`, probe.args...).Scan(&n)
+	return n >= manyMatches, err
+}
+
+// seenCond adds the bounds of LastSeen to w. Where the back end asks for
+// plans (searchPlan), a range holding many findings is written so that
+// no index serves it: the list is then read in its order, filtering as it
+// goes, instead of sorting every finding of the range.
+func (db *Queries) seenCond(ctx context.Context, w *where, from string, since, until time.Time) error {
+	build := func(col string) (string, []any) {
+		var conds []string
+		var args []any
+		if !since.IsZero() {
+			conds, args = append(conds, col+` >= ?`), append(args, column.Time(since))
+		}
+		if !until.IsZero() {
+			conds, args = append(conds, col+` <= ?`), append(args, column.Time(until))
+		}
+		return strings.Join(conds, ` AND `), args
+	}
+	cond, args := build(`f.last_seen`)
+	if many, err := db.many(ctx, from, w, cond, args); err != nil {
+		return err
+	} else if many {
+		cond, args = build(`+f.last_seen`)
+	}
+	w.add(cond, args...)
+	return nil
 }
 
 // Finding implements store.Browser.
@@ -243,11 +306,15 @@ func (db *Queries) Finding(ctx context.Context, id string) (*finding.Finding, er
 	return &f, nil
 }
 
-// SiteSummaries implements store.Browser. Each summary's Open map is
-// non-nil, empty for a site without open findings.
+// SiteSummaries implements store.Browser, from site_latest (migration
+// 0013): one row per site, its latest audit and open counts kept by
+// RecordSite. Each summary's Open map is non-nil, empty for a site without
+// open findings.
 func (db *Queries) SiteSummaries(ctx context.Context, q store.SiteQuery) ([]store.SiteSummary, int, error) {
 	var w where
-	w.add(latestAudit)
+	if q.URL != "" {
+		w.add(`l.site_url = ?`, q.URL)
+	}
 	if q.Organisation != "" {
 		w.add(`l.organisation = ?`, q.Organisation)
 	}
@@ -263,36 +330,26 @@ func (db *Queries) SiteSummaries(ctx context.Context, q store.SiteQuery) ([]stor
 		textMatch(&w, q.Text, "l.site_url")
 	}
 	if q.Failing {
-		cond := `EXISTS (SELECT 1 FROM findings f WHERE f.site = l.site_url AND f.fixed_at IS NULL`
-		var sevs []any
-		if q.MinSeverity > finding.Info {
-			var marks []string
-			for s := q.MinSeverity; s <= finding.Critical; s++ {
-				marks = append(marks, `?`)
-				sevs = append(sevs, s.String())
-			}
-			cond += ` AND f.severity IN (` + strings.Join(marks, `, `) + `)`
-		}
-		w.add(cond+`)`, sevs...)
+		w.add(`l.worst >= ?`, int(max(q.MinSeverity, finding.Info)))
 	}
 	offset := max(q.Offset, 0)
-	rows, err := db.r.QueryContext(ctx, `SELECT l.site_url, l.organisation, l.tags, l.scan_id, l.started, l.error
-FROM scan_sites l`+w.String()+` ORDER BY l.site_url`+page(q.Limit, offset), w.args...)
+	rows, err := db.r.QueryContext(ctx, `SELECT l.site_url, l.organisation, l.tags, l.scan_id, l.started, l.error,
+	l.open_info, l.open_low, l.open_medium, l.open_high, l.open_critical
+FROM site_latest l`+w.String()+` ORDER BY l.site_url`+page(q.Limit, offset), w.args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: sites: %w", db.name, err)
 	}
 	defer rows.Close()
-	var (
-		out   []store.SiteSummary
-		index = map[string]int{}
-	)
+	var out []store.SiteSummary
 	for rows.Next() {
 		var (
 			s       store.SiteSummary
 			tags    sql.NullString
 			started string
+			open    [finding.Critical + 1]int
 		)
-		err := rows.Scan(&s.URL, &s.Organisation, &tags, &s.LastScan, &started, &s.Error)
+		err := rows.Scan(&s.URL, &s.Organisation, &tags, &s.LastScan, &started, &s.Error,
+			&open[finding.Info], &open[finding.Low], &open[finding.Medium], &open[finding.High], &open[finding.Critical])
 		if err == nil {
 			err = column.DecodeJSON(tags, &s.Tags)
 		}
@@ -305,46 +362,182 @@ FROM scan_sites l`+w.String()+` ORDER BY l.site_url`+page(q.Limit, offset), w.ar
 		if len(s.Tags) == 0 {
 			s.Tags = nil
 		}
-		s.Open = map[string]int{}
-		index[s.URL] = len(out)
+		s.Open = openMap(open)
 		out = append(out, s)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("%s: sites: %w", db.name, err)
 	}
 	rows.Close()
-	count, countArgs := `SELECT COUNT(*) FROM scan_sites l`+w.String(), w.args
-	if len(w.conds) == 1 {
-		// Only latestAudit: one row a site, counted off the index.
-		count, countArgs = `SELECT COUNT(DISTINCT site_url) FROM scan_sites`, nil
-	}
 	n := -1
 	if !q.NoTotal {
-		if n, err = db.total(ctx, len(out), q.Limit, offset, count, countArgs); err != nil {
+		if n, err = db.total(ctx, len(out), q.Limit, offset, `SELECT COUNT(*) FROM site_latest l`+w.String(), w.args); err != nil {
 			return nil, 0, fmt.Errorf("%s: sites: counting: %w", db.name, err)
 		}
 	}
-	// Open findings of the page's sites, a bounded IN list at a time.
-	const chunk = 500
-	for i := 0; i < len(out); i += chunk {
-		var (
-			marks []string
-			args  []any
-		)
-		for _, s := range out[i:min(i+chunk, len(out))] {
-			marks = append(marks, `?`)
-			args = append(args, s.URL)
+	return out, n, nil
+}
+
+// openMap turns counts indexed by severity into a map of the non-zero
+// ones by severity name.
+func openMap(open [finding.Critical + 1]int) map[string]int {
+	m := map[string]int{}
+	for sev := finding.Info; sev <= finding.Critical; sev++ {
+		if open[sev] != 0 {
+			m[sev.String()] = open[sev]
 		}
-		err := db.counts(ctx, `SELECT site, severity, COUNT(*) FROM findings
-WHERE fixed_at IS NULL AND site IN (`+strings.Join(marks, `, `)+`) GROUP BY site, severity`, args,
-			func(site, severity string, n int) {
-				if j, ok := index[site]; ok {
-					out[j].Open[severity] = n
-				}
-			})
+	}
+	return m
+}
+
+// OpenCounts implements store.Summaries, summing open_totals' shards.
+func (db *Queries) OpenCounts(ctx context.Context) ([]store.OpenCount, error) {
+	var (
+		out []store.OpenCount
+		bad error
+	)
+	err := db.counts(ctx, `SELECT check_id, severity, SUM(n) FROM open_totals
+GROUP BY check_id, severity HAVING SUM(n) <> 0 ORDER BY check_id, severity`, nil, func(check, severity string, n int) {
+		sev, err := finding.ParseSeverity(severity)
 		if err != nil {
-			return nil, 0, fmt.Errorf("%s: sites: open findings: %w", db.name, err)
+			bad = errors.Join(bad, fmt.Errorf("check %s: %w", check, err))
+			return
 		}
+		out = append(out, store.OpenCount{Check: check, Severity: sev, N: n})
+	})
+	if err == nil {
+		err = bad
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: open counts: %w", db.name, err)
+	}
+	slices.SortFunc(out, func(a, b store.OpenCount) int {
+		if c := strings.Compare(a.Check, b.Check); c != 0 {
+			return c
+		}
+		return int(a.Severity - b.Severity)
+	})
+	return out, nil
+}
+
+// failureFloor is the smallest worst (site_latest) that fails a site at
+// threshold t: informational notes never do.
+func failureFloor(t finding.Severity) int {
+	if t == 0 {
+		t = finding.DefaultThreshold
+	}
+	return int(max(t, finding.Low))
+}
+
+// SiteCounts implements store.Summaries.
+func (db *Queries) SiteCounts(ctx context.Context, threshold finding.Severity) (sites, failing int, err error) {
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM site_latest`).Scan(&sites); err != nil {
+		return 0, 0, fmt.Errorf("%s: site counts: %w", db.name, err)
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM site_latest WHERE worst >= ?`, failureFloor(threshold)).Scan(&failing); err != nil {
+		return 0, 0, fmt.Errorf("%s: site counts: %w", db.name, err)
+	}
+	return sites, failing, nil
+}
+
+// OrganisationSummaries implements store.Summaries: one GROUP BY over
+// site_latest, joined to the directory, so that organisations with a
+// directory entry and no site are listed too.
+func (db *Queries) OrganisationSummaries(ctx context.Context, q store.OrganisationQuery) ([]store.OrganisationSummary, int, error) {
+	var w where
+	if q.Text != "" {
+		textMatch(&w, q.Text, "o.name")
+	}
+	if q.Tag != "" {
+		// Labelled, or with a site that carries the tag (org_tags) or
+		// is labelled with it.
+		w.add(`o.name IN (SELECT organisation FROM org_tags WHERE tag = ? AND sites > 0
+	UNION SELECT subject FROM labels WHERE tag = ? AND kind = 'organisation'
+	UNION SELECT l.organisation FROM labels x JOIN site_latest l ON l.site_url = x.subject
+		WHERE x.tag = ? AND x.kind = 'site')`, q.Tag, q.Tag, q.Tag)
+	}
+	const names = `(SELECT organisation AS name FROM org_totals WHERE sites > 0 UNION SELECT name FROM organisations) o`
+	offset := max(q.Offset, 0)
+	floor := failureFloor(q.Threshold)
+	var failing []string
+	for n := floor; n <= int(finding.Critical); n++ {
+		failing = append(failing, `a.worst_`+strconv.Itoa(n))
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT o.name, COALESCE(d.dpo_email, ''), COALESCE(d.parent, ''),
+	COALESCE(a.sites, 0), COALESCE(`+strings.Join(failing, ` + `)+`, 0), COALESCE(a.open_info, 0), COALESCE(a.open_low, 0),
+	COALESCE(a.open_medium, 0), COALESCE(a.open_high, 0), COALESCE(a.open_critical, 0)
+FROM `+names+`
+LEFT JOIN org_totals a ON a.organisation = o.name
+LEFT JOIN organisations d ON d.name = o.name`+w.String()+`
+ORDER BY COALESCE(a.open_total, 0) DESC, o.name`+page(q.Limit, offset), w.args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: organisations: %w", db.name, err)
+	}
+	defer rows.Close()
+	var out []store.OrganisationSummary
+	for rows.Next() {
+		var (
+			o    store.OrganisationSummary
+			open [finding.Critical + 1]int
+		)
+		if err := rows.Scan(&o.Name, &o.DPO, &o.Parent, &o.Sites, &o.Failing,
+			&open[finding.Info], &open[finding.Low], &open[finding.Medium], &open[finding.High], &open[finding.Critical]); err != nil {
+			return nil, 0, fmt.Errorf("%s: organisations: %w", db.name, err)
+		}
+		o.Open = openMap(open)
+		for _, n := range open {
+			o.Findings += n
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("%s: organisations: %w", db.name, err)
+	}
+	rows.Close()
+	n, err := db.total(ctx, len(out), q.Limit, offset, `SELECT COUNT(*) FROM `+names+w.String(), w.args)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: organisations: counting: %w", db.name, err)
+	}
+	return out, n, nil
+}
+
+// OrganisationSites implements store.Summaries: the page's sites from
+// site_latest, each joined to its latest successful audit through the
+// (site_url, scan_started) index.
+func (db *Queries) OrganisationSites(ctx context.Context, organisation string, limit, offset int) ([]store.OrganisationSite, int, error) {
+	offset = max(offset, 0)
+	rows, err := db.r.QueryContext(ctx, `SELECT l.site_url, COALESCE(a.scan_id, ''), a.retention
+FROM site_latest l
+LEFT JOIN scan_sites a ON a.site_url = l.site_url AND a.error = '' AND NOT EXISTS (
+	SELECT 1 FROM scan_sites n WHERE n.site_url = a.site_url AND n.error = ''
+	AND (n.scan_started > a.scan_started OR (n.scan_started = a.scan_started AND n.scan_id > a.scan_id)))
+WHERE l.organisation = ? ORDER BY l.site_url`+page(limit, offset), organisation)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: sites of %s: %w", db.name, organisation, err)
+	}
+	defer rows.Close()
+	var out []store.OrganisationSite
+	for rows.Next() {
+		var (
+			o         store.OrganisationSite
+			retention sql.NullString
+		)
+		err := rows.Scan(&o.URL, &o.Scan, &retention)
+		if err == nil {
+			err = column.DecodeJSON(retention, &o.Retention)
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: sites of %s: %w", db.name, organisation, err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("%s: sites of %s: %w", db.name, organisation, err)
+	}
+	rows.Close()
+	n, err := db.total(ctx, len(out), limit, offset, `SELECT COUNT(*) FROM site_latest WHERE organisation = ?`, []any{organisation})
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: sites of %s: counting: %w", db.name, organisation, err)
 	}
 	return out, n, nil
 }
@@ -483,11 +676,52 @@ func (db *Queries) ScanSummaries(ctx context.Context, limit int) ([]store.ScanSu
 			continue
 		}
 		out[i].Scan = sc
+		if sc.Ended.IsZero() {
+			ok, err := db.auditCounts(ctx, &out[i])
+			if err != nil {
+				return nil, fmt.Errorf("%s: summary of scan %s: %w", db.name, sc.ID, err)
+			}
+			if ok {
+				continue
+			}
+		}
 		if err := countScan(ctx, db.r, &out[i]); err != nil {
 			return nil, fmt.Errorf("%s: summary of scan %s: %w", db.name, sc.ID, err)
 		}
 	}
 	return out, nil
+}
+
+// auditCounts sums what each audit of a running scan saw and changed
+// (scan_site_counts, kept by RecordSite), instead of counting every
+// sighting of the scan on each view. It reports false, leaving s alone,
+// when some audit of the scan has no counts (recorded before migration
+// 0013).
+func (db *Queries) auditCounts(ctx context.Context, s *store.ScanSummary) (bool, error) {
+	var (
+		audits, counted                int
+		seen                           [finding.Critical + 1]int
+		failed, newC, fixed, regressed int
+	)
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(failed), 0),
+	COALESCE(SUM(seen_info), 0), COALESCE(SUM(seen_low), 0), COALESCE(SUM(seen_medium), 0),
+	COALESCE(SUM(seen_high), 0), COALESCE(SUM(seen_critical), 0),
+	COALESCE(SUM(changes_new), 0), COALESCE(SUM(changes_fixed), 0), COALESCE(SUM(changes_regressed), 0)
+FROM scan_site_counts WHERE scan_id = ?`, s.ID).Scan(&counted, &failed,
+		&seen[finding.Info], &seen[finding.Low], &seen[finding.Medium], &seen[finding.High], &seen[finding.Critical],
+		&newC, &fixed, &regressed)
+	if err != nil {
+		return false, err
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM scan_sites WHERE scan_id = ?`, s.ID).Scan(&audits); err != nil {
+		return false, err
+	}
+	if audits != counted {
+		return false, nil
+	}
+	s.Sites, s.Failed, s.New, s.Fixed, s.Regressed = audits, failed, newC, fixed, regressed
+	s.Seen = openMap(seen)
+	return true, nil
 }
 
 // storedCounts returns the totals scan_counts holds for the scans ids, by

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"vigie/finding"
@@ -99,7 +100,7 @@ ON CONFLICT (scan_id) DO UPDATE SET
 	return tx.Commit()
 }
 
-// RecordSite implements store.Store.
+// RecordSite implements store.Store: a batch of one site.
 //
 // Rather than patching each finding's dates from their previous values, it
 // recomputes them from the sightings and the site's audits, with a few
@@ -107,46 +108,94 @@ ON CONFLICT (scan_id) DO UPDATE SET
 // scan recorded again, perhaps with other findings) replace the earlier
 // record exactly.
 func (db *Queries) RecordSite(ctx context.Context, scanID string, site store.SiteResult, fs []finding.Finding) ([]finding.Finding, []store.Change, error) {
-	fs, err := store.PrepareFindings(site, fs)
+	rec, err := db.RecordSites(ctx, scanID, []store.SiteRecord{{Site: site, Findings: fs}})
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: record site %s in scan %s: %w", db.name, site.URL, scanID, err)
+		return nil, nil, err
+	}
+	return rec[0].Findings, rec[0].Changes, nil
+}
+
+// RecordSites implements store.BatchRecorder. A transaction that fails in
+// a way the back end says is transient (a deadlock) runs again, up to five
+// times in all.
+func (db *Queries) RecordSites(ctx context.Context, scanID string, sites []store.SiteRecord) ([]store.Recorded, error) {
+	if len(sites) == 0 {
+		return nil, nil
+	}
+	batch := make([]store.SiteRecord, len(sites))
+	for i, s := range sites {
+		fs, err := store.PrepareFindings(s.Site, s.Findings)
+		if err != nil {
+			return nil, fmt.Errorf("%s: record site %s in scan %s: %w", db.name, s.Site.URL, scanID, err)
+		}
+		batch[i] = store.SiteRecord{Site: s.Site, Findings: fs}
 	}
 	var (
-		out     []finding.Finding
-		changes []store.Change
+		out []store.Recorded
+		err error
 	)
 	for attempt := 0; ; attempt++ {
-		out, changes, err = db.recordOnce(ctx, scanID, site, fs)
+		out, err = db.recordOnce(ctx, scanID, batch)
 		if err == nil || attempt == 4 || db.retry == nil || !db.retry(err) {
 			break
 		}
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: record site %s in scan %s: %w", db.name, site.URL, scanID, err)
+		return nil, fmt.Errorf("%s: %w", db.name, err)
 	}
-	return out, changes, nil
+	return out, nil
 }
 
-func (db *Queries) recordOnce(ctx context.Context, scanID string, site store.SiteResult, fs []finding.Finding) ([]finding.Finding, []store.Change, error) {
+// recordOnce records batch in one transaction. Its errors name the site
+// that failed, or the batch.
+func (db *Queries) recordOnce(ctx context.Context, scanID string, batch []store.SiteRecord) ([]store.Recorded, error) {
+	what := fmt.Sprintf("record site %s in scan %s", batch[0].Site.URL, scanID)
+	if len(batch) > 1 {
+		what = fmt.Sprintf("record %d sites in scan %s", len(batch), scanID)
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer tx.Rollback()
 	if db.lockSite != "" {
-		if _, err := tx.ExecContext(ctx, db.lockSite, site.URL); err != nil {
-			return nil, nil, err
+		// All the batch's sites at once, in one order for every writer,
+		// so that two batches never wait for each other's locks.
+		urls := make([]string, len(batch))
+		for i, s := range batch {
+			urls[i] = s.Site.URL
+		}
+		slices.Sort(urls)
+		for _, u := range slices.Compact(urls) {
+			if _, err := tx.ExecContext(ctx, db.lockSite, u); err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
 		}
 	}
-	r := &recorder{ctx: ctx, tx: tx, db: db, st: &queries, scan: scanID, site: site}
-	out, changes, err := r.record(fs)
-	if err == nil {
-		err = tx.Commit()
+	r := &recorder{ctx: ctx, tx: tx, db: db, st: &queries, scan: scanID}
+	if err := r.begin(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return out, changes, err
+	out := make([]store.Recorded, len(batch))
+	for i, s := range batch {
+		r.site = s.Site
+		fs, changes, err := r.record(s.Findings)
+		if err != nil {
+			return nil, fmt.Errorf("record site %s in scan %s: %w", s.Site.URL, scanID, err)
+		}
+		out[i] = store.Recorded{Findings: fs, Changes: changes}
+	}
+	if err := r.invalidate(); err != nil {
+		return nil, fmt.Errorf("%s: dropping the scan's counts: %w", what, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
 
-// recorder is one RecordSite transaction.
+// recorder is one RecordSites transaction; site is the site being
+// recorded.
 type recorder struct {
 	ctx   context.Context
 	tx    txn
@@ -208,12 +257,20 @@ type state struct {
 	fixedAt, regressedAt sql.NullString
 }
 
+// begin reads the scan's start, the time of the batch's sightings.
+func (r *recorder) begin() error {
+	err := r.queryRow(r.st.scanStarted, r.scan).Scan(&r.at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("scan %w", store.ErrNotFound)
+	}
+	return err
+}
+
+// record records r.site with its findings fs (see store.Store.RecordSite).
 func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Change, error) {
-	if err := r.queryRow(r.st.scanStarted, r.scan).Scan(&r.at); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, fmt.Errorf("scan %w", store.ErrNotFound)
-		}
-		return nil, nil, err
+	before, err := r.openCounts()
+	if err != nil {
+		return nil, nil, fmt.Errorf("counting open findings: %w", err)
 	}
 	if err := r.saveSite(); err != nil {
 		return nil, nil, fmt.Errorf("saving site: %w", err)
@@ -345,8 +402,11 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 	if err := r.keepReported(out); err != nil {
 		return nil, nil, fmt.Errorf("keeping the reported findings: %w", err)
 	}
-	if err := r.invalidate(); err != nil {
-		return nil, nil, fmt.Errorf("dropping the scan's counts: %w", err)
+	if err := r.rollUp(before); err != nil {
+		return nil, nil, fmt.Errorf("dashboard totals: %w", err)
+	}
+	if err := r.countAudit(out, changes); err != nil {
+		return nil, nil, fmt.Errorf("audit counts: %w", err)
 	}
 	return out, changes, nil
 }
@@ -357,7 +417,7 @@ func (r *recorder) record(fs []finding.Finding) ([]finding.Finding, []store.Chan
 // Recounting here instead would read every sighting of the scan on each
 // late record; late records are rare, reads of the scan list are not.
 //
-// It runs last, after every write of the record, and first writes the
+// It runs last, after every write of the batch, and first writes the
 // scan's row, which EndScan updates first. Under PostgreSQL's read
 // committed, where neither side sees the other's uncommitted rows, that
 // row lock orders the two: a record that touched the row first commits
@@ -415,7 +475,7 @@ func (r *recorder) saveFinding(f *finding.Finding) error {
 	}
 	err = r.exec(r.st.upsertFinding, f.ID, f.Check, f.Severity.String(), f.Confidence, f.Site, f.URL,
 		f.Organisation, f.Title, f.Location, detail, legal, evidence,
-		r.at, r.at, r.scan, r.scan)
+		r.at, r.at, r.scan, r.scan, store.SearchText(f))
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,14 @@ type Queries struct {
 	lockScan string
 	// retry reports whether RecordSite may run again after err.
 	retry func(error) bool
+	// search returns the condition (on findings f) and its one argument
+	// keeping the findings whose search_text holds every word, each as a
+	// word or a word's start; nil when the back end has no full-text
+	// index.
+	search func(words []string, many bool) (cond string, arg any)
+	// searchPlan asks Query to count a search's matches first (see
+	// searchCond).
+	searchPlan bool
 	// prepared holds RecordSite's statements by SQL text, when prepared.
 	prepared map[string]*sql.Stmt
 }
@@ -54,6 +62,15 @@ type Options struct {
 	// Retry, when set, reports whether RecordSite may run again after an
 	// error (deadlocks, serialisation failures); it tries five times.
 	Retry func(error) bool
+	// Search builds the full-text condition of store.Query.Search (see
+	// Queries.search); many, when the matches are many, asks for a
+	// condition the engine evaluates row by row rather than through the
+	// index (see SearchPlan).
+	Search func(words []string, many bool) (cond string, arg any)
+	// SearchPlan makes Query count a search's matches before choosing
+	// how to write its condition, for an engine whose planner does not
+	// (SQLite without statistics).
+	SearchPlan bool
 	// Prepare prepares RecordSite's statements once on Write (worth it
 	// where the driver does not cache them, as with SQLite).
 	Prepare bool
@@ -66,7 +83,7 @@ func New(ctx context.Context, o Options) (*Queries, error) {
 		rb = func(q string) string { return q }
 	}
 	q := &Queries{name: o.Name, r: handle{o.Read, rb}, w: handle{o.Write, rb},
-		lockCases: o.LockCases, lockSite: o.LockSite, lockScan: o.LockScan, retry: o.Retry}
+		lockCases: o.LockCases, lockSite: o.LockSite, lockScan: o.LockScan, retry: o.Retry, search: o.Search, searchPlan: o.SearchPlan}
 	if o.Prepare {
 		q.prepared = make(map[string]*sql.Stmt)
 		for _, sq := range queries.all() {

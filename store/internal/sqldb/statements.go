@@ -33,6 +33,18 @@ type statements struct {
 	// dropChangedCounts drops the totals of the scans that changed a
 	// finding, before it is deleted with its changes.
 	dropChangedCounts string
+	// siteOpen ... upsertAuditCounts keep the dashboard's running totals
+	// (rollUp, countAudit).
+	siteOpen          string
+	addOpenTotal      string
+	latestAuditOf     string
+	upsertSiteLatest  string
+	siteLatestRow     string
+	addOrgTotal       string
+	clearSiteTags     string
+	addSiteTag        string
+	upsertAuditCounts string
+	addOrgTag         string
 }
 
 var queries = statements{
@@ -58,14 +70,14 @@ ORDER BY f.id`,
 	deleteSighting: `DELETE FROM finding_sightings WHERE scan_id = ? AND finding_id = ?`,
 	upsertFinding: `INSERT INTO findings (id, check_id, severity, confidence, site, url,
 	organisation, title, location, detail, legal, evidence,
-	first_seen, last_seen, first_scan, last_scan)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	first_seen, last_seen, first_scan, last_scan, search_text)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	check_id = excluded.check_id, severity = excluded.severity,
 	confidence = excluded.confidence, site = excluded.site, url = excluded.url,
 	organisation = excluded.organisation, title = excluded.title,
 	location = excluded.location, detail = excluded.detail,
-	legal = excluded.legal, evidence = excluded.evidence`,
+	legal = excluded.legal, evidence = excluded.evidence, search_text = excluded.search_text`,
 	insertSighting: `INSERT INTO finding_sightings (scan_id, finding_id, seen_at) VALUES (?, ?, ?)
 ON CONFLICT (scan_id, finding_id) DO NOTHING`,
 	prevSighting: `SELECT seen_at FROM finding_sightings
@@ -101,6 +113,44 @@ WHERE scan_id IN (SELECT scan_id FROM finding_changes WHERE finding_id = ?)`,
 WHERE scan_id = ? AND finding_id IN (SELECT id FROM findings WHERE site = ?)`,
 	markUnexamined: `INSERT INTO finding_unexamined (scan_id, finding_id) VALUES (?, ?)
 ON CONFLICT (scan_id, finding_id) DO NOTHING`,
+	siteOpen: `SELECT check_id, severity, COUNT(*) FROM findings
+WHERE site = ? AND fixed_at IS NULL GROUP BY check_id, severity`,
+	addOpenTotal: `INSERT INTO open_totals (shard, check_id, severity, n) VALUES (?, ?, ?, ?)
+ON CONFLICT (shard, check_id, severity) DO UPDATE SET n = open_totals.n + excluded.n`,
+	latestAuditOf: `SELECT scan_id, scan_started, organisation, tags, started, error FROM scan_sites
+WHERE site_url = ? ORDER BY scan_started DESC, scan_id DESC LIMIT 1`,
+	upsertSiteLatest: `INSERT INTO site_latest (site_url, scan_id, scan_started, organisation, tags, started, error,
+	open_info, open_low, open_medium, open_high, open_critical, worst)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (site_url) DO UPDATE SET
+	scan_id = excluded.scan_id, scan_started = excluded.scan_started,
+	organisation = excluded.organisation, tags = excluded.tags, started = excluded.started,
+	error = excluded.error, open_info = excluded.open_info, open_low = excluded.open_low,
+	open_medium = excluded.open_medium, open_high = excluded.open_high,
+	open_critical = excluded.open_critical, worst = excluded.worst`,
+	siteLatestRow: `SELECT organisation, tags, worst, open_info, open_low, open_medium, open_high, open_critical
+FROM site_latest WHERE site_url = ?`,
+	addOrgTotal: `INSERT INTO org_totals (organisation, sites, worst_1, worst_2, worst_3, worst_4, worst_5,
+	open_info, open_low, open_medium, open_high, open_critical, open_total)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (organisation) DO UPDATE SET sites = org_totals.sites + excluded.sites,
+	worst_1 = org_totals.worst_1 + excluded.worst_1, worst_2 = org_totals.worst_2 + excluded.worst_2,
+	worst_3 = org_totals.worst_3 + excluded.worst_3, worst_4 = org_totals.worst_4 + excluded.worst_4,
+	worst_5 = org_totals.worst_5 + excluded.worst_5,
+	open_info = org_totals.open_info + excluded.open_info, open_low = org_totals.open_low + excluded.open_low,
+	open_medium = org_totals.open_medium + excluded.open_medium, open_high = org_totals.open_high + excluded.open_high,
+	open_critical = org_totals.open_critical + excluded.open_critical, open_total = org_totals.open_total + excluded.open_total`,
+	clearSiteTags: `DELETE FROM site_tags WHERE site_url = ?`,
+	addOrgTag: `INSERT INTO org_tags (tag, organisation, sites) VALUES (?, ?, ?)
+ON CONFLICT (tag, organisation) DO UPDATE SET sites = org_tags.sites + excluded.sites`,
+	addSiteTag: `INSERT INTO site_tags (site_url, tag) VALUES (?, ?) ON CONFLICT (site_url, tag) DO NOTHING`,
+	upsertAuditCounts: `INSERT INTO scan_site_counts (scan_id, site_url, failed, seen_info, seen_low, seen_medium,
+	seen_high, seen_critical, changes_new, changes_fixed, changes_regressed)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (scan_id, site_url) DO UPDATE SET failed = excluded.failed, seen_info = excluded.seen_info,
+	seen_low = excluded.seen_low, seen_medium = excluded.seen_medium, seen_high = excluded.seen_high,
+	seen_critical = excluded.seen_critical, changes_new = excluded.changes_new,
+	changes_fixed = excluded.changes_fixed, changes_regressed = excluded.changes_regressed`,
 }
 
 // reexamined keeps the audits a of scan_sites that looked at the finding
@@ -116,5 +166,8 @@ func (st *statements) all() []string {
 		st.upsertChange, st.deleteChange, st.firstSighting, st.lastSighting,
 		st.firstAuditAfter, st.lastRegression, st.updateState, st.deleteFinding,
 		st.findingByID, st.touchScan, st.dropCounts, st.dropChangedCounts,
-		st.clearUnexamined, st.markUnexamined}
+		st.clearUnexamined, st.markUnexamined,
+		st.siteOpen, st.addOpenTotal, st.latestAuditOf, st.upsertSiteLatest,
+		st.siteLatestRow, st.addOrgTotal, st.clearSiteTags, st.addSiteTag, st.upsertAuditCounts, st.addOrgTag,
+		numberSite, keepSighting} // the last two: replay.go's
 }
