@@ -141,15 +141,7 @@ func TestWorkerShutdown(t *testing.T) {
 func TestWorkerBoundsScans(t *testing.T) {
 	const scans = 3*maxIdleScans + 2
 	ctx := t.Context()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte("<!doctype html><html><head><title>ok</title></head><body><p>ok</p></body></html>"))
-	}))
-	defer srv.Close()
-	tg, err := target.Parse(srv.URL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg := testSite(t, nil)
 	natsURL, dbURL := natstest.Start(t), pgtest.URL(t)
 	st, err := OpenStore(ctx, dbURL)
 	if err != nil {
@@ -174,14 +166,7 @@ func TestWorkerBoundsScans(t *testing.T) {
 		}
 	}
 
-	w, err := NewWorker(ctx, WorkerOptions{Queue: natsURL, DB: dbURL, Concurrency: 2, AllowPrivate: true, Hosting: HostingSettings{Off: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(runCtx) }()
+	w, stop := runWorker(t, WorkerOptions{Queue: natsURL, DB: dbURL, Concurrency: 2, AllowPrivate: true, Hosting: HostingSettings{Off: true}})
 	for deadline := time.Now().Add(60 * time.Second); w.done.Load()+w.failed.Load() < scans; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d of %d jobs done", w.done.Load(), scans)
@@ -194,9 +179,6 @@ func TestWorkerBoundsScans(t *testing.T) {
 		t.Errorf("the worker holds the engines of %d scans after serving %d; want at most %d", n, scans, maxIdleScans)
 	}
 	stop()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
 	for _, id := range ids {
 		sites, err := st.Sites(ctx, id)
 		if err != nil || len(sites) != 1 || !sites[0].OK() {
@@ -214,22 +196,9 @@ func TestWorkerBoundsScans(t *testing.T) {
 func TestWorkerAckLost(t *testing.T) {
 	ctx := t.Context()
 	release := make(chan struct{})
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-			return
-		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte("<!doctype html><html><head><title>ok</title></head><body><p>ok</p></body></html>"))
-	}))
-	defer slow.Close()
 	answer := sync.OnceFunc(func() { close(release) })
 	defer answer()
-	tg, err := target.Parse(slow.URL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg := testSite(t, release)
 	natsURL, dbURL := natstest.Start(t), pgtest.URL(t)
 	px := newSwallowProxy(t, strings.TrimPrefix(natsURL, "nats://"))
 	st, err := OpenStore(ctx, dbURL)
@@ -251,15 +220,8 @@ func TestWorkerAckLost(t *testing.T) {
 	if err := q.Enqueue(ctx, job); err != nil {
 		t.Fatal(err)
 	}
-	w, err := NewWorker(ctx, WorkerOptions{Queue: "nats://" + px.addr, DB: dbURL, Concurrency: 1, AckWait: ackWait,
+	w, stop := runWorker(t, WorkerOptions{Queue: "nats://" + px.addr, DB: dbURL, Concurrency: 1, AckWait: ackWait,
 		AllowPrivate: true, Hosting: HostingSettings{Off: true}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- w.Run(runCtx) }()
 	for deadline := time.Now().Add(30 * time.Second); w.inFlight.Load() == 0; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the worker took no job")
@@ -286,9 +248,6 @@ func TestWorkerAckLost(t *testing.T) {
 		}
 	}
 	stop()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
 	if n := w.redelivered.Load(); n != 0 || w.done.Load() != 1 {
 		t.Errorf("the job was audited %d times, delivered again %d times; want once, never", w.done.Load(), n)
 	}
@@ -352,4 +311,47 @@ func (p *swallowProxy) cut() {
 	}
 	p.conns = nil
 	p.swallow.Store(false)
+}
+
+// testSite serves a small page, once release is closed when it is not
+// nil, and returns its target.
+func testSite(t *testing.T, release <-chan struct{}) target.Target {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if release != nil {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><html><head><title>ok</title></head><body><p>ok</p></body></html>"))
+	}))
+	t.Cleanup(srv.Close)
+	tg, err := target.Parse(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// runWorker starts a worker with o and runs it until stop, which waits
+// for it to end.
+func runWorker(t *testing.T, o WorkerOptions) (w *Worker, stop func()) {
+	t.Helper()
+	w, err := NewWorker(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	runCtx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(runCtx) }()
+	return w, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
 }
