@@ -154,16 +154,8 @@ func TestFleetBrowser(t *testing.T) {
 	}
 
 	natsURL, dbURL := natstest.Start(t), pgtest.URL(t)
-	st, err := OpenStore(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	q, err := queue.Connect(ctx, natsURL, queue.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
+	st := openTestStore(t, dbURL)
+	q := connectTestQueue(t, natsURL)
 
 	// fleetScan queues the sites, then starts a worker with chromium once
 	// they are all queued, and returns the scan's sites once it is

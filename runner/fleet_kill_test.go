@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"vigie/farm"
-	"vigie/queue"
 	"vigie/queue/natstest"
 	"vigie/store/postgres/pgtest"
 	"vigie/store/sqlite"
@@ -170,11 +169,7 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 	// A job the victim committed but did not acknowledge comes back after
 	// the ack deadline and may be recorded again after the scan ended:
 	// check the store once the queue is empty and the survivors idle.
-	q, err := queue.Connect(ctx, natsURL, queue.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
+	q := connectTestQueue(t, natsURL)
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		depth, err := q.Depth(ctx)
 		if err == nil && depth == 0 {
@@ -205,11 +200,7 @@ func TestFleetKillWorkerProcess(t *testing.T) {
 		t.Errorf("no job was redelivered after the victim died holding %v", vheld)
 	}
 
-	st, err := OpenStore(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, dbURL)
 	scans, err := st.Scans(ctx, 0)
 	if err != nil || len(scans) != 1 || scans[0].Ended.IsZero() {
 		t.Fatalf("Scans = %+v, %v; want one ended scan", scans, err)

@@ -112,11 +112,7 @@ func TestFleetRestarts(t *testing.T) {
 			if res.err != nil || (res.code != ExitOK && res.code != ExitFindings) {
 				t.Fatalf("Scan = %d, %v; progress:\n%s", res.code, res.err, progress.String())
 			}
-			st, err := OpenStore(ctx, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openTestStore(t, dbURL)
 			scans, err := st.Scans(ctx, 0)
 			if err != nil || len(scans) != 1 || scans[0].Ended.IsZero() {
 				t.Fatalf("Scans = %+v, %v; want one ended scan", scans, err)

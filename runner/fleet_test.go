@@ -132,11 +132,7 @@ func testFleet(t *testing.T, natsURL string) {
 		}
 	}
 
-	st, err := OpenStore(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, dbURL)
 	scans, err := st.Scans(ctx, 0)
 	if err != nil || len(scans) != 1 || scans[0].Ended.IsZero() {
 		t.Fatalf("Scans = %+v, %v; want one ended scan", scans, err)

@@ -70,11 +70,7 @@ func TestWorkerPolicy(t *testing.T) {
 			if err := st.BeginScan(ctx, sc); err != nil {
 				t.Fatal(err)
 			}
-			q, err := queue.Connect(ctx, natsURL, queue.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer q.Close()
+			q := connectTestQueue(t, natsURL)
 			if err := q.Enqueue(ctx, queue.Job{Scan: sc.ID, Target: tt.target, Settings: queue.Settings{Fetch: tt.fetch}}); err != nil {
 				t.Fatal(err)
 			}

@@ -50,11 +50,7 @@ func TestWorkerShutdown(t *testing.T) {
 			defer answer()
 
 			natsURL, dbURL := natstest.Start(t), pgtest.URL(t)
-			st, err := OpenStore(ctx, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := openTestStore(t, dbURL)
 			sc := &store.Scan{Targets: 1}
 			if err := st.BeginScan(ctx, sc); err != nil {
 				t.Fatal(err)
@@ -143,16 +139,8 @@ func TestWorkerBoundsScans(t *testing.T) {
 	ctx := t.Context()
 	tg := testSite(t, nil)
 	natsURL, dbURL := natstest.Start(t), pgtest.URL(t)
-	st, err := OpenStore(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	q, err := queue.Connect(ctx, natsURL, queue.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
+	st := openTestStore(t, dbURL)
+	q := connectTestQueue(t, natsURL)
 	ids := make([]string, scans)
 	for i := range ids {
 		sc := &store.Scan{Targets: 1}
@@ -201,11 +189,7 @@ func TestWorkerAckLost(t *testing.T) {
 	tg := testSite(t, release)
 	natsURL, dbURL := natstest.Start(t), pgtest.URL(t)
 	px := newSwallowProxy(t, strings.TrimPrefix(natsURL, "nats://"))
-	st, err := OpenStore(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, dbURL)
 	sc := &store.Scan{Targets: 1}
 	if err := st.BeginScan(ctx, sc); err != nil {
 		t.Fatal(err)
