@@ -68,6 +68,9 @@ type sharedProbe struct {
 	protocols  []observation.TLSProtocol
 	incomplete bool
 	notes      []string
+	// refs are the configurations other names are verified against (an
+	// entry of verify's key), under Prober.mu once done is closed.
+	refs []*verRef
 }
 
 // New returns a Prober with opts, defaults filled in.
@@ -183,16 +186,22 @@ func (p *Prober) Probe(ctx context.Context, host string, port int) (*observation
 			select {
 			case <-vp.done:
 				if vp.ok && !vp.incomplete {
-					if protos, ok := r.verify(ctx, vp.protocols); ok {
-						rep.Protocols, rep.SharedFrom, rep.SharedVerified = protos, vp.host, true
-						if sp != nil {
-							p.publish(key, sp, protos, true, false, nil)
+					// The configurations seen there, most often matched
+					// first: two verifications cost less than a full
+					// probe.
+					for _, ref := range p.references(vp, 2) {
+						if protos, ok := r.verify(ctx, ref.protocols); ok {
+							p.matched(ref)
+							rep.Protocols, rep.SharedFrom, rep.SharedVerified = protos, ref.host, true
+							if sp != nil {
+								p.publish(key, sp, protos, true, false, nil)
+							}
+							break
 						}
-					} else {
-						// Later hosts compare with this host's full probe:
-						// the most recent configuration seen.
-						vowner = true
 					}
+					// Otherwise this host's full probe becomes one more
+					// reference there.
+					vowner = rep.Protocols == nil
 				}
 			case <-ctx.Done():
 			}
@@ -302,29 +311,67 @@ func (p *Prober) publish(key string, sp *sharedProbe, protos []observation.TLSPr
 	close(sp.done)
 }
 
-// publishVerifiable makes a full probe the reference of its address,
+// maxReferences bounds the configurations remembered for one address,
+// version and suite (see verify).
+const maxReferences = 4
+
+// verRef is a full probe that other names on its address are verified
+// against, and how many were matched.
+type verRef struct {
+	host      string
+	protocols []observation.TLSProtocol
+	hits      int
+}
+
+// publishVerifiable makes a full probe a reference of its address,
 // version and suite for hosts with other certificates (see verify): as
-// the claimed entry's owner, it fills vp; as a host whose verification
-// failed, it replaces the entry.
+// the claimed entry's owner, it fills vp; as a host whose verifications
+// failed, it adds one more reference, forgetting the least matched beyond
+// maxReferences.
 func (p *Prober) publishVerifiable(key string, vp *sharedProbe, host string, protos []observation.TLSProtocol, ok bool) {
+	ref := &verRef{host: host, protocols: cloneProtocols(protos)}
 	select {
 	case <-vp.done:
-		// Another host's entry: replace it (the most recent configuration
-		// seen on the address), or drop it when this probe is no reference.
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if cur, found := p.shared[key]; !found || cur != vp {
-			return // already replaced or forgotten
-		}
 		if !ok {
 			return
 		}
-		np := &sharedProbe{done: make(chan struct{}), host: host, protocols: cloneProtocols(protos), ok: true}
-		close(np.done)
-		p.shared[key] = np // the key keeps its place in p.order
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if cur, found := p.shared[key]; !found || cur != vp {
+			return // forgotten meanwhile
+		}
+		if len(vp.refs) >= maxReferences {
+			least := 0
+			for i, r := range vp.refs {
+				if r.hits < vp.refs[least].hits {
+					least = i
+				}
+			}
+			vp.refs = slices.Delete(vp.refs, least, least+1)
+		}
+		vp.refs = append(vp.refs, ref)
 	default:
+		if ok {
+			vp.refs = []*verRef{ref}
+		}
 		p.publish(key, vp, protos, ok, !ok, nil)
 	}
+}
+
+// references returns up to n references of vp, the most matched first.
+func (p *Prober) references(vp *sharedProbe, n int) []*verRef {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	refs := slices.Clone(vp.refs)
+	slices.SortStableFunc(refs, func(a, b *verRef) int { return b.hits - a.hits })
+	return refs[:min(n, len(refs))]
+}
+
+// matched counts a host verified against ref.
+func (p *Prober) matched(ref *verRef) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	ref.hits++
 }
 
 func cloneProtocols(in []observation.TLSProtocol) []observation.TLSProtocol {

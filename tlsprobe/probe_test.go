@@ -596,12 +596,12 @@ func TestSharedBounded(t *testing.T) {
 }
 
 // After a host failed its verification and was probed in full, the next
-// host like it is verified against it: the most recent configuration seen
-// on the address is the reference.
-func TestProbeVerifiesAgainstLatest(t *testing.T) {
+// host like it is verified against it, and a host like the first against
+// the first: an address keeps several configurations.
+func TestProbeVerifiesAgainstSeveral(t *testing.T) {
 	ca := newCA(t)
 	certs := map[string]tls.Certificate{}
-	for _, n := range []string{"a.example.test", "b.example.test", "c.example.test"} {
+	for _, n := range []string{"a.example.test", "b.example.test", "c.example.test", "d.example.test"} {
 		certs[n] = ca.leaf(t, leafSpec{names: []string{n}})
 	}
 	// b and c also accept a CBC suite with SHA-256 that Go leaves out by
@@ -609,7 +609,7 @@ func TestProbeVerifiesAgainstLatest(t *testing.T) {
 	extra := []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256}
 	port := goServer(t, &tls.Config{GetConfigForClient: func(h *tls.ClientHelloInfo) (*tls.Config, error) {
 		cfg := &tls.Config{Certificates: []tls.Certificate{certs[h.ServerName]}}
-		if h.ServerName != "a.example.test" {
+		if h.ServerName == "b.example.test" || h.ServerName == "c.example.test" {
 			cfg.CipherSuites = extra
 		}
 		return cfg, nil
@@ -622,6 +622,7 @@ func TestProbeVerifiesAgainstLatest(t *testing.T) {
 		{"a.example.test", "", false},
 		{"b.example.test", "", false}, // verified against a, failed, probed in full
 		{"c.example.test", "b.example.test", true},
+		{"d.example.test", "a.example.test", true},
 	} {
 		rep, err := p.Probe(context.Background(), tt.host, port)
 		if err != nil {
@@ -634,7 +635,7 @@ func TestProbeVerifiesAgainstLatest(t *testing.T) {
 		for _, s := range rep.Protocol(observation.TLS12).Suites {
 			suites = append(suites, s.Name)
 		}
-		if got, want := slices.Contains(suites, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"), tt.host != "a.example.test"; got != want {
+		if got, want := slices.Contains(suites, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256"), tt.host == "b.example.test" || tt.host == "c.example.test"; got != want {
 			t.Errorf("%s: TLS 1.2 suites %v", tt.host, suites)
 		}
 	}
