@@ -201,12 +201,25 @@ func waitPort(t *testing.T, port int) {
 // freePort returns a loopback port nothing listens on (for the moment).
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	return freePorts(t, 1)[0]
+}
+
+// freePorts returns n distinct loopback ports nothing listens on (for the
+// moment): their listeners are all open before any closes, so the kernel
+// cannot hand the same port out twice (two nginx servers on one port made
+// the second answer with the first's configuration).
+func freePorts(t *testing.T, n int) []int {
+	t.Helper()
+	var ports []int
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return ports
 }
 
 // loopbackDial sends every host name to 127.0.0.1, as --resolve would.

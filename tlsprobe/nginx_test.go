@@ -19,7 +19,8 @@ func nginxServers(t *testing.T, certFile, keyFile string) (legacy, strong int) {
 	t.Helper()
 	bin := testtool.Need(t, "nginx")
 	dir := t.TempDir()
-	legacy, strong = freePort(t), freePort(t)
+	ports := freePorts(t, 2)
+	legacy, strong = ports[0], ports[1]
 	conf := fmt.Sprintf(`daemon off;
 master_process off;
 pid %[1]s/nginx.pid;
